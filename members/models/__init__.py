@@ -1,0 +1,21 @@
+from .imports import ImportBatch
+from .organizations import BranchType, Organization, OrganizationKind, Weekday, WeekOfMonth
+from .people import LeaveReason, Member, MemberStatus, Position, PositionKind, Sex
+from .roles import Role, RoleKind
+
+__all__ = [
+    "BranchType",
+    "ImportBatch",
+    "LeaveReason",
+    "Member",
+    "MemberStatus",
+    "Organization",
+    "OrganizationKind",
+    "Position",
+    "PositionKind",
+    "Role",
+    "RoleKind",
+    "Sex",
+    "WeekOfMonth",
+    "Weekday",
+]

@@ -1,0 +1,134 @@
+import calendar
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+
+class OrganizationKind(models.TextChoices):
+    PROVINCE = "province", _("Provincial party committee")
+    DISTRICT = "district", _("District party committee (former)")
+    COMMUNE = "commune", _("Commune/ward party committee")
+    GRASSROOTS = "grassroots", _("Grassroots party committee")
+    SUBCOMMITTEE = "subcommittee", _("Sub-committee")
+    BRANCH = "branch", _("Party branch")
+
+
+class BranchType(models.TextChoices):
+    VILLAGE = "village", _("Village (thôn)")
+    HAMLET = "hamlet", _("Hamlet (bản)")
+    AP = "ap", _("Hamlet (ấp)")
+    KHOM = "khom", _("Quarter (khóm)")
+    RESIDENTIAL = "residential", _("Residential group (tổ dân phố)")
+    AGENCY = "agency", _("Agency")
+    SCHOOL = "school", _("School")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    ARMED = "armed", _("Armed forces")
+    OTHER = "other", _("Other")
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, _("first")
+    SECOND = 2, _("second")
+    THIRD = 3, _("third")
+    FOURTH = 4, _("fourth")
+    LAST = -1, _("last")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Organization(MP_Node):
+    """A node of the party tree: province → commune → (grassroots…) → branch.
+
+    The tree has no fixed depth; "everything under X" is one indexed
+    ``path LIKE 'X%'`` query (materialised path).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    code = models.SlugField(_("short code"), max_length=40, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    branch_type = models.CharField(_("branch type"), max_length=20, choices=BranchType.choices, blank=True)
+    meeting_place = models.CharField(_("default meeting place"), max_length=300, blank=True)
+    # Regular meeting day: either a day of the month, or a weekday of a given week.
+    meeting_day = models.PositiveSmallIntegerField(_("meeting day of month"), null=True, blank=True)
+    meeting_weekday = models.PositiveSmallIntegerField(
+        _("meeting weekday"), choices=Weekday.choices, null=True, blank=True
+    )
+    meeting_week = models.SmallIntegerField(_("week of month"), choices=WeekOfMonth.choices, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting_day__isnull=True) | Q(meeting_day__gte=1, meeting_day__lte=31),
+                name="organization_meeting_day_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_day__isnull=True) | Q(meeting_weekday__isnull=True),
+                name="organization_one_meeting_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_weekday__isnull=True, meeting_week__isnull=True)
+                | Q(meeting_weekday__isnull=False, meeting_week__isnull=False),
+                name="organization_weekday_with_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="branch") | Q(branch_type=""),
+                name="organization_branch_type_only_for_branches",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:organization", args=[self.pk])
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == OrganizationKind.BRANCH
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        """A filter for rows under this node; ``prefix`` is the lookup path to the node."""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+    def meeting_date(self, year: int, month: int) -> datetime.date | None:
+        """The regular meeting day in a month, or None when no rule is set."""
+        last_day = calendar.monthrange(year, month)[1]
+        if self.meeting_day:
+            return datetime.date(year, month, min(self.meeting_day, last_day))
+        if self.meeting_weekday is None or self.meeting_week is None:
+            return None
+        days = [
+            datetime.date(year, month, d)
+            for d in range(1, last_day + 1)
+            if datetime.date(year, month, d).weekday() == self.meeting_weekday
+        ]
+        return days[-1] if self.meeting_week == WeekOfMonth.LAST else days[self.meeting_week - 1]
+
+    @property
+    def meeting_rule_display(self) -> str:
+        if self.meeting_day:
+            return _("day %(day)s of each month") % {"day": self.meeting_day}
+        if self.meeting_weekday is not None and self.meeting_week is not None:
+            return _("%(week)s %(weekday)s of each month") % {
+                "week": self.get_meeting_week_display(),
+                "weekday": self.get_meeting_weekday_display(),
+            }
+        return ""

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from .views import imports, register, tree
+
+app_name = "members"
+
+urlpatterns = [
+    path("", tree.home, name="home"),
+    path("organizations/", tree.organization_tree, name="tree"),
+    path("organizations/<int:pk>/", tree.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", tree.organization_edit, name="organization_edit"),
+    path("members/", register.member_list, name="list"),
+    path("members/new/", register.member_create, name="create"),
+    path("members/<int:pk>/", register.member_detail, name="member"),
+    path("members/<int:pk>/edit/", register.member_edit, name="edit"),
+    path("members/<int:pk>/leave/", register.member_leave, name="leave"),
+    path("organizations/<int:pk>/import/", imports.import_upload, name="import"),
+    path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("organizations/<int:pk>/export.xlsx", imports.export_members, name="export"),
+    path("import-template.xlsx", imports.import_template, name="import_template"),
+]

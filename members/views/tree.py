@@ -1,0 +1,69 @@
+"""Home page, organisation tree and branch pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from members import scope, selectors
+from members.forms import OrganizationForm
+
+
+@login_required
+def home(request):
+    roles = scope.roles(request.user)
+    places = [(role, selectors.organization_summary(role.organization)) for role in roles]
+    return render(request, "members/home.html", {"places": places})
+
+
+@login_required
+def organization_tree(request):
+    organizations = selectors.subtree_with_counts(scope.organizations(request.user))
+    return render(request, "members/tree.html", {"organizations": organizations})
+
+
+@login_required
+def organization_detail(request, pk):
+    user = request.user
+    organization = get_object_or_404(scope.organizations(user), pk=pk)
+    visible = scope.organizations(user)
+    context = {
+        "organization": organization,
+        "ancestors": visible.filter(path__in=_ancestor_paths(organization)).order_by("path"),
+        "children": selectors.subtree_with_counts(visible.filter(path__startswith=organization.path)).filter(
+            depth=organization.depth + 1
+        ),
+        "can_edit": scope.can_edit_organization(user, organization),
+        "can_read_members": scope.can_read_members_of(user, organization),
+    }
+    if organization.is_branch:
+        context["counts"] = selectors.branch_counts(organization)
+        context["positions"] = selectors.current_positions(organization)
+        if context["can_read_members"]:
+            context["members"] = organization.members.active().only(
+                "full_name", "status", "exempt_since", "temporarily_attached", "date_of_birth", "branch_id"
+            )
+    else:
+        context["summary"] = selectors.organization_summary(organization)
+    return render(request, "members/organization_detail.html", context)
+
+
+@login_required
+def organization_edit(request, pk):
+    organization = get_object_or_404(scope.organizations(request.user), pk=pk)
+    if not scope.can_edit_organization(request.user, organization):
+        raise Http404
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        organization = form.save(commit=False)
+        organization._history_user = request.user
+        organization.save()
+        messages.success(request, _("Saved."))
+        return redirect(organization)
+    return render(request, "members/organization_form.html", {"form": form, "organization": organization})
+
+
+def _ancestor_paths(organization) -> list[str]:
+    step = organization.steplen
+    return [organization.path[:i] for i in range(step, len(organization.path), step)]

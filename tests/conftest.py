@@ -1,0 +1,92 @@
+"""Personas: each is a logged-in test client with one role somewhere in a small tree.
+
+Tree: Hà Nội → xã Tam Hưng → {thôn Song Khê, thôn Phú Thịnh}
+      Hà Nội → phường Đức Thắng → {Tổ dân phố số 7}       (another commune: outsiders)
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from members.models import OrganizationKind, RoleKind
+
+from .factories import MemberFactory, UserFactory, give_role, make_org
+
+
+@pytest.fixture
+def tree(db):
+    province = make_org("Đảng bộ Thành phố Hà Nội", OrganizationKind.PROVINCE, code="hn")
+    commune = make_org("Đảng bộ xã Tam Hưng", OrganizationKind.COMMUNE, province, code="tam-hung")
+    branch = make_org(
+        "Chi bộ thôn Song Khê",
+        OrganizationKind.BRANCH,
+        commune,
+        code="song-khe",
+        branch_type="village",
+        meeting_day=5,
+        meeting_place="Nhà văn hóa thôn Song Khê",
+    )
+    sibling = make_org(
+        "Chi bộ thôn Phú Thịnh", OrganizationKind.BRANCH, commune, code="phu-thinh", branch_type="village"
+    )
+    other_commune = make_org("Đảng bộ phường Đức Thắng", OrganizationKind.COMMUNE, province, code="duc-thang")
+    other_branch = make_org(
+        "Chi bộ Tổ dân phố số 7", OrganizationKind.BRANCH, other_commune, code="tdp-7", branch_type="residential"
+    )
+    return SimpleNamespace(
+        province=province,
+        commune=commune,
+        branch=branch,
+        sibling=sibling,
+        other_commune=other_commune,
+        other_branch=other_branch,
+    )
+
+
+def _persona(username, kind, organization, member=None):
+    user = UserFactory(username=username)
+    if kind:
+        give_role(user, kind, organization)
+    if member is not None:
+        member.user = user
+        member.save()
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def staff(tree):
+    """Commune staff of xã Tam Hưng."""
+    return _persona("staff", RoleKind.COMMUNE_STAFF, tree.commune)
+
+
+@pytest.fixture
+def secretary(tree):
+    """Secretary of Chi bộ thôn Song Khê."""
+    return _persona("secretary", RoleKind.SECRETARY, tree.branch)
+
+
+@pytest.fixture
+def leader(tree):
+    return _persona("leader", RoleKind.LEADER, tree.commune)
+
+
+@pytest.fixture
+def cadre(tree):
+    """A cadre assigned to follow Chi bộ thôn Song Khê."""
+    return _persona("cadre", RoleKind.CADRE, tree.branch)
+
+
+@pytest.fixture
+def plain_member(tree):
+    member = MemberFactory(branch=tree.branch, full_name="Lê Thị Hoa")
+    return _persona("member", RoleKind.MEMBER, tree.branch, member=member)
+
+
+@pytest.fixture
+def outsider(tree):
+    """Commune staff of another commune (phường Đức Thắng)."""
+    return _persona("outsider", RoleKind.COMMUNE_STAFF, tree.other_commune)
