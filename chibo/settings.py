@@ -22,10 +22,12 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
-def _read(name, reader, **kwargs):
-    """Read one variable; a malformed value stops start-up naming the variable."""
+def _read(name, reader, default):
+    """Read one variable (empty means unset); a malformed value stops start-up naming it."""
+    if not os.environ.get(name, "").strip():
+        return default
     try:
-        return reader(name, **kwargs)
+        return reader(name)
     except (ValueError, TypeError, KeyError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
 
@@ -42,12 +44,15 @@ def _bool(name, default):
     raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is malformed: use true or false.")
 
 
-def _url(name, default, reader):
-    raw = os.environ.get(name) or default
+def _url(name, default, parse=None):
+    """Read a URL variable (empty means unset) and parse it; a malformed one names the variable."""
+    raw = os.environ.get(name, "").strip() or default
     if "://" not in raw:
         raise ImproperlyConfigured(f"Environment variable {name} is malformed: {raw!r} is not a URL.")
+    if parse is None:
+        return raw
     try:
-        return reader(name, default=default)
+        return parse(raw)
     except Exception as exc:  # django-environ raises several types for bad URLs
         raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
 
@@ -117,7 +122,7 @@ WSGI_APPLICATION = "chibo.wsgi.application"
 
 # --- Database ----------------------------------------------------------------
 DATABASES = {
-    "default": _url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chibo.sqlite3'}", env.db_url),
+    "default": _url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chibo.sqlite3'}", environ.Env.db_url_config),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -171,18 +176,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- Celery ------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = _url(
-    "CELERY_BROKER_URL", REDIS_URL or "filesystem://", lambda name, default: os.environ.get(name) or default
-)
+REDIS_URL = _url("REDIS_URL", "redis://127.0.0.1:6379/0") if os.environ.get("REDIS_URL", "").strip() else ""
+CELERY_BROKER_URL = _url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+    # The embedded broker needs its folders before the first task is sent.
+    for _folder in ("data_folder_in", "processed_folder", "control_folder"):
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_folder]).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
@@ -191,12 +198,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- Mail --------------------------------------------------------------------
-_email = _url("EMAIL_URL", "filemail://" + str(VAR_DIR / "mail"), lambda name, default: os.environ.get(name) or default)
+_email = _url("EMAIL_URL", "filemail://" + str(VAR_DIR / "mail"))
 if _email.startswith("filemail://"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = _email.removeprefix("filemail://")
 else:
-    globals().update(_url("EMAIL_URL", _email, env.email_url))
+    globals().update(_url("EMAIL_URL", _email, environ.Env.email_url_config))
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="chibo@localhost")
 
 # --- Forms and pages ---------------------------------------------------------

@@ -91,3 +91,47 @@ def can_read_members_of(user, organization: Organization) -> bool:
 def can_edit_member(user, member: Member) -> bool:
     """Editing a member also shows its change history (classified data)."""
     return can_edit_organization(user, member.branch)
+
+
+# --- Meetings ----------------------------------------------------------------
+# Meetings are seen by whoever sees their branch; the actions below decide the rest.
+
+
+def meetings(user):
+    from meetings.models import Meeting
+
+    if user.is_superuser:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(_under(_paths(user, set(RoleKind)), prefix="branch__"))
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Secretary of the branch or commune staff above it: prepare, roll call, minutes.
+
+    Once the minutes are adopted the record is locked; only commune staff may correct it.
+    """
+    if meeting.is_locked:
+        return can_correct_meeting(user, meeting)
+    return can_edit_organization(user, meeting.branch)
+
+
+def can_correct_meeting(user, meeting) -> bool:
+    return user.is_superuser or _reaches(_paths(user, {RoleKind.COMMUNE_STAFF}), meeting.branch)
+
+
+def can_log_meeting(user, branch: Organization) -> bool:
+    """Create a meeting for a branch (secretary) or log one a branch reported (commune staff)."""
+    return can_edit_organization(user, branch)
+
+
+def is_assigned_cadre(user, meeting) -> bool:
+    """A cadre following the meeting's branch: records own attendance, confirms the score."""
+    return _reaches(_paths(user, {RoleKind.CADRE}), meeting.branch)
+
+
+def commune_staff_branches(user) -> QuerySet[Organization]:
+    """Branches whose meeting flags this user follows (commune staff and leaders)."""
+    branches = Organization.objects.filter(kind="branch")
+    if user.is_superuser:
+        return branches
+    return branches.filter(_under(_paths(user, {RoleKind.COMMUNE_STAFF, RoleKind.LEADER})))

@@ -44,6 +44,12 @@ def tree(db):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per user; tests only need passwords that work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _persona(username, kind, organization, member=None):
     user = UserFactory(username=username)
     if kind:

@@ -1,0 +1,104 @@
+# Chi bộ: `make run` serves a development site, `make test` runs the test suite.
+# Every setup step is idempotent; stamp files make reinstalls happen only when
+# requirements*.txt or package*.json change.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+VAR_DIR := $(or $(CHIBO_VAR_DIR),var)
+PYTEST_ARGS ?=
+
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+NPM_STAMP := node_modules/.installed
+
+.PHONY: help run test e2e lint format setup setup-dev npm var messages migrate seed clean
+
+help:
+	@echo "make run     serve http://127.0.0.1:8000 with one Celery worker (and beat); Ctrl-C stops both"
+	@echo "make test    run the whole test suite (SQLite and a filesystem broker unless DATABASE_URL/CELERY_BROKER_URL are set)"
+	@echo "make e2e     run only the browser tests (tests/e2e)"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make format  apply ruff's fixes and formatting"
+	@echo "make clean   remove the virtualenv and the npm stamp (keeps var/ with your data)"
+
+# --- Setup ---------------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -r requirements-dev.txt
+	@touch $@ $(RUNTIME_STAMP)
+
+# npm ci installs exactly what package-lock.json says; without a lock file, npm
+# install writes one (commit it).
+$(NPM_STAMP): package.json $(wildcard package-lock.json)
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+npm: $(NPM_STAMP)
+
+var:
+	@mkdir -p $(VAR_DIR)/celery/queue $(VAR_DIR)/celery/processed $(VAR_DIR)/celery/control $(VAR_DIR)/mail $(VAR_DIR)/media
+
+# Compiles locale/*.po when there is a locale folder and gettext's msgfmt.
+messages: | $(PY)
+	@if [ -d locale ] && command -v msgfmt >/dev/null; then \
+		$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --ignore 'var' -v 0; \
+	elif [ -d locale ]; then \
+		echo "msgfmt not found (install gettext): pages stay in English"; \
+	fi
+
+setup: $(RUNTIME_STAMP) npm var messages
+
+setup-dev: $(DEV_STAMP) npm var messages
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# --- Run -----------------------------------------------------------------------
+
+# The site and one worker (with beat) in one foreground command. Both start in
+# process groups of their own (set -m) and this shell stops them: on Ctrl-C, on
+# `kill`, or when either one exits. The worker gets TERM and shuts down its pool
+# and beat itself; runserver's group includes its autoreloader child.
+run: seed
+	@echo "Serving http://127.0.0.1:8000 with one Celery worker and beat. Ctrl-C stops both."
+	@set -m; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$worker -$$web 2>/dev/null; wait' INT TERM EXIT; \
+	$(BIN)/celery -A chibo worker -B -l info --concurrency 1 </dev/null & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000 </dev/null & web=$$!; \
+	set +m; \
+	wait -n
+
+# --- Checks --------------------------------------------------------------------
+
+test: setup-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+e2e: setup-dev
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) $(NPM_STAMP)

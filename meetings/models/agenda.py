@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organization
+
+from .meetings import Meeting
+
+
+class AgendaItemKind(models.TextChoices):
+    OPENING = "opening", _("Opening and guests")
+    MINUTE_TAKER = "minute_taker", _("Appoint the minute-taker")
+    ROLL_CALL = "roll_call", _("Roll call")
+    ADOPT_AGENDA = "adopt_agenda", _("Adopt the agenda")
+    REPORT = "report", _("Report on last month and direction for next month")
+    GUIDANCE = "guidance", _("Higher-level documents and the commune's guidance")
+    CADRE = "cadre", _("The higher-level cadre speaks")
+    DISCUSSION = "discussion", _("Discussion")
+    TASKS = "tasks", _("Summary and assignment of tasks")
+    VOTE = "vote", _("Vote on the resolution")
+    ADMISSION = "admission", _("Admission or review business")
+    SCORING = "scoring", _("Score the meeting")
+    MINUTES = "minutes", _("Read out and adopt the minutes")
+    THEMATIC = "thematic", _("Thematic topic")
+    OTHER = "other", _("Other")
+
+
+class AgendaTemplate(models.Model):
+    """A commune's running order that new meetings of its branches start from."""
+
+    organization = models.OneToOneField(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="agenda_template"
+    )
+    # [{"title": ..., "kind": ..., "minutes": ...}] in order.
+    items = models.JSONField(_("items"), default=list)
+
+    class Meta:
+        verbose_name = _("agenda template")
+        verbose_name_plural = _("agenda templates")
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class Guidance(models.Model):
+    """The commune's monthly content guidance (định hướng nội dung sinh hoạt)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="guidances"
+    )
+    month = models.DateField(_("month"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("content"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("content guidance")
+        verbose_name_plural = _("content guidance")
+        ordering = ["-month", "-published_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.OTHER)
+    presenter = models.CharField(_("presenter"), max_length=200, blank=True)
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    guidance = models.ForeignKey(
+        Guidance, verbose_name=_("guidance"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    conclusion = models.TextField(_("chair's conclusion"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "guidance"], name="agenda_guidance_once_per_meeting"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Attachment(models.Model):
+    """A file for a meeting's agenda item or a guidance: PDF, DOCX, XLSX, JPG, PNG."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="meetings/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agenda_item__isnull=False) | models.Q(guidance__isnull=False),
+                name="attachment_has_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

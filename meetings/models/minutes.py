@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Member
+
+from .agenda import AgendaItem
+from .meetings import Meeting
+
+
+class ScoreLevel(models.TextChoices):
+    """The quality levels (Tốt, Khá, Trung bình, Kém); thresholds are the commune's MeetingRules."""
+
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+class Minutes(models.Model):
+    """The minutes (biên bản) of a meeting. ``version`` refuses a stale second save."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    opening = models.TextField(_("opening"), blank=True)
+    closing = models.TextField(_("closing"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("in favour"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("against"), null=True, blank=True)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstaining"), null=True, blank=True)
+    # {"criterion key": points}; total and level are derived from the commune's rubric.
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    score_total = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    score_level = models.CharField(_("level"), max_length=20, blank=True)
+    score_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    score_confirmed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return str(self.meeting)
+
+    @property
+    def score_level_label(self) -> str:
+        return ScoreLevel(self.score_level).label if self.score_level in ScoreLevel.values else self.score_level
+
+    @property
+    def vote_recorded(self) -> bool:
+        return self.votes_for is not None
+
+
+class Speech(models.Model):
+    """What one member said on one agenda item."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="speeches")
+    speaker = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    speaker_name = models.CharField(_("speaker"), max_length=200)
+    text = models.TextField(_("what was said"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+        ordering = ["agenda_item", "position", "pk"]
+
+    def __str__(self):
+        return self.speaker_name
+
+
+class Resolution(models.Model):
+    """The monthly resolution (nghị quyết): sections I–IV, tasks in section II."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="resolution")
+    number = models.PositiveIntegerField(_("number"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    results = models.TextField(_("I. Results of last month"), blank=True)
+    implementation = models.TextField(_("III. Assignment and implementation"), blank=True)
+    assessment = models.TextField(_("IV. Quality self-assessment"), blank=True)
+    recipients = models.TextField(_("recipients"), blank=True, default="- Đảng ủy xã (để b/c);\n- Lưu chi bộ.")
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+
+    def __str__(self):
+        return f"{self.number}-NQ/CB"
+
+    @property
+    def reference(self) -> str:
+        return f"Số {self.number}-NQ/CB"
+
+
+class TaskOutcome(models.TextChoices):
+    PENDING = "pending", _("Not yet reviewed")
+    DONE = "done", _("Done")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class Task(models.Model):
+    """A task of section II; next month's resolution reviews it in section I."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(_("task"))
+    lead = models.CharField(_("who leads"), max_length=200)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    report_at = models.ForeignKey(
+        Meeting,
+        verbose_name=_("reported back at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks_to_review",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=TaskOutcome.choices, default=TaskOutcome.PENDING)
+    outcome_note = models.CharField(_("note"), max_length=500, blank=True)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["resolution", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(position__gte=0), name="task_position_positive"),
+        ]
+
+    def __str__(self):
+        return self.description[:60]

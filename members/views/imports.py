@@ -1,0 +1,90 @@
+"""Importing a branch's member list from a file, and exporting it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members import exporting, importing, scope
+from members.forms_import import ImportUploadForm
+from members.models import ImportBatch, OrganizationKind
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Member lists are classified: no copies in shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, pk):
+    branch = get_object_or_404(scope.editable_branches(request.user), pk=pk)
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            parsed = form.parsed
+            batch = importing.create_batch(
+                branch=branch, by=request.user, filename=form.cleaned_data["file"].name, parsed=parsed
+            )
+            if parsed.ignored_columns:
+                messages.warning(
+                    request,
+                    _("These columns were not recognised and will be ignored: %(columns)s.")
+                    % {"columns": ", ".join(parsed.ignored_columns)},
+                )
+            return redirect("members:import_preview", batch.pk)
+    else:
+        form = ImportUploadForm()
+    return render(request, "members/import_upload.html", {"branch": branch, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, pk):
+    batches = ImportBatch.objects.filter(
+        created_by=request.user, branch__in=scope.editable_branches(request.user)
+    ).select_related("branch")
+    batch = get_object_or_404(batches, pk=pk)
+    branch = batch.branch
+    if request.method == "POST":
+        if batch.status == ImportBatch.Status.DONE:
+            messages.info(request, _("This list has already been imported."))
+            return redirect("members:organization", branch.pk)
+        try:
+            batch = importing.import_confirm(batch=batch, by=request.user)
+        except IntegrityError:
+            # Someone changed the branch's members between the preview and the confirm.
+            messages.error(
+                request,
+                _("The members were changed by someone else meanwhile. Check the preview again and confirm."),
+            )
+            return redirect("members:import_preview", batch.pk)
+        messages.success(
+            request,
+            _("Import finished: %(created)s members added, %(updated)s members updated.")
+            % {"created": batch.created_count, "updated": batch.updated_count},
+        )
+        return redirect("members:organization", branch.pk)
+    plan = importing.plan_import(batch) if batch.status == ImportBatch.Status.PENDING else None
+    return render(request, "members/import_preview.html", {"batch": batch, "branch": branch, "plan": plan})
+
+
+@login_required
+def export_members(request, pk):
+    branch = get_object_or_404(scope.organizations(request.user).filter(kind=OrganizationKind.BRANCH), pk=pk)
+    if not scope.can_read_members_of(request.user, branch):
+        raise Http404
+    members = scope.members(request.user).filter(branch=branch).active().order_by("name_key", "pk")
+    content = exporting.export_workbook(branch, members)
+    return _xlsx_response(content, exporting.export_filename(branch))
+
+
+@login_required
+def import_template(request):
+    return _xlsx_response(exporting.template_workbook(), exporting.TEMPLATE_FILENAME)
