@@ -13,11 +13,16 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 VAR_DIR := $(or $(CHIBO_VAR_DIR),var)
 PYTEST_ARGS ?=
 
+# Debian packages: gettext (msgfmt), the PDF renderer's libraries and fonts with
+# full Vietnamese diacritics; the tests also need chromium for the browser tests.
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES) chromium
+
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NPM_STAMP := node_modules/.installed
 
-.PHONY: help run test e2e lint format setup setup-dev npm var messages migrate seed clean
+.PHONY: help run test e2e lint format setup setup-dev system system-test npm var messages migrate seed clean
 
 help:
 	@echo "make run     serve http://127.0.0.1:8000 with one Celery worker (and beat); Ctrl-C stops both"
@@ -28,6 +33,24 @@ help:
 	@echo "make clean   remove the virtualenv and the npm stamp (keeps var/ with your data)"
 
 # --- Setup ---------------------------------------------------------------------
+
+# Installs the missing Debian packages (as root, with apt-get); otherwise says what to install.
+define install_debian
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
+	else \
+		echo "Please install these Debian packages: sudo apt-get install $$missing"; \
+	fi
+endef
+
+system:
+	$(call install_debian,$(SYSTEM_PACKAGES))
+
+system-test:
+	$(call install_debian,$(SYSTEM_PACKAGES_TEST))
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +82,9 @@ messages: | $(PY)
 		echo "msgfmt not found (install gettext): pages stay in English"; \
 	fi
 
-setup: $(RUNTIME_STAMP) npm var messages
+setup: system $(RUNTIME_STAMP) npm var messages
 
-setup-dev: $(DEV_STAMP) npm var messages
+setup-dev: system-test $(DEV_STAMP) npm var messages
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
