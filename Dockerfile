@@ -14,9 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CHIBO_VAR_DIR=/var/lib/chibo \
     WEB_CONCURRENCY=3
 
-# gettext compiles the translations; the fonts are for generated documents.
+# gettext compiles the translations; pango, harfbuzz and the fonts render the PDF documents.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --user-group --home-dir /app --no-create-home chibo \

@@ -62,7 +62,7 @@ class CadreAssignment(models.Model):
     cadre = models.ForeignKey(
         Member, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="cadre_assignments"
     )
-    title = models.CharField(_("title"), max_length=300, help_text=_("E.g. Phó Bí thư Đảng ủy, Chủ tịch UBND xã"))
+    title = models.CharField(_("job title"), max_length=300, help_text=_("E.g. Phó Bí thư Đảng ủy, Chủ tịch UBND xã"))
     branch = models.ForeignKey(
         Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="cadre_assignments"
     )
@@ -91,7 +91,7 @@ class Guest(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
     cadre = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="guest_at")
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("job title"), max_length=300, blank=True)
     expected = models.BooleanField(_("expected (assigned cadre)"), default=False)
     attended = models.BooleanField(_("attended"), null=True)
     remarks = models.TextField(_("remarks (ý kiến chỉ đạo)"), blank=True)

@@ -124,6 +124,9 @@ class MeetingMove(models.Model):
         verbose_name_plural = _("meeting moves")
         ordering = ["moved_at"]
 
+    def __str__(self):
+        return f"{self.meeting}: {self.old_start:%d/%m/%Y} → {self.new_start:%d/%m/%Y}"
+
 
 class MeetingRules(models.Model):
     """Local practice, set per commune; DOMAIN.md defaults otherwise."""

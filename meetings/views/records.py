@@ -46,11 +46,6 @@ def _managed(request, pk) -> Meeting:
     return meeting
 
 
-def may_read_records(user, meeting: Meeting) -> bool:
-    """Editors read drafts; everyone else in scope reads (and downloads) once the minutes are adopted."""
-    return meeting.is_locked or scope.can_manage_meeting(user, meeting)
-
-
 def _resolution(meeting: Meeting) -> Resolution | None:
     return Resolution.objects.filter(meeting=meeting).first()
 
@@ -61,6 +56,11 @@ def _is_htmx(request) -> bool:
 
 def _members_for_speeches(meeting: Meeting):
     return meeting.branch.members.active(on=meeting.day).order_by("name_key", "pk")
+
+
+def _names(members) -> list[str]:
+    """The suggestions for the speaker field, once per page."""
+    return list(dict.fromkeys(members.values_list("full_name", flat=True)))
 
 
 # --- Minutes ---------------------------------------------------------------------------
@@ -96,6 +96,7 @@ def minutes_edit(request, pk):
         "minutes": minutes,
         "form": form,
         "items": [_item_block(meeting, item) for item in items],
+        "speaker_names": _names(_members_for_speeches(meeting)),
         "voters": form.voters,
     }
     return render(request, "meetings/records/minutes_form.html", context, status=status)
@@ -121,7 +122,7 @@ def _read_page(request, meeting: Meeting, template: str):
     """Read-only view for those who may not edit; they cannot post here."""
     if request.method == "POST":
         raise Http404
-    context = {"meeting": meeting, "readable": may_read_records(request.user, meeting)}
+    context = {"meeting": meeting, "readable": records.can_read_records(request.user, meeting)}
     if context["readable"]:
         context["doc"] = documents.document_data(meeting)
     context["is_cadre"] = scope.is_assigned_cadre(request.user, meeting)
@@ -164,14 +165,15 @@ def speech_add(request, pk, item_pk):
 def speech_edit(request, pk, speech_pk):
     meeting = _managed(request, pk)
     speech = _speech(request, meeting, speech_pk)
-    initial = {"speaker": speech.speaker_id, "speaker_name": "" if speech.speaker_id else speech.speaker_name}
-    initial["text"] = speech.text
-    form = SpeechForm(request.POST or None, initial=initial, members=_members_for_speeches(meeting))
+    members = _members_for_speeches(meeting)
+    initial = {"speaker_name": speech.speaker_name, "text": speech.text}
+    form = SpeechForm(request.POST or None, initial=initial, members=members)
     if request.method == "POST" and form.is_valid():
         records.speech_save(agenda_item=speech.agenda_item, speech=speech, data=form.cleaned_data, by=request.user)
         messages.success(request, _("Saved."))
         return redirect(reverse("meetings:minutes", args=[meeting.pk]) + f"#item-{speech.agenda_item_id}")
-    return render(request, "meetings/records/speech_form.html", {"meeting": meeting, "speech": speech, "form": form})
+    context = {"meeting": meeting, "speech": speech, "form": form, "speaker_names": _names(members)}
+    return render(request, "meetings/records/speech_form.html", context)
 
 
 @login_required
@@ -221,7 +223,7 @@ def score(request, pk):
         "rules": rules,
         "can_manage": can_manage,
         "is_cadre": is_cadre,
-        "readable": may_read_records(user, meeting) or is_cadre,
+        "readable": records.can_read_records(user, meeting) or is_cadre,
     }
     status = 200
     if can_manage:
@@ -441,7 +443,7 @@ def task_carry(request, pk, task_pk):
 
 def _downloadable(request, pk) -> Meeting:
     meeting = _meeting(request, pk)
-    if not may_read_records(request.user, meeting):
+    if not records.can_read_records(request.user, meeting):
         raise Http404
     return meeting
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from members import scope
 from members.models import Organization
 
-from .. import schedule
+from .. import roll, schedule
 from ..forms_schedule import (
     AgendaItemForm,
     AgendaTemplateFormSet,
@@ -144,14 +144,6 @@ def meeting_create(request):
 # --- The meeting page (the hub) ------------------------------------------------------
 
 
-def _roll(meeting):
-    try:
-        from meetings.roll import count_roll
-    except (ImportError, AttributeError):
-        return None
-    return count_roll(meeting)
-
-
 def _related_or_none(meeting, name):
     try:
         return getattr(meeting, name)
@@ -180,9 +172,11 @@ def meeting_detail(request, pk):
     )
     can_manage = scope.can_manage_meeting(user, meeting)
     context = _agenda_context(request, meeting, can_manage)
+    counts = roll.count_roll(meeting)
     context.update(
         {
-            "roll": _roll(meeting),
+            "roll": counts,
+            "roll_flags": roll.roll_flags(meeting, counts),
             "guests": meeting.guests.select_related("cadre"),
             "minutes": _related_or_none(meeting, "minutes"),
             "resolution": _related_or_none(meeting, "resolution"),

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.demo import seed_meetings_demo
 from members.demo import seed_demo
 from members.models import RoleKind
 
@@ -29,6 +31,7 @@ class Command(BaseCommand):
                 )
             )
         result = seed_demo(stdout=self.stdout if options["verbosity"] >= 1 else None)
+        seed_meetings_demo(today=timezone.localdate())
         created = result["created"]
         self.stdout.write(
             _(

@@ -1,0 +1,513 @@
+"""What commune staff and leaders look for in their branches' meetings: the flags.
+
+``branch_flags`` answers for a page of branches and a period of months in a fixed number of
+queries whatever the number of branches, meetings or members:
+
+1. the meeting rules of every ancestor of the branches (nearest one wins);
+2. the branches' meetings from 1 January of the period's first year (runs of absences count
+   within a calendar year) to the end of its last quarter (whole quarters are judged);
+3. the attendance marks of those meetings up to the period's end;
+4. the branches' members, to count who was expected on each meeting's day.
+
+The roll is counted as ``meetings.roll.count_roll`` and ``absences_in_a_row`` count it, from
+rows fetched once for all meetings instead of their per-meeting queries.
+
+Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
+
+- a month that is over without a held regular meeting (regular, or regular + thematic);
+- a quarter that is over without a held thematic meeting (thematic, or regular + thematic);
+  the current quarter shows "not yet" rather than a flag;
+- a held meeting shorter than the minimum (longer minimum for a combined session);
+- materials posted less than N days before the planned start, or never;
+- minutes not adopted within N days of the meeting's end (adopted late, or still not adopted
+  when the deadline has passed);
+- the roll: attendance rate below the minimum, any absence without reason, a member absent
+  (even with reason) more than N meetings in a row; and a held meeting with no roll at all.
+
+Extraordinary meetings count for the roll but not for length, materials or minutes: they
+are called at short notice and are not the month's meeting.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from members import scope
+from members.models import LeaveReason, Member, Organization, RoleKind
+
+from .models import (
+    ABSENT_MARKS,
+    PRESENT_MARKS,
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    Attendance,
+    Mark,
+    Meeting,
+    MeetingKind,
+    MeetingRules,
+    MeetingStatus,
+)
+
+HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.ADOPTED)
+# Meetings that did not take place: they neither count nor break a run of absences.
+NOT_HELD = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+# Kinds that are "the month's meeting" and so must be long enough, prepared and minuted in time.
+ORDINARY_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.COMBINED)
+DEFAULT_MONTHS = 6
+MAX_MONTHS = 24
+
+
+# --- Who may look ------------------------------------------------------------------------
+
+
+def can_see_flags(user) -> bool:
+    """Commune staff and leaders (and administrators): the people who chase branches."""
+    if user.is_superuser:
+        return True
+    return any(role.kind in (RoleKind.COMMUNE_STAFF, RoleKind.LEADER) for role in scope.roles(user))
+
+
+# --- Months and quarters -------------------------------------------------------------------
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month ``count`` months after ``month`` (negative goes back)."""
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_start(month: datetime.date) -> datetime.date:
+    return datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``first`` to ``last`` (both the first day of their month)."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def ending(cls, month: datetime.date, months: int = DEFAULT_MONTHS) -> Period:
+        last = month.replace(day=1)
+        return cls(first=add_months(last, -(months - 1)), last=last)
+
+    @property
+    def months(self) -> list[datetime.date]:
+        result, month = [], self.first
+        while month <= self.last:
+            result.append(month)
+            month = add_months(month, 1)
+        return result
+
+    @property
+    def quarters(self) -> list[datetime.date]:
+        """The first month of every quarter the period touches."""
+        result, start = [], quarter_start(self.first)
+        while start <= self.last:
+            result.append(start)
+            start = add_months(start, 3)
+        return result
+
+    def __contains__(self, month: datetime.date) -> bool:
+        return self.first <= month <= self.last
+
+
+# --- Rules ---------------------------------------------------------------------------------
+
+
+def _ancestor_paths(path: str, steplen: int) -> list[str]:
+    """The materialised paths of a node and all its ancestors, root first."""
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
+def rules_for_branches(branches: list[Organization]) -> dict[int, MeetingRules]:
+    """Each branch's MeetingRules (nearest ancestor's, else the defaults) in one query.
+
+    The same answer as ``meetings.schedule.rules_for`` for each branch, without a query per branch.
+    """
+    steplen = Organization.steplen
+    wanted = {p for branch in branches for p in _ancestor_paths(branch.path, steplen)}
+    by_path = {
+        rules.organization.path: rules
+        for rules in MeetingRules.objects.filter(organization__path__in=wanted).select_related("organization")
+    }
+    defaults = MeetingRules()
+    result = {}
+    for branch in branches:
+        found = [by_path[p] for p in _ancestor_paths(branch.path, steplen) if p in by_path]
+        result[branch.pk] = found[-1] if found else defaults
+    return result
+
+
+# --- What the page shows -------------------------------------------------------------------
+
+
+class State:
+    """The state of a month (regular meeting) or a quarter (thematic meeting)."""
+
+    HELD = "held"
+    MISSING = "missing"  # over, and nothing held: a flag
+    NOT_YET = "not_yet"  # not over yet, nothing held so far
+
+
+@dataclass
+class MonthCell:
+    month: datetime.date
+    state: str
+    meetings: list[Meeting] = field(default_factory=list)  # the month's regular meetings, any status
+
+    @property
+    def link(self) -> Meeting | None:
+        """The meeting to open: the held one, else the planned one."""
+        held = [m for m in self.meetings if m.status in HELD_STATUSES]
+        return (held or self.meetings or [None])[0]
+
+
+@dataclass
+class QuarterCell:
+    start: datetime.date
+    state: str
+    meetings: list[Meeting] = field(default_factory=list)  # the quarter's held thematic meetings
+
+    @property
+    def link(self) -> Meeting | None:
+        return self.meetings[0] if self.meetings else None
+
+    @property
+    def label(self) -> str:
+        return _("Q%(quarter)d/%(year)d") % {"quarter": (self.start.month - 1) // 3 + 1, "year": self.start.year}
+
+
+@dataclass
+class MeetingIssue:
+    """One flagged meeting and what is wrong with it, ready to show."""
+
+    meeting: Meeting
+    detail: str
+
+
+@dataclass
+class RollFigures:
+    expected: int = 0
+    present: int = 0
+    excused: int = 0
+    unexcused: list[str] = field(default_factory=list)  # names
+
+    @property
+    def marked(self) -> int:
+        return self.present + self.excused + len(self.unexcused)
+
+    @property
+    def rate(self) -> float | None:
+        """Percent with one decimal, rounded half up (as meetings.roll)."""
+        if not self.expected:
+            return None
+        value = (Decimal(self.present) * 100 / Decimal(self.expected)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return float(value)
+
+
+@dataclass
+class BranchFlags:
+    branch: Organization
+    rules: MeetingRules
+    months: list[MonthCell] = field(default_factory=list)
+    quarters: list[QuarterCell] = field(default_factory=list)
+    too_short: list[MeetingIssue] = field(default_factory=list)
+    materials_late: list[MeetingIssue] = field(default_factory=list)
+    minutes_late: list[MeetingIssue] = field(default_factory=list)
+    low_attendance: list[MeetingIssue] = field(default_factory=list)
+    unexcused: list[MeetingIssue] = field(default_factory=list)
+    absent_in_a_row: list[MeetingIssue] = field(default_factory=list)
+    no_roll: list[MeetingIssue] = field(default_factory=list)
+
+    @property
+    def missing_months(self) -> list[MonthCell]:
+        return [cell for cell in self.months if cell.state == State.MISSING]
+
+    @property
+    def missing_quarters(self) -> list[QuarterCell]:
+        return [cell for cell in self.quarters if cell.state == State.MISSING]
+
+    @property
+    def meeting_issues(self) -> list[tuple[str, str, list[MeetingIssue]]]:
+        """(key, label, issues) of every meeting flag, in the order the page shows them."""
+        return [
+            ("too_short", _("Too short"), self.too_short),
+            ("materials_late", _("Materials late"), self.materials_late),
+            ("minutes_late", _("Minutes late"), self.minutes_late),
+            (
+                "low_attendance",
+                _("Attendance below %(rate)d%%") % {"rate": self.rules.min_attendance_rate},
+                self.low_attendance,
+            ),
+            ("unexcused", _("Absent without reason"), self.unexcused),
+            (
+                "absent_in_a_row",
+                _("Absent more than %(count)d times in a row") % {"count": self.rules.max_absences_in_row},
+                self.absent_in_a_row,
+            ),
+            ("no_roll", _("No roll recorded"), self.no_roll),
+        ]
+
+    @property
+    def flag_count(self) -> int:
+        return (
+            len(self.missing_months)
+            + len(self.missing_quarters)
+            + sum(len(issues) for _key, _label, issues in self.meeting_issues)
+        )
+
+
+# --- The selector --------------------------------------------------------------------------
+
+
+def branch_flags(*, branches, period: Period, now: datetime.datetime | None = None) -> list[BranchFlags]:
+    """The flags of each branch over the period, in the branches' order; four queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    branches = list(branches)
+    if not branches:
+        return []
+    branch_ids = [b.pk for b in branches]
+    rules = rules_for_branches(branches)
+
+    # From 1 January of the period's first year (runs of absences count within a year) to the
+    # end of the period's last quarter (a thematic meeting late in the quarter still counts).
+    window_start = datetime.date(period.first.year, 1, 1)
+    window_end = add_months(quarter_start(period.last), 2)
+    meetings = list(
+        Meeting.objects.filter(branch_id__in=branch_ids, month__gte=window_start, month__lte=window_end)
+        .only(
+            "pk",
+            "branch_id",
+            "kind",
+            "month",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "materials_posted_at",
+            "minutes_adopted_at",
+        )
+        .order_by("planned_start", "pk")
+    )
+    for meeting in meetings:
+        meeting.start = meeting.actual_start or meeting.planned_start
+    meetings.sort(key=lambda m: (m.start, m.pk))
+
+    in_period = {m.pk for m in meetings if m.status in HELD_STATUSES and m.month in period}
+    # Meetings whose marks make or break a run of absences (as meetings.roll.absences_in_a_row).
+    counted = [m for m in meetings if m.status not in NOT_HELD and m.month <= period.last]
+    marks = _marks([m.pk for m in counted])
+    people = _members(branch_ids)
+
+    by_branch: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        by_branch[meeting.branch_id].append(meeting)
+
+    result = []
+    for branch in branches:
+        flags = BranchFlags(branch=branch, rules=rules[branch.pk])
+        own = by_branch[branch.pk]
+        members = people.get(branch.pk, {})
+        flags.months = _months(own, period, today)
+        flags.quarters = _quarters(own, period, today)
+        for meeting in own:
+            if meeting.pk in in_period:
+                _meeting_flags(flags, meeting, now)
+                _roll_flags(flags, meeting, marks.get(meeting.pk, {}), members)
+        _streak_flags(flags, [m for m in counted if m.branch_id == branch.pk], in_period, marks, members)
+        result.append(flags)
+    return result
+
+
+def _marks(meeting_ids: list[int]) -> dict[int, dict[int, str]]:
+    """{meeting: {member: mark}} for the given meetings."""
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = Attendance.objects.filter(meeting_id__in=meeting_ids).values_list("meeting_id", "member_id", "mark")
+    for meeting_id, member_id, mark in rows:
+        marks[meeting_id][member_id] = mark
+    return marks
+
+
+@dataclass(frozen=True)
+class _Person:
+    name: str
+    joined: datetime.date | None
+    left: datetime.date | None
+    transferred: bool
+    exempt_since: datetime.date | None
+
+
+def _members(branch_ids: list[int]) -> dict[int, dict[int, _Person]]:
+    people: dict[int, dict[int, _Person]] = defaultdict(dict)
+    rows = Member.objects.filter(branch_id__in=branch_ids).values_list(
+        "pk", "branch_id", "full_name", "joined_branch_on", "left_on", "leave_reason", "exempt_since"
+    )
+    for pk, branch_id, name, joined, left, reason, exempt in rows:
+        people[branch_id][pk] = _Person(name, joined, left, reason == LeaveReason.TRANSFER, exempt)
+    return people
+
+
+def _months(meetings: list[Meeting], period: Period, today: datetime.date) -> list[MonthCell]:
+    regular: dict[datetime.date, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.kind in REGULAR_KINDS and meeting.status != MeetingStatus.CANCELLED:
+            regular[meeting.month].append(meeting)
+    cells = []
+    for month in period.months:
+        found = regular[month]
+        if any(m.status in HELD_STATUSES for m in found):
+            state = State.HELD
+        elif today >= add_months(month, 1):
+            state = State.MISSING
+        else:
+            state = State.NOT_YET
+        cells.append(MonthCell(month=month, state=state, meetings=found))
+    return cells
+
+
+def _quarters(meetings: list[Meeting], period: Period, today: datetime.date) -> list[QuarterCell]:
+    cells = []
+    for start in period.quarters:
+        end = add_months(start, 3)
+        found = [
+            m for m in meetings if m.kind in THEMATIC_KINDS and m.status in HELD_STATUSES and start <= m.month < end
+        ]
+        if found:
+            state = State.HELD
+        elif today >= end:
+            state = State.MISSING
+        else:
+            state = State.NOT_YET
+        cells.append(QuarterCell(start=start, state=state, meetings=found))
+    return cells
+
+
+def _meeting_flags(flags: BranchFlags, meeting: Meeting, now: datetime.datetime) -> None:
+    """Length, materials and minutes of one held meeting."""
+    if meeting.kind not in ORDINARY_KINDS:
+        return
+    rules = flags.rules
+
+    minimum = rules.min_minutes_combined if meeting.kind == MeetingKind.COMBINED else rules.min_minutes
+    length = meeting.duration_minutes
+    if length is not None and length < minimum:
+        flags.too_short.append(
+            MeetingIssue(meeting, _("%(length)d of %(minimum)d minutes") % {"length": length, "minimum": minimum})
+        )
+
+    posted_by = meeting.planned_start - datetime.timedelta(days=rules.materials_days_before)
+    if meeting.materials_posted_at is None:
+        flags.materials_late.append(MeetingIssue(meeting, _("never posted")))
+    elif meeting.materials_posted_at > posted_by:
+        flags.materials_late.append(
+            MeetingIssue(meeting, _("posted %(when)s") % {"when": _short_datetime(meeting.materials_posted_at)})
+        )
+
+    ended = meeting.actual_end or meeting.planned_end
+    deadline = ended + datetime.timedelta(days=rules.minutes_deadline_days)
+    adopted = meeting.minutes_adopted_at
+    if adopted is not None and adopted > deadline:
+        days = (timezone.localdate(adopted) - timezone.localdate(ended)).days
+        flags.minutes_late.append(MeetingIssue(meeting, _("adopted after %(days)d days") % {"days": days}))
+    elif adopted is None and meeting.status != MeetingStatus.ADOPTED and now > deadline:
+        flags.minutes_late.append(MeetingIssue(meeting, _("not adopted, due %(day)s") % {"day": _short_date(deadline)}))
+
+
+def _roll_flags(flags: BranchFlags, meeting: Meeting, marks: dict[int, str], people: dict[int, _Person]) -> None:
+    """Attendance rate and absences without reason of one held meeting of the period."""
+    figures = roll_figures(meeting, marks, people)
+    if not figures.marked:
+        flags.no_roll.append(MeetingIssue(meeting, ""))
+        return
+    rate = figures.rate
+    if rate is not None and rate < flags.rules.min_attendance_rate:
+        flags.low_attendance.append(
+            MeetingIssue(
+                meeting,
+                _("%(rate)s%% (%(present)d of %(expected)d)")
+                % {"rate": _percent(rate), "present": figures.present, "expected": figures.expected},
+            )
+        )
+    if figures.unexcused:
+        flags.unexcused.append(MeetingIssue(meeting, ", ".join(figures.unexcused)))
+
+
+def roll_figures(meeting: Meeting, marks: dict[int, str], people: dict[int, _Person]) -> RollFigures:
+    """The counts of ``meetings.roll.count_roll`` from rows already fetched.
+
+    Expected: members of the branch on the meeting day (joined by then, not left), less those
+    exempt or transferred out, unless they attended. Present includes late and left early.
+    """
+    day = meeting.day
+    figures = RollFigures()
+    for pk, person in people.items():
+        if person.joined is not None and person.joined > day:
+            continue
+        mark = marks.get(pk)
+        attended = mark in PRESENT_MARKS
+        on_roll = person.left is None or person.left > day
+        if not on_roll and not (person.transferred and attended):
+            continue
+        excluded = not on_roll or (person.exempt_since is not None and person.exempt_since <= day)
+        if excluded and not attended:
+            continue
+        figures.expected += 1
+        if attended:
+            figures.present += 1
+        elif mark == Mark.EXCUSED:
+            figures.excused += 1
+        elif mark == Mark.UNEXCUSED:
+            figures.unexcused.append(person.name)
+    return figures
+
+
+def _streak_flags(
+    flags: BranchFlags,
+    meetings: list[Meeting],
+    in_period: set[int],
+    marks: dict[int, dict[int, str]],
+    people: dict[int, _Person],
+) -> None:
+    """Members absent, even with reason, more than N meetings in a row within a calendar year.
+
+    As ``meetings.roll.absences_in_a_row``: being present breaks the run; a meeting where the
+    member has no mark neither breaks nor extends it; a new year starts afresh.
+    """
+    limit = flags.rules.max_absences_in_row
+    runs: dict[int, int] = {}
+    year = None
+    for meeting in meetings:  # in date order
+        day = meeting.day
+        if day.year != year:
+            runs, year = {}, day.year
+        for member_id, mark in marks.get(meeting.pk, {}).items():
+            runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
+        if meeting.pk not in in_period:
+            continue
+        absent_now = {pk for pk, mark in marks.get(meeting.pk, {}).items() if mark in ABSENT_MARKS}
+        over = sorted((people[pk].name if pk in people else "?", runs[pk]) for pk in absent_now if runs[pk] > limit)
+        if over:
+            names = ", ".join(f"{name} ({count})" for name, count in over)
+            flags.absent_in_a_row.append(MeetingIssue(meeting, names))
+
+
+def _short_date(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+
+
+def _short_datetime(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _percent(rate: float) -> str:
+    return formats.number_format(rate, 1)

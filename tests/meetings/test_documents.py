@@ -1,0 +1,250 @@
+"""The minutes and the resolution as DOCX and PDF: Vietnamese header, names and counts survive."""
+
+import datetime
+import io
+import unicodedata
+from urllib.parse import unquote
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from meetings import documents, records
+from meetings.models import AgendaItem, Attendance, Category, Guest, Mark, MeetingStatus, Speech, Task
+from members.models import MemberStatus, PositionKind
+
+from ..factories import MemberFactory, PositionFactory
+from .conftest import at, make_meeting
+
+SECRETARY = "Nguyễn Văn Thưởng"
+MINUTE_TAKER = "Trần Thị Hằng"
+ABSENT = "Phạm Đức Hữu"
+PROBATIONARY = "Đỗ Thị Ngọc Ánh"
+CADRE = "Lê Quang Vĩnh"
+
+
+def flat(text: str) -> str:
+    """One line, composed: what a reader sees, whatever the line breaks in the file."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return flat("\n".join(parts))
+
+
+def pdf_text(content: bytes) -> str:
+    return flat("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+
+def pdf_fonts(content: bytes) -> set[str]:
+    fonts = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            fonts.add(str(font["/BaseFont"]))
+    return fonts
+
+
+def held_meeting(tree, *, full_members=9, adopted=True):
+    """Song Khê, 5/12/2026: full members, one probationary, one absent with reason, a cadre, a vote, a score."""
+    secretary = MemberFactory(branch=tree.branch, full_name=SECRETARY)
+    PositionFactory(member=secretary, branch=tree.branch, kind=PositionKind.SECRETARY)
+    taker = MemberFactory(branch=tree.branch, full_name=MINUTE_TAKER)
+    absent = MemberFactory(branch=tree.branch, full_name=ABSENT)
+    others = MemberFactory.create_batch(full_members - 3, branch=tree.branch)
+    probationary = MemberFactory(
+        branch=tree.branch,
+        full_name=PROBATIONARY,
+        status=MemberStatus.PROBATIONARY,
+        admitted_on=datetime.date(2026, 6, 1),
+        full_member_on=None,
+    )
+    meeting = make_meeting(
+        tree.branch,
+        chair=secretary,
+        minute_taker=taker,
+        actual_start=at(datetime.date(2026, 12, 5), 19, 30),
+        actual_end=at(datetime.date(2026, 12, 5), 21, 15),
+        status=MeetingStatus.HELD,
+    )
+    from django.contrib.auth import get_user_model
+
+    marker = get_user_model().objects.create(username="marker")
+    for member in [secretary, taker, *others]:
+        Attendance.objects.create(
+            meeting=meeting, member=member, mark=Mark.PRESENT, category=Category.FULL, marked_by=marker
+        )
+    Attendance.objects.create(
+        meeting=meeting, member=probationary, mark=Mark.PRESENT, category=Category.PROBATIONARY, marked_by=marker
+    )
+    Attendance.objects.create(
+        meeting=meeting,
+        member=absent,
+        mark=Mark.EXCUSED,
+        reason="Ốm nằm viện",
+        category=Category.FULL,
+        marked_by=marker,
+    )
+    Guest.objects.create(
+        meeting=meeting, name=CADRE, title="Phó Bí thư Đảng ủy, Chủ tịch UBND xã", expected=True, attended=True
+    )
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=1, title="Thảo luận nhiệm vụ tháng", conclusion="Thống nhất sửa đường làng."
+    )
+    Speech.objects.create(agenda_item=item, speaker=taker, speaker_name=MINUTE_TAKER, text="Đề nghị sửa đường thôn.")
+    voters = full_members - 1
+    minutes = records.minutes_for(meeting)
+    minutes.votes_for, minutes.votes_against, minutes.votes_abstain = voters, 0, 0
+    minutes.scores = {"preparation": 15, "attendance": 18, "conduct": 42, "closing": 18}
+    minutes.score_total, minutes.score_level = 93, "good"
+    minutes.save()
+    resolution = records.resolution_for(meeting)
+    Task.objects.create(resolution=resolution, position=1, description="Bê tông hóa đường ngõ xóm", lead=SECRETARY)
+    if adopted:
+        meeting.status = MeetingStatus.ADOPTED
+        meeting.save()
+    return meeting
+
+
+@pytest.fixture
+def held(tree):
+    return held_meeting(tree)
+
+
+EXPECTED_IN_BOTH = [
+    "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "ĐẢNG BỘ XÃ TAM HƯNG",
+    "CHI BỘ THÔN SONG KHÊ",
+    "Tam Hưng, ngày 05 tháng 12 năm 2026",
+    SECRETARY,
+]
+MINUTES_EXPECTED = [
+    "BIÊN BẢN",
+    MINUTE_TAKER,
+    CADRE,
+    "Phó Bí thư Đảng ủy, Chủ tịch UBND xã",
+    f"Đồng chí {ABSENT}: vắng có lý do (Ốm nằm viện)",
+    "Tổng số đảng viên phải triệu tập: 10 đồng chí",
+    "Có mặt: 9 đồng chí (chính thức: 8; dự bị: 1; sinh hoạt tạm thời: 0), đạt 90%",
+    "Vắng mặt: 1 đồng chí (có lý do: 1; không lý do: 0)",
+    "Đề nghị sửa đường thôn.",
+    "Thống nhất sửa đường làng.",
+    "Tán thành: 8 đồng chí (100%)",
+    "Tổng điểm: 93/100. Xếp loại: Tốt.",
+    "T/M CHI ỦY – BÍ THƯ",
+    "THƯ KÝ",
+]
+RESOLUTION_EXPECTED = [
+    "NGHỊ QUYẾT",
+    "Số 1-NQ/CB",
+    "Chi bộ thôn Song Khê lãnh đạo thực hiện nhiệm vụ tháng 12/2026",
+    "có mặt: 9 đồng chí",
+    "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG TRƯỚC",
+    "II. NHIỆM VỤ THÁNG 12/2026",
+    "Bê tông hóa đường ngõ xóm",
+    "III. TỔ CHỨC THỰC HIỆN",
+    "IV. TỰ ĐÁNH GIÁ CHẤT LƯỢNG SINH HOẠT",
+    "Nơi nhận:",
+    "Đảng ủy xã (để b/c)",
+    "T/M CHI ỦY – BÍ THƯ",
+]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_minutes_documents_carry_the_vietnamese_text(held, fmt):
+    content = getattr(documents, f"minutes_{fmt}")(held)
+    text = docx_text(content) if fmt == "docx" else pdf_text(content)
+    for expected in EXPECTED_IN_BOTH + MINUTES_EXPECTED:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_resolution_documents_carry_the_vietnamese_text(held, fmt):
+    content = getattr(documents, f"resolution_{fmt}")(held)
+    text = docx_text(content) if fmt == "docx" else pdf_text(content)
+    for expected in EXPECTED_IN_BOTH + RESOLUTION_EXPECTED:
+        assert expected in text, expected
+
+
+def test_a_branch_without_chi_uy_signs_for_the_branch(tree):
+    meeting = held_meeting(tree, full_members=5)
+    text = pdf_text(documents.resolution_pdf(meeting))
+    assert "T/M CHI BỘ – BÍ THƯ" in text
+    assert "CHI ỦY" not in text
+    assert "T/M CHI BỘ – BÍ THƯ" in docx_text(documents.minutes_docx(meeting))
+
+
+def test_pdf_embeds_its_fonts_in_the_serif_stack(held):
+    fonts = pdf_fonts(documents.minutes_pdf(held))
+    assert fonts
+    # Subset names look like /ABCDEF+Liberation-Serif; any of the stack will do.
+    assert all(any(name.replace(" ", "") in font.replace("-", "") for name in documents.FONT_STACK) for font in fonts)
+
+
+def test_docx_layout_a4_two_cm_margins_times_new_roman(held):
+    document = Document(io.BytesIO(documents.minutes_docx(held)))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert round(section.left_margin.cm, 1) == 2.0 and round(section.top_margin.cm, 1) == 2.0
+    normal = document.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size.pt == 13
+    header = document.tables[0].rows[0].cells
+    assert header[0].paragraphs[0].text == "ĐẢNG BỘ XÃ TAM HƯNG"
+    assert header[0].paragraphs[2].text == "*"
+    right = header[1].paragraphs
+    assert right[0].runs[0].underline and right[0].runs[0].bold
+    assert right[-1].runs[0].italic
+
+
+# --- Downloads -----------------------------------------------------------------------------
+
+DOWNLOADS = ["minutes_docx", "minutes_pdf", "resolution_docx", "resolution_pdf"]
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_download_is_an_attachment_with_ascii_and_utf8_names(secretary, held, name):
+    held.status = MeetingStatus.HELD
+    held.save()
+    response = secretary.get(f"/meetings/{held.pk}/{name.replace('_', '.')}")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    extension = name.split("_")[1]
+    what = "bien-ban" if name.startswith("minutes") else "nghi-quyet"
+    assert disposition.startswith(f'attachment; filename="{what}-chi-bo-thon-song-khe-2026-12.{extension}"')
+    assert disposition.isascii()
+    utf8 = disposition.split("filename*=UTF-8''")[1]
+    title = "Biên bản" if name.startswith("minutes") else "Nghị quyết"
+    assert unquote(utf8) == f"{title} Chi bộ thôn Song Khê 2026-12.{extension}"
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_readers_download_only_adopted_meetings(tree, leader, plain_member, cadre, name):
+    meeting = held_meeting(tree, adopted=False)
+    url = f"/meetings/{meeting.pk}/{name.replace('_', '.')}"
+    for reader in (leader, plain_member, cadre):
+        assert reader.get(url).status_code == 404
+    meeting.status = MeetingStatus.ADOPTED
+    meeting.save()
+    for reader in (leader, plain_member, cadre):
+        assert reader.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_outsider_gets_404_on_downloads(held, outsider, staff, name):
+    url = f"/meetings/{held.pk}/{name.replace('_', '.')}"
+    assert outsider.get(url).status_code == 404
+    assert staff.get(url).status_code == 200
+
+
+def test_resolution_download_404_without_resolution(tree, secretary):
+    meeting = make_meeting(tree.branch)
+    assert secretary.get(f"/meetings/{meeting.pk}/resolution.pdf").status_code == 404
+    assert secretary.get(f"/meetings/{meeting.pk}/minutes.pdf").status_code == 200

@@ -1,0 +1,524 @@
+"""Flags the commune sees per branch: table-driven, with time frozen."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from meetings.models import Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
+from meetings.oversight import Period, State, _members, branch_flags, roll_figures, rules_for_branches
+from members.models import LeaveReason, OrganizationKind, RoleKind
+
+from ..factories import MemberFactory, UserFactory, give_role, make_org
+from .conftest import at, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+NOW = at(D(2026, 11, 20), 10)  # Friday 20/11/2026, 10:00 in Hà Nội
+REGULAR, THEMATIC, COMBINED, EXTRA = (
+    MeetingKind.REGULAR,
+    MeetingKind.THEMATIC,
+    MeetingKind.COMBINED,
+    MeetingKind.EXTRAORDINARY,
+)
+HELD, ADOPTED, DRAFT, CANCELLED, POSTPONED = (
+    MeetingStatus.HELD,
+    MeetingStatus.ADOPTED,
+    MeetingStatus.DRAFT,
+    MeetingStatus.CANCELLED,
+    MeetingStatus.POSTPONED,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def marker(db):
+    return UserFactory(username="marker")
+
+
+def held(branch, day, kind=REGULAR, minutes=120, status=HELD, **fields):
+    """A meeting held on ``day`` at 19:30 that broke no rule unless told otherwise."""
+    start = at(day, 19, 30)
+    end = start + datetime.timedelta(minutes=minutes)
+    values = {
+        "status": status,
+        "actual_start": start,
+        "actual_end": end,
+        "materials_posted_at": start - datetime.timedelta(days=3),
+        "minutes_adopted_at": end - datetime.timedelta(minutes=5),
+        **fields,
+    }
+    return make_meeting(branch, day, kind, **values)
+
+
+def mark(meeting, member, what, by, reason=""):
+    return Attendance.objects.create(
+        meeting=meeting, member=member, mark=what, reason=reason, category="full", marked_by=by
+    )
+
+
+def flags_of(branch, period, now=None):
+    with time_machine.travel(now or NOW, tick=False):
+        return branch_flags(branches=[branch], period=period)[0]
+
+
+def issues(flags, key):
+    return {key_: found for key_, _label, found in flags.meeting_issues}[key]
+
+
+# --- (1) a regular meeting every month ------------------------------------------------------
+
+SEP_TO_NOV = Period(first=D(2026, 9, 1), last=D(2026, 11, 1))
+
+
+@pytest.mark.parametrize(
+    ("meetings", "expected"),
+    [
+        pytest.param([], ["missing", "missing", "not_yet"], id="nothing: past months flagged, current not yet"),
+        pytest.param([(D(2026, 9, 5), REGULAR, HELD)], ["held", "missing", "not_yet"], id="regular held"),
+        pytest.param([(D(2026, 10, 5), COMBINED, ADOPTED)], ["missing", "held", "not_yet"], id="combined counts"),
+        pytest.param([(D(2026, 9, 5), THEMATIC, HELD)], ["missing", "missing", "not_yet"], id="thematic does not"),
+        pytest.param([(D(2026, 9, 5), EXTRA, HELD)], ["missing", "missing", "not_yet"], id="extraordinary does not"),
+        pytest.param([(D(2026, 9, 5), REGULAR, CANCELLED)], ["missing", "missing", "not_yet"], id="cancelled"),
+        pytest.param([(D(2026, 10, 5), REGULAR, DRAFT)], ["missing", "missing", "not_yet"], id="planned, never held"),
+        pytest.param([(D(2026, 11, 5), REGULAR, HELD)], ["missing", "missing", "held"], id="current month held"),
+        pytest.param([(D(2026, 11, 25), REGULAR, DRAFT)], ["missing", "missing", "not_yet"], id="current planned"),
+        pytest.param(
+            [(D(2026, 9, 5), REGULAR, CANCELLED), (D(2026, 9, 19), REGULAR, HELD)],
+            ["held", "missing", "not_yet"],
+            id="cancelled then held again",
+        ),
+    ],
+)
+def test_no_regular_meeting_in_a_month(tree, meetings, expected):
+    for day, kind, status in meetings:
+        held(tree.branch, day, kind, status=status)
+    flags = flags_of(tree.branch, SEP_TO_NOV)
+    assert [cell.month for cell in flags.months] == [D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)]
+    assert [cell.state for cell in flags.months] == expected
+    assert len(flags.missing_months) == expected.count("missing")
+
+
+def test_a_month_is_flagged_from_the_first_day_of_the_next(tree):
+    october = Period(first=D(2026, 10, 1), last=D(2026, 10, 1))
+    assert flags_of(tree.branch, october, now=at(D(2026, 10, 31), 23, 59)).months[0].state == State.NOT_YET
+    assert flags_of(tree.branch, october, now=at(D(2026, 11, 1), 0, 1)).months[0].state == State.MISSING
+
+
+# --- (2) a thematic meeting every quarter ---------------------------------------------------
+
+JUL_TO_NOV = Period(first=D(2026, 7, 1), last=D(2026, 11, 1))
+
+
+@pytest.mark.parametrize(
+    ("period", "meetings", "now", "expected"),
+    [
+        pytest.param(JUL_TO_NOV, [], NOW, ["missing", "not_yet"], id="nothing: past quarter flagged, current not yet"),
+        pytest.param(JUL_TO_NOV, [(D(2026, 8, 20), THEMATIC, HELD)], NOW, ["held", "not_yet"], id="thematic"),
+        pytest.param(JUL_TO_NOV, [(D(2026, 9, 5), COMBINED, HELD)], NOW, ["held", "not_yet"], id="combined counts"),
+        pytest.param(JUL_TO_NOV, [(D(2026, 9, 5), REGULAR, HELD)], NOW, ["missing", "not_yet"], id="regular does not"),
+        pytest.param(
+            JUL_TO_NOV, [(D(2026, 8, 20), THEMATIC, CANCELLED)], NOW, ["missing", "not_yet"], id="cancelled thematic"
+        ),
+        pytest.param(JUL_TO_NOV, [(D(2026, 8, 20), THEMATIC, DRAFT)], NOW, ["missing", "not_yet"], id="never held"),
+        pytest.param(JUL_TO_NOV, [(D(2026, 10, 20), THEMATIC, HELD)], NOW, ["missing", "held"], id="current quarter"),
+        pytest.param(
+            SEP_TO_NOV, [(D(2026, 7, 20), THEMATIC, HELD)], NOW, ["held", "not_yet"], id="whole quarter counts"
+        ),
+        pytest.param(JUL_TO_NOV, [], at(D(2026, 9, 30), 23), ["not_yet"], id="quarter not over yet"),
+        pytest.param(
+            Period(first=D(2026, 4, 1), last=D(2026, 9, 1)),
+            [(D(2026, 5, 10), THEMATIC, ADOPTED)],
+            at(D(2026, 10, 1), 8),
+            ["held", "missing"],
+            id="quarter over on the first day of the next",
+        ),
+    ],
+)
+def test_no_thematic_meeting_in_a_quarter(tree, period, meetings, now, expected):
+    for day, kind, status in meetings:
+        held(tree.branch, day, kind, status=status)
+    flags = flags_of(tree.branch, period, now=now)
+    assert [cell.state for cell in flags.quarters][: len(expected)] == expected
+
+
+def test_quarter_labels(tree):
+    flags = flags_of(tree.branch, JUL_TO_NOV)
+    with translation.override("en"):
+        assert [cell.label for cell in flags.quarters] == ["Q3/2026", "Q4/2026"]
+
+
+# --- (3) long enough ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "minutes", "rules", "flagged"),
+    [
+        (REGULAR, 89, {}, True),
+        (REGULAR, 90, {}, False),
+        (THEMATIC, 60, {}, True),
+        (COMBINED, 119, {}, True),
+        (COMBINED, 120, {}, False),
+        (EXTRA, 30, {}, False),
+        (REGULAR, 100, {"min_minutes": 120}, True),
+        (COMBINED, 130, {"min_minutes_combined": 150}, True),
+        (REGULAR, None, {}, False),  # no actual times recorded: nothing to judge
+    ],
+)
+def test_held_shorter_than_the_minimum(tree, kind, minutes, rules, flagged):
+    if rules:
+        MeetingRules.objects.create(organization=tree.commune, **rules)
+    if minutes is None:
+        meeting = held(tree.branch, D(2026, 10, 5), kind, actual_start=None, actual_end=None)
+    else:
+        meeting = held(tree.branch, D(2026, 10, 5), kind, minutes=minutes)
+    found = issues(flags_of(tree.branch, SEP_TO_NOV), "too_short")
+    assert [issue.meeting for issue in found] == ([meeting] if flagged else [])
+
+
+# --- (4) materials posted in time -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("posted", "status", "days_before", "flagged"),
+    [
+        (None, HELD, None, True),
+        (at(D(2026, 10, 4), 19, 30), HELD, None, False),  # exactly one day before 19:30 on 5/10
+        (at(D(2026, 10, 4), 19, 31), HELD, None, True),
+        (at(D(2026, 10, 5), 8), ADOPTED, None, True),
+        (at(D(2026, 10, 1), 8), HELD, None, False),
+        (at(D(2026, 10, 4), 8), HELD, 2, True),
+        (None, DRAFT, None, False),  # not held: nothing to judge yet
+        (None, CANCELLED, None, False),
+    ],
+)
+def test_materials_posted_less_than_a_day_before(tree, posted, status, days_before, flagged):
+    if days_before is not None:
+        MeetingRules.objects.create(organization=tree.commune, materials_days_before=days_before)
+    meeting = held(tree.branch, D(2026, 10, 5), status=status, materials_posted_at=posted)
+    found = issues(flags_of(tree.branch, SEP_TO_NOV), "materials_late")
+    assert [issue.meeting for issue in found] == ([meeting] if flagged else [])
+
+
+# --- (5) minutes adopted in time ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("adopted", "status", "now", "deadline_days", "flagged"),
+    [
+        (at(D(2026, 10, 5), 21, 30), ADOPTED, NOW, None, False),  # read back and adopted at the meeting
+        (at(D(2026, 10, 7), 21, 30), ADOPTED, NOW, None, False),  # two days after the 21:30 close
+        (at(D(2026, 10, 8), 9), ADOPTED, NOW, None, True),  # adopted late
+        (None, HELD, at(D(2026, 10, 6), 9), None, False),  # not adopted, still in time
+        (None, HELD, at(D(2026, 10, 7), 21, 31), None, True),  # not adopted, deadline passed
+        (None, HELD, at(D(2026, 10, 9), 9), 5, False),  # the commune allows five days
+        (at(D(2026, 10, 9), 9), ADOPTED, NOW, 5, False),
+    ],
+)
+def test_minutes_not_adopted_within_n_days(tree, adopted, status, now, deadline_days, flagged):
+    if deadline_days is not None:
+        MeetingRules.objects.create(organization=tree.commune, minutes_deadline_days=deadline_days)
+    meeting = held(tree.branch, D(2026, 10, 5), status=status, minutes_adopted_at=adopted)  # 19:30–21:30
+    found = issues(flags_of(tree.branch, SEP_TO_NOV, now=now), "minutes_late")
+    assert [issue.meeting for issue in found] == ([meeting] if flagged else [])
+
+
+# --- (6) the roll: rate and absences without reason -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("present", "excused", "unexcused", "unmarked", "low", "without_reason"),
+    [
+        pytest.param(9, 1, 0, 0, False, False, id="90%"),
+        pytest.param(17, 3, 0, 0, False, False, id="exactly 85% is not below"),
+        pytest.param(16, 3, 0, 0, True, False, id="84.2%"),
+        pytest.param(8, 2, 0, 0, True, False, id="80% with reasons"),
+        pytest.param(9, 0, 1, 0, False, True, id="one absent without reason"),
+        pytest.param(9, 0, 0, 1, False, False, id="an unmarked member is still expected"),
+        pytest.param(8, 0, 0, 2, True, False, id="unmarked members lower the rate"),
+    ],
+)
+def test_roll_rate_and_absences_without_reason(
+    tree, marker, present, excused, unexcused, unmarked, low, without_reason
+):
+    meeting = held(tree.branch, D(2026, 10, 5))
+    marks = [Mark.PRESENT] * present + [Mark.EXCUSED] * excused + [Mark.UNEXCUSED] * unexcused
+    for what in marks:
+        mark(meeting, MemberFactory(branch=tree.branch), what, marker)
+    MemberFactory.create_batch(unmarked, branch=tree.branch)
+    flags = flags_of(tree.branch, SEP_TO_NOV)
+    assert bool(issues(flags, "low_attendance")) is low
+    assert bool(issues(flags, "unexcused")) is without_reason
+    assert not issues(flags, "no_roll")
+
+
+def test_a_held_meeting_without_a_roll_is_shown(tree):
+    meeting = held(tree.branch, D(2026, 10, 5))
+    MemberFactory.create_batch(3, branch=tree.branch)
+    flags = flags_of(tree.branch, SEP_TO_NOV)
+    assert [issue.meeting for issue in issues(flags, "no_roll")] == [meeting]
+    assert not issues(flags, "low_attendance")
+
+
+def test_attendance_rate_follows_the_commune_rules(tree, marker):
+    MeetingRules.objects.create(organization=tree.commune, min_attendance_rate=95)
+    meeting = held(tree.branch, D(2026, 10, 5))
+    for what in [Mark.PRESENT] * 9 + [Mark.EXCUSED]:
+        mark(meeting, MemberFactory(branch=tree.branch), what, marker)
+    [issue] = issues(flags_of(tree.branch, SEP_TO_NOV), "low_attendance")
+    assert "9" in issue.detail and "10" in issue.detail
+
+
+DAY = D(2026, 10, 5)
+
+
+@pytest.mark.parametrize(
+    ("fields", "what", "expected", "present"),
+    [
+        pytest.param({}, Mark.PRESENT, 1, 1, id="member present"),
+        pytest.param({"exempt_since": D(2024, 1, 1)}, None, 0, 0, id="exempt, not marked: left out"),
+        pytest.param({"exempt_since": D(2024, 1, 1)}, Mark.PRESENT, 1, 1, id="exempt who attended counts"),
+        pytest.param({"exempt_since": D(2026, 10, 6)}, Mark.EXCUSED, 1, 0, id="exempt only from the next day"),
+        pytest.param({"joined_branch_on": D(2026, 10, 10)}, None, 0, 0, id="joined after the meeting"),
+        pytest.param({"joined_branch_on": D(2026, 10, 5)}, None, 1, 0, id="joined that day"),
+        pytest.param(
+            {"left_on": D(2026, 9, 1), "leave_reason": LeaveReason.TRANSFER}, None, 0, 0, id="transferred out"
+        ),
+        pytest.param(
+            {"left_on": D(2026, 9, 1), "leave_reason": LeaveReason.TRANSFER},
+            Mark.PRESENT,
+            1,
+            1,
+            id="transferred out but came",
+        ),
+        pytest.param(
+            {"left_on": D(2026, 10, 20), "leave_reason": LeaveReason.TRANSFER},
+            Mark.EXCUSED,
+            1,
+            0,
+            id="left after the meeting",
+        ),
+        pytest.param({"left_on": D(2026, 8, 1), "leave_reason": LeaveReason.DEATH}, None, 0, 0, id="deceased"),
+        pytest.param({"temporarily_attached": True}, Mark.LATE, 1, 1, id="temporarily attached, late"),
+        pytest.param({"status": "probationary", "full_member_on": None}, Mark.LEFT_EARLY, 1, 1, id="probationary"),
+    ],
+)
+def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, present):
+    meeting = held(tree.branch, DAY)
+    member = MemberFactory(branch=tree.branch, **fields)
+    if what:
+        mark(meeting, member, what, marker)
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
+    figures = roll_figures(meeting, marks, _members([tree.branch.pk])[tree.branch.pk])
+    assert (figures.expected, figures.present) == (expected, present)
+
+    roll = pytest.importorskip("meetings.roll")
+    counts = roll.count_roll(meeting)
+    assert (counts.expected, counts.present) == (figures.expected, figures.present)
+    assert counts.rate == figures.rate
+
+
+# --- (7) absent more than three times in a row -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "period", "flagged_at"),
+    [
+        pytest.param("PEEEE", JUL_TO_NOV, [D(2026, 11, 5)], id="four in a row, with reason"),
+        pytest.param("PEUEU", JUL_TO_NOV, [D(2026, 11, 5)], id="with and without reason mixed"),
+        pytest.param("EEEEE", JUL_TO_NOV, [D(2026, 10, 5), D(2026, 11, 5)], id="five in a row"),
+        pytest.param("PEEEP", JUL_TO_NOV, [], id="three is not more than three"),
+        pytest.param("EEPEE", JUL_TO_NOV, [], id="present breaks the run"),
+        pytest.param("EE-EE", JUL_TO_NOV, [D(2026, 11, 5)], id="no mark neither breaks nor counts"),
+        pytest.param(
+            "PEEEE", Period(first=D(2026, 11, 1), last=D(2026, 11, 1)), [D(2026, 11, 5)], id="run began before"
+        ),
+    ],
+)
+def test_member_absent_more_than_three_in_a_row(tree, marker, pattern, period, flagged_at):
+    member = MemberFactory(branch=tree.branch, full_name="Trần Văn Vắng")
+    other = MemberFactory(branch=tree.branch)
+    codes = {"P": Mark.PRESENT, "E": Mark.EXCUSED, "U": Mark.UNEXCUSED}
+    for month, code in zip(range(7, 12), pattern, strict=True):
+        meeting = held(tree.branch, D(2026, month, 5))
+        mark(meeting, other, Mark.PRESENT, marker)
+        if code in codes:
+            mark(meeting, member, codes[code], marker)
+    found = issues(flags_of(tree.branch, period), "absent_in_a_row")
+    assert [issue.meeting.month.replace(day=5) for issue in found] == flagged_at
+    assert all("Trần Văn Vắng" in issue.detail for issue in found)
+
+
+def test_a_new_year_starts_a_new_run(tree, marker):
+    member = MemberFactory(branch=tree.branch)
+    for month in (D(2026, 10, 5), D(2026, 11, 5), D(2026, 12, 5), D(2027, 1, 5), D(2027, 2, 5)):
+        mark(held(tree.branch, month), member, Mark.EXCUSED, marker)
+    period = Period(first=D(2026, 12, 1), last=D(2027, 2, 1))
+    flags = flags_of(tree.branch, period, now=at(D(2027, 3, 10), 9))
+    assert issues(flags, "absent_in_a_row") == []
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def test_rules_come_from_the_nearest_ancestor_in_one_query(tree, django_assert_num_queries):
+    MeetingRules.objects.create(organization=tree.province, min_minutes=100)
+    MeetingRules.objects.create(organization=tree.commune, min_minutes=110)
+    MeetingRules.objects.create(organization=tree.sibling, min_minutes=130)
+    branches = [tree.branch, tree.sibling, tree.other_branch]
+    with django_assert_num_queries(1):
+        rules = rules_for_branches(branches)
+    assert [rules[b.pk].min_minutes for b in branches] == [110, 130, 100]
+    schedule = pytest.importorskip("meetings.schedule")
+    assert [schedule.rules_for(b).min_minutes for b in branches] == [110, 130, 100]
+
+
+def test_defaults_without_any_rules(tree):
+    rules = rules_for_branches([tree.branch])[tree.branch.pk]
+    assert (rules.min_minutes, rules.min_minutes_combined, rules.min_attendance_rate) == (90, 120, 85)
+    assert (rules.max_absences_in_row, rules.minutes_deadline_days, rules.materials_days_before) == (3, 2, 1)
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def _branch_names(response):
+    return [row.branch.name for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_staff_and_leaders_of_the_commune_see_its_branches(request, tree, persona):
+    client = request.getfixturevalue(persona)
+    response = client.get(reverse("meetings:flags"))
+    assert response.status_code == 200
+    assert _branch_names(response) == ["Chi bộ thôn Song Khê", "Chi bộ thôn Phú Thịnh"]
+    assert "Chi bộ thôn Song Khê" in response.content.decode()
+
+
+def test_staff_of_another_commune_sees_none_of_them(outsider, tree):
+    response = outsider.get(reverse("meetings:flags"))
+    assert _branch_names(response) == ["Chi bộ Tổ dân phố số 7"]
+    # Asking for a branch outside its scope changes nothing.
+    response = outsider.get(reverse("meetings:flags"), {"branch": tree.branch.pk})
+    assert _branch_names(response) == ["Chi bộ Tổ dân phố số 7"]
+    assert "Song Khê" not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["secretary", "cadre", "plain_member"])
+def test_others_get_404(request, persona):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("meetings:flags")).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, tree):
+    response = client.get(reverse("meetings:flags"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_default_period_is_the_last_six_months(staff):
+    response = staff.get(reverse("meetings:flags"))
+    period = response.context["period"]
+    assert (period.first, period.last) == (D(2026, 6, 1), D(2026, 11, 1))
+    assert len(response.context["rows"][0].months) == 6
+
+
+@time_machine.travel(NOW, tick=False)
+def test_month_range_and_branch_filter(staff, tree):
+    held(tree.branch, D(2026, 3, 5))
+    response = staff.get(reverse("meetings:flags"), {"start": "2026-01", "end": "03/2026", "branch": tree.branch.pk})
+    assert _branch_names(response) == ["Chi bộ thôn Song Khê"]
+    [row] = response.context["rows"]
+    assert [cell.state for cell in row.months] == ["missing", "missing", "held"]
+    assert [cell.start for cell in row.quarters] == [D(2026, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "code"),
+    [
+        ({"start": "2026-11", "end": "2026-01"}, None, "order"),
+        ({"start": "2024-01", "end": "2026-11"}, None, "too_long"),
+        ({"start": "tháng 11"}, "start", "invalid"),
+        ({"end": "13/2026"}, "end", "invalid"),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_bad_range_is_explained_and_the_default_shown(staff, params, field, code):
+    response = staff.get(reverse("meetings:flags"), params)
+    form = response.context["form"]
+    assert form.has_error(field or "__all__", code)
+    [message] = form.errors[field or "__all__"]
+    assert message in response.content.decode()
+    assert response.context["period"] == Period.ending(D(2026, 11, 1))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_page_shows_badges_and_links_to_the_meetings(staff, tree):
+    short = held(tree.branch, D(2026, 10, 5), minutes=60)
+    response = staff.get(reverse("meetings:flags"))
+    html = response.content.decode()
+    assert reverse("meetings:detail", args=[short.pk]) in html
+    assert 'data-flag="too_short"' in html
+    assert 'data-state="missing"' in html
+
+
+# --- Query count --------------------------------------------------------------------------------
+
+
+def _commune_with(branch_count: int, members: int, marker):
+    """A commune whose branches each met every month since June, with a roll for each meeting."""
+    province = make_org("Đảng bộ tỉnh Thử", OrganizationKind.PROVINCE, code=f"p{branch_count}")
+    commune = make_org("Đảng bộ xã Thử", OrganizationKind.COMMUNE, province, code=f"c{branch_count}")
+    MeetingRules.objects.create(organization=commune, min_minutes=100)
+    staff = UserFactory(username=f"staff{branch_count}")
+    give_role(staff, RoleKind.COMMUNE_STAFF, commune)
+    for index in range(branch_count):
+        branch = make_org(f"Chi bộ {index}", OrganizationKind.BRANCH, commune, code=f"b{branch_count}-{index}")
+        people = MemberFactory.create_batch(members, branch=branch)
+        for month in range(6, 12):
+            meeting = held(branch, D(2026, month, 5), kind=COMBINED if month % 3 == 0 else REGULAR, minutes=95)
+            Attendance.objects.bulk_create(
+                Attendance(
+                    meeting=meeting,
+                    member=person,
+                    mark=Mark.PRESENT if i % 4 else Mark.EXCUSED,
+                    category="full",
+                    marked_by=marker,
+                )
+                for i, person in enumerate(people)
+            )
+    return SimpleNamespace(staff=staff)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_query_count_does_not_grow_with_branches_or_meetings(client, marker):
+    counts = []
+    for branch_count, members in ((2, 3), (6, 12)):
+        commune = _commune_with(branch_count, members, marker)
+        client.force_login(commune.staff)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("meetings:flags"))
+        assert response.status_code == 200
+        assert len(response.context["rows"]) == branch_count
+        assert all(row.flag_count for row in response.context["rows"])  # too short, every month
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 12
+
+
+# --- Per-meeting .ics scope -----------------------------------------------------------------------
+
+
+def test_outsider_gets_404_on_the_ics_of_a_meeting(outsider, meeting):
+    assert outsider.get(reverse("meetings:meeting_ics", args=[meeting.pk])).status_code == 404

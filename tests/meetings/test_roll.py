@@ -1,0 +1,278 @@
+"""The roll-call page on a phone: one tap, one mark; locking; history; scope; query counts."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext
+
+from meetings import roll
+from meetings.models import Attendance, Mark, MeetingStatus
+
+from ..factories import MemberFactory
+
+
+@pytest.fixture
+def member(tree):
+    return MemberFactory(branch=tree.branch, full_name="Phạm Văn Đức")
+
+
+def roll_url(meeting):
+    return reverse("meetings:roll", args=[meeting.pk])
+
+
+def mark_url(meeting, member):
+    return reverse("meetings:roll_mark", args=[meeting.pk, member.pk])
+
+
+def htmx(client, url, data):
+    return client.post(url, data, HTTP_HX_REQUEST="true")
+
+
+def marks(meeting, member):
+    return list(Attendance.objects.filter(meeting=meeting, member=member).values_list("mark", "reason"))
+
+
+# --- One tap, one mark ----------------------------------------------------------------------
+
+
+def test_one_tap_creates_one_mark(secretary, meeting, member):
+    response = secretary.post(mark_url(meeting, member), {"mark": "present"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{roll_url(meeting)}#roll-{member.pk}"
+    assert marks(meeting, member) == [("present", "")]
+    attendance = Attendance.objects.get()
+    assert attendance.marked_by == secretary.user
+    assert attendance.category == "full"
+
+
+def test_a_second_tap_updates_the_mark(secretary, meeting, member):
+    secretary.post(mark_url(meeting, member), {"mark": "present"})
+    secretary.post(mark_url(meeting, member), {"mark": "late"})
+    assert marks(meeting, member) == [("late", "")]
+
+
+def test_a_double_submit_creates_no_second_row_and_no_second_change(secretary, meeting, member):
+    for _ in range(2):
+        htmx(secretary, mark_url(meeting, member), {"mark": "unexcused"})
+    assert marks(meeting, member) == [("unexcused", "")]
+    assert Attendance.history.count() == 1
+
+
+def test_two_devices_marking_the_same_member_make_one_row(secretary, staff, meeting, member):
+    phone = secretary
+    second_phone = Client()
+    second_phone.force_login(secretary.user)
+    phone.post(mark_url(meeting, member), {"mark": "present"})
+    second_phone.post(mark_url(meeting, member), {"mark": "left_early"})
+    staff.post(mark_url(meeting, member), {"mark": "left_early"})
+    assert marks(meeting, member) == [("left_early", "")]
+
+
+def test_a_row_inserted_meanwhile_by_another_device_is_updated(secretary, meeting, member, monkeypatch):
+    """The race itself: the other device inserts between our read and our insert."""
+    roll.record_mark(meeting=meeting, member=member, mark=Mark.PRESENT, by=secretary.user)
+    real = roll._current_mark
+    reads = []
+
+    def stale_read(meeting, member):
+        reads.append(1)
+        return None if len(reads) == 1 else real(meeting, member)
+
+    monkeypatch.setattr(roll, "_current_mark", stale_read)
+    attendance = roll.record_mark(meeting=meeting, member=member, mark=Mark.EXCUSED, reason="Ốm", by=secretary.user)
+    assert len(reads) == 2
+    assert attendance.mark == Mark.EXCUSED
+    assert marks(meeting, member) == [("excused", "Ốm")]
+
+
+def test_a_reason_is_kept_only_for_absence_with_reason(secretary, meeting, member):
+    secretary.post(mark_url(meeting, member), {"mark": "excused", "reason": "  Đi viện  "})
+    assert marks(meeting, member) == [("excused", "Đi viện")]
+    secretary.post(mark_url(meeting, member), {"mark": "present", "reason": "Đi viện"})
+    assert marks(meeting, member) == [("present", "")]
+
+
+def test_an_unknown_mark_is_refused_plainly(secretary, meeting, member):
+    error = escape(gettext("Not saved: choose one of the buttons."))
+    response = secretary.post(mark_url(meeting, member), {"mark": "asleep"}, follow=True)
+    assert marks(meeting, member) == []
+    assert error in response.content.decode()
+    response = htmx(secretary, mark_url(meeting, member), {})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+
+
+def test_a_member_not_on_that_days_roll_cannot_be_marked(secretary, meeting, tree):
+    joined_later = MemberFactory(branch=tree.branch, joined_branch_on=datetime.date(2026, 12, 20))
+    elsewhere = MemberFactory(branch=tree.sibling)
+    for member in (joined_later, elsewhere):
+        assert secretary.post(mark_url(meeting, member), {"mark": "present"}).status_code == 404
+        with pytest.raises(ValidationError):
+            roll.record_mark(meeting=meeting, member=member, mark=Mark.PRESENT, by=secretary.user)
+    assert not Attendance.objects.exists()
+
+
+# --- htmx: the row and the counts ---------------------------------------------------------
+
+
+def test_htmx_tap_returns_the_row_and_the_counts_out_of_band(secretary, meeting, member, tree):
+    MemberFactory(branch=tree.branch)
+    response = htmx(secretary, mark_url(meeting, member), {"mark": "present"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][:2] == ["meetings/roll/_row.html", "meetings/roll/_counts.html"]
+    assert f'id="roll-{member.pk}"' in html
+    assert 'aria-pressed="true"' in html
+    assert 'id="roll-counts"' in html and 'hx-swap-oob="true"' in html
+    assert "50" in html  # 1 of 2 present
+
+
+def test_absent_with_reason_reveals_the_reason_box(secretary, meeting, member):
+    html = htmx(secretary, mark_url(meeting, member), {"mark": "excused"}).content.decode()
+    assert 'name="reason"' in html and "autofocus" in html
+    htmx(secretary, mark_url(meeting, member), {"mark": "excused", "reason": "Con ốm"})
+    assert marks(meeting, member) == [("excused", "Con ốm")]
+    html = htmx(secretary, mark_url(meeting, member), {"mark": "present"}).content.decode()
+    assert 'name="reason"' not in html
+
+
+def test_the_page_includes_the_same_row_partial(secretary, meeting, member):
+    response = secretary.get(roll_url(meeting))
+    assert "meetings/roll/_row.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert f'hx-post="{mark_url(meeting, member)}"' in html
+    assert f'action="{mark_url(meeting, member)}"' in html  # works without JS too
+    assert "<script>" not in html and 'style="' not in html
+
+
+def test_exempt_members_are_listed_apart_and_count_once_they_come(secretary, meeting, tree, member):
+    exempt = MemberFactory(branch=tree.branch, full_name="Cụ Lê Văn Miễn", exempt_since=datetime.date(2020, 1, 1))
+    page = secretary.get(roll_url(meeting))
+    assert [e.member for e in page.context["sheet"].expected] == [member]
+    assert [e.member for e in page.context["sheet"].others] == [exempt]
+    assert page.context["roll"].expected == 1
+    secretary.post(mark_url(meeting, exempt), {"mark": "present"})
+    assert secretary.get(roll_url(meeting)).context["roll"].expected == 2
+
+
+# --- Locking and history -------------------------------------------------------------------
+
+
+def test_locked_after_adoption_for_the_secretary_but_staff_correct_with_history(secretary, staff, meeting, member):
+    secretary.post(mark_url(meeting, member), {"mark": "unexcused"})
+    meeting.status = MeetingStatus.ADOPTED
+    meeting.save()
+
+    assert secretary.post(mark_url(meeting, member), {"mark": "present"}).status_code == 404
+    with pytest.raises(roll.RollRefused):
+        roll.record_mark(meeting=meeting, member=member, mark=Mark.PRESENT, by=secretary.user)
+    assert marks(meeting, member) == [("unexcused", "")]
+    page = secretary.get(roll_url(meeting))
+    assert page.status_code == 200
+    assert not page.context["can_mark"]
+    assert mark_url(meeting, member) not in page.content.decode()
+
+    assert staff.post(mark_url(meeting, member), {"mark": "excused", "reason": "Báo muộn"}).status_code == 302
+    assert marks(meeting, member) == [("excused", "Báo muộn")]
+
+    first, second = Attendance.history.order_by("history_date", "history_id")
+    assert (first.history_type, first.history_user, first.mark) == ("+", secretary.user, "unexcused")
+    assert (second.history_type, second.history_user, second.mark) == ("~", staff.user, "excused")
+    changed = {change.field for change in second.diff_against(first).changes}
+    assert {"mark", "reason", "marked_by"} <= changed
+    page = staff.get(roll_url(meeting))
+    assert [c["record"].history_user for c in page.context["changes"]] == [staff.user, secretary.user]
+    assert "Báo muộn" in page.content.decode()
+
+
+def test_readers_see_the_roll_without_buttons(plain_member, leader, cadre, meeting, member):
+    for client in (plain_member, leader, cadre):
+        page = client.get(roll_url(meeting))
+        assert page.status_code == 200
+        assert not page.context["can_mark"]
+        assert "changes" not in page.context
+        assert client.post(mark_url(meeting, member), {"mark": "present"}).status_code == 404
+    assert not Attendance.objects.exists()
+
+
+# --- Scope ---------------------------------------------------------------------------------
+
+
+def test_outsider_gets_404_everywhere(outsider, meeting, member, secretary):
+    guest = roll.guest_add(meeting=meeting, name="Ông Khách", by=secretary.user)
+    urls = [
+        roll_url(meeting),
+        mark_url(meeting, member),
+        reverse("meetings:attendance_sheet", args=[meeting.pk]),
+        reverse("meetings:guests", args=[meeting.pk]),
+        reverse("meetings:guest_record", args=[meeting.pk, guest.pk]),
+        reverse("meetings:guest_remove", args=[meeting.pk, guest.pk]),
+    ]
+    for url in urls:
+        assert outsider.get(url).status_code in (404, 405), url
+        assert outsider.post(url, {"mark": "present", "name": "X"}).status_code == 404, url
+    assert not Attendance.objects.exists()
+    assert meeting.guests.count() == 1
+
+
+def test_anonymous_is_sent_to_log_in(client, meeting):
+    response = client.get(roll_url(meeting))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_member_of_another_branch_cannot_be_marked_through_this_meeting(secretary, meeting, other_meeting):
+    stranger = MemberFactory(branch=other_meeting.branch)
+    assert secretary.post(mark_url(meeting, stranger), {"mark": "present"}).status_code == 404
+    assert secretary.post(mark_url(other_meeting, stranger), {"mark": "present"}).status_code == 404
+
+
+# --- The attendance sheet ------------------------------------------------------------------
+
+
+def test_attendance_sheet_lists_expected_members_with_a_signature_column(staff, meeting, tree, member):
+    MemberFactory(branch=tree.branch, full_name="Cụ Miễn", exempt_since=datetime.date(2020, 1, 1))
+    MemberFactory(branch=tree.branch, full_name="Người Mới", joined_branch_on=datetime.date(2027, 1, 1))
+    roll.guest_add(meeting=meeting, name="Bà Khách Mời", title="Bí thư Đoàn xã", by=staff.user)
+    response = staff.get(reverse("meetings:attendance_sheet", args=[meeting.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [e.member for e in response.context["entries"]] == [member]
+    assert "Phạm Văn Đức" in html and "Cụ Miễn" not in html and "Người Mới" not in html
+    assert escape(gettext("Signature")) in html
+    assert "Bà Khách Mời" in html
+    assert "05/12/2026" in html
+    assert "<script>" not in html and 'style="' not in html
+
+
+# --- Query counts --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_roll_page_query_count_does_not_grow(secretary, meeting, tree, size, django_assert_num_queries):
+    members = MemberFactory.create_batch(size, branch=tree.branch)
+    MemberFactory.create_batch(3, branch=tree.branch, exempt_since=datetime.date(2020, 1, 1))
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member=m, mark=Mark.PRESENT, category="full", marked_by=secretary.user)
+        for m in members[: size // 2]
+    )
+    url = roll_url(meeting)
+    secretary.get(url)  # warm the session
+    with django_assert_num_queries(10):
+        response = secretary.get(url)
+    assert response.context["roll"].expected == size
+    assert response.context["roll"].present == size // 2
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_a_tap_query_count_does_not_grow(secretary, meeting, tree, size, django_assert_max_num_queries):
+    members = MemberFactory.create_batch(size, branch=tree.branch)
+    htmx(secretary, mark_url(meeting, members[1]), {"mark": "present"})
+    with django_assert_max_num_queries(16):
+        htmx(secretary, mark_url(meeting, members[0]), {"mark": "late"})
+    assert Attendance.objects.filter(Q(mark="late") | Q(mark="present")).count() == 2
