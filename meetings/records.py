@@ -102,11 +102,13 @@ def resolution_for(meeting: Meeting) -> Resolution:
         with transaction.atomic():
             # Lock the branch row so two resolutions of one branch never get the same number.
             Organization.objects.select_for_update().filter(pk=meeting.branch_id).first()
-            last = Resolution.objects.filter(meeting__branch_id=meeting.branch_id, year=year).aggregate(
-                n=Max("number")
-            )["n"]
+            last = Resolution.objects.filter(branch_id=meeting.branch_id, year=year).aggregate(n=Max("number"))["n"]
             return Resolution.objects.create(
-                meeting=meeting, number=(last or 0) + 1, year=year, title=resolution_title(meeting)
+                meeting=meeting,
+                branch_id=meeting.branch_id,
+                number=(last or 0) + 1,
+                year=year,
+                title=resolution_title(meeting),
             )
     except IntegrityError:
         return Resolution.objects.get(meeting=meeting)

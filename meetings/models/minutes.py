@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Member
+from members.models import Member, Organization
 
 from .agenda import AgendaItem
 from .meetings import Meeting
@@ -82,6 +82,8 @@ class Resolution(models.Model):
     """The monthly resolution (nghị quyết): sections I–IV, tasks in section II."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="resolution")
+    # The meeting's branch, kept here so the database can refuse a repeated number.
+    branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="resolutions")
     number = models.PositiveIntegerField(_("number"))
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
@@ -100,6 +102,13 @@ class Resolution(models.Model):
     class Meta:
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "year", "number"],
+                name="resolution_unique_number_per_branch_year",
+                violation_error_message=_("The branch already has a resolution with this number this year."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number}-NQ/CB"

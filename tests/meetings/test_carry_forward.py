@@ -4,10 +4,11 @@ import datetime
 import io
 
 import pytest
+from django.db import IntegrityError, transaction
 from docx import Document
 
 from meetings import documents, records
-from meetings.models import MeetingKind, Task, TaskOutcome
+from meetings.models import MeetingKind, Resolution, Task, TaskOutcome
 
 from .conftest import make_meeting
 
@@ -159,3 +160,13 @@ def test_resolution_documents_show_last_months_outcomes(months, secretary):
         "",
         "Kỳ sinh hoạt tháng 01/2027 (05/01/2027)",
     ]
+
+
+def test_database_refuses_a_repeated_resolution_number(tree):
+    first = records.resolution_for(make_meeting(tree.branch, datetime.date(2026, 10, 5)))
+    second_meeting = make_meeting(tree.branch, datetime.date(2026, 10, 20), kind="extraordinary")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.create(
+            meeting=second_meeting, branch=tree.branch, number=first.number, year=first.year, title="x"
+        )
+    assert records.resolution_for(second_meeting).number == first.number + 1
