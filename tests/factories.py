@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "matkhau-123")
+    password = factory.django.Password("matkhau-123")
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings import roll
 from meetings.models import CadreAssignment, Guest, MeetingStatus
-from members.models import Role, RoleKind
+from members.models import Organization, Role, RoleKind
 
 from ..factories import MemberFactory, UserFactory
 from .conftest import TZ, make_meeting
@@ -267,7 +267,7 @@ def test_cadre_report_expected_against_attended(staff, tree, cadre_member):
     phu_thinh[4].guests.filter(cadre=other).update(attended=True)
 
     rows = roll.cadre_report(
-        branches=tree.commune.get_descendants(),
+        branches=Organization.objects.get_descendants(tree.commune),
         start=datetime.date(2026, 1, 1),
         end=datetime.date(2026, 12, 31),
         today=datetime.date(2026, 8, 20),
@@ -284,7 +284,7 @@ def test_cadre_report_expected_against_attended(staff, tree, cadre_member):
 
     # A shorter period.
     rows = roll.cadre_report(
-        branches=tree.commune.get_descendants(),
+        branches=Organization.objects.get_descendants(tree.commune),
         start=datetime.date(2026, 4, 1),
         end=datetime.date(2026, 5, 31),
         cadres=[cadre_member],
@@ -300,7 +300,7 @@ def test_cadre_report_takes_three_queries(staff, tree, cadre_member, months, dja
         assign(staff, MemberFactory(branch=tree.sibling), tree.branch)
     with django_assert_num_queries(3):
         rows = roll.cadre_report(
-            branches=tree.commune.get_descendants(),
+            branches=Organization.objects.get_descendants(tree.commune),
             start=datetime.date(2026, 1, 1),
             end=datetime.date(2026, 12, 31),
             today=datetime.date(2027, 1, 1),
