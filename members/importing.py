@@ -745,3 +745,9 @@ def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
         batch.updated_count = len(to_update)
         batch.save(update_fields=["status", "created_count", "updated_count"])
     return batch
+
+
+def purge_stale_batches(*, now: datetime.datetime, keep: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Delete uploaded lists older than ``keep``: they hold personal data only needed for the preview."""
+    deleted, _ = ImportBatch.objects.filter(created_at__lt=now - keep).delete()
+    return deleted
