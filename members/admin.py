@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Member, Organization, Position, Role
+from .models import AccessLog, Member, Organization, Position, Role
 
 
 class SuperuserOnly:
@@ -46,3 +46,14 @@ class PositionAdmin(SuperuserOnly, SimpleHistoryAdmin):
 class RoleAdmin(SuperuserOnly, SimpleHistoryAdmin):
     list_display = ["user", "kind", "organization"]
     raw_id_fields = ["user", "organization"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(SuperuserOnly, admin.ModelAdmin):
+    list_display = ["at", "user", "action", "member_id", "organization_id"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    has_change_permission = has_delete_permission = has_add_permission

@@ -1,9 +1,11 @@
+from .access import AccessLog
 from .imports import ImportBatch
 from .organizations import BranchType, Organization, OrganizationKind, Weekday, WeekOfMonth
 from .people import LeaveReason, Member, MemberStatus, Position, PositionKind, Sex
 from .roles import Role, RoleKind
 
 __all__ = [
+    "AccessLog",
     "BranchType",
     "ImportBatch",
     "LeaveReason",

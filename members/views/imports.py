@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from members import exporting, importing, scope
 from members.forms_import import ImportUploadForm
-from members.models import ImportBatch, OrganizationKind
+from members.models import AccessLog, ImportBatch, OrganizationKind
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -82,6 +82,7 @@ def export_members(request, pk):
         raise Http404
     members = scope.members(request.user).filter(branch=branch).active().order_by("name_key", "pk")
     content = exporting.export_workbook(branch, members)
+    AccessLog.objects.create(user=request.user, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
     return _xlsx_response(content, exporting.export_filename(branch))
 
 

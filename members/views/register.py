@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from members import scope, services
 from members.filters import MemberFilter
 from members.forms import LeaveForm, MemberForm
-from members.models import Member, Position
+from members.models import AccessLog, Member, Position
 
 PAGE_SIZE = 50
 
@@ -40,6 +40,7 @@ def member_list(request):
 def member_detail(request, pk):
     member = get_object_or_404(scope.members(request.user).select_related("branch"), pk=pk)
     can_edit = scope.can_edit_member(request.user, member)
+    AccessLog.objects.create(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
     context = {
         "member": member,
         "can_edit": can_edit,

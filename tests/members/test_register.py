@@ -167,3 +167,15 @@ def test_login_page_is_vietnamese(client, db):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert '<html lang="vi">' in response.content.decode()
+
+
+def test_reading_and_exporting_member_data_is_logged_without_personal_data(staff, an, tree):
+    from members.models import AccessLog
+
+    staff.get(reverse("members:member", args=[an.pk]))
+    staff.get(reverse("members:export", args=[tree.branch.pk]))
+    entries = list(AccessLog.objects.order_by("at", "pk").values_list("user", "action", "member_id", "organization_id"))
+    assert entries == [
+        (staff.user.pk, "view_member", an.pk, None),
+        (staff.user.pk, "export_branch", None, tree.branch.pk),
+    ]
