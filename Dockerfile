@@ -12,6 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     CHIBO_VAR_DIR=/var/lib/chibo \
+    DEBUG=false \
     WEB_CONCURRENCY=3
 
 # gettext compiles the translations; pango, harfbuzz and the fonts render the PDF documents.

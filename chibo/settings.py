@@ -227,13 +227,16 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Security in production --------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Phones are often shared: a login lasts three days unless configured otherwise.
+SESSION_COOKIE_AGE = _read("SESSION_COOKIE_AGE", env.int, default=3 * 24 * 3600)
 if not DEBUG:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both commit the whole parent domain for years: an operator on a shared domain turns them off.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -40,7 +40,8 @@ COMMITTEE_THRESHOLD = 9
 # Outcomes that can be carried into the next resolution's section II.
 CARRYABLE = (TaskOutcome.IN_PROGRESS, TaskOutcome.NOT_DONE)
 # Statuses from which the minutes can be adopted.
-ADOPTABLE = (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT, MeetingStatus.HELD)
+# Only a held meeting (with its actual start and end) has minutes to adopt.
+ADOPTABLE = (MeetingStatus.HELD,)
 
 
 class StaleEdit(Exception):
@@ -373,6 +374,8 @@ def minutes_adopt(*, meeting: Meeting, by) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.ADOPTED:
         raise ValidationError(_("These minutes are already adopted."))
+    if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT):
+        raise ValidationError(_("First record that the meeting was held, with the time it started and ended."))
     if meeting.status not in ADOPTABLE:
         raise ValidationError(
             _("A meeting that is %(status)s has no minutes to adopt.") % {"status": meeting.get_status_display()}

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -126,6 +127,7 @@ def meeting_ics(request, pk):
     response["Content-Disposition"] = (
         f'attachment; filename="sinh-hoat-{meeting.branch.code}-{meeting.month:%Y-%m}-{meeting.pk}.ics"'
     )
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -451,6 +452,7 @@ def _downloadable(request, pk) -> Meeting:
 def _attachment(meeting: Meeting, what: str, extension: str, content: bytes, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = documents.content_disposition(meeting, what, extension)
+    patch_cache_control(response, private=True, no_store=True)  # names and absences: never cached
     return response
 
 

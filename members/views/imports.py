@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members import exporting, importing, scope
+from members import exporting, importing, scope, services
 from members.forms_import import ImportUploadForm
 from members.models import AccessLog, ImportBatch, OrganizationKind
 
@@ -78,11 +78,12 @@ def import_preview(request, pk):
 @login_required
 def export_members(request, pk):
     branch = get_object_or_404(scope.organizations(request.user).filter(kind=OrganizationKind.BRANCH), pk=pk)
-    if not scope.can_read_members_of(request.user, branch):
+    # The whole classified list leaves the system: only those who keep the register.
+    if not scope.can_edit_organization(request.user, branch):
         raise Http404
     members = scope.members(request.user).filter(branch=branch).active().order_by("name_key", "pk")
     content = exporting.export_workbook(branch, members)
-    AccessLog.objects.create(user=request.user, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
+    services.access_log_record(user=request.user, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
     return _xlsx_response(content, exporting.export_filename(branch))
 
 

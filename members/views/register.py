@@ -40,7 +40,7 @@ def member_list(request):
 def member_detail(request, pk):
     member = get_object_or_404(scope.members(request.user).select_related("branch"), pk=pk)
     can_edit = scope.can_edit_member(request.user, member)
-    AccessLog.objects.create(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
+    services.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
     context = {
         "member": member,
         "can_edit": can_edit,
@@ -58,7 +58,7 @@ def member_create(request):
     if not branches.exists():
         raise Http404
     initial = {}
-    if branch_id := request.GET.get("branch"):
+    if (branch_id := request.GET.get("branch", "")).isdigit():
         initial["branch"] = branches.filter(pk=branch_id).first()
     form = MemberForm(request.POST or None, branches=branches, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -103,6 +103,7 @@ def _editable_member(request, pk) -> Member:
     member = get_object_or_404(scope.members(request.user).select_related("branch"), pk=pk)
     if not scope.can_edit_member(request.user, member):
         raise Http404
+    services.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
     return member
 
 

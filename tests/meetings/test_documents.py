@@ -223,6 +223,7 @@ def test_download_is_an_attachment_with_ascii_and_utf8_names(secretary, held, na
     utf8 = disposition.split("filename*=UTF-8''")[1]
     title = "Biên bản" if name.startswith("minutes") else "Nghị quyết"
     assert unquote(utf8) == f"{title} Chi bộ thôn Song Khê 2026-12.{extension}"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("name", DOWNLOADS)

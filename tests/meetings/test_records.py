@@ -12,6 +12,7 @@ from meetings.models import (
     Attendance,
     Category,
     Mark,
+    Meeting,
     MeetingKind,
     MeetingRules,
     MeetingStatus,
@@ -409,7 +410,17 @@ def test_tasks_add_edit_remove_with_report_back_meeting(tree, secretary):
 # --- Adoption ---------------------------------------------------------------------------------
 
 
+def test_a_meeting_not_yet_held_cannot_be_adopted(meeting, secretary):
+    response = secretary.post(f"/meetings/{meeting.pk}/minutes/adopt/")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.DRAFT and meeting.minutes_adopted_at is None
+    assert response.status_code in (200, 302)
+
+
 def test_secretary_adopts_the_minutes_and_the_roll_locks(tree, meeting, secretary, staff):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.HELD, actual_start=meeting.planned_start, actual_end=meeting.planned_end
+    )
     member = MemberFactory(branch=tree.branch)
     Attendance.objects.create(
         meeting=meeting, member=member, mark=Mark.PRESENT, category=Category.FULL, marked_by=secretary.user

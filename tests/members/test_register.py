@@ -179,3 +179,31 @@ def test_reading_and_exporting_member_data_is_logged_without_personal_data(staff
         (staff.user.pk, "view_member", an.pk, None),
         (staff.user.pk, "export_branch", None, tree.branch.pk),
     ]
+
+
+def test_member_who_leaves_loses_branch_roles_and_positions(secretary, plain_member, tree):
+    from members.models import Position, Role
+
+    member = plain_member.user.member
+    position = Position.objects.create(
+        member=member, branch=tree.branch, kind="committee", started_on=datetime.date(2020, 1, 1)
+    )
+    response = secretary.post(
+        reverse("members:leave", args=[member.pk]), {"left_on": "15/11/2026", "leave_reason": "expulsion"}
+    )
+    assert response.status_code == 302
+    assert not Role.objects.filter(user=plain_member.user).exists()
+    position.refresh_from_db()
+    assert position.ended_on == datetime.date(2026, 11, 15)
+    assert plain_member.get(reverse("members:organization", args=[tree.branch.pk])).status_code == 404
+    assert Role.history.filter(user_id=plain_member.user.pk, history_type="-").get().history_user == secretary.user
+
+
+def test_readers_do_not_see_citizen_ids(leader, secretary, an):
+    Member.objects.filter(pk=an.pk).update(citizen_id="001075012345")
+    assert "001075012345" not in leader.get(reverse("members:member", args=[an.pk])).content.decode()
+    assert "001075012345" in secretary.get(reverse("members:member", args=[an.pk])).content.decode()
+
+
+def test_bad_branch_parameter_is_ignored(secretary):
+    assert secretary.get(reverse("members:create"), {"branch": "abc"}).status_code == 200
