@@ -74,6 +74,8 @@ class DocumentData:
     chair: str
     minute_taker: str
     guests: list[str]
+    # (who, what they said, what they took back) for guests who came and spoke.
+    remarks: list[tuple[str, str, str]]
     roll: records.RollSummary
     rate: str
     items: list[dict]
@@ -132,12 +134,14 @@ def document_data(meeting: Meeting) -> DocumentData:
     for item in meeting.agenda_items.prefetch_related("speeches").order_by("position", "pk"):
         items.append({"title": item.title, "speeches": list(item.speeches.all()), "conclusion": item.conclusion})
 
-    guests = []
+    guests, remarks = [], []
     for guest in meeting.guests.all():
         text = f"Đồng chí {guest.name}" + (f" – {guest.title}" if guest.title else "")
         if guest.attended is False:
             text += " (vắng mặt)"
         guests.append(text)
+        if guest.attended and (guest.remarks or guest.promises):
+            remarks.append((guest.name, guest.remarks, guest.promises))
 
     data = DocumentData(
         meeting=meeting,
@@ -156,6 +160,7 @@ def document_data(meeting: Meeting) -> DocumentData:
         chair=meeting.chair.full_name if meeting.chair else "",
         minute_taker=meeting.minute_taker.full_name if meeting.minute_taker else "",
         guests=guests,
+        remarks=remarks,
         roll=roll,
         rate=f"{_number(roll.rate)}%" if roll.rate is not None else "",
         items=items,
@@ -409,6 +414,14 @@ def minutes_docx(meeting: Meeting) -> bytes:
             paragraph.add_run(speech.text)
         if item["conclusion"]:
             _labelled(document, "Kết luận của chủ trì: ", item["conclusion"])
+
+    if data.remarks:
+        _paragraph(document, "Ý KIẾN CHỈ ĐẠO CỦA CẤP ỦY CẤP TRÊN", bold=True)
+        for name, said, promised in data.remarks:
+            if said:
+                _labelled(document, f"Đồng chí {name}: ", said)
+            if promised:
+                _labelled(document, "Tiếp thu, báo cáo cấp trên: ", promised)
 
     _paragraph(document, "KẾT QUẢ BIỂU QUYẾT", bold=True)
     _paragraph(document, data.vote or "Chưa ghi kết quả biểu quyết.")

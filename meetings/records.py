@@ -380,6 +380,9 @@ def minutes_adopt(*, meeting: Meeting, by) -> Meeting:
         raise ValidationError(
             _("A meeting that is %(status)s has no minutes to adopt.") % {"status": meeting.get_status_display()}
         )
+    if not (meeting.chair_id and meeting.minute_taker_id):
+        # The minutes name both and both sign them (DOMAIN.md).
+        raise ValidationError(_("Choose the chair and the minute-taker of the meeting first (Edit the meeting)."))
     minutes_for(meeting)
     meeting.status = MeetingStatus.ADOPTED
     meeting.minutes_adopted_at = timezone.now()

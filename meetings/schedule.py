@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from members import scope
+from members.selectors import secretary_on
 from members.models import Organization, OrganizationKind, RoleKind
 
 from .models import (
@@ -297,6 +298,8 @@ def meeting_create(
         planned_end=planned_end,
         place=place or branch.meeting_place,
         topic=topic,
+        # The secretary chairs the monthly meeting unless someone else is chosen.
+        chair=secretary_on(branch, timezone.localtime(planned_start).date()),
     )
     if held:
         meeting.status = MeetingStatus.HELD

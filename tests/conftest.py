@@ -45,9 +45,11 @@ def tree(db):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_settings(settings):
     # Real hashing costs ~0.3 s per user; tests only need passwords that work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests travel in time (time_machine) further than a login lasts.
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
 
 
 def _persona(username, kind, organization, member=None):

@@ -42,3 +42,12 @@ def phone(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def login(page, live_server, username: str, password: str) -> None:
+    """Log in through the login form, as a person would, and wait for the home page."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")

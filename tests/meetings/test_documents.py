@@ -94,7 +94,13 @@ def held_meeting(tree, *, full_members=9, adopted=True):
         marked_by=marker,
     )
     Guest.objects.create(
-        meeting=meeting, name=CADRE, title="Phó Bí thư Đảng ủy, Chủ tịch UBND xã", expected=True, attended=True
+        meeting=meeting,
+        name=CADRE,
+        title="Phó Bí thư Đảng ủy, Chủ tịch UBND xã",
+        expected=True,
+        attended=True,
+        remarks="Chi bộ cần vận động nhân dân hiến đất làm đường.",
+        promises="Báo cáo Đảng ủy xã về kinh phí sửa đường.",
     )
     item = AgendaItem.objects.create(
         meeting=meeting, position=1, title="Thảo luận nhiệm vụ tháng", conclusion="Thống nhất sửa đường làng."
@@ -128,6 +134,9 @@ EXPECTED_IN_BOTH = [
 ]
 MINUTES_EXPECTED = [
     "BIÊN BẢN",
+    "Ý KIẾN CHỈ ĐẠO CỦA CẤP ỦY CẤP TRÊN",
+    "vận động nhân dân hiến đất làm đường",
+    "Báo cáo Đảng ủy xã về kinh phí sửa đường",
     MINUTE_TAKER,
     CADRE,
     "Phó Bí thư Đảng ủy, Chủ tịch UBND xã",

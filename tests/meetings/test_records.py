@@ -410,6 +410,15 @@ def test_tasks_add_edit_remove_with_report_back_meeting(tree, secretary):
 # --- Adoption ---------------------------------------------------------------------------------
 
 
+def test_minutes_without_chair_and_minute_taker_cannot_be_adopted(meeting, secretary):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.HELD, actual_start=meeting.planned_start, actual_end=meeting.planned_end
+    )
+    secretary.post(f"/meetings/{meeting.pk}/minutes/adopt/")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+
 def test_a_meeting_not_yet_held_cannot_be_adopted(meeting, secretary):
     response = secretary.post(f"/meetings/{meeting.pk}/minutes/adopt/")
     meeting.refresh_from_db()
@@ -418,10 +427,14 @@ def test_a_meeting_not_yet_held_cannot_be_adopted(meeting, secretary):
 
 
 def test_secretary_adopts_the_minutes_and_the_roll_locks(tree, meeting, secretary, staff):
-    Meeting.objects.filter(pk=meeting.pk).update(
-        status=MeetingStatus.HELD, actual_start=meeting.planned_start, actual_end=meeting.planned_end
-    )
     member = MemberFactory(branch=tree.branch)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.HELD,
+        actual_start=meeting.planned_start,
+        actual_end=meeting.planned_end,
+        chair=member,
+        minute_taker=member,
+    )
     Attendance.objects.create(
         meeting=meeting, member=member, mark=Mark.PRESENT, category=Category.FULL, marked_by=secretary.user
     )

@@ -375,3 +375,16 @@ def test_a_meeting_that_took_place_or_was_cancelled_cannot_be_moved_or_cancelled
     with pytest.raises(ValidationError):
         schedule.meeting_postpone(meeting=meeting, reason="x", by=user)
     assert not meeting.moves.exists()
+
+
+def test_a_new_meeting_is_chaired_by_the_secretary_of_the_day(tree):
+    from members.models import PositionKind
+
+    from ..factories import PositionFactory
+
+    secretary = MemberFactory(branch=tree.branch, full_name="Bùi Thị Dung")
+    PositionFactory(member=secretary, branch=tree.branch, kind=PositionKind.SECRETARY)
+    day = datetime.date(2026, 12, 5)
+    meeting = schedule.meeting_create(branch=tree.branch, planned_start=at(day, 19, 30), planned_end=at(day, 21, 30))
+    assert meeting.chair == secretary
+    assert meeting.minute_taker is None  # appointed at the meeting
