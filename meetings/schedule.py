@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from members import scope
-from members.selectors import secretary_on
 from members.models import Organization, OrganizationKind, RoleKind
+from members.selectors import secretary_on
 
 from .models import (
     REGULAR_KINDS,
