@@ -9,8 +9,9 @@ queries whatever the number of branches, meetings or members:
 3. the attendance marks of those meetings up to the period's end;
 4. the branches' members, to count who was expected on each meeting's day.
 
-The roll is counted as ``meetings.roll.count_roll`` and ``absences_in_a_row`` count it, from
-rows fetched once for all meetings instead of their per-meeting queries.
+The roll is counted by the same rules as the roll page: ``meetings.roll.standing_on`` and
+``count_entries`` for each meeting, ``absence_runs`` and ``runs_over_the_limit`` for absences in a
+row, fed from rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries.
 
 Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
 
@@ -33,21 +34,19 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from members import scope
-from members.models import LeaveReason, Member, Organization, RoleKind
+from members.models import Member, Organization, RoleKind
 
+from . import roll
 from .models import (
-    ABSENT_MARKS,
-    PRESENT_MARKS,
     REGULAR_KINDS,
     THEMATIC_KINDS,
     Attendance,
-    Mark,
     Meeting,
     MeetingKind,
     MeetingRules,
@@ -55,8 +54,6 @@ from .models import (
 )
 
 HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.ADOPTED)
-# Meetings that did not take place: they neither count nor break a run of absences.
-NOT_HELD = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
 # Kinds that are "the month's meeting" and so must be long enough, prepared and minuted in time.
 ORDINARY_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.COMBINED)
 DEFAULT_MONTHS = 6
@@ -194,26 +191,6 @@ class MeetingIssue:
 
 
 @dataclass
-class RollFigures:
-    expected: int = 0
-    present: int = 0
-    excused: int = 0
-    unexcused: list[str] = field(default_factory=list)  # names
-
-    @property
-    def marked(self) -> int:
-        return self.present + self.excused + len(self.unexcused)
-
-    @property
-    def rate(self) -> float | None:
-        """Percent with one decimal, rounded half up (as meetings.roll)."""
-        if not self.expected:
-            return None
-        value = (Decimal(self.present) * 100 / Decimal(self.expected)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        return float(value)
-
-
-@dataclass
 class BranchFlags:
     branch: Organization
     rules: MeetingRules
@@ -280,10 +257,13 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
 
     # From 1 January of the period's first year (runs of absences count within a year) to the
     # end of the period's last quarter (a thematic meeting late in the quarter still counts).
+    # Runs go by the day a meeting was held, which may fall outside its month.
     window_start = datetime.date(period.first.year, 1, 1)
     window_end = add_months(quarter_start(period.last), 2)
+    year_start = timezone.make_aware(datetime.datetime.combine(window_start, datetime.time()))
     meetings = list(
-        Meeting.objects.filter(branch_id__in=branch_ids, month__gte=window_start, month__lte=window_end)
+        Meeting.objects.filter(branch_id__in=branch_ids, month__lte=window_end)
+        .filter(Q(month__gte=window_start) | Q(planned_start__gte=year_start) | Q(actual_start__gte=year_start))
         .only(
             "pk",
             "branch_id",
@@ -301,12 +281,12 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     )
     for meeting in meetings:
         meeting.start = meeting.actual_start or meeting.planned_start
-    meetings.sort(key=lambda m: (m.start, m.pk))
+    meetings.sort(key=roll.meeting_order)
 
     in_period = {m.pk for m in meetings if m.status in HELD_STATUSES and m.month in period}
-    # Meetings whose marks make or break a run of absences (as meetings.roll.absences_in_a_row).
-    counted = [m for m in meetings if m.status not in NOT_HELD and m.month <= period.last]
-    marks = _marks([m.pk for m in counted])
+    # Meetings whose marks make or break a run of absences.
+    counted = [m for m in meetings if roll.counts_for_runs(m) and m.month <= period.last]
+    marks, categories = _marks([m.pk for m in counted])
     people = _members(branch_ids)
 
     by_branch: dict[int, list[Meeting]] = defaultdict(list)
@@ -320,40 +300,39 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
         members = people.get(branch.pk, {})
         flags.months = _months(own, period, today)
         flags.quarters = _quarters(own, period, today)
+        counts = {}
         for meeting in own:
             if meeting.pk in in_period:
+                counts[meeting.pk] = roll_figures(
+                    meeting, marks.get(meeting.pk, {}), members, categories.get(meeting.pk)
+                )
                 _meeting_flags(flags, meeting, now)
-                _roll_flags(flags, meeting, marks.get(meeting.pk, {}), members)
-        _streak_flags(flags, [m for m in counted if m.branch_id == branch.pk], in_period, marks, members)
+                _roll_flags(flags, meeting, counts[meeting.pk])
+        _streak_flags(flags, [m for m in counted if m.branch_id == branch.pk], marks, counts)
         result.append(flags)
     return result
 
 
-def _marks(meeting_ids: list[int]) -> dict[int, dict[int, str]]:
-    """{meeting: {member: mark}} for the given meetings."""
+def _marks(meeting_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, str]]]:
+    """{meeting: {member: mark}} and {meeting: {member: category kept with the mark}}; one query."""
     marks: dict[int, dict[int, str]] = defaultdict(dict)
-    rows = Attendance.objects.filter(meeting_id__in=meeting_ids).values_list("meeting_id", "member_id", "mark")
-    for meeting_id, member_id, mark in rows:
-        marks[meeting_id][member_id] = mark
-    return marks
-
-
-@dataclass(frozen=True)
-class _Person:
-    name: str
-    joined: datetime.date | None
-    left: datetime.date | None
-    transferred: bool
-    exempt_since: datetime.date | None
-
-
-def _members(branch_ids: list[int]) -> dict[int, dict[int, _Person]]:
-    people: dict[int, dict[int, _Person]] = defaultdict(dict)
-    rows = Member.objects.filter(branch_id__in=branch_ids).values_list(
-        "pk", "branch_id", "full_name", "joined_branch_on", "left_on", "leave_reason", "exempt_since"
+    categories: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = Attendance.objects.filter(meeting_id__in=meeting_ids).values_list(
+        "meeting_id", "member_id", "mark", "category"
     )
-    for pk, branch_id, name, joined, left, reason, exempt in rows:
-        people[branch_id][pk] = _Person(name, joined, left, reason == LeaveReason.TRANSFER, exempt)
+    for meeting_id, member_id, mark, category in rows:
+        marks[meeting_id][member_id] = mark
+        categories[meeting_id][member_id] = category
+    return marks, categories
+
+
+def _members(branch_ids: list[int]) -> dict[int, dict[int, roll.MemberFacts]]:
+    """{branch: {member: what the counting rules read of them}}; one query."""
+    people: dict[int, dict[int, roll.MemberFacts]] = defaultdict(dict)
+    rows = Member.objects.filter(branch_id__in=branch_ids).values_list("branch_id", *roll.MemberFacts.FIELDS)
+    for branch_id, *facts in rows:
+        person = roll.MemberFacts(**dict(zip(roll.MemberFacts.FIELDS, facts, strict=True)))
+        people[branch_id][person.pk] = person
     return people
 
 
@@ -423,79 +402,56 @@ def _meeting_flags(flags: BranchFlags, meeting: Meeting, now: datetime.datetime)
         flags.minutes_late.append(MeetingIssue(meeting, _("not adopted, due %(day)s") % {"day": _short_date(deadline)}))
 
 
-def _roll_flags(flags: BranchFlags, meeting: Meeting, marks: dict[int, str], people: dict[int, _Person]) -> None:
+def _roll_flags(flags: BranchFlags, meeting: Meeting, counts: roll.RollCounts) -> None:
     """Attendance rate and absences without reason of one held meeting of the period."""
-    figures = roll_figures(meeting, marks, people)
-    if not figures.marked:
+    if not counts.marked:
         flags.no_roll.append(MeetingIssue(meeting, ""))
         return
-    rate = figures.rate
-    if rate is not None and rate < flags.rules.min_attendance_rate:
+    if counts.rate_below(flags.rules.min_attendance_rate):
         flags.low_attendance.append(
             MeetingIssue(
                 meeting,
                 _("%(rate)s%% (%(present)d of %(expected)d)")
-                % {"rate": _percent(rate), "present": figures.present, "expected": figures.expected},
+                % {"rate": _percent(counts.rate), "present": counts.present, "expected": counts.expected},
             )
         )
-    if figures.unexcused:
-        flags.unexcused.append(MeetingIssue(meeting, ", ".join(figures.unexcused)))
+    if unexcused := counts.unexcused_absentees:
+        flags.unexcused.append(MeetingIssue(meeting, ", ".join(a.name for a in unexcused)))
 
 
-def roll_figures(meeting: Meeting, marks: dict[int, str], people: dict[int, _Person]) -> RollFigures:
-    """The counts of ``meetings.roll.count_roll`` from rows already fetched.
-
-    Expected: members of the branch on the meeting day (joined by then, not left), less those
-    exempt or transferred out, unless they attended. Present includes late and left early.
-    """
+def roll_figures(
+    meeting: Meeting,
+    marks: dict[int, str],
+    people: dict[int, roll.Countable],
+    categories: dict[int, str] | None = None,
+) -> roll.RollCounts:
+    """``meetings.roll.count_roll`` of one meeting from rows already fetched: ``marks`` and the
+    ``categories`` kept with them by member id, ``people`` the branch's members by id."""
     day = meeting.day
-    figures = RollFigures()
+    categories = categories or {}
+    entries = []
     for pk, person in people.items():
-        if person.joined is not None and person.joined > day:
-            continue
-        mark = marks.get(pk)
-        attended = mark in PRESENT_MARKS
-        on_roll = person.left is None or person.left > day
-        if not on_roll and not (person.transferred and attended):
-            continue
-        excluded = not on_roll or (person.exempt_since is not None and person.exempt_since <= day)
-        if excluded and not attended:
-            continue
-        figures.expected += 1
-        if attended:
-            figures.present += 1
-        elif mark == Mark.EXCUSED:
-            figures.excused += 1
-        elif mark == Mark.UNEXCUSED:
-            figures.unexcused.append(person.name)
-    return figures
+        standing = roll.standing_on(person, day, marks.get(pk), categories.get(pk))
+        if standing is not None:
+            entries.append(roll.RollEntry(member=person, standing=standing))
+    return roll.count_entries(entries)
 
 
 def _streak_flags(
     flags: BranchFlags,
     meetings: list[Meeting],
-    in_period: set[int],
     marks: dict[int, dict[int, str]],
-    people: dict[int, _Person],
+    counts: dict[int, roll.RollCounts],
 ) -> None:
-    """Members absent, even with reason, more than N meetings in a row within a calendar year.
-
-    As ``meetings.roll.absences_in_a_row``: being present breaks the run; a meeting where the
-    member has no mark neither breaks nor extends it; a new year starts afresh.
-    """
+    """Members absent, even with reason, more than N meetings in a row within a calendar year,
+    at each held meeting of the period (``counts``). ``meetings``: the branch's meetings that
+    count for runs, in order."""
     limit = flags.rules.max_absences_in_row
-    runs: dict[int, int] = {}
-    year = None
-    for meeting in meetings:  # in date order
-        day = meeting.day
-        if day.year != year:
-            runs, year = {}, day.year
-        for member_id, mark in marks.get(meeting.pk, {}).items():
-            runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
-        if meeting.pk not in in_period:
+    runs_after = roll.absence_runs((m.day, marks.get(m.pk, {})) for m in meetings)
+    for meeting, runs in zip(meetings, runs_after, strict=True):
+        if meeting.pk not in counts:
             continue
-        absent_now = {pk for pk, mark in marks.get(meeting.pk, {}).items() if mark in ABSENT_MARKS}
-        over = sorted((people[pk].name if pk in people else "?", runs[pk]) for pk in absent_now if runs[pk] > limit)
+        over = sorted((a.name, run) for a, run in roll.runs_over_the_limit(counts[meeting.pk].absentees, runs, limit))
         if over:
             names = ", ".join(f"{name} ({count})" for name, count in over)
             flags.absent_in_a_row.append(MeetingIssue(meeting, names))

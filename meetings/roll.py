@@ -10,15 +10,21 @@ Counting rules (DOMAIN.md, "Attendance"):
 - Present, late and left early all count as present. Each mark keeps the member's category
   on the day (full, probationary, temporarily attached), so later changes don't rewrite it.
 - Attendance rate = present / expected × 100, one decimal, rounded half up.
+- A member absent (with or without reason) more than N meetings in a row within a calendar
+  year is flagged; present breaks the run, no mark neither breaks nor extends it.
 
-Reads here run a fixed number of queries whatever the size of the branch.
+These rules live in the pure functions ``standing_on`` and ``absence_runs``: the roll and
+meeting pages (``count_roll``, ``roll_flags``) and the flags page (``meetings.oversight``) both
+count with them. Reads here run a fixed number of queries whatever the size of the branch.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -54,10 +60,69 @@ class RollRefused(PermissionDenied):
     """The user may not change this record (outside scope, or locked after the minutes were adopted)."""
 
 
-# --- Who is on the roll --------------------------------------------------------------------
+# --- The counting rules: pure functions, the one home of DOMAIN.md "Attendance" ------------
+#
+# ``standing_on`` says how one member counts at one meeting and ``absence_runs`` how long each
+# member has been absent in a row. Both read only values already loaded, so the roll page
+# (``count_roll``, two queries per meeting) and the flags page (``meetings.oversight``, rows
+# fetched once for many branches) count with the same code.
+
+# Why a member is left out of the number expected unless they attend.
+EXEMPT = "exempt"
+TRANSFERRED = "transferred"
 
 
-def category_on(member: Member, day: datetime.date) -> str:
+@dataclasses.dataclass(frozen=True)
+class MemberFacts:
+    """What the counting rules read of a member. A ``Member`` has the same attributes; this is
+    for rows fetched with ``values_list(*MemberFacts.FIELDS)``."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "full_name",
+        "joined_branch_on",
+        "left_on",
+        "leave_reason",
+        "exempt_since",
+        "status",
+        "full_member_on",
+        "temporarily_attached",
+    )
+
+    pk: int
+    full_name: str
+    joined_branch_on: datetime.date | None = None
+    left_on: datetime.date | None = None
+    leave_reason: str = ""
+    exempt_since: datetime.date | None = None
+    status: str = MemberStatus.FULL
+    full_member_on: datetime.date | None = None
+    temporarily_attached: bool = False
+
+
+# A Member, or its facts fetched for many branches at once.
+Countable = Member | MemberFacts
+
+
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    """How one member counts at one meeting (the answer of ``standing_on``)."""
+
+    category: str
+    mark: str | None = None
+    excluded: str = ""  # EXEMPT, TRANSFERRED or "": left out of the count unless they attend
+
+    @property
+    def present(self) -> bool:
+        """Present, late and left early all count as present."""
+        return self.mark in PRESENT_MARKS
+
+    @property
+    def expected(self) -> bool:
+        return not self.excluded or self.present
+
+
+def category_on(member: Countable, day: datetime.date) -> str:
     """The member's category on a day: attached, else full or probationary by the dates known."""
     if member.temporarily_attached:
         return Category.ATTACHED
@@ -66,9 +131,64 @@ def category_on(member: Member, day: datetime.date) -> str:
     return Category.PROBATIONARY
 
 
+def standing_on(
+    member: Countable, day: datetime.date, mark: str | None, category: str | None = None
+) -> Standing | None:
+    """How ``member`` counts at a meeting held on ``day`` where they got ``mark`` (None: not marked).
+
+    None when the member is not on that meeting's roll at all: joined the branch after the day,
+    left it by then other than by transfer, or transferred out more than TRANSFER_WINDOW before
+    it without attending. Exempt members, and members transferred out by the day, are listed but
+    left out of the number expected unless they attended. ``category`` is the one kept with the
+    mark; without it, the member's category on the day.
+    """
+    if member.joined_branch_on is not None and member.joined_branch_on > day:
+        return None
+    present = mark in PRESENT_MARKS
+    excluded = ""
+    if member.left_on is not None and member.left_on <= day:
+        if member.leave_reason != LeaveReason.TRANSFER:
+            return None
+        if not present and member.left_on <= day - TRANSFER_WINDOW:
+            return None
+        excluded = TRANSFERRED
+    elif member.exempt_since is not None and member.exempt_since <= day:
+        excluded = EXEMPT
+    return Standing(category=category or category_on(member, day), mark=mark, excluded=excluded)
+
+
+def counts_for_runs(meeting: Meeting) -> bool:
+    """Whether a meeting's marks make or break runs of absences: it took place (or may yet)."""
+    return meeting.status not in NOT_HELD
+
+
+def meeting_order(meeting: Meeting) -> tuple:
+    """Meetings in the order they were held (or are planned)."""
+    return (meeting.actual_start or meeting.planned_start, meeting.pk)
+
+
+def absence_runs(held: Iterable[tuple[datetime.date, Mapping[int, str]]]) -> Iterator[dict[int, int]]:
+    """After each meeting, per member id, how many meetings in a row they have been absent.
+
+    ``held``: the branch's meetings that count for runs (``counts_for_runs``), in
+    ``meeting_order``, each as its day and its marks {member id: mark}. Absent with or without
+    reason extends a run, present breaks it, no mark (not on the roll, or roll not taken)
+    neither breaks nor extends it, and each calendar year starts afresh. Yields, after each
+    meeting, the members with a run of at least one.
+    """
+    runs: dict[int, int] = {}
+    year = None
+    for day, marks in held:
+        if day.year != year:
+            runs, year = {}, day.year
+        for member_id, mark in marks.items():
+            runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
+        yield {member_id: run for member_id, run in runs.items() if run}
+
+
 def roll_candidates(meeting: Meeting) -> QuerySet[Member]:
-    """Members who may be marked at this meeting: on the roll that day, plus the recently
-    transferred out (left out of the count unless they attend)."""
+    """Members who may be marked at this meeting: those ``standing_on`` puts on its roll, as one
+    query (the same rules in SQL; tests/meetings/test_counting.py checks they agree)."""
     day = meeting.day
     attended = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk"), mark__in=PRESENT_MARKS)
     joined = Q(joined_branch_on__isnull=True) | Q(joined_branch_on__lte=day)
@@ -81,27 +201,41 @@ def roll_candidates(meeting: Meeting) -> QuerySet[Member]:
     )
 
 
+# --- Counting a roll ----------------------------------------------------------------------
+
+
 @dataclasses.dataclass
 class RollEntry:
     """One member's line on a meeting's roll."""
 
-    member: Member
-    attendance: Attendance | None
-    category: str
-    # Why the member is left out of the count unless they attend: "exempt", "transferred" or "".
-    excluded: str = ""
+    member: Countable
+    standing: Standing
+    attendance: Attendance | None = None
 
     @property
     def mark(self) -> str | None:
-        return self.attendance.mark if self.attendance else None
+        return self.standing.mark
+
+    @property
+    def category(self) -> str:
+        return self.standing.category
+
+    @property
+    def excluded(self) -> str:
+        """EXEMPT or TRANSFERRED: listed apart, counted only if they attend; else ""."""
+        return self.standing.excluded
 
     @property
     def attended(self) -> bool:
-        return self.mark in PRESENT_MARKS
+        return self.standing.present
 
     @property
     def expected(self) -> bool:
-        return not self.excluded or self.attended
+        return self.standing.expected
+
+    @property
+    def reason(self) -> str:
+        return self.attendance.reason if self.attendance else ""
 
     @property
     def category_label(self) -> str:
@@ -157,6 +291,10 @@ class RollCounts:
     @property
     def complete(self) -> bool:
         return self.expected > 0 and self.unmarked == 0
+
+    def rate_below(self, minimum: int) -> bool:
+        """Whether attendance is below the commune's minimum (no rate, nobody expected: no)."""
+        return self.rate is not None and self.rate < minimum
 
     @property
     def categories(self) -> list[dict]:
@@ -215,6 +353,44 @@ def rate_of(present: int, expected: int) -> float | None:
     return float(value)
 
 
+def count_entries(entries: Iterable[RollEntry]) -> RollCounts:
+    """Add up the lines of a roll, whoever loaded them."""
+    counts = RollCounts()
+    for entry in entries:
+        standing = entry.standing
+        if not standing.expected:
+            counts.not_expected += 1
+            continue
+        category = standing.category
+        counts.expected += 1
+        counts.expected_by_category[category] += 1
+        mark = standing.mark
+        if mark is None:
+            counts.unmarked += 1
+        elif standing.present:
+            counts.present += 1
+            counts.present_by_category[category] += 1
+            counts.late += mark == Mark.LATE
+            counts.left_early += mark == Mark.LEFT_EARLY
+            counts.attended_not_required += bool(standing.excluded)
+        else:
+            excused = mark == Mark.EXCUSED
+            counts.absent_excused += excused
+            counts.absent_unexcused += not excused
+            counts.absent_by_category[category] += 1
+            counts.absentees.append(
+                Absentee(
+                    member_id=entry.member.pk,
+                    name=entry.member.full_name,
+                    category=category,
+                    excused=excused,
+                    reason=entry.reason,
+                )
+            )
+    counts.rate = rate_of(counts.present, counts.expected)
+    return counts
+
+
 def _entries(meeting: Meeting) -> list[RollEntry]:
     """Two queries: the candidates and this meeting's marks."""
     day = meeting.day
@@ -222,55 +398,18 @@ def _entries(meeting: Meeting) -> list[RollEntry]:
     entries = []
     for member in roll_candidates(meeting):
         attendance = marks.get(member.pk)
-        if member.left_on is not None and member.left_on <= day:
-            excluded = "transferred"
-        elif member.exempt_since is not None and member.exempt_since <= day:
-            excluded = "exempt"
+        if attendance is None:
+            standing = standing_on(member, day, None)
         else:
-            excluded = ""
-        category = attendance.category if attendance else category_on(member, day)
-        entries.append(RollEntry(member=member, attendance=attendance, category=category, excluded=excluded))
+            standing = standing_on(member, day, attendance.mark, attendance.category)
+        if standing is not None:  # always, for a candidate
+            entries.append(RollEntry(member=member, standing=standing, attendance=attendance))
     return entries
-
-
-def _count(entries: list[RollEntry]) -> RollCounts:
-    counts = RollCounts()
-    for entry in entries:
-        if not entry.expected:
-            counts.not_expected += 1
-            continue
-        counts.expected += 1
-        counts.expected_by_category[entry.category] += 1
-        mark = entry.mark
-        if mark is None:
-            counts.unmarked += 1
-        elif mark in PRESENT_MARKS:
-            counts.present += 1
-            counts.present_by_category[entry.category] += 1
-            counts.late += mark == Mark.LATE
-            counts.left_early += mark == Mark.LEFT_EARLY
-            counts.attended_not_required += bool(entry.excluded)
-        else:
-            excused = mark == Mark.EXCUSED
-            counts.absent_excused += excused
-            counts.absent_unexcused += not excused
-            counts.absent_by_category[entry.category] += 1
-            counts.absentees.append(
-                Absentee(
-                    member_id=entry.member.pk,
-                    name=entry.member.full_name,
-                    category=entry.category,
-                    excused=excused,
-                    reason=entry.attendance.reason,
-                )
-            )
-    counts.rate = rate_of(counts.present, counts.expected)
-    return counts
 
 
 def roll_sheet(meeting: Meeting) -> RollSheet:
     entries = _entries(meeting)
-    return RollSheet(meeting=meeting, entries=entries, counts=_count(entries))
+    return RollSheet(meeting=meeting, entries=entries, counts=count_entries(entries))
 
 
 def expected_members(meeting: Meeting) -> list[Member]:
@@ -279,7 +418,7 @@ def expected_members(meeting: Meeting) -> list[Member]:
 
 
 def count_roll(meeting: Meeting) -> RollCounts:
-    return _count(_entries(meeting))
+    return count_entries(_entries(meeting))
 
 
 # --- Flags ---------------------------------------------------------------------------------
@@ -296,37 +435,36 @@ def rules_for_branch(branch: Organization) -> MeetingRules:
     return rules_for(branch)
 
 
-def _meeting_order(meeting: Meeting):
-    return (meeting.actual_start or meeting.planned_start, meeting.pk)
-
-
 def absences_in_a_row(branch: Organization, until_meeting: Meeting) -> dict[int, int]:
-    """Per member id, how many meetings in a row they have been absent (with or without reason),
-    counting back from ``until_meeting`` within its calendar year. Being present breaks the run;
-    a meeting where the member has no mark (not on the roll, or roll not taken) neither breaks
-    nor extends it. Cancelled and postponed meetings are skipped. Two queries."""
+    """Per member id, how many meetings in a row they have been absent, counting back from
+    ``until_meeting`` within its calendar year (``absence_runs``). Cancelled and postponed
+    meetings are skipped, except ``until_meeting`` itself. Two queries."""
     year = until_meeting.day.year
     candidates = (
         Meeting.objects.filter(branch=branch)
         .filter(Q(planned_start__year=year) | Q(actual_start__year=year))
-        .exclude(Q(status__in=NOT_HELD) & ~Q(pk=until_meeting.pk))
+        .exclude(pk=until_meeting.pk)
     )
-    last = _meeting_order(until_meeting)
+    last = meeting_order(until_meeting)
     meetings = sorted(
-        (m for m in candidates if m.day.year == year and _meeting_order(m) <= last),
-        key=_meeting_order,
+        (m for m in candidates if counts_for_runs(m) and m.day.year == year and meeting_order(m) <= last),
+        key=meeting_order,
     )
-    if until_meeting.pk not in {m.pk for m in meetings}:
-        meetings.append(until_meeting)
-    order = {m.pk: i for i, m in enumerate(meetings)}
-    marks = sorted(
-        Attendance.objects.filter(meeting_id__in=order).values_list("meeting_id", "member_id", "mark"),
-        key=lambda row: order[row[0]],
-    )
-    runs: dict[int, int] = {}
-    for _meeting_id, member_id, mark in marks:
-        runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
-    return {member_id: run for member_id, run in runs.items() if run}
+    meetings.append(until_meeting)
+    marks: dict[int, dict[int, str]] = {m.pk: {} for m in meetings}
+    for meeting_id, member_id, mark in Attendance.objects.filter(meeting_id__in=marks).values_list(
+        "meeting_id", "member_id", "mark"
+    ):
+        marks[meeting_id][member_id] = mark
+    *_, runs = absence_runs((m.day, marks[m.pk]) for m in meetings)  # the runs after the last one
+    return runs
+
+
+def runs_over_the_limit(
+    absentees: Iterable[Absentee], runs: Mapping[int, int], limit: int
+) -> list[tuple[Absentee, int]]:
+    """The meeting's absentees whose run of absences is longer than the commune allows."""
+    return [(a, runs[a.member_id]) for a in absentees if runs.get(a.member_id, 0) > limit]
 
 
 def roll_flags(meeting: Meeting, counts: RollCounts) -> list[str]:
@@ -347,14 +485,12 @@ def roll_flags(meeting: Meeting, counts: RollCounts) -> list[str]:
         )
     limit = rules.max_absences_in_row
     runs = absences_in_a_row(meeting.branch, meeting)
-    for absentee in counts.absentees:
-        run = runs.get(absentee.member_id, 0)
-        if run > limit:
-            flags.append(
-                _("%(name)s has been absent %(count)d meetings in a row (more than %(limit)d).")
-                % {"name": absentee.name, "count": run, "limit": limit}
-            )
-    if counts.rate is not None and counts.rate < rules.min_attendance_rate:
+    for absentee, run in runs_over_the_limit(counts.absentees, runs, limit):
+        flags.append(
+            _("%(name)s has been absent %(count)d meetings in a row (more than %(limit)d).")
+            % {"name": absentee.name, "count": run, "limit": limit}
+        )
+    if counts.rate_below(rules.min_attendance_rate):
         flags.append(
             _("Attendance %(rate)s%% is below %(minimum)d%%.")
             % {"rate": formats.number_format(counts.rate, 1), "minimum": rules.min_attendance_rate}
@@ -727,5 +863,5 @@ def cadre_report(
                     )
                 )
     for row in rows.values():
-        row.meetings.sort(key=lambda m: _meeting_order(m.meeting))
+        row.meetings.sort(key=lambda m: meeting_order(m.meeting))
     return list(rows.values())

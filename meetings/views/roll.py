@@ -18,13 +18,14 @@ from .. import roll
 from ..forms_roll import AssignmentEndForm, CadreAssignmentForm, GuestForm, GuestRecordForm, MarkForm, PeriodForm
 from ..models import CadreAssignment, Mark, Meeting
 
-# The one-tap buttons of a roll row, in order, with their Bootstrap colour.
+# The one-tap buttons of a roll row, in order. Each is named after its mark, which also gives
+# its colour in static/css/chibo.css (.roll), so that no row repeats a list of classes.
 ROLL_BUTTONS = [
-    {"value": Mark.PRESENT, "label": gettext_lazy("Present"), "color": "success"},
-    {"value": Mark.LATE, "label": gettext_lazy("Late"), "color": "primary"},
-    {"value": Mark.LEFT_EARLY, "label": gettext_lazy("Left early"), "color": "info"},
-    {"value": Mark.EXCUSED, "label": gettext_lazy("Absent, with reason"), "color": "secondary"},
-    {"value": Mark.UNEXCUSED, "label": gettext_lazy("Absent, no reason"), "color": "danger"},
+    {"value": Mark.PRESENT, "label": gettext_lazy("Present")},
+    {"value": Mark.LATE, "label": gettext_lazy("Late")},
+    {"value": Mark.LEFT_EARLY, "label": gettext_lazy("Left early")},
+    {"value": Mark.EXCUSED, "label": gettext_lazy("Absent, with reason")},
+    {"value": Mark.UNEXCUSED, "label": gettext_lazy("Absent, no reason")},
 ]
 
 

@@ -8,11 +8,11 @@ import datetime
 import pytest
 from django.utils import translation
 
-from meetings import roll
+from meetings import oversight, roll
 from meetings.models import Attendance, Category, Mark, MeetingRules, MeetingStatus
 
 from ..factories import MemberFactory
-from .conftest import make_meeting
+from .conftest import at, make_meeting
 
 DAY = datetime.date(2026, 12, 5)
 BEFORE = datetime.date(2026, 12, 2)  # earlier in the month of the meeting
@@ -350,3 +350,144 @@ def test_counting_takes_a_fixed_number_of_queries(tree, staff, django_assert_num
             mark(meeting, member, Mark.PRESENT, staff.user)
         with django_assert_num_queries(2):
             roll.count_roll(meeting)
+
+
+# --- One set of rules: the roll page and the flags page count alike ---------------------------
+#
+# The roll page counts with roll.count_roll (its own queries); the flags page counts many
+# meetings at once with oversight.roll_figures and its runs of absences from rows it fetched
+# itself. Both go through roll.standing_on and roll.absence_runs; these tables check that the
+# two pages give the same figures.
+
+AGREEMENT_CASES = [(case[0], case[1], case[2]) for case in CASES] + [
+    ("transferred out long ago", {"left_on": LONG_AGO, "leave_reason": "transfer"}, None),
+    ("transferred out long ago, came", {"left_on": LONG_AGO, "leave_reason": "transfer"}, Mark.PRESENT),
+    ("transferred out long ago, marked absent", {"left_on": LONG_AGO, "leave_reason": "transfer"}, Mark.EXCUSED),
+    ("transferred out before the day, marked absent", {"left_on": BEFORE, "leave_reason": "transfer"}, Mark.EXCUSED),
+    ("transferred out on the day", {"left_on": DAY, "leave_reason": "transfer"}, None),
+    ("name removed before the day, marked present", {"left_on": BEFORE, "leave_reason": "removal"}, Mark.PRESENT),
+    ("joined on the day", {"joined_branch_on": DAY}, Mark.UNEXCUSED),
+    ("exempt from the day itself", {"exempt_since": DAY}, None),
+    ("exempt and transferred, came", {"exempt_since": LONG_AGO, "left_on": BEFORE, "leave_reason": "transfer"}, "late"),
+    (
+        "exempt probationary who came",
+        {"exempt_since": LONG_AGO, "status": "probationary", "full_member_on": None},
+        "left_early",
+    ),
+]
+
+
+def _figures(counts: roll.RollCounts) -> dict:
+    """Everything both pages count. Absence reasons are left out: the flags page does not show them."""
+    return {
+        **{
+            name: getattr(counts, name)
+            for name in (
+                "expected",
+                "present",
+                "late",
+                "left_early",
+                "absent_excused",
+                "absent_unexcused",
+                "unmarked",
+                "not_expected",
+                "attended_not_required",
+                "expected_by_category",
+                "present_by_category",
+                "absent_by_category",
+                "rate",
+            )
+        },
+        "absentees": sorted((a.member_id, a.name, a.category, a.excused) for a in counts.absentees),
+    }
+
+
+def _as_the_flags_page_counts(meeting) -> roll.RollCounts:
+    """With the flags page's own fetching (one query for marks, one for members)."""
+    marks, categories = oversight._marks([meeting.pk])
+    people = oversight._members([meeting.branch_id])[meeting.branch_id]
+    return oversight.roll_figures(meeting, marks[meeting.pk], people, categories[meeting.pk])
+
+
+def _give(meeting, member, value, by):
+    """A mark as stored, even where record_mark would refuse it (data from before a change)."""
+    Attendance.objects.create(
+        meeting=meeting, member=member, mark=value, category=roll.category_on(member, meeting.day), marked_by=by
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "given"), [case[1:] for case in AGREEMENT_CASES], ids=[case[0] for case in AGREEMENT_CASES]
+)
+def test_the_flags_page_counts_each_case_like_the_roll_page(tree, staff, fields, given):
+    meeting = make_meeting(tree.branch, day=DAY)
+    member = MemberFactory(branch=tree.branch, **fields)
+    if given:
+        _give(meeting, member, given, staff.user)
+
+    assert _figures(_as_the_flags_page_counts(meeting)) == _figures(roll.count_roll(meeting))
+    listed = roll.roll_candidates(meeting).filter(pk=member.pk).exists()
+    assert (roll.standing_on(member, DAY, given) is not None) == listed
+
+
+def test_the_flags_page_counts_a_mixed_branch_like_the_roll_page(tree, staff):
+    meeting = make_meeting(tree.branch, day=DAY)
+    for _name, fields, given in AGREEMENT_CASES:
+        member = MemberFactory(branch=tree.branch, **fields)
+        if given:
+            _give(meeting, member, given, staff.user)
+    MemberFactory(branch=tree.sibling)
+    # A mark keeps the category of the day, on both pages.
+    changed = MemberFactory(branch=tree.branch, status="probationary", full_member_on=None)
+    _give(meeting, changed, Mark.PRESENT, staff.user)
+    changed.status, changed.full_member_on = "full", datetime.date(2027, 2, 1)
+    changed.save()
+
+    counts = roll.count_roll(meeting)
+    assert _figures(_as_the_flags_page_counts(meeting)) == _figures(counts)
+    assert counts.expected > 10 and counts.present_by_category[Category.PROBATIONARY] >= 2
+
+
+def test_absence_runs_after_each_meeting():
+    jan, feb, next_year = datetime.date(2026, 1, 5), datetime.date(2026, 2, 5), datetime.date(2027, 1, 5)
+    held = [
+        (jan, {1: Mark.EXCUSED, 2: Mark.PRESENT}),
+        (feb, {1: Mark.UNEXCUSED, 2: Mark.EXCUSED}),
+        (feb, {2: Mark.LATE}),  # member 1 has no mark: the run stays
+        (next_year, {2: Mark.EXCUSED}),
+    ]
+    assert list(roll.absence_runs(held)) == [{1: 1}, {1: 2, 2: 1}, {1: 2}, {2: 1}]
+
+
+@pytest.mark.parametrize(
+    ("history", "fields"),
+    [(case[1], {}) for case in RUN_CASES]
+    + [
+        ("AAAAA", {"exempt_since": LONG_AGO}),
+        ("UUUUU", {"left_on": datetime.date(2026, 3, 1), "leave_reason": "transfer"}),
+    ],
+    ids=[case[0] for case in RUN_CASES] + ["exempt, marked absent every time", "transferred out, still marked absent"],
+)
+def test_the_flags_page_flags_runs_like_the_roll_page(tree, staff, history, fields):
+    member = MemberFactory(branch=tree.branch, full_name="Vũ Thị Xa", **fields)
+    present = MemberFactory(branch=tree.branch)
+    codes = {"A": Mark.EXCUSED, "U": Mark.UNEXCUSED, "P": Mark.PRESENT}
+    meetings = []
+    for month, code in enumerate(history, start=1):
+        meeting = make_meeting(tree.branch, day=datetime.date(2026, month, 5), status=MeetingStatus.HELD)
+        mark(meeting, present, Mark.PRESENT, staff.user)
+        if code in codes:
+            mark(meeting, member, codes[code], staff.user)
+        if code == "X":
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.save()
+        meetings.append(meeting)
+
+    held = [m for m in meetings if m.status == MeetingStatus.HELD]
+    on_the_roll_page = [
+        m.pk for m in held if any("in a row" in flag for flag in roll.roll_flags(m, roll.count_roll(m)))
+    ]
+    period = oversight.Period(first=datetime.date(2026, 1, 1), last=datetime.date(2026, len(history), 1))
+    [flags] = oversight.branch_flags(branches=[tree.branch], period=period, now=at(datetime.date(2027, 1, 10), 9))
+    on_the_flags_page = [issue.meeting.pk for issue in flags.absent_in_a_row]
+    assert on_the_flags_page == on_the_roll_page

@@ -1,6 +1,7 @@
 """The roll-call page on a phone: one tap, one mark; locking; history; scope; query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -276,3 +277,39 @@ def test_a_tap_query_count_does_not_grow(secretary, meeting, tree, size, django_
     with django_assert_max_num_queries(16):
         htmx(secretary, mark_url(meeting, members[0]), {"mark": "late"})
     assert Attendance.objects.filter(Q(mark="late") | Q(mark="present")).count() == 2
+
+
+# --- Light enough for a cheap phone, and working without JavaScript --------------------------
+
+
+def test_without_javascript_a_tap_posts_the_rows_form_with_its_csrf_token(secretary, meeting, member):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(secretary.user)
+    html = browser.get(roll_url(meeting)).content.decode()
+    form = re.search(rf'<form method="post" action="{mark_url(meeting, member)}".*?</form>', html).group()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert '<button name="late">' in form  # each button is named after its mark
+
+    assert browser.post(mark_url(meeting, member), {"late": ""}).status_code == 403
+    response = browser.post(mark_url(meeting, member), {"csrfmiddlewaretoken": token, "late": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"{roll_url(meeting)}#roll-{member.pk}"
+    assert marks(meeting, member) == [("late", "")]
+
+
+def test_htmx_sends_the_tapped_buttons_name(secretary, meeting, member):
+    html = htmx(secretary, mark_url(meeting, member), {"unexcused": ""}).content.decode()
+    assert marks(meeting, member) == [("unexcused", "")]
+    assert '<button name="unexcused" aria-pressed="true">' in html
+    htmx(secretary, mark_url(meeting, member), {"present": "", "late": ""})  # two at once: refused
+    assert marks(meeting, member) == [("unexcused", "")]
+
+
+def test_the_roll_page_stays_light(secretary, meeting, tree):
+    """Each member adds about 0.6 KB (a small form, its CSRF token and five buttons), not 2 KB."""
+    MemberFactory.create_batch(10, branch=tree.branch)
+    small = len(secretary.get(roll_url(meeting)).content)
+    MemberFactory.create_batch(151, branch=tree.branch)
+    large = len(secretary.get(roll_url(meeting)).content)
+    assert (large - small) / 151 < 700
+    assert large < 110_000
