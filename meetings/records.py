@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members import scope
 from members.models import Member, MemberStatus, Organization
@@ -379,6 +380,18 @@ def minutes_adopt(*, meeting: Meeting, by) -> Meeting:
     if meeting.status not in ADOPTABLE:
         raise ValidationError(
             _("A meeting that is %(status)s has no minutes to adopt.") % {"status": meeting.get_status_display()}
+        )
+    from .roll import count_roll
+
+    unmarked = count_roll(meeting).unmarked
+    if unmarked:
+        raise ValidationError(
+            ngettext(
+                "Finish the roll first: %(count)d member has no mark yet.",
+                "Finish the roll first: %(count)d members have no mark yet.",
+                unmarked,
+            )
+            % {"count": unmarked}
         )
     if not (meeting.chair_id and meeting.minute_taker_id):
         # The minutes name both and both sign them (DOMAIN.md).

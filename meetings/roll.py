@@ -32,6 +32,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
 from members import scope
 from members.models import LeaveReason, Member, MemberStatus, Organization, Role, RoleKind
@@ -541,6 +542,30 @@ def record_mark(*, meeting: Meeting, member: Member, mark: str, reason: str = ""
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def mark_remaining_present(*, meeting: Meeting, by) -> int:
+    """One tap for the usual case: everyone expected and not yet marked was there.
+
+    The meeting row is locked first, so two devices tapping at once mark each member once.
+    """
+    if not scope.can_manage_meeting(by, meeting):
+        raise RollRefused(_("You may not change this meeting's roll."))
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        rows = [
+            Attendance(
+                meeting=meeting,
+                member=entry.member,
+                mark=Mark.PRESENT,
+                category=entry.category,
+                marked_by=by,
+            )
+            for entry in _entries(meeting)
+            if entry.mark is None and not entry.excluded
+        ]
+        bulk_create_with_history(rows, Attendance, default_user=by)
+    return len(rows)
 
 
 def roll_changes(meeting: Meeting, limit: int = 50) -> list:

@@ -7,6 +7,7 @@ from .views import roll
 urlpatterns = [
     path("<int:pk>/roll/", roll.roll_call, name="roll"),
     path("<int:pk>/roll/<int:member_pk>/", roll.roll_mark, name="roll_mark"),
+    path("<int:pk>/roll/present/", roll.roll_mark_remaining, name="roll_mark_remaining"),
     path("<int:pk>/attendance-sheet/", roll.attendance_sheet, name="attendance_sheet"),
     path("<int:pk>/guests/", roll.guest_list, name="guests"),
     path("<int:pk>/guests/<int:guest_pk>/", roll.guest_record, name="guest_record"),

@@ -135,3 +135,9 @@ def commune_staff_branches(user) -> QuerySet[Organization]:
     if user.is_superuser:
         return branches
     return branches.filter(_under(_paths(user, {RoleKind.COMMUNE_STAFF, RoleKind.LEADER})))
+
+
+def can_see_absence_reasons(user, meeting) -> bool:
+    """Why a member was absent (illness, family) is for those who keep or oversee the branch."""
+    readers = {RoleKind.COMMUNE_STAFF, RoleKind.SECRETARY, RoleKind.LEADER}
+    return user.is_superuser or _reaches(_paths(user, readers), meeting.branch)

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from members import scope
@@ -52,6 +52,7 @@ def roll_call(request, pk):
         "roll": sheet.counts,
         "flags": roll.roll_flags(meeting, sheet.counts),
         "can_mark": scope.can_manage_meeting(user, meeting),
+        "show_reasons": scope.can_see_absence_reasons(user, meeting),
         "buttons": ROLL_BUTTONS,
     }
     if scope.can_log_meeting(user, meeting.branch):
@@ -61,6 +62,20 @@ def roll_call(request, pk):
             for record in roll.roll_changes(meeting)
         ]
     return render(request, "meetings/roll/roll.html", context)
+
+
+@login_required
+@require_POST
+def roll_mark_remaining(request, pk):
+    meeting = _meeting(request, pk)
+    if not scope.can_manage_meeting(request.user, meeting):
+        raise Http404
+    count = roll.mark_remaining_present(meeting=meeting, by=request.user)
+    messages.success(
+        request,
+        ngettext("Marked %(count)d member present.", "Marked %(count)d members present.", count) % {"count": count},
+    )
+    return redirect("meetings:roll", pk=meeting.pk)
 
 
 @login_required
@@ -126,8 +141,6 @@ def guest_list(request, pk):
     can_manage = scope.can_manage_meeting(user, meeting)
     if request.method == "POST" and not can_manage:
         raise Http404
-    if can_manage and not meeting.is_locked:
-        roll.add_expected_cadres(meeting)  # safe to repeat; picks up assignments made since
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         guest = roll.guest_add(
@@ -217,7 +230,7 @@ def assignment_create(request):
     if not branches.exists():
         raise Http404
     initial = {"started_on": timezone.localdate()}
-    if branch_id := request.GET.get("branch"):
+    if (branch_id := request.GET.get("branch", "")).isdigit():
         initial["branch"] = branches.filter(pk=branch_id).first()
     form = CadreAssignmentForm(
         request.POST or None, cadres=scope.members(user).active(), branches=branches, initial=initial

@@ -177,6 +177,7 @@ def meeting_detail(request, pk):
         {
             "roll": counts,
             "roll_flags": roll.roll_flags(meeting, counts),
+            "show_reasons": scope.can_see_absence_reasons(user, meeting),
             "guests": meeting.guests.select_related("cadre"),
             "minutes": _related_or_none(meeting, "minutes"),
             "resolution": _related_or_none(meeting, "resolution"),

@@ -313,3 +313,55 @@ def test_the_roll_page_stays_light(secretary, meeting, tree):
     large = len(secretary.get(roll_url(meeting)).content)
     assert (large - small) / 151 < 700
     assert large < 110_000
+
+
+def test_one_tap_marks_everyone_not_yet_marked_present(secretary, meeting, tree, member):
+    others = MemberFactory.create_batch(3, branch=tree.branch)
+    exempt = MemberFactory(branch=tree.branch, exempt_since=datetime.date(2024, 1, 1))
+    secretary.post(mark_url(meeting, others[0]), {"mark": Mark.UNEXCUSED})
+    url = reverse("meetings:roll_mark_remaining", args=[meeting.pk])
+
+    assert secretary.post(url).status_code == 302
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
+    assert marks == {
+        others[0].pk: Mark.UNEXCUSED,
+        others[1].pk: Mark.PRESENT,
+        others[2].pk: Mark.PRESENT,
+        member.pk: Mark.PRESENT,
+    }
+    assert exempt.pk not in marks  # not expected: marked only if they come
+    secretary.post(url)  # a second tap changes nothing
+    assert Attendance.objects.filter(meeting=meeting).count() == 4
+    assert Attendance.history.filter(meeting_id=meeting.pk, history_user=secretary.user).count() == 4
+
+
+def test_readers_cannot_mark_everyone_present(plain_member, leader, cadre, outsider, meeting, member):
+    url = reverse("meetings:roll_mark_remaining", args=[meeting.pk])
+    for client in (plain_member, leader, cadre, outsider):
+        assert client.post(url).status_code == 404
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_absence_reasons_are_shown_only_to_those_who_keep_or_oversee_the_branch(
+    secretary, leader, plain_member, cadre, meeting, member
+):
+    secretary.post(mark_url(meeting, member), {"mark": Mark.EXCUSED, "reason": "Điều trị bệnh dài ngày"})
+    for client in (plain_member, cadre):
+        for url in (roll_url(meeting), meeting.get_absolute_url()):
+            assert "Điều trị bệnh dài ngày" not in client.get(url).content.decode(), url
+    for client in (secretary, leader):
+        assert "Điều trị bệnh dài ngày" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_minutes_cannot_be_adopted_before_the_roll_is_finished(secretary, meeting, tree, member):
+    meeting.status = MeetingStatus.HELD
+    meeting.actual_start, meeting.actual_end = meeting.planned_start, meeting.planned_end
+    meeting.chair = meeting.minute_taker = member
+    meeting.save()
+    secretary.post(reverse("meetings:minutes_adopt", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+    secretary.post(reverse("meetings:roll_mark_remaining", args=[meeting.pk]))
+    secretary.post(reverse("meetings:minutes_adopt", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.ADOPTED
