@@ -107,8 +107,10 @@ class OrganizationForm(forms.ModelForm):
             "meeting_week",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_rename: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_rename:
+            del self.fields["name"], self.fields["code"]
         if not self.instance.is_branch:
             for name in ["branch_type", "meeting_place", "meeting_day", "meeting_weekday", "meeting_week"]:
                 del self.fields[name]

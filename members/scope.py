@@ -84,6 +84,11 @@ def can_edit_organization(user, organization: Organization) -> bool:
     return user.is_superuser or _reaches(_paths(user, EDITORS), organization)
 
 
+def can_rename_organization(user, organization: Organization) -> bool:
+    """Names and codes are the commune's register: a secretary edits only the branch's practicalities."""
+    return user.is_superuser or _reaches(_paths(user, {RoleKind.COMMUNE_STAFF}), organization)
+
+
 def can_read_members_of(user, organization: Organization) -> bool:
     return user.is_superuser or _reaches(_paths(user, MEMBER_READERS), organization)
 

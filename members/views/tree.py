@@ -54,7 +54,11 @@ def organization_edit(request, pk):
     organization = get_object_or_404(scope.organizations(request.user), pk=pk)
     if not scope.can_edit_organization(request.user, organization):
         raise Http404
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(
+        request.POST or None,
+        instance=organization,
+        can_rename=scope.can_rename_organization(request.user, organization),
+    )
     if request.method == "POST" and form.is_valid():
         organization = form.save(commit=False)
         organization._history_user = request.user

@@ -207,3 +207,15 @@ def test_readers_do_not_see_citizen_ids(leader, secretary, an):
 
 def test_bad_branch_parameter_is_ignored(secretary):
     assert secretary.get(reverse("members:create"), {"branch": "abc"}).status_code == 200
+
+
+def test_secretary_edits_the_meeting_place_but_not_the_branch_name_or_code(secretary, staff, tree):
+    url = reverse("members:organization_edit", args=[tree.branch.pk])
+    data = {"name": "Đổi tên", "code": "doi-ma", "meeting_place": "Nhà văn hóa mới", "meeting_day": 10}
+    assert secretary.post(url, data).status_code == 302
+    tree.branch.refresh_from_db()
+    assert (tree.branch.name, tree.branch.code) == ("Chi bộ thôn Song Khê", "song-khe")
+    assert (tree.branch.meeting_place, tree.branch.meeting_day) == ("Nhà văn hóa mới", 10)
+    assert staff.post(url, {**data, "name": "Chi bộ thôn Song Khê 1"}).status_code == 302
+    tree.branch.refresh_from_db()
+    assert tree.branch.name == "Chi bộ thôn Song Khê 1"
