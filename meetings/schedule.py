@@ -16,12 +16,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from members import scope
 from members.models import Organization, OrganizationKind, RoleKind
 from members.selectors import secretary_on
+from members.text import search_key
 
 from .models import (
     REGULAR_KINDS,
@@ -778,3 +780,23 @@ def attachment_remove(*, attachment: Attachment, by=None) -> None:
     file = attachment.file
     attachment.delete()
     transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+@transaction.atomic
+def meeting_rules_save(*, organization: Organization, values: dict, rubric: list[dict], by) -> MeetingRules:
+    """Save a commune's local practice; its branches' flags and scores follow it from now on."""
+    rules = MeetingRules.objects.filter(organization=organization).first() or MeetingRules(organization=organization)
+    for name, value in values.items():
+        setattr(rules, name, value)
+    rules.rubric = [
+        {
+            "key": item.get("key") or slugify(search_key(item["label"])) or f"criterion-{n}",
+            "label": item["label"],
+            "max": item["max"],
+            **({"full_for_good": True} if item.get("full_for_good") else {}),
+        }
+        for n, item in enumerate(rubric, start=1)
+    ]
+    rules._history_user = by
+    rules.save()
+    return rules

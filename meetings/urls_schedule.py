@@ -26,4 +26,6 @@ urlpatterns = [
     path("guidance/<int:pk>/upload/", schedule.guidance_upload, name="guidance_upload"),
     path("agenda-template/", schedule.agenda_template_home, name="agenda_template_home"),
     path("agenda-template/<int:pk>/", schedule.agenda_template, name="agenda_template"),
+    path("rules/", schedule.meeting_rules_home, name="rules_home"),
+    path("rules/<int:pk>/", schedule.meeting_rules, name="rules"),
 ]

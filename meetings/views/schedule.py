@@ -19,6 +19,7 @@ from members import scope
 from members.models import Organization
 
 from .. import roll, schedule
+from ..forms_rules import MeetingRulesForm, RubricFormSet
 from ..forms_schedule import (
     AgendaItemForm,
     AgendaTemplateFormSet,
@@ -586,3 +587,42 @@ def agenda_template(request, pk):
         messages.success(request, _("Agenda template saved. New meetings start from it."))
         return redirect("meetings:agenda_template", pk=organization.pk)
     return render(request, "meetings/agenda_template.html", {"formset": formset, "organization": organization})
+
+
+# --- Local practice (meeting rules) -------------------------------------------------------
+
+
+@login_required
+def meeting_rules_home(request):
+    organizations = schedule.staff_organizations(request.user)
+    if not organizations:
+        raise Http404
+    return redirect("meetings:rules", pk=organizations[0].pk)
+
+
+@login_required
+def meeting_rules(request, pk):
+    """Commune staff set their local practice: lengths, thresholds and the scoring rubric."""
+    organization = get_object_or_404(scope.organizations(request.user), pk=pk)
+    if not schedule.can_keep_template(request.user, organization):
+        raise Http404
+    current = schedule.rules_for(organization)
+    form = MeetingRulesForm(_posted(request), instance=current)
+    # Default labels are stored as English msgids; show them in the user's language.
+    initial = [{**criterion, "label": _(criterion["label"])} for criterion in current.rubric]
+    rubric = RubricFormSet(_posted(request), initial=initial, prefix="rubric")
+    if request.method == "POST" and form.is_valid() and rubric.is_valid():
+        schedule.meeting_rules_save(
+            organization=organization,
+            values={name: form.cleaned_data[name] for name in form.Meta.fields},
+            rubric=[f.cleaned_data for f in rubric.forms if f.cleaned_data.get("label")],
+            by=request.user,
+        )
+        messages.success(request, _("Saved. Flags and scores of the branches follow these rules from now on."))
+        return redirect("meetings:rules", pk=organization.pk)
+    inherited = current.pk and current.organization_id != organization.pk
+    return render(
+        request,
+        "meetings/rules.html",
+        {"organization": organization, "form": form, "rubric": rubric, "inherited_from": inherited and current},
+    )
