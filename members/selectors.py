@@ -41,10 +41,19 @@ def subtree_with_counts(organizations: QuerySet[Organization]) -> QuerySet[Organ
     )
 
 
+def organization_summaries(organizations: list[Organization]) -> list[dict[str, int]]:
+    """Branches and current members under each node, in two queries for any number of nodes."""
+    if not organizations:
+        return []
+    branches = Organization.objects.filter(kind=OrganizationKind.BRANCH).aggregate(
+        **{f"n{i}": Count("pk", filter=Q(path__startswith=org.path)) for i, org in enumerate(organizations)}
+    )
+    members = Member.objects.active().aggregate(
+        **{f"n{i}": Count("pk", filter=Q(branch__path__startswith=org.path)) for i, org in enumerate(organizations)}
+    )
+    return [{"branches": branches[f"n{i}"], "members": members[f"n{i}"]} for i in range(len(organizations))]
+
+
 def organization_summary(organization: Organization) -> dict[str, int]:
-    """Branches and current members under a node, in one query each."""
-    under = Organization.objects.filter(path__startswith=organization.path)
-    return {
-        "branches": under.filter(kind=OrganizationKind.BRANCH).count(),
-        "members": Member.objects.filter(branch__path__startswith=organization.path).active().count(),
-    }
+    """Branches and current members under one node."""
+    return organization_summaries([organization])[0]

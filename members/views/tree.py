@@ -13,7 +13,8 @@ from members.forms import OrganizationForm
 @login_required
 def home(request):
     roles = scope.roles(request.user)
-    places = [(role, selectors.organization_summary(role.organization)) for role in roles]
+    summaries = selectors.organization_summaries([role.organization for role in roles])
+    places = list(zip(roles, summaries, strict=True))
     return render(request, "members/home.html", {"places": places})
 
 

@@ -219,3 +219,27 @@ def test_secretary_edits_the_meeting_place_but_not_the_branch_name_or_code(secre
     assert staff.post(url, {**data, "name": "Chi bộ thôn Song Khê 1"}).status_code == 302
     tree.branch.refresh_from_db()
     assert tree.branch.name == "Chi bộ thôn Song Khê 1"
+
+
+def test_home_page_queries_do_not_grow_with_roles(tree):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import RoleKind
+
+    from ..factories import UserFactory, give_role
+
+    counts = []
+    for n, places in enumerate([[tree.branch], [tree.branch, tree.sibling, tree.other_commune, tree.commune]]):
+        user = UserFactory(username=f"many{n}")
+        for place in places:
+            give_role(user, RoleKind.LEADER, place)
+        client = Client()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("members:home"))
+        counts.append(len(queries))
+        branches = {role.organization: summary["branches"] for role, summary in response.context["places"]}
+        assert branches == {place: 2 if place == tree.commune else 1 for place in places}
+    assert counts[0] == counts[1]
