@@ -550,20 +550,30 @@ def guidance_upload(request, pk):
 # --- Agenda templates ----------------------------------------------------------------------------
 
 
-@login_required
-def agenda_template_home(request):
-    """Commune staff land on the template of the (first) node they keep."""
+def _first_kept_node(request, url_name: str):
+    """Commune staff land on the page of the (first) node they keep."""
     organizations = schedule.staff_organizations(request.user)
     if not organizations:
         raise Http404
-    return redirect("meetings:agenda_template", pk=organizations[0].pk)
+    return redirect(url_name, pk=organizations[0].pk)
+
+
+def _kept_node(request, pk) -> Organization:
+    """A node whose local practice (agenda template, rules) this user keeps; else 404."""
+    organization = get_object_or_404(scope.organizations(request.user), pk=pk)
+    if not schedule.can_keep_template(request.user, organization):
+        raise Http404
+    return organization
+
+
+@login_required
+def agenda_template_home(request):
+    return _first_kept_node(request, "meetings:agenda_template")
 
 
 @login_required
 def agenda_template(request, pk):
-    organization = get_object_or_404(scope.organizations(request.user), pk=pk)
-    if not schedule.can_keep_template(request.user, organization):
-        raise Http404
+    organization = _kept_node(request, pk)
     initial = [
         {"title": item.get("title", ""), "kind": item.get("kind"), "minutes": item.get("minutes"), "ORDER": i + 1}
         for i, item in enumerate(schedule.agenda_template_items(organization))
@@ -594,18 +604,13 @@ def agenda_template(request, pk):
 
 @login_required
 def meeting_rules_home(request):
-    organizations = schedule.staff_organizations(request.user)
-    if not organizations:
-        raise Http404
-    return redirect("meetings:rules", pk=organizations[0].pk)
+    return _first_kept_node(request, "meetings:rules")
 
 
 @login_required
 def meeting_rules(request, pk):
     """Commune staff set their local practice: lengths, thresholds and the scoring rubric."""
-    organization = get_object_or_404(scope.organizations(request.user), pk=pk)
-    if not schedule.can_keep_template(request.user, organization):
-        raise Http404
+    organization = _kept_node(request, pk)
     current = schedule.rules_for(organization)
     form = MeetingRulesForm(_posted(request), instance=current)
     # Default labels are stored as English msgids; show them in the user's language.

@@ -75,3 +75,9 @@ def test_only_commune_staff_keep_the_rules(secretary, leader, cadre, plain_membe
         assert client.get(url).status_code == 404
         assert client.post(url, post_data()).status_code == 404
     assert not MeetingRules.objects.exists()
+
+
+def test_rules_home_leads_staff_to_their_commune_and_others_nowhere(staff, secretary, tree):
+    response = staff.get(reverse("meetings:rules_home"))
+    assert response.status_code == 302 and response["Location"] == reverse("meetings:rules", args=[tree.commune.pk])
+    assert secretary.get(reverse("meetings:rules_home")).status_code == 404
