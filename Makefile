@@ -28,7 +28,7 @@ help:
 	@echo "make run     serve http://127.0.0.1:8000 with one Celery worker (and beat); Ctrl-C stops both"
 	@echo "make test    run the whole test suite (SQLite and a filesystem broker unless DATABASE_URL/CELERY_BROKER_URL are set)"
 	@echo "make e2e     run only the browser tests (tests/e2e)"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff check, ruff format --check and import-linter (lint-imports)"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make clean   remove the virtualenv and the npm stamp (keeps var/ with your data)"
 
@@ -118,6 +118,7 @@ e2e: setup-dev
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .

@@ -13,17 +13,18 @@ from __future__ import annotations
 import datetime
 
 import icalendar
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from members import scope
-from members.models import Member, RoleKind
-
-from .models import AgendaItem, CadreAssignment, CalendarFeed, Guest, Meeting, MeetingKind, MeetingStatus
+from meetings import access
+from meetings.models import AgendaItem, CalendarFeed, Meeting, MeetingKind, MeetingStatus
 
 PRODID = "-//Chi bo//Sinh hoat chi bo//VI"
+
+
 # How far back a feed goes: calendar apps keep what they have already seen.
 FEED_PAST_DAYS = 180
+
 
 KIND_SUMMARY = {
     MeetingKind.REGULAR: "Sinh hoạt chi bộ thường kỳ",
@@ -31,6 +32,8 @@ KIND_SUMMARY = {
     MeetingKind.COMBINED: "Sinh hoạt chi bộ thường kỳ kết hợp chuyên đề",
     MeetingKind.EXTRAORDINARY: "Sinh hoạt chi bộ bất thường",
 }
+
+
 STATUS = {
     MeetingStatus.DRAFT: "TENTATIVE",
     MeetingStatus.POSTPONED: "TENTATIVE",
@@ -114,46 +117,6 @@ def meeting_ics(meeting: Meeting, *, url: str = "") -> bytes:
     return build_calendar([meeting_event(meeting, agenda=agenda, url=url, sequence=meeting.moves.count())])
 
 
-# --- The subscription feed --------------------------------------------------------------------
-
-
-def expected_meetings(user, *, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
-    """Meetings this user is expected at, from ``FEED_PAST_DAYS`` ago on.
-
-    - every meeting of the branch where the user's member is a current member;
-    - meetings where that member is a guest cadre, and meetings of branches the member is
-      assigned to follow as a cadre, within the assignment's dates;
-    - meetings of branches where the user holds a secretary role.
-    """
-    now = now or timezone.now()
-    wanted = Q(pk__in=[])
-    member = Member.objects.filter(user=user).only("pk", "branch_id", "left_on").first()
-    if member is not None:
-        if member.left_on is None:
-            wanted |= Q(branch_id=member.branch_id)
-        wanted |= Q(pk__in=Guest.objects.filter(cadre=member).values("meeting_id"))
-        for assignment in CadreAssignment.objects.filter(cadre=member):
-            covered = Q(branch_id=assignment.branch_id, planned_start__date__gte=assignment.started_on)
-            if assignment.ended_on:
-                covered &= Q(planned_start__date__lte=assignment.ended_on)
-            wanted |= covered
-    secretary_of = [role.organization_id for role in scope.roles(user) if role.kind == RoleKind.SECRETARY]
-    if secretary_of:
-        wanted |= Q(branch_id__in=secretary_of)
-    return (
-        Meeting.objects.filter(wanted, planned_start__gte=now - datetime.timedelta(days=FEED_PAST_DAYS))
-        .select_related("branch")
-        .annotate(move_count=Count("moves"))
-        .prefetch_related(
-            Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.order_by("position", "pk").only("meeting_id", "title", "position"),
-            )
-        )
-        .order_by("planned_start", "pk")
-    )
-
-
 def feed_ics(feed: CalendarFeed, *, url_for=None) -> bytes:
     """The feed's calendar; ``url_for(meeting)`` gives each event's link when set."""
     events = [
@@ -163,7 +126,16 @@ def feed_ics(feed: CalendarFeed, *, url_for=None) -> bytes:
             url=url_for(meeting) if url_for else "",
             sequence=meeting.move_count,
         )
-        for meeting in expected_meetings(feed.user)
+        for meeting in access.expected_meetings(feed.user)
+        .select_related("branch")
+        .annotate(move_count=Count("moves"))
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.order_by("position", "pk").only("meeting_id", "title", "position"),
+            )
+        )
+        .order_by("planned_start", "pk")
     ]
     return build_calendar(events, name="Lịch sinh hoạt chi bộ")
 

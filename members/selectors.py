@@ -5,7 +5,8 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import Member, MemberStatus, Organization, OrganizationKind, Position
+from members.access import subtree_q
+from members.models import Member, MemberStatus, Organization, OrganizationKind, Position
 
 
 def branch_counts(branch: Organization) -> dict[str, int]:
@@ -46,10 +47,10 @@ def organization_summaries(organizations: list[Organization]) -> list[dict[str, 
     if not organizations:
         return []
     branches = Organization.objects.filter(kind=OrganizationKind.BRANCH).aggregate(
-        **{f"n{i}": Count("pk", filter=Q(path__startswith=org.path)) for i, org in enumerate(organizations)}
+        **{f"n{i}": Count("pk", filter=subtree_q([org])) for i, org in enumerate(organizations)}
     )
     members = Member.objects.active().aggregate(
-        **{f"n{i}": Count("pk", filter=Q(branch__path__startswith=org.path)) for i, org in enumerate(organizations)}
+        **{f"n{i}": Count("pk", filter=subtree_q([org], prefix="branch__")) for i, org in enumerate(organizations)}
     )
     return [{"branches": branches[f"n{i}"], "members": members[f"n{i}"]} for i in range(len(organizations))]
 

@@ -1,9 +1,9 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import importing
+from members.services.imports import purge_stale_batches
 
 
 @shared_task
 def purge_import_batches() -> int:
-    return importing.purge_stale_batches(now=timezone.now())
+    return purge_stale_batches(now=timezone.now())

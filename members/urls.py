@@ -1,14 +1,14 @@
 from django.urls import path
 
-from .views import imports, register, tree
+from .views import imports, organizations, register
 
 app_name = "members"
 
 urlpatterns = [
-    path("", tree.home, name="home"),
-    path("organizations/", tree.organization_tree, name="tree"),
-    path("organizations/<int:pk>/", tree.organization_detail, name="organization"),
-    path("organizations/<int:pk>/edit/", tree.organization_edit, name="organization_edit"),
+    path("", organizations.home, name="home"),
+    path("organizations/", organizations.organization_tree, name="tree"),
+    path("organizations/<int:pk>/", organizations.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", organizations.organization_edit, name="organization_edit"),
     path("members/", register.member_list, name="list"),
     path("members/new/", register.member_create, name="create"),
     path("members/<int:pk>/", register.member_detail, name="member"),

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from members.access import system_scope
 from members.models import OrganizationKind, RoleKind
 
 from .factories import MemberFactory, UserFactory, give_role, make_org
@@ -42,6 +43,14 @@ def tree(db):
         other_commune=other_commune,
         other_branch=other_branch,
     )
+
+
+@pytest.fixture(autouse=True)
+def _system_scope():
+    """Test bodies set up and check data across branches; each request still runs in its user's
+    scope (the middleware enters it), so the views are tested under the real guard."""
+    with system_scope():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,17 +2,22 @@ from .agenda import AgendaItem, AgendaItemKind, AgendaTemplate, Attachment, Guid
 from .attendance import ABSENT_MARKS, PRESENT_MARKS, Attendance, CadreAssignment, Category, Guest, Mark
 from .calendar import CalendarFeed
 from .meetings import (
+    NOT_YET_HELD,
     REGULAR_KINDS,
+    STATUS_ACTIONS,
     THEMATIC_KINDS,
     Meeting,
     MeetingKind,
     MeetingMove,
-    MeetingRules,
     MeetingStatus,
 )
 from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
+from .rules import DEFAULT_RUBRIC, MeetingRules
 
 __all__ = [
+    "DEFAULT_RUBRIC",
+    "NOT_YET_HELD",
+    "STATUS_ACTIONS",
     "ABSENT_MARKS",
     "PRESENT_MARKS",
     "REGULAR_KINDS",

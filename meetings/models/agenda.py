@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from members.scoping import ScopedManager
 
 from .meetings import Meeting
 
@@ -76,7 +77,11 @@ class AgendaItem(models.Model):
     )
     conclusion = models.TextField(_("chair's conclusion"), blank=True)
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="meeting__branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]

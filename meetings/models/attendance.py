@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organization
+from members.scoping import ScopedManager
 
 from .meetings import Meeting
 
@@ -41,7 +44,11 @@ class Attendance(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="meeting__branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
@@ -54,6 +61,16 @@ class Attendance(models.Model):
     @property
     def is_present(self) -> bool:
         return self.mark in PRESENT_MARKS
+
+
+class CadreAssignmentQuerySet(models.QuerySet):
+    def covering(self, day: datetime.date):
+        """Assignments in force on the day."""
+        return self.overlapping(day, day)
+
+    def overlapping(self, start: datetime.date, end: datetime.date):
+        """Assignments in force on some day from ``start`` to ``end``."""
+        return self.filter(Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start)))
 
 
 class CadreAssignment(models.Model):
@@ -71,7 +88,11 @@ class CadreAssignment(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = CadreAssignmentQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(CadreAssignmentQuerySet)(branch="branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("cadre assignment")
         verbose_name_plural = _("cadre assignments")
         constraints = [
@@ -83,6 +104,10 @@ class CadreAssignment(models.Model):
 
     def __str__(self):
         return f"{self.cadre} → {self.branch}"
+
+    def covers(self, day: datetime.date) -> bool:
+        """The assignment is in force on the day (the Python twin of ``covering``)."""
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
 class Guest(models.Model):
@@ -99,7 +124,11 @@ class Guest(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="meeting__branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("guest")
         verbose_name_plural = _("guests")
         ordering = ["-expected", "pk"]

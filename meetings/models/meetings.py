@@ -1,13 +1,16 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organization
+from members.scoping import ScopedManager
 
 
 class MeetingKind(models.TextChoices):
@@ -29,6 +32,28 @@ class MeetingStatus(models.TextChoices):
     ADOPTED = "adopted", _("Minutes adopted")
     POSTPONED = "postponed", _("Postponed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# Meetings not yet held: they can still be moved, cancelled, and take newly published guidance.
+NOT_YET_HELD = (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT, MeetingStatus.POSTPONED)
+
+# What may be done to a meeting in each status, and what to say when it may not. The services
+# refuse with these messages; the meeting page offers only the allowed buttons.
+STATUS_ACTIONS = {
+    "edit": (
+        tuple(set(MeetingStatus) - {MeetingStatus.CANCELLED}),
+        _("A cancelled meeting cannot be edited."),
+    ),
+    "move": (NOT_YET_HELD, _("A meeting that is %(status)s cannot be moved.")),
+    "cancel": (NOT_YET_HELD, _("A meeting that is %(status)s cannot be cancelled.")),
+    "postpone": (
+        (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT),
+        _("A meeting that is %(status)s cannot be postponed."),
+    ),
+    "notice": ((MeetingStatus.DRAFT,), _("The notice can only be sent for a draft meeting, not %(status)s.")),
+    "held": ((*NOT_YET_HELD, MeetingStatus.HELD, MeetingStatus.ADOPTED), _("A %(status)s meeting cannot be held.")),
+    "copy_last": (NOT_YET_HELD, _("The agenda of a meeting that is %(status)s is not replaced.")),
+}
 
 
 class Meeting(models.Model):
@@ -61,7 +86,11 @@ class Meeting(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-planned_start"]
@@ -104,9 +133,20 @@ class Meeting(models.Model):
 
     @property
     def day(self) -> datetime.date:
-        from django.utils import timezone
-
         return timezone.localtime(self.actual_start or self.planned_start).date()
+
+    def allows(self, action: str) -> bool:
+        """Whether the meeting's status allows this action (a key of STATUS_ACTIONS)."""
+        return self.status in STATUS_ACTIONS[action][0]
+
+    def allowed_actions(self) -> dict[str, bool]:
+        return {action: self.allows(action) for action in STATUS_ACTIONS}
+
+    def check_allows(self, action: str) -> None:
+        """Refuse, with the status in the message, an action the meeting's status does not allow."""
+        if not self.allows(action):
+            message = STATUS_ACTIONS[action][1] % {"status": self.get_status_display()}
+            raise ValidationError(message, code="status")
 
 
 class MeetingMove(models.Model):
@@ -126,31 +166,3 @@ class MeetingMove(models.Model):
 
     def __str__(self):
         return f"{self.meeting}: {self.old_start:%d/%m/%Y} → {self.new_start:%d/%m/%Y}"
-
-
-class MeetingRules(models.Model):
-    """Local practice, set per commune; DOMAIN.md defaults otherwise."""
-
-    organization = models.OneToOneField(
-        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="meeting_rules"
-    )
-    min_minutes = models.PositiveSmallIntegerField(_("minimum length (minutes)"), default=90)
-    min_minutes_combined = models.PositiveSmallIntegerField(_("minimum length, combined session"), default=120)
-    min_attendance_rate = models.PositiveSmallIntegerField(_("minimum attendance rate (%)"), default=85)
-    max_absences_in_row = models.PositiveSmallIntegerField(_("absences in a row before a flag"), default=3)
-    minutes_deadline_days = models.PositiveSmallIntegerField(_("days to adopt the minutes"), default=2)
-    materials_days_before = models.PositiveSmallIntegerField(_("days materials are posted before"), default=1)
-    # Scoring rubric: [{"key": ..., "label": ..., "max": ...}], levels at the thresholds below.
-    rubric = models.JSONField(_("scoring rubric"), default=list, blank=True)
-    level_good = models.PositiveSmallIntegerField(_("score for Good"), default=90)
-    level_fair = models.PositiveSmallIntegerField(_("score for Fair"), default=70)
-    level_average = models.PositiveSmallIntegerField(_("score for Average"), default=50)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("meeting rules")
-        verbose_name_plural = _("meeting rules")
-
-    def __str__(self):
-        return str(self.organization)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organization
+from members.scoping import ScopedManager
 
 from .agenda import AgendaItem
 from .meetings import Meeting
@@ -44,7 +45,11 @@ class Minutes(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="meeting__branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
 
@@ -99,7 +104,11 @@ class Resolution(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
         constraints = [
@@ -149,7 +158,11 @@ class Task(models.Model):
 
     history = HistoricalRecords()
 
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="resolution__branch")
+
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["resolution", "position", "pk"]

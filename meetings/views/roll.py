@@ -1,4 +1,6 @@
-"""Roll call on a phone, the printable attendance sheet, guests and higher-level cadres."""
+"""Roll call on a phone, the attendance sheet, and the guests at a meeting."""
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,17 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from members import scope
-from members.models import Member, Organization
-
-from .. import roll
-from ..forms_roll import AssignmentEndForm, CadreAssignmentForm, GuestForm, GuestRecordForm, MarkForm, PeriodForm
-from ..models import CadreAssignment, Mark, Meeting
+from meetings import access, counting, selectors, services
+from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
+from meetings.models import Mark, Meeting
+from meetings.views import lookups
 
 # The one-tap buttons of a roll row, in order. Each is named after its mark, which also gives
 # its colour in static/css/chibo.css (.roll), so that no row repeats a list of classes.
@@ -29,37 +28,30 @@ ROLL_BUTTONS = [
 ]
 
 
-def _meeting(request, pk) -> Meeting:
-    return get_object_or_404(scope.meetings(request.user).select_related("branch"), pk=pk)
-
-
 def _roll_url(meeting: Meeting, member_id: int | None = None) -> str:
     url = reverse("meetings:roll", args=[meeting.pk])
     return f"{url}#roll-{member_id}" if member_id else url
 
 
-# --- Roll call -----------------------------------------------------------------------------
-
-
 @login_required
 def roll_call(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = lookups.meeting_or_404(request, pk)
     user = request.user
-    sheet = roll.roll_sheet(meeting)
+    sheet = selectors.roll.roll_sheet(meeting)
     context = {
         "meeting": meeting,
         "sheet": sheet,
         "roll": sheet.counts,
-        "flags": roll.roll_flags(meeting, sheet.counts),
-        "can_mark": scope.can_manage_meeting(user, meeting),
-        "show_reasons": scope.can_see_absence_reasons(user, meeting),
+        "flags": selectors.roll.roll_flags(meeting, sheet.counts),
+        "can_mark": access.can_manage_meeting(user, meeting),
+        "show_reasons": access.can_see_absence_reasons(user, meeting),
         "buttons": ROLL_BUTTONS,
     }
-    if scope.can_log_meeting(user, meeting.branch):
+    if access.can_log_meeting(user, meeting.branch):
         names = {e.member.pk: e.member.full_name for e in sheet.entries}
         context["changes"] = [
             {"record": record, "name": names.get(record.member_id, "—"), "mark": Mark(record.mark).label}
-            for record in roll.roll_changes(meeting)
+            for record in selectors.roll.roll_changes(meeting)
         ]
     return render(request, "meetings/roll/roll.html", context)
 
@@ -67,10 +59,10 @@ def roll_call(request, pk):
 @login_required
 @require_POST
 def roll_mark_remaining(request, pk):
-    meeting = _meeting(request, pk)
-    if not scope.can_manage_meeting(request.user, meeting):
+    meeting = lookups.meeting_or_404(request, pk)
+    if not access.can_manage_meeting(request.user, meeting):
         raise Http404
-    count = roll.mark_remaining_present(meeting=meeting, by=request.user)
+    count = services.roll.mark_remaining_present(meeting=meeting, by=request.user)
     messages.success(
         request,
         ngettext("Marked %(count)d member present.", "Marked %(count)d members present.", count) % {"count": count},
@@ -81,14 +73,14 @@ def roll_mark_remaining(request, pk):
 @login_required
 @require_POST
 def roll_mark(request, pk, member_pk):
-    meeting = _meeting(request, pk)
-    if not scope.can_manage_meeting(request.user, meeting):
+    meeting = lookups.meeting_or_404(request, pk)
+    if not access.can_manage_meeting(request.user, meeting):
         raise Http404
-    member = get_object_or_404(roll.roll_candidates(meeting), pk=member_pk)
+    member = get_object_or_404(counting.roll_candidates(meeting), pk=member_pk)
     form = MarkForm(request.POST)
     error = ""
     if form.is_valid():
-        roll.record_mark(
+        services.roll.record_mark(
             meeting=meeting,
             member=member,
             mark=form.cleaned_data["mark"],
@@ -102,7 +94,7 @@ def roll_mark(request, pk, member_pk):
             messages.error(request, error)
         return redirect(_roll_url(meeting, member.pk))
     # htmx: the row again, and the counts out of band.
-    sheet = roll.roll_sheet(meeting)
+    sheet = selectors.roll.roll_sheet(meeting)
     entry, number = sheet.position_of(member.pk)
     context = {
         "meeting": meeting,
@@ -122,8 +114,8 @@ def roll_mark(request, pk, member_pk):
 
 @login_required
 def attendance_sheet(request, pk):
-    meeting = _meeting(request, pk)
-    sheet = roll.roll_sheet(meeting)
+    meeting = lookups.meeting_or_404(request, pk)
+    sheet = selectors.roll.roll_sheet(meeting)
     return render(
         request,
         "meetings/attendance_sheet.html",
@@ -131,19 +123,16 @@ def attendance_sheet(request, pk):
     )
 
 
-# --- Guests --------------------------------------------------------------------------------
-
-
 @login_required
 def guest_list(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = lookups.meeting_or_404(request, pk)
     user = request.user
-    can_manage = scope.can_manage_meeting(user, meeting)
+    can_manage = access.can_manage_meeting(user, meeting)
     if request.method == "POST" and not can_manage:
         raise Http404
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        guest = roll.guest_add(
+        guest = services.cadres.guest_add(
             meeting=meeting, name=form.cleaned_data["name"], title=form.cleaned_data["title"], by=user
         )
         messages.success(request, _("Added %(name)s.") % {"name": guest.name})
@@ -155,7 +144,7 @@ def guest_list(request, pk):
         {
             "meeting": meeting,
             "guests": guests,
-            "recordable": roll.recordable_guest_ids(user, meeting, guests),
+            "recordable": access.recordable_guest_ids(user, meeting, guests),
             "can_manage": can_manage,
             "form": form,
         },
@@ -164,14 +153,14 @@ def guest_list(request, pk):
 
 @login_required
 def guest_record(request, pk, guest_pk):
-    meeting = _meeting(request, pk)
+    meeting = lookups.meeting_or_404(request, pk)
     guest = get_object_or_404(meeting.guests.all(), pk=guest_pk)
     guest.meeting = meeting
-    if not roll.can_record_guest(request.user, guest):
+    if not access.can_record_guest(request.user, guest):
         raise Http404
     form = GuestRecordForm.for_guest(guest, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        roll.cadre_record(
+        services.cadres.cadre_record(
             guest=guest,
             attended=form.cleaned_data["attended"],
             remarks=form.cleaned_data["remarks"],
@@ -186,135 +175,11 @@ def guest_record(request, pk, guest_pk):
 @login_required
 @require_POST
 def guest_remove(request, pk, guest_pk):
-    meeting = _meeting(request, pk)
-    if not scope.can_manage_meeting(request.user, meeting):
+    meeting = lookups.meeting_or_404(request, pk)
+    if not access.can_manage_meeting(request.user, meeting):
         raise Http404
     guest = get_object_or_404(meeting.guests.filter(expected=False), pk=guest_pk)
     guest.meeting = meeting
-    roll.guest_remove(guest=guest, by=request.user)
+    services.cadres.guest_remove(guest=guest, by=request.user)
     messages.success(request, _("Removed %(name)s.") % {"name": guest.name})
     return redirect("meetings:guests", meeting.pk)
-
-
-# --- Cadre assignments and the per-cadre report ------------------------------------------
-
-
-@login_required
-def assignment_list(request):
-    user = request.user
-    followed = scope.commune_staff_branches(user)
-    assignable = roll.cadre_assignable_branches(user)
-    if not (followed.exists() or assignable.exists()):
-        raise Http404
-    assignments = (
-        CadreAssignment.objects.filter(branch__in=followed)
-        .select_related("cadre", "branch")
-        .order_by("branch__path", "-started_on", "pk")
-    )
-    return render(
-        request,
-        "meetings/cadres/assignment_list.html",
-        {
-            "assignments": assignments,
-            "assignable_ids": set(assignable.values_list("pk", flat=True)),
-            "can_assign": assignable.exists(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-def assignment_create(request):
-    user = request.user
-    branches = roll.cadre_assignable_branches(user).order_by("path")
-    if not branches.exists():
-        raise Http404
-    initial = {"started_on": timezone.localdate()}
-    if (branch_id := request.GET.get("branch", "")).isdigit():
-        initial["branch"] = branches.filter(pk=branch_id).first()
-    form = CadreAssignmentForm(
-        request.POST or None, cadres=scope.members(user).active(), branches=branches, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        assignment = roll.assignment_create(**form.cleaned_data, by=user)
-        messages.success(
-            request,
-            _("%(cadre)s now follows %(branch)s.") % {"cadre": assignment.cadre, "branch": assignment.branch},
-        )
-        return redirect("meetings:cadre_assignments")
-    return render(request, "meetings/cadres/assignment_form.html", {"form": form})
-
-
-@login_required
-def assignment_end(request, pk):
-    user = request.user
-    assignment = get_object_or_404(
-        CadreAssignment.objects.filter(branch__in=roll.cadre_assignable_branches(user)).select_related(
-            "cadre", "branch"
-        ),
-        pk=pk,
-    )
-    if assignment.ended_on:
-        messages.info(request, _("This assignment has already ended."))
-        return redirect("meetings:cadre_assignments")
-    form = AssignmentEndForm(request.POST or None, assignment=assignment, initial={"ended_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        roll.assignment_end(assignment=assignment, ended_on=form.cleaned_data["ended_on"], by=user)
-        messages.success(request, _("The assignment has ended."))
-        return redirect("meetings:cadre_assignments")
-    return render(request, "meetings/cadres/assignment_end.html", {"form": form, "assignment": assignment})
-
-
-def _period(request) -> tuple[PeriodForm, tuple]:
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None, initial=PeriodForm.default_period(today))
-    if form.is_bound and form.is_valid():
-        return form, (form.cleaned_data["start"], form.cleaned_data["end"])
-    default = PeriodForm.default_period(today)
-    return form, (default["start"], default["end"])
-
-
-def _own_member(user) -> Member | None:
-    return Member.objects.filter(user=user).first() if user.is_authenticated else None
-
-
-@login_required
-def cadre_report(request):
-    """Per cadre: meetings expected against meetings attended. Commune staff and leaders see the
-    cadres following their branches; a cadre sees their own line."""
-    user = request.user
-    form, (start, end) = _period(request)
-    branches = scope.commune_staff_branches(user)
-    cadres = None
-    if not branches.exists():
-        own = _own_member(user)
-        if own is None or not own.cadre_assignments.exists():
-            raise Http404
-        branches = Organization.objects.filter(cadre_assignments__cadre=own)
-        cadres = [own]
-    rows = roll.cadre_report(branches=branches, start=start, end=end, cadres=cadres)
-    return render(
-        request,
-        "meetings/cadres/report.html",
-        {"rows": rows, "form": form, "start": start, "end": end, "query": request.GET.urlencode()},
-    )
-
-
-@login_required
-def cadre_detail(request, member_pk):
-    """One cadre's expected meetings over the period, each with whether they came."""
-    user = request.user
-    form, (start, end) = _period(request)
-    branches = scope.commune_staff_branches(user).filter(cadre_assignments__cadre_id=member_pk).distinct()
-    if not branches.exists():
-        own = _own_member(user)
-        if own is None or own.pk != member_pk:
-            raise Http404
-        branches = Organization.objects.filter(cadre_assignments__cadre=own).distinct()
-    cadre = get_object_or_404(Member.objects.filter(cadre_assignments__branch__in=branches).distinct(), pk=member_pk)
-    rows = roll.cadre_report(branches=branches, start=start, end=end, cadres=[cadre])
-    return render(
-        request,
-        "meetings/cadres/cadre_detail.html",
-        {"cadre": cadre, "row": rows[0] if rows else None, "form": form, "start": start, "end": end},
-    )

@@ -104,10 +104,6 @@ class Organization(MP_Node):
     def is_branch(self) -> bool:
         return self.kind == OrganizationKind.BRANCH
 
-    def subtree_q(self, prefix: str = "") -> Q:
-        """A filter for rows under this node; ``prefix`` is the lookup path to the node."""
-        return Q(**{f"{prefix}path__startswith": self.path})
-
     def meeting_date(self, year: int, month: int) -> datetime.date | None:
         """The regular meeting day in a month, or None when no rule is set."""
         last_day = calendar.monthrange(year, month)[1]

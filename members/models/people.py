@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.scoping import ScopedManager
 from members.text import clean_name, search_key
 
 from .organizations import Organization, OrganizationKind
@@ -89,9 +90,11 @@ class Member(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = MemberQuerySet.as_manager()
+    unscoped = MemberQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(MemberQuerySet)(branch="branch", own="user")
 
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         ordering = ["name_key", "pk"]
@@ -165,9 +168,11 @@ class Position(models.Model):
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = PositionQuerySet.as_manager()
+    unscoped = PositionQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(PositionQuerySet)(branch="branch")
 
     class Meta:
+        default_manager_name = "unscoped"
         verbose_name = _("branch position")
         verbose_name_plural = _("branch positions")
         ordering = ["branch", "kind", "-started_on"]

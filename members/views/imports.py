@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members import exporting, importing, scope, services
-from members.forms_import import ImportUploadForm
-from members.models import AccessLog, ImportBatch, OrganizationKind
+from members import access
+from members.forms.imports import ImportUploadForm
+from members.models import AccessLog, ImportBatch
+from members.services import exports, imports
+from members.services.register import access_log_record
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Member lists are classified: no copies in shared caches.
     response["Cache-Control"] = "private, no-store"
@@ -24,12 +26,12 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk):
-    branch = get_object_or_404(scope.editable_branches(request.user), pk=pk)
+    branch = get_object_or_404(access.editable_branches(request.user), pk=pk)
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             parsed = form.parsed
-            batch = importing.create_batch(
+            batch = imports.create_batch(
                 branch=branch, by=request.user, filename=form.cleaned_data["file"].name, parsed=parsed
             )
             if parsed.ignored_columns:
@@ -48,7 +50,7 @@ def import_upload(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk):
     batches = ImportBatch.objects.filter(
-        created_by=request.user, branch__in=scope.editable_branches(request.user)
+        created_by=request.user, branch__in=access.editable_branches(request.user)
     ).select_related("branch")
     batch = get_object_or_404(batches, pk=pk)
     branch = batch.branch
@@ -57,7 +59,7 @@ def import_preview(request, pk):
             messages.info(request, _("This list has already been imported."))
             return redirect("members:organization", branch.pk)
         try:
-            batch = importing.import_confirm(batch=batch, by=request.user)
+            batch = imports.import_confirm(batch=batch, by=request.user)
         except IntegrityError:
             # Someone changed the branch's members between the preview and the confirm.
             messages.error(
@@ -71,22 +73,22 @@ def import_preview(request, pk):
             % {"created": batch.created_count, "updated": batch.updated_count},
         )
         return redirect("members:organization", branch.pk)
-    plan = importing.plan_import(batch) if batch.status == ImportBatch.Status.PENDING else None
+    plan = imports.plan_import(batch=batch) if batch.status == ImportBatch.Status.PENDING else None
     return render(request, "members/import_preview.html", {"batch": batch, "branch": branch, "plan": plan})
 
 
 @login_required
 def export_members(request, pk):
-    branch = get_object_or_404(scope.organizations(request.user).filter(kind=OrganizationKind.BRANCH), pk=pk)
+    branch = get_object_or_404(access.branches(request.user), pk=pk)
     # The whole classified list leaves the system: only those who keep the register.
-    if not scope.can_edit_organization(request.user, branch):
+    if not access.can_edit_organization(request.user, branch):
         raise Http404
-    members = scope.members(request.user).filter(branch=branch).active().order_by("name_key", "pk")
-    content = exporting.export_workbook(branch, members)
-    services.access_log_record(user=request.user, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
-    return _xlsx_response(content, exporting.export_filename(branch))
+    members = access.members(request.user).filter(branch=branch).active().order_by("name_key", "pk")
+    content = exports.export_workbook(branch=branch, members=members)
+    access_log_record(user=request.user, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
+    return _xlsx_response(content, exports.export_filename(branch=branch))
 
 
 @login_required
 def import_template(request):
-    return _xlsx_response(exporting.template_workbook(), exporting.TEMPLATE_FILENAME)
+    return _xlsx_response(exports.template_workbook(), exports.TEMPLATE_FILENAME)

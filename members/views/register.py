@@ -7,10 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from members import scope, services
+from members import access
 from members.filters import MemberFilter
-from members.forms import LeaveForm, MemberForm
+from members.forms.register import LeaveForm, MemberForm
 from members.models import AccessLog, Member, Position
+from members.services import register
 
 PAGE_SIZE = 50
 
@@ -18,8 +19,8 @@ PAGE_SIZE = 50
 @login_required
 def member_list(request):
     user = request.user
-    members = scope.members(user).select_related("branch")
-    branches = scope.organizations(user).filter(kind="branch").order_by("path")
+    members = access.members(user).select_related("branch")
+    branches = access.branches(user).order_by("path")
     member_filter = MemberFilter(request.GET, queryset=members, branches=branches)
     page = Paginator(member_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -31,16 +32,16 @@ def member_list(request):
             "filter": member_filter,
             "page": page,
             "query": query.urlencode(),
-            "can_add": scope.editable_branches(user).exists(),
+            "can_add": access.editable_branches(user).exists(),
         },
     )
 
 
 @login_required
 def member_detail(request, pk):
-    member = get_object_or_404(scope.members(request.user).select_related("branch"), pk=pk)
-    can_edit = scope.can_edit_member(request.user, member)
-    services.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
+    member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
+    can_edit = access.can_edit_member(request.user, member)
+    register.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
     context = {
         "member": member,
         "can_edit": can_edit,
@@ -54,7 +55,7 @@ def member_detail(request, pk):
 
 @login_required
 def member_create(request):
-    branches = scope.editable_branches(request.user).order_by("path")
+    branches = access.editable_branches(request.user).order_by("path")
     if not branches.exists():
         raise Http404
     initial = {}
@@ -62,7 +63,7 @@ def member_create(request):
         initial["branch"] = branches.filter(pk=branch_id).first()
     form = MemberForm(request.POST or None, branches=branches, initial=initial)
     if request.method == "POST" and form.is_valid():
-        member = services.member_save(member=form.save(commit=False), by=request.user)
+        member = register.member_save(member=form.save(commit=False), by=request.user)
         messages.success(request, _("Added %(name)s.") % {"name": member.full_name})
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form})
@@ -71,9 +72,9 @@ def member_create(request):
 @login_required
 def member_edit(request, pk):
     member = _editable_member(request, pk)
-    form = MemberForm(request.POST or None, instance=member, branches=scope.editable_branches(request.user))
+    form = MemberForm(request.POST or None, instance=member, branches=access.editable_branches(request.user))
     if request.method == "POST" and form.is_valid():
-        services.member_save(member=form.save(commit=False), by=request.user)
+        register.member_save(member=form.save(commit=False), by=request.user)
         messages.success(request, _("Saved."))
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})
@@ -87,7 +88,7 @@ def member_leave(request, pk):
         return redirect(member)
     form = LeaveForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        services.member_leave(
+        register.member_leave(
             member=member,
             left_on=form.cleaned_data["left_on"],
             reason=form.cleaned_data["leave_reason"],
@@ -100,10 +101,10 @@ def member_leave(request, pk):
 
 
 def _editable_member(request, pk) -> Member:
-    member = get_object_or_404(scope.members(request.user).select_related("branch"), pk=pk)
-    if not scope.can_edit_member(request.user, member):
+    member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
+    if not access.can_edit_member(request.user, member):
         raise Http404
-    services.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
+    register.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
     return member
 
 

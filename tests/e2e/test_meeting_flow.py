@@ -18,9 +18,10 @@ from docx.oxml.ns import qn
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from meetings.demo import CADRE_USERNAME, COMMUNE, SECRETARY_USERNAME, SONG_KHE, STAFF_USERNAME, seed_meetings_demo
+from demo.meetings import CADRE_USERNAME, COMMUNE, SECRETARY_USERNAME, SONG_KHE, STAFF_USERNAME, seed_meetings_demo
+from demo.members import DEMO_PASSWORD, seed_demo
 from meetings.models import AgendaTemplate, Meeting, MeetingStatus
-from members.demo import DEMO_PASSWORD, seed_demo
+from members.access import subtree_q
 from members.models import Member, Organization, OrganizationKind
 
 from .conftest import login
@@ -261,7 +262,7 @@ def test_commune_staff_sees_every_branch_on_the_flags_page(live_server, phone, d
     page = phone
     commune = Organization.objects.get(code=COMMUNE)
     branches = list(
-        Organization.objects.filter(kind=OrganizationKind.BRANCH, path__startswith=commune.path)
+        Organization.objects.filter(subtree_q([commune]), kind=OrganizationKind.BRANCH)
         .order_by("path")
         .values_list("name", flat=True)
     )

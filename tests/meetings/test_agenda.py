@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import schedule
+from meetings import services
 from meetings.models import AgendaItem, AgendaItemKind, AgendaTemplate, Guidance, MeetingStatus
 
 from ..factories import UserFactory
@@ -18,7 +18,7 @@ D = datetime.date
 
 def _agenda(meeting, *titles):
     for title in titles:
-        schedule.agenda_item_add(meeting=meeting, title=title, kind=AgendaItemKind.OTHER)
+        services.agenda.agenda_item_add(meeting=meeting, title=title, kind=AgendaItemKind.OTHER)
 
 
 def _titles(meeting):
@@ -170,7 +170,7 @@ def test_copy_the_agenda_of_last_months_meeting(secretary, tree):
     )
     _agenda(november, "Khai mạc", "Báo cáo tháng", "Thảo luận")
     november.agenda_items.filter(title="Báo cáo tháng").update(presenter="Đ/c Lan", planned_minutes=20)
-    schedule.agenda_item_add(meeting=november, title="Phổ biến văn bản", kind=AgendaItemKind.GUIDANCE)
+    services.agenda.agenda_item_add(meeting=november, title="Phổ biến văn bản", kind=AgendaItemKind.GUIDANCE)
     AgendaItem.objects.create(meeting=november, position=9, title="Định hướng tháng 11", guidance=last_guidance)
     make_meeting(tree.branch, day=D(2026, 10, 5))  # older, not used
 
@@ -208,7 +208,7 @@ def test_a_cancelled_meeting_is_not_copied(tree):
     cancelled = make_meeting(tree.branch, day=D(2026, 11, 5), status=MeetingStatus.CANCELLED)
     _agenda(cancelled, "Không dùng")
     december = make_meeting(tree.branch, day=D(2026, 12, 5))
-    assert schedule.last_meeting_before(december) is None
+    assert services.agenda.last_meeting_before(december) is None
 
 
 # --- Agenda templates ---------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_commune_staff_edit_their_communes_template(staff, tree):
     url = reverse("meetings:agenda_template", args=[tree.commune.pk])
     response = staff.get(url)
     assert response.status_code == 200
-    assert schedule.DEFAULT_AGENDA[0]["title"] in response.content.decode()  # starts from the default
+    assert services.agenda.DEFAULT_AGENDA[0]["title"] in response.content.decode()  # starts from the default
     response = staff.post(
         url,
         _template_post(
@@ -248,7 +248,7 @@ def test_commune_staff_edit_their_communes_template(staff, tree):
         {"title": "Khai mạc", "kind": "opening", "minutes": 5},
         {"title": "Thảo luận", "kind": "discussion", "minutes": 60},
     ]
-    meeting = schedule.meeting_create(
+    meeting = services.schedule.meeting_create(
         branch=tree.branch,
         planned_start=at(D(2026, 12, 5), 19, 30),
         planned_end=at(D(2026, 12, 5), 21, 30),

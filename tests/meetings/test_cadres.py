@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import roll
+from meetings import selectors, services
 from meetings.models import CadreAssignment, Guest, MeetingStatus
 from members.models import Organization, Role, RoleKind
 
@@ -28,7 +28,7 @@ def cadre_member(tree, cadre):
 
 
 def assign(staff, cadre_member, branch, started_on=datetime.date(2026, 1, 1), ended_on=None):
-    return roll.assignment_create(
+    return services.cadres.assignment_create(
         cadre=cadre_member, title=TITLE, branch=branch, started_on=started_on, ended_on=ended_on, by=staff.user
     )
 
@@ -95,8 +95,8 @@ def test_only_commune_staff_assign_cadres(secretary, leader, cadre, plain_member
         assert client.post(end, {"ended_on": "2026-06-01"}).status_code == 404
     assert leader.get(reverse("meetings:cadre_assignments")).status_code == 200
     assert outsider.get(reverse("meetings:cadre_assignments")).context["assignments"].count() == 0
-    with pytest.raises(roll.RollRefused):
-        roll.assignment_create(
+    with pytest.raises(services.roll.RollRefused):
+        services.cadres.assignment_create(
             cadre=cadre_member, title=TITLE, branch=tree.branch, started_on=datetime.date(2026, 1, 1), by=secretary.user
         )
 
@@ -117,8 +117,8 @@ def test_expected_cadres_are_those_whose_assignment_covers_the_day(
     CadreAssignment.objects.create(
         cadre=cadre_member, title=TITLE, branch=tree.branch, started_on=started_on, ended_on=ended_on
     )
-    roll.add_expected_cadres(meeting)
-    roll.add_expected_cadres(meeting)  # safe to repeat
+    services.cadres.add_expected_cadres(meeting)
+    services.cadres.add_expected_cadres(meeting)  # safe to repeat
     assert meeting.guests.filter(cadre=cadre_member, expected=True).count() == int(expected)
 
 
@@ -126,9 +126,9 @@ def test_ending_an_assignment_removes_the_role_unless_another_covers_the_branch(
     role = Role.objects.get(user=cadre.user, kind=RoleKind.CADRE)  # the persona's role at Song Khê
     first = assign(staff, cadre_member, tree.branch, started_on=datetime.date(2025, 1, 1))
     second = assign(staff, cadre_member, tree.branch, started_on=datetime.date(2026, 1, 1))
-    roll.assignment_end(assignment=first, ended_on=datetime.date(2025, 12, 31), by=staff.user)
+    services.cadres.assignment_end(assignment=first, ended_on=datetime.date(2025, 12, 31), by=staff.user)
     assert Role.objects.filter(pk=role.pk).exists()
-    roll.assignment_end(assignment=second, ended_on=datetime.date(2026, 6, 30), by=staff.user)
+    services.cadres.assignment_end(assignment=second, ended_on=datetime.date(2026, 6, 30), by=staff.user)
     assert not Role.objects.filter(user=cadre.user, kind=RoleKind.CADRE, organization=tree.branch).exists()
 
 
@@ -189,7 +189,9 @@ def test_assigned_cadre_sees_their_row_and_records_own_attendance_and_remarks(
 def test_cadre_records_only_their_own_row_and_not_after_adoption(staff, secretary, cadre, tree, meeting, cadre_member):
     assign(staff, cadre_member, tree.branch)
     own = meeting.guests.get(cadre=cadre_member)
-    other = roll.guest_add(meeting=meeting, name="Bà Hội Phụ nữ", title="Chủ tịch Hội LHPN xã", by=secretary.user)
+    other = services.cadres.guest_add(
+        meeting=meeting, name="Bà Hội Phụ nữ", title="Chủ tịch Hội LHPN xã", by=secretary.user
+    )
     assert cadre.post(record_url(other), {"attended": "yes"}).status_code == 404
     assert cadre.post(guests_url(meeting), {"name": "Người lạ"}).status_code == 404
     meeting.status = MeetingStatus.ADOPTED
@@ -234,7 +236,7 @@ def test_guest_name_is_required(secretary, meeting):
 
 
 def test_readers_see_guests_but_cannot_record(leader, plain_member, secretary, meeting):
-    guest = roll.guest_add(meeting=meeting, name="Ông Khách", by=secretary.user)
+    guest = services.cadres.guest_add(meeting=meeting, name="Ông Khách", by=secretary.user)
     for client in (leader, plain_member):
         page = client.get(guests_url(meeting))
         assert page.status_code == 200 and "Ông Khách" in page.content.decode()
@@ -266,7 +268,7 @@ def test_cadre_report_expected_against_attended(staff, tree, cadre_member):
         meeting.guests.filter(cadre=cadre_member).update(attended=meeting in came)
     phu_thinh[4].guests.filter(cadre=other).update(attended=True)
 
-    rows = roll.cadre_report(
+    rows = selectors.cadres.cadre_report(
         branches=Organization.objects.get_descendants(tree.commune),
         start=datetime.date(2026, 1, 1),
         end=datetime.date(2026, 12, 31),
@@ -283,7 +285,7 @@ def test_cadre_report_expected_against_attended(staff, tree, cadre_member):
     assert (theirs.expected, theirs.attended) == (2, 1)  # May, June at Phú Thịnh
 
     # A shorter period.
-    rows = roll.cadre_report(
+    rows = selectors.cadres.cadre_report(
         branches=Organization.objects.get_descendants(tree.commune),
         start=datetime.date(2026, 4, 1),
         end=datetime.date(2026, 5, 31),
@@ -299,7 +301,7 @@ def test_cadre_report_takes_three_queries(staff, tree, cadre_member, months, dja
     for _ in range(months):
         assign(staff, MemberFactory(branch=tree.sibling), tree.branch)
     with django_assert_num_queries(3):
-        rows = roll.cadre_report(
+        rows = selectors.cadres.cadre_report(
             branches=Organization.objects.get_descendants(tree.commune),
             start=datetime.date(2026, 1, 1),
             end=datetime.date(2026, 12, 31),

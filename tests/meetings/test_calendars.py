@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings.calendars import expected_meetings, feed_create, feed_revoke
+from meetings import access
+from meetings.access import expected_meetings
+from meetings.calendars import feed_create, feed_revoke
 from meetings.models import AgendaItem, CadreAssignment, CalendarFeed, Guest, MeetingKind, MeetingStatus
 from members.models import LeaveReason, RoleKind
 
@@ -145,6 +147,8 @@ def person(tree):
     """A member of Song Khê with a login: cadre of Phú Thịnh for a while, secretary of nothing yet."""
     user = UserFactory(username="nguoidung")
     member = MemberFactory(branch=tree.branch, full_name="Phạm Văn Đức", user=user)
+    give_role(user, RoleKind.MEMBER, tree.branch)
+    give_role(user, RoleKind.CADRE, tree.sibling)
     return user, member
 
 
@@ -165,9 +169,22 @@ def test_feed_lists_only_the_meetings_the_user_is_expected_at(tree, person):
         cadre=member, title="Đảng ủy viên", branch=tree.sibling, started_on=D(2027, 1, 1), ended_on=D(2027, 1, 31)
     )
 
-    assert set(expected_meetings(user)) == {own, own_cancelled, sibling_jan, elsewhere_as_guest}
+    assert set(expected_meetings(user)) == {own, own_cancelled, sibling_jan}
     assert too_old not in expected_meetings(user)
-    assert not {sibling_dec, sibling_feb, elsewhere} & set(expected_meetings(user))
+    # A guest row in another commune gives no scope there: the feed never links to a page that is a 404.
+    assert not {sibling_dec, sibling_feb, elsewhere, elsewhere_as_guest} & set(expected_meetings(user))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_feed_ends_with_the_scope(tree, person):
+    """Roles removed: the meetings page shows nothing, and neither does the calendar feed."""
+    user, member = person
+    own = make_meeting(tree.branch, D(2026, 12, 5))
+    assert list(expected_meetings(user)) == [own]
+    user.roles.all().delete()
+    access.forget_roles(user)
+    assert list(access.meetings(user)) == []
+    assert list(expected_meetings(user)) == []
 
 
 @time_machine.travel(NOW, tick=False)

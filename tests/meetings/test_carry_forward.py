@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from docx import Document
 
-from meetings import documents, records
+from meetings import documents, services
 from meetings.models import MeetingKind, Resolution, Task, TaskOutcome
 
 from .conftest import make_meeting
@@ -29,7 +29,7 @@ def months(tree):
     november = make_meeting(tree.branch, NOVEMBER)
     december = make_meeting(tree.branch, DECEMBER)
     january = make_meeting(tree.branch, JANUARY)
-    first = records.resolution_for(november)
+    first = services.resolution.resolution_for(november)
     tasks = [
         Task.objects.create(resolution=first, position=n, description=text, lead=lead, report_at=december)
         for n, (text, lead) in enumerate(
@@ -41,7 +41,7 @@ def months(tree):
             start=1,
         )
     ]
-    second = records.resolution_for(december)
+    second = services.resolution.resolution_for(december)
     return november, december, january, first, second, tasks
 
 
@@ -55,8 +55,8 @@ def review_data(tasks, outcomes):
 
 def test_section_one_lists_every_task_of_last_months_resolution(months, secretary):
     november, december, january, first, second, tasks = months
-    assert records.previous_resolution(december) == first
-    assert records.tasks_to_review(december) == tasks
+    assert services.resolution.previous_resolution(december) == first
+    assert services.resolution.tasks_to_review(december) == tasks
     page = secretary.get(f"/meetings/{december.pk}/resolution/review/")
     assert page.status_code == 200
     assert [row["task"] for row in page.context["rows"]] == tasks
@@ -64,7 +64,7 @@ def test_section_one_lists_every_task_of_last_months_resolution(months, secretar
     for task in tasks:
         assert task.description in content
     # November itself has nothing to review; December's own tasks never review themselves.
-    assert records.tasks_to_review(november) == []
+    assert services.resolution.tasks_to_review(november) == []
 
 
 def test_marking_outcomes_updates_last_months_tasks(months, secretary):
@@ -113,7 +113,7 @@ def test_a_done_task_is_not_carried(months, secretary):
 
 def test_only_tasks_under_review_here_can_be_carried(tree, months, secretary):
     november, december, january, first, second, tasks = months
-    elsewhere = records.resolution_for(make_meeting(tree.sibling, NOVEMBER))
+    elsewhere = services.resolution.resolution_for(make_meeting(tree.sibling, NOVEMBER))
     foreign = Task.objects.create(resolution=elsewhere, description="x", lead="y", outcome=TaskOutcome.NOT_DONE)
     assert secretary.post(f"/meetings/{december.pk}/resolution/review/{foreign.pk}/carry/").status_code == 404
     assert not Task.objects.filter(resolution=second).exists()
@@ -122,23 +122,26 @@ def test_only_tasks_under_review_here_can_be_carried(tree, months, secretary):
 def test_previous_resolution_is_the_latest_earlier_one_of_the_branch(tree, months):
     november, december, january, first, second, tasks = months
     october = make_meeting(tree.branch, datetime.date(2026, 10, 5))
-    records.resolution_for(october)
+    services.resolution.resolution_for(october)
     later_same_month = make_meeting(tree.branch, datetime.date(2026, 11, 25), kind=MeetingKind.EXTRAORDINARY)
-    records.resolution_for(make_meeting(tree.sibling, datetime.date(2026, 11, 25)))
-    extraordinary = records.resolution_for(later_same_month)
-    assert records.previous_resolution(december) == extraordinary
-    assert records.previous_resolution(later_same_month) == first
-    assert records.previous_resolution(january) == second
-    assert records.previous_resolution(october) is None
+    services.resolution.resolution_for(make_meeting(tree.sibling, datetime.date(2026, 11, 25)))
+    extraordinary = services.resolution.resolution_for(later_same_month)
+    assert services.resolution.previous_resolution(december) == extraordinary
+    assert services.resolution.previous_resolution(later_same_month) == first
+    assert services.resolution.previous_resolution(january) == second
+    assert services.resolution.previous_resolution(october) is None
 
 
 def test_an_older_task_due_back_at_this_meeting_is_reviewed_too(tree, months):
     november, december, january, first, second, tasks = months
     october = make_meeting(tree.branch, datetime.date(2026, 10, 5))
     long_task = Task.objects.create(
-        resolution=records.resolution_for(october), description="Dồn điền đổi thửa", lead="HTX", report_at=december
+        resolution=services.resolution.resolution_for(october),
+        description="Dồn điền đổi thửa",
+        lead="HTX",
+        report_at=december,
     )
-    assert records.tasks_to_review(december) == [long_task, *tasks]
+    assert services.resolution.tasks_to_review(december) == [long_task, *tasks]
 
 
 def test_resolution_documents_show_last_months_outcomes(months, secretary):
@@ -163,10 +166,10 @@ def test_resolution_documents_show_last_months_outcomes(months, secretary):
 
 
 def test_database_refuses_a_repeated_resolution_number(tree):
-    first = records.resolution_for(make_meeting(tree.branch, datetime.date(2026, 10, 5)))
+    first = services.resolution.resolution_for(make_meeting(tree.branch, datetime.date(2026, 10, 5)))
     second_meeting = make_meeting(tree.branch, datetime.date(2026, 10, 20), kind="extraordinary")
     with pytest.raises(IntegrityError), transaction.atomic():
         Resolution.objects.create(
             meeting=second_meeting, branch=tree.branch, number=first.number, year=first.year, title="x"
         )
-    assert records.resolution_for(second_meeting).number == first.number + 1
+    assert services.resolution.resolution_for(second_meeting).number == first.number + 1

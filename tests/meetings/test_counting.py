@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from meetings import oversight, roll
+from meetings import counting, selectors, services
 from meetings.models import Attendance, Category, Mark, MeetingRules, MeetingStatus
 
 from ..factories import MemberFactory
@@ -28,7 +28,7 @@ def english():
 
 
 def mark(meeting, member, value, by, reason=""):
-    return roll.record_mark(meeting=meeting, member=member, mark=value, reason=reason, by=by)
+    return services.roll.record_mark(meeting=meeting, member=member, mark=value, reason=reason, by=by)
 
 
 # --- One member, one case: is she expected, present, absent, and in which category? -------
@@ -124,7 +124,7 @@ def test_counting_rules(tree, staff, fields, given, expected, present, excused, 
     if given:
         mark(meeting, member, given, staff.user)
 
-    counts = roll.count_roll(meeting)
+    counts = selectors.roll.count_roll(meeting)
 
     assert (counts.expected, counts.present, counts.absent_excused, counts.absent_unexcused) == (
         expected,
@@ -132,7 +132,7 @@ def test_counting_rules(tree, staff, fields, given, expected, present, excused, 
         excused,
         unexcused,
     )
-    assert [m.pk for m in roll.expected_members(meeting)] == ([member.pk] if expected else [])
+    assert [m.pk for m in selectors.roll.expected_members(meeting)] == ([member.pk] if expected else [])
     for key in Category.values:
         assert counts.expected_by_category[key] == (expected if key == category else 0), key
         assert counts.present_by_category[key] == (present if key == category else 0), key
@@ -162,7 +162,7 @@ def test_a_branch_counted_by_its_dates_not_by_todays_list(tree, staff):
     mark(meeting, attached, Mark.PRESENT, staff.user)
     mark(meeting, exempt_came, Mark.PRESENT, staff.user)
 
-    counts = roll.count_roll(meeting)
+    counts = selectors.roll.count_roll(meeting)
 
     assert counts.expected == 6 + 2 + 1 + 1
     assert counts.present == 4 + 2 + 1 + 1
@@ -186,7 +186,7 @@ def test_category_is_kept_as_it_was_on_the_day(tree, staff):
     member.full_member_on = datetime.date(2027, 2, 1)
     member.save()
     assert Attendance.objects.get().category == Category.PROBATIONARY
-    assert roll.count_roll(meeting).present_by_category[Category.PROBATIONARY] == 1
+    assert selectors.roll.count_roll(meeting).present_by_category[Category.PROBATIONARY] == 1
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_category_is_kept_as_it_was_on_the_day(tree, staff):
     ],
 )
 def test_rate_rounding(present, expected, rate):
-    assert roll.rate_of(present, expected) == rate
+    assert counting.rate_of(present, expected) == rate
 
 
 def test_rate_from_the_roll(tree, staff):
@@ -214,11 +214,11 @@ def test_rate_from_the_roll(tree, staff):
     mark(meeting, members[0], Mark.PRESENT, staff.user)
     mark(meeting, members[1], Mark.LATE, staff.user)
     mark(meeting, members[2], Mark.EXCUSED, staff.user)
-    assert roll.count_roll(meeting).rate == 66.7
+    assert selectors.roll.count_roll(meeting).rate == 66.7
 
 
 def test_nobody_expected_has_no_rate(tree):
-    assert roll.count_roll(make_meeting(tree.branch, day=DAY)).rate is None
+    assert selectors.roll.count_roll(make_meeting(tree.branch, day=DAY)).rate is None
 
 
 # --- Flags ---------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ FLAG_CASES = [
 )
 def test_flags(tree, staff, marks, rules, flagged):
     meeting = _branch_with(tree, staff, marks, rules)
-    flags = roll.roll_flags(meeting, roll.count_roll(meeting))
+    flags = selectors.roll.roll_flags(meeting, selectors.roll.count_roll(meeting))
     assert len(flags) == len(flagged)
     for flag, text in zip(flags, flagged, strict=True):
         assert text in flag
@@ -271,7 +271,7 @@ def test_unexcused_flag_names_the_members(tree, staff):
     meeting = make_meeting(tree.branch, day=DAY)
     member = MemberFactory(branch=tree.branch, full_name="Đỗ Văn Vắng")
     mark(meeting, member, Mark.UNEXCUSED, staff.user)
-    assert "Đỗ Văn Vắng" in roll.roll_flags(meeting, roll.count_roll(meeting))[0]
+    assert "Đỗ Văn Vắng" in selectors.roll.roll_flags(meeting, selectors.roll.count_roll(meeting))[0]
 
 
 # Absences in a row: each string is one member's marks at the branch's meetings of the year,
@@ -303,8 +303,8 @@ def test_absent_more_than_three_in_a_row(tree, staff, history, run, flagged):
             meeting.status = MeetingStatus.CANCELLED
             meeting.save()
 
-    assert roll.absences_in_a_row(tree.branch, meeting).get(member.pk, 0) == run
-    flags = [f for f in roll.roll_flags(meeting, roll.count_roll(meeting)) if "in a row" in f]
+    assert selectors.roll.absences_in_a_row(tree.branch, meeting).get(member.pk, 0) == run
+    flags = [f for f in selectors.roll.roll_flags(meeting, selectors.roll.count_roll(meeting)) if "in a row" in f]
     assert bool(flags) == flagged
     if flagged:
         assert "Vũ Thị Xa" in flags[0]
@@ -318,8 +318,8 @@ def test_runs_start_again_each_year(tree, staff):
         mark(meeting, member, Mark.EXCUSED, staff.user)
     jan, feb = meeting, make_meeting(tree.branch, day=datetime.date(2026, 2, 5))
     mark(feb, member, Mark.EXCUSED, staff.user)
-    assert roll.absences_in_a_row(tree.branch, jan) == {member.pk: 1}
-    assert roll.absences_in_a_row(tree.branch, feb) == {member.pk: 2}
+    assert selectors.roll.absences_in_a_row(tree.branch, jan) == {member.pk: 1}
+    assert selectors.roll.absences_in_a_row(tree.branch, feb) == {member.pk: 2}
 
 
 def test_later_meetings_do_not_count_for_an_earlier_one(tree, staff):
@@ -327,8 +327,8 @@ def test_later_meetings_do_not_count_for_an_earlier_one(tree, staff):
     meetings = [make_meeting(tree.branch, day=datetime.date(2026, m, 5)) for m in range(1, 6)]
     for meeting in meetings:
         mark(meeting, member, Mark.EXCUSED, staff.user)
-    assert roll.absences_in_a_row(tree.branch, meetings[1]) == {member.pk: 2}
-    assert roll.absences_in_a_row(tree.branch, meetings[4]) == {member.pk: 5}
+    assert selectors.roll.absences_in_a_row(tree.branch, meetings[1]) == {member.pk: 2}
+    assert selectors.roll.absences_in_a_row(tree.branch, meetings[4]) == {member.pk: 5}
 
 
 def test_the_communes_limit_on_absences_in_a_row(tree, staff):
@@ -338,7 +338,7 @@ def test_the_communes_limit_on_absences_in_a_row(tree, staff):
     for month in (1, 2, 3):
         meeting = make_meeting(tree.branch, day=datetime.date(2026, month, 5))
         mark(meeting, member, Mark.EXCUSED, staff.user)
-    flags = [f for f in roll.roll_flags(meeting, roll.count_roll(meeting)) if "in a row" in f]
+    flags = [f for f in selectors.roll.roll_flags(meeting, selectors.roll.count_roll(meeting)) if "in a row" in f]
     assert len(flags) == 1
     assert "3 meetings in a row (more than 2)" in flags[0]
 
@@ -349,14 +349,14 @@ def test_counting_takes_a_fixed_number_of_queries(tree, staff, django_assert_num
         for member in MemberFactory.create_batch(size, branch=tree.branch):
             mark(meeting, member, Mark.PRESENT, staff.user)
         with django_assert_num_queries(2):
-            roll.count_roll(meeting)
+            selectors.roll.count_roll(meeting)
 
 
 # --- One set of rules: the roll page and the flags page count alike ---------------------------
 #
-# The roll page counts with roll.count_roll (its own queries); the flags page counts many
-# meetings at once with oversight.roll_figures and its runs of absences from rows it fetched
-# itself. Both go through roll.standing_on and roll.absence_runs; these tables check that the
+# The roll page counts with selectors.roll.count_roll (its own queries); the flags page counts many
+# meetings at once with selectors.flags.roll_figures and its runs of absences from rows it fetched
+# itself. Both go through counting.standing_on and counting.absence_runs; these tables check that the
 # two pages give the same figures.
 
 AGREEMENT_CASES = [(case[0], case[1], case[2]) for case in CASES] + [
@@ -377,7 +377,7 @@ AGREEMENT_CASES = [(case[0], case[1], case[2]) for case in CASES] + [
 ]
 
 
-def _figures(counts: roll.RollCounts) -> dict:
+def _figures(counts: counting.RollCounts) -> dict:
     """Everything both pages count. Absence reasons are left out: the flags page does not show them."""
     return {
         **{
@@ -402,17 +402,17 @@ def _figures(counts: roll.RollCounts) -> dict:
     }
 
 
-def _as_the_flags_page_counts(meeting) -> roll.RollCounts:
+def _as_the_flags_page_counts(meeting) -> counting.RollCounts:
     """With the flags page's own fetching (one query for marks, one for members)."""
-    marks, categories = oversight._marks([meeting.pk])
-    people = oversight._members([meeting.branch_id])[meeting.branch_id]
-    return oversight.roll_figures(meeting, marks[meeting.pk], people, categories[meeting.pk])
+    marks, categories = selectors.flags._marks([meeting.pk])
+    people = selectors.flags._members([meeting.branch_id])[meeting.branch_id]
+    return selectors.flags.roll_figures(meeting, marks[meeting.pk], people, categories[meeting.pk])
 
 
 def _give(meeting, member, value, by):
     """A mark as stored, even where record_mark would refuse it (data from before a change)."""
     Attendance.objects.create(
-        meeting=meeting, member=member, mark=value, category=roll.category_on(member, meeting.day), marked_by=by
+        meeting=meeting, member=member, mark=value, category=counting.category_on(member, meeting.day), marked_by=by
     )
 
 
@@ -425,9 +425,9 @@ def test_the_flags_page_counts_each_case_like_the_roll_page(tree, staff, fields,
     if given:
         _give(meeting, member, given, staff.user)
 
-    assert _figures(_as_the_flags_page_counts(meeting)) == _figures(roll.count_roll(meeting))
-    listed = roll.roll_candidates(meeting).filter(pk=member.pk).exists()
-    assert (roll.standing_on(member, DAY, given) is not None) == listed
+    assert _figures(_as_the_flags_page_counts(meeting)) == _figures(selectors.roll.count_roll(meeting))
+    listed = counting.roll_candidates(meeting).filter(pk=member.pk).exists()
+    assert (counting.standing_on(member, DAY, given) is not None) == listed
 
 
 def test_the_flags_page_counts_a_mixed_branch_like_the_roll_page(tree, staff):
@@ -443,7 +443,7 @@ def test_the_flags_page_counts_a_mixed_branch_like_the_roll_page(tree, staff):
     changed.status, changed.full_member_on = "full", datetime.date(2027, 2, 1)
     changed.save()
 
-    counts = roll.count_roll(meeting)
+    counts = selectors.roll.count_roll(meeting)
     assert _figures(_as_the_flags_page_counts(meeting)) == _figures(counts)
     assert counts.expected > 10 and counts.present_by_category[Category.PROBATIONARY] >= 2
 
@@ -456,7 +456,7 @@ def test_absence_runs_after_each_meeting():
         (feb, {2: Mark.LATE}),  # member 1 has no mark: the run stays
         (next_year, {2: Mark.EXCUSED}),
     ]
-    assert list(roll.absence_runs(held)) == [{1: 1}, {1: 2, 2: 1}, {1: 2}, {2: 1}]
+    assert list(counting.absence_runs(held)) == [{1: 1}, {1: 2, 2: 1}, {1: 2}, {2: 1}]
 
 
 @pytest.mark.parametrize(
@@ -485,9 +485,11 @@ def test_the_flags_page_flags_runs_like_the_roll_page(tree, staff, history, fiel
 
     held = [m for m in meetings if m.status == MeetingStatus.HELD]
     on_the_roll_page = [
-        m.pk for m in held if any("in a row" in flag for flag in roll.roll_flags(m, roll.count_roll(m)))
+        m.pk
+        for m in held
+        if any("in a row" in flag for flag in selectors.roll.roll_flags(m, selectors.roll.count_roll(m)))
     ]
-    period = oversight.Period(first=datetime.date(2026, 1, 1), last=datetime.date(2026, len(history), 1))
-    [flags] = oversight.branch_flags(branches=[tree.branch], period=period, now=at(datetime.date(2027, 1, 10), 9))
+    period = selectors.flags.Period(first=datetime.date(2026, 1, 1), last=datetime.date(2026, len(history), 1))
+    [flags] = selectors.flags.branch_flags(branches=[tree.branch], period=period, now=at(datetime.date(2027, 1, 10), 9))
     on_the_flags_page = [issue.meeting.pk for issue in flags.absent_in_a_row]
     assert on_the_flags_page == on_the_roll_page

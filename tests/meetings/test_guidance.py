@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings import schedule
+from meetings import services
 from meetings.models import AgendaItemKind, Attachment, Guidance, MeetingStatus
 
 from .conftest import at, make_meeting
@@ -40,7 +40,7 @@ def _guidance_titles(meeting):
 
 
 def test_staff_publish_and_it_reaches_every_not_yet_held_meeting_of_the_month(staff, tree):
-    song_khe = schedule.meeting_create(
+    song_khe = services.schedule.meeting_create(
         branch=tree.branch, planned_start=at(D(2026, 12, 5), 19, 30), planned_end=at(D(2026, 12, 5), 21, 30)
     )
     phu_thinh = make_meeting(tree.sibling, day=D(2026, 12, 6), status=MeetingStatus.NOTICE_SENT)
@@ -60,7 +60,7 @@ def test_staff_publish_and_it_reaches_every_not_yet_held_meeting_of_the_month(st
     assert _guidance_titles(held) == _guidance_titles(january) == _guidance_titles(elsewhere) == []
     # It sits right after the template's guidance item.
     titles = list(song_khe.agenda_items.order_by("position").values_list("title", flat=True))
-    guidance_item = next(item["title"] for item in schedule.DEFAULT_AGENDA if item["kind"] == "guidance")
+    guidance_item = next(item["title"] for item in services.agenda.DEFAULT_AGENDA if item["kind"] == "guidance")
     assert titles[titles.index(guidance_item) + 1] == title
     assert list(song_khe.agenda_items.order_by("position").values_list("position", flat=True)) == list(
         range(len(titles))
@@ -85,7 +85,7 @@ def test_a_bad_file_publishes_nothing(staff, tree):
 
 def test_a_meeting_scheduled_later_takes_the_guidance(staff, tree):
     _publish(staff, tree)
-    schedule.schedule_regular_meetings(months_ahead=1, today=D(2026, 12, 1))
+    services.schedule.schedule_regular_meetings(months_ahead=1, today=D(2026, 12, 1))
     assert _guidance_titles(tree.branch.meetings.get(month=D(2026, 12, 1))) == [
         "Định hướng sinh hoạt chi bộ tháng 12/2026"
     ]
@@ -96,7 +96,7 @@ def test_publishing_twice_to_the_same_meeting_adds_it_once(tree, staff):
     meeting = make_meeting(tree.branch)
     _publish(staff, tree)
     guidance = Guidance.objects.get()
-    assert schedule._insert_guidance(meeting, guidance) is None
+    assert services.agenda._insert_guidance(meeting, guidance) is None
     assert meeting.agenda_items.filter(guidance=guidance).count() == 1
 
 

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from meetings import selectors
 from meetings.models import Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
-from meetings.oversight import Period, State, _members, branch_flags, roll_figures, rules_for_branches
+from meetings.selectors.flags import Period, State, _members, branch_flags, roll_figures
 from members.models import LeaveReason, OrganizationKind, RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
@@ -321,9 +322,7 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
     figures = roll_figures(meeting, marks, _members([tree.branch.pk])[tree.branch.pk])
     assert (figures.expected, figures.present) == (expected, present)
-
-    roll = pytest.importorskip("meetings.roll")
-    counts = roll.count_roll(meeting)
+    counts = selectors.roll.count_roll(meeting)
     assert (counts.expected, counts.present) == (figures.expected, figures.present)
     assert counts.rate == figures.rate
 
@@ -377,14 +376,13 @@ def test_rules_come_from_the_nearest_ancestor_in_one_query(tree, django_assert_n
     MeetingRules.objects.create(organization=tree.sibling, min_minutes=130)
     branches = [tree.branch, tree.sibling, tree.other_branch]
     with django_assert_num_queries(1):
-        rules = rules_for_branches(branches)
+        rules = MeetingRules.objects.for_branches(branches)
     assert [rules[b.pk].min_minutes for b in branches] == [110, 130, 100]
-    schedule = pytest.importorskip("meetings.schedule")
-    assert [schedule.rules_for(b).min_minutes for b in branches] == [110, 130, 100]
+    assert [MeetingRules.objects.for_branch(b).min_minutes for b in branches] == [110, 130, 100]
 
 
 def test_defaults_without_any_rules(tree):
-    rules = rules_for_branches([tree.branch])[tree.branch.pk]
+    rules = MeetingRules.objects.for_branches([tree.branch])[tree.branch.pk]
     assert (rules.min_minutes, rules.min_minutes_combined, rules.min_attendance_rate) == (90, 120, 85)
     assert (rules.max_absences_in_row, rules.minutes_deadline_days, rules.materials_days_before) == (3, 2, 1)
 

@@ -2,7 +2,6 @@
 
 from django.urls import reverse
 
-from meetings import schedule
 from meetings.models import MeetingRules
 
 
@@ -45,7 +44,7 @@ def test_staff_see_the_defaults_in_vietnamese(staff, tree):
 def test_staff_change_the_rules_and_branches_follow(staff, tree):
     response = staff.post(reverse("meetings:rules", args=[tree.commune.pk]), post_data())
     assert response.status_code == 302
-    rules = schedule.rules_for(tree.branch)
+    rules = MeetingRules.objects.for_branch(tree.branch)
     assert (rules.min_minutes, rules.min_attendance_rate, rules.minutes_deadline_days) == (100, 80, 3)
     assert [(c["label"], c["max"], c.get("full_for_good", False)) for c in rules.rubric] == [
         ("Thời gian", 10, False),

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from meetings import schedule
+from meetings import services
 from meetings.models import (
+    DEFAULT_RUBRIC,
     AgendaItemKind,
     AgendaTemplate,
     CadreAssignment,
@@ -45,37 +46,37 @@ D = datetime.date
 )
 def test_regular_meeting_day(tree, rule, month, expected):
     branch = make_org("Chi bộ thử", OrganizationKind.BRANCH, tree.commune, branch_type="village", **rule)
-    assert schedule.regular_meeting_day(branch, month) == expected
+    assert services.schedule.regular_meeting_day(branch, month) == expected
 
 
 # --- Rules per commune ------------------------------------------------------------------
 
 
 def test_rules_default_to_domain_md_when_none_are_set(tree):
-    rules = schedule.rules_for(tree.branch)
+    rules = MeetingRules.objects.for_branch(tree.branch)
     assert rules.pk is None
     assert (rules.min_minutes, rules.min_minutes_combined, rules.min_attendance_rate) == (90, 120, 85)
     assert rules.minutes_deadline_days == 2
-    assert rules.rubric == schedule.DEFAULT_RUBRIC
+    assert rules.rubric == DEFAULT_RUBRIC
     assert sum(c["max"] for c in rules.rubric) == 100
     assert (rules.level_good, rules.level_fair, rules.level_average) == (90, 70, 50)
 
 
 def test_rules_come_from_the_nearest_ancestor(tree):
     MeetingRules.objects.create(organization=tree.province, min_minutes=60)
-    assert schedule.rules_for(tree.branch).min_minutes == 60
+    assert MeetingRules.objects.for_branch(tree.branch).min_minutes == 60
     MeetingRules.objects.create(
         organization=tree.commune, min_minutes=100, rubric=[{"key": "x", "label": "X", "max": 100}]
     )
-    rules = schedule.rules_for(tree.branch)
+    rules = MeetingRules.objects.for_branch(tree.branch)
     assert rules.min_minutes == 100
     assert rules.rubric == [{"key": "x", "label": "X", "max": 100}]
     # Another commune's rules never leak across.
-    assert schedule.rules_for(tree.other_branch).min_minutes == 60
+    assert MeetingRules.objects.for_branch(tree.other_branch).min_minutes == 60
 
 
 def test_default_agenda_follows_the_running_order_of_domain_md():
-    kinds = [item["kind"] for item in schedule.DEFAULT_AGENDA]
+    kinds = [item["kind"] for item in services.agenda.DEFAULT_AGENDA]
     assert kinds == [
         AgendaItemKind.OPENING,
         AgendaItemKind.MINUTE_TAKER,
@@ -91,8 +92,8 @@ def test_default_agenda_follows_the_running_order_of_domain_md():
         AgendaItemKind.SCORING,
         AgendaItemKind.MINUTES,
     ]
-    assert all(item["title"] and item["minutes"] for item in schedule.DEFAULT_AGENDA)
-    assert sum(item["minutes"] for item in schedule.DEFAULT_AGENDA) >= 90
+    assert all(item["title"] and item["minutes"] for item in services.agenda.DEFAULT_AGENDA)
+    assert sum(item["minutes"] for item in services.agenda.DEFAULT_AGENDA) >= 90
 
 
 # --- Scheduling ----------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def _regular(branch):
 def test_scheduling_creates_coming_regular_meetings_on_the_meeting_day(tree):
     tree.other_branch.meeting_weekday, tree.other_branch.meeting_week = Weekday.SATURDAY, WeekOfMonth.FIRST
     tree.other_branch.save()
-    created = schedule.schedule_regular_meetings(months_ahead=2, today=D(2026, 11, 20))
+    created = services.schedule.schedule_regular_meetings(months_ahead=2, today=D(2026, 11, 20))
     # Song Khê meets on the 5th: 5/11 has passed, so December and January. Phú Thịnh has no day set.
     # Tổ dân phố số 7 meets on the first Saturday: 5/12/2026 and 2/1/2027 (7/11 has passed).
     assert created == 4
@@ -124,15 +125,15 @@ def test_scheduling_creates_coming_regular_meetings_on_the_meeting_day(tree):
 
 
 def test_scheduling_includes_this_month_when_the_day_is_still_ahead(tree):
-    assert schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 12, 5)) == 1
+    assert services.schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 12, 5)) == 1
     assert [row[1] for row in _regular(tree.branch)] == [D(2026, 12, 1)]
 
 
 def test_scheduling_twice_gives_the_same_meetings(tree):
-    first = schedule.schedule_regular_meetings(months_ahead=2, today=D(2026, 11, 20))
+    first = services.schedule.schedule_regular_meetings(months_ahead=2, today=D(2026, 11, 20))
     before = _regular(tree.branch)
     agenda_before = sorted(Meeting.objects.values_list("pk", "agenda_items__title"))
-    second = schedule.schedule_regular_meetings(months_ahead=2, today=D(2026, 11, 20))
+    second = services.schedule.schedule_regular_meetings(months_ahead=2, today=D(2026, 11, 20))
     assert (first, second) == (2, 0)
     assert _regular(tree.branch) == before
     assert sorted(Meeting.objects.values_list("pk", "agenda_items__title")) == agenda_before
@@ -141,10 +142,12 @@ def test_scheduling_twice_gives_the_same_meetings(tree):
 def test_scheduling_leaves_moved_cancelled_and_hand_made_months_alone(tree):
     secretary = UserFactory()
     moved = make_meeting(tree.branch, day=D(2026, 12, 5))
-    schedule.meeting_move(meeting=moved, new_start=at(D(2026, 12, 12), 8), reason="Trùng lịch bầu cử", by=secretary)
+    services.schedule.meeting_move(
+        meeting=moved, new_start=at(D(2026, 12, 12), 8), reason="Trùng lịch bầu cử", by=secretary
+    )
     cancelled = make_meeting(tree.branch, day=D(2027, 1, 5))
-    schedule.meeting_cancel(meeting=cancelled, reason="Bão", by=secretary)
-    assert schedule.schedule_regular_meetings(months_ahead=4, today=D(2026, 11, 20)) == 2  # Feb and Mar only
+    services.schedule.meeting_cancel(meeting=cancelled, reason="Bão", by=secretary)
+    assert services.schedule.schedule_regular_meetings(months_ahead=4, today=D(2026, 11, 20)) == 2  # Feb and Mar only
     assert Meeting.objects.filter(branch=tree.branch, month=D(2026, 12, 1)).count() == 1
     assert Meeting.objects.filter(branch=tree.branch, month=D(2027, 1, 1)).count() == 1
 
@@ -160,7 +163,7 @@ def test_the_database_refuses_a_second_regular_meeting_in_a_month(tree):
 def test_a_second_regular_meeting_is_a_clear_error(tree):
     make_meeting(tree.branch, day=D(2026, 12, 5))
     with pytest.raises(ValidationError) as error:
-        schedule.meeting_create(
+        services.schedule.meeting_create(
             branch=tree.branch, planned_start=at(D(2026, 12, 20), 8), planned_end=at(D(2026, 12, 20), 10)
         )
     assert error.value.code == "one_regular"
@@ -188,14 +191,14 @@ DECEMBER_5 = D(2026, 12, 5)
 
 
 def _new(branch, day=DECEMBER_5, **fields):
-    return schedule.meeting_create(
+    return services.schedule.meeting_create(
         branch=branch, planned_start=at(day, 19, 30), planned_end=at(day, 21, 30), by=UserFactory(), **fields
     )
 
 
 def test_a_new_meeting_without_a_template_follows_the_default_running_order(tree):
     meeting = _new(tree.branch)
-    assert _titles(meeting) == [item["title"] for item in schedule.DEFAULT_AGENDA]
+    assert _titles(meeting) == [item["title"] for item in services.agenda.DEFAULT_AGENDA]
     assert list(meeting.agenda_items.order_by("position").values_list("position", flat=True)) == list(range(13))
 
 
@@ -256,7 +259,7 @@ def test_a_scheduled_meeting_also_starts_from_the_template_with_guidance(tree):
         body="…",
         published_by=UserFactory(),
     )
-    schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 12, 1))
+    services.schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 12, 1))
     assert _titles(Meeting.objects.get(branch=tree.branch)) == ["Một mục", "Định hướng tháng 12"]
 
 
@@ -286,8 +289,8 @@ def user(db):
 
 
 def test_moving_keeps_the_old_date_and_the_reason(meeting, user):
-    schedule.meeting_send_notice(meeting=meeting, by=user)
-    move = schedule.meeting_move(
+    services.schedule.meeting_send_notice(meeting=meeting, by=user)
+    move = services.schedule.meeting_move(
         meeting=meeting, new_start=at(D(2026, 12, 7), 19, 30), reason="Trùng lịch họp thôn", by=user
     )
     meeting.refresh_from_db()
@@ -302,7 +305,7 @@ def test_moving_keeps_the_old_date_and_the_reason(meeting, user):
     assert meeting.month == D(2026, 12, 1)
     # The notice announced the old time: a new one is needed.
     assert (meeting.status, meeting.notice_sent_at) == (MeetingStatus.DRAFT, None)
-    schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 8), 8), reason="Mưa bão", by=user)
+    services.schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 8), 8), reason="Mưa bão", by=user)
     assert list(meeting.moves.values_list("old_start", "reason")) == [
         (at(D(2026, 12, 5), 19, 30), "Trùng lịch họp thôn"),
         (at(D(2026, 12, 7), 19, 30), "Mưa bão"),
@@ -312,8 +315,8 @@ def test_moving_keeps_the_old_date_and_the_reason(meeting, user):
 @pytest.mark.parametrize(
     ("service", "status", "reason"),
     [
-        (schedule.meeting_cancel, MeetingStatus.CANCELLED, "Bão số 3"),
-        (schedule.meeting_postpone, MeetingStatus.POSTPONED, "Bí thư ốm"),
+        (services.schedule.meeting_cancel, MeetingStatus.CANCELLED, "Bão số 3"),
+        (services.schedule.meeting_postpone, MeetingStatus.POSTPONED, "Bí thư ốm"),
     ],
 )
 def test_cancel_and_postpone_keep_the_reason(meeting, user, service, status, reason):
@@ -324,18 +327,18 @@ def test_cancel_and_postpone_keep_the_reason(meeting, user, service, status, rea
 
 
 def test_a_reason_is_required(meeting, user):
-    for service in (schedule.meeting_cancel, schedule.meeting_postpone):
+    for service in (services.schedule.meeting_cancel, services.schedule.meeting_postpone):
         with pytest.raises(ValidationError) as error:
             service(meeting=meeting, reason="  ", by=user)
         assert error.value.code == "reason"
     with pytest.raises(ValidationError) as error:
-        schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 6), 8), reason="", by=user)
+        services.schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 6), 8), reason="", by=user)
     assert error.value.code == "reason"
 
 
 def test_a_postponed_meeting_is_moved_to_its_new_date(meeting, user):
-    schedule.meeting_postpone(meeting=meeting, reason="Bí thư ốm", by=user)
-    schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 12), 19, 30), reason="Ngày mới", by=user)
+    services.schedule.meeting_postpone(meeting=meeting, reason="Bí thư ốm", by=user)
+    services.schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 12), 19, 30), reason="Ngày mới", by=user)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.status_reason) == (MeetingStatus.DRAFT, "")
 
@@ -343,23 +346,23 @@ def test_a_postponed_meeting_is_moved_to_its_new_date(meeting, user):
 def test_send_notice_records_when(meeting, user):
     moment = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)
     with time_machine.travel(moment, tick=False):
-        schedule.meeting_send_notice(meeting=meeting, by=user)
+        services.schedule.meeting_send_notice(meeting=meeting, by=user)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.notice_sent_at) == (MeetingStatus.NOTICE_SENT, moment)
     with pytest.raises(ValidationError) as error:
-        schedule.meeting_send_notice(meeting=meeting, by=user)
+        services.schedule.meeting_send_notice(meeting=meeting, by=user)
     assert error.value.code == "status"
 
 
 def test_mark_held_records_the_actual_times(meeting, user):
-    schedule.meeting_mark_held(
+    services.schedule.meeting_mark_held(
         meeting=meeting, actual_start=at(D(2026, 12, 5), 19, 40), actual_end=at(D(2026, 12, 5), 21, 20), by=user
     )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
     assert meeting.duration_minutes == 100
     with pytest.raises(ValidationError) as error:
-        schedule.meeting_mark_held(
+        services.schedule.meeting_mark_held(
             meeting=meeting, actual_start=at(D(2026, 12, 5), 21), actual_end=at(D(2026, 12, 5), 20), by=user
         )
     assert error.value.code == "order"
@@ -369,11 +372,11 @@ def test_mark_held_records_the_actual_times(meeting, user):
 def test_a_meeting_that_took_place_or_was_cancelled_cannot_be_moved_or_cancelled(tree, user, status):
     meeting = make_meeting(tree.branch, status=status)
     with pytest.raises(ValidationError):
-        schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 9), 8), reason="x", by=user)
+        services.schedule.meeting_move(meeting=meeting, new_start=at(D(2026, 12, 9), 8), reason="x", by=user)
     with pytest.raises(ValidationError):
-        schedule.meeting_cancel(meeting=meeting, reason="x", by=user)
+        services.schedule.meeting_cancel(meeting=meeting, reason="x", by=user)
     with pytest.raises(ValidationError):
-        schedule.meeting_postpone(meeting=meeting, reason="x", by=user)
+        services.schedule.meeting_postpone(meeting=meeting, reason="x", by=user)
     assert not meeting.moves.exists()
 
 
@@ -385,6 +388,8 @@ def test_a_new_meeting_is_chaired_by_the_secretary_of_the_day(tree):
     secretary = MemberFactory(branch=tree.branch, full_name="Bùi Thị Dung")
     PositionFactory(member=secretary, branch=tree.branch, kind=PositionKind.SECRETARY)
     day = datetime.date(2026, 12, 5)
-    meeting = schedule.meeting_create(branch=tree.branch, planned_start=at(day, 19, 30), planned_end=at(day, 21, 30))
+    meeting = services.schedule.meeting_create(
+        branch=tree.branch, planned_start=at(day, 19, 30), planned_end=at(day, 21, 30)
+    )
     assert meeting.chair == secretary
     assert meeting.minute_taker is None  # appointed at the meeting

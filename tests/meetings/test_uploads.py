@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings import schedule
+from meetings import services
 from meetings.models import AgendaItemKind, Attachment
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -33,8 +33,8 @@ PLAIN_ZIP = _zip("notes.txt")
 
 GOOD = [
     ("bao-cao.pdf", PDF_BYTES, "application/pdf"),
-    ("du-thao-nghi-quyet.docx", DOCX_BYTES, schedule.DOCX.content_type),
-    ("danh-sach.xlsx", XLSX_BYTES, schedule.XLSX.content_type),
+    ("du-thao-nghi-quyet.docx", DOCX_BYTES, services.uploads.DOCX.content_type),
+    ("danh-sach.xlsx", XLSX_BYTES, services.uploads.XLSX.content_type),
     ("anh.jpg", JPEG_BYTES, "image/jpeg"),
     ("anh.JPEG", JPEG_BYTES, "image/jpeg"),
     ("so-do.png", PNG_BYTES, "image/png"),
@@ -53,7 +53,7 @@ def _stored_files(media):
 
 @pytest.fixture
 def item(meeting):
-    return schedule.agenda_item_add(meeting=meeting, title="Báo cáo tháng", kind=AgendaItemKind.REPORT)
+    return services.agenda.agenda_item_add(meeting=meeting, title="Báo cáo tháng", kind=AgendaItemKind.REPORT)
 
 
 def _upload(client, item, name, content, content_type="application/octet-stream"):
@@ -68,7 +68,7 @@ def _upload(client, item, name, content, content_type="application/octet-stream"
 
 @pytest.mark.parametrize(("name", "content", "content_type"), GOOD)
 def test_check_accepts_the_allowed_kinds(name, content, content_type):
-    assert schedule.check_upload(SimpleUploadedFile(name, content)).content_type == content_type
+    assert services.uploads.check_upload(SimpleUploadedFile(name, content)).content_type == content_type
 
 
 @pytest.mark.parametrize(
@@ -86,17 +86,17 @@ def test_check_accepts_the_allowed_kinds(name, content, content_type):
 )
 def test_check_refuses_by_content_not_only_by_name(name, content, code):
     with pytest.raises(ValidationError) as error:
-        schedule.check_upload(SimpleUploadedFile(name, content))
+        services.uploads.check_upload(SimpleUploadedFile(name, content))
     assert error.value.code == code
 
 
 def test_check_refuses_more_than_10_mb():
     big = SimpleUploadedFile("lon.pdf", PDF_BYTES + b"\0" * (10 * 1024 * 1024 - len(PDF_BYTES) + 1))
     with pytest.raises(ValidationError) as error:
-        schedule.check_upload(big)
+        services.uploads.check_upload(big)
     assert error.value.code == "size"
     exactly = SimpleUploadedFile("vua.pdf", PDF_BYTES + b"\0" * (10 * 1024 * 1024 - len(PDF_BYTES)))
-    assert schedule.check_upload(exactly) == schedule.PDF
+    assert services.uploads.check_upload(exactly) == services.uploads.PDF
 
 
 # --- Through the page ----------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_readers_in_scope_download_through_the_scoped_view(request, attachment, 
     response = client.get(reverse("meetings:attachment_download", args=[attachment.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == DOCX_BYTES
-    assert response["Content-Type"] == schedule.DOCX.content_type
+    assert response["Content-Type"] == services.uploads.DOCX.content_type
     assert "attachment" in response["Content-Disposition"] and "du-thao.docx" in response["Content-Disposition"]
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from meetings import records
+from meetings import counting, services
 from meetings.models import Attendance, Category, Mark, Minutes
 
 from ..factories import MemberFactory
@@ -39,10 +39,10 @@ CASES = [
 def test_check_votes(votes_for, against, abstain, voters, error):
     call = {"votes_for": votes_for, "votes_against": against, "votes_abstain": abstain, "voters": voters}
     if error is None:
-        records.check_votes(**call)
+        counting.check_votes(**call)
     else:
         with pytest.raises(ValidationError) as raised:
-            records.check_votes(**call)
+            counting.check_votes(**call)
         assert error in " ".join(raised.value.messages)
 
 
@@ -59,11 +59,11 @@ def test_voters_are_full_members_present_including_late_and_left_early(tree, mee
     mark(meeting, unexcused, Mark.UNEXCUSED)
     mark(meeting, probationary, Mark.PRESENT, Category.PROBATIONARY)
     mark(meeting, attached, Mark.PRESENT, Category.ATTACHED)
-    assert records.voters(meeting) == 5
+    assert services.minutes.voters(meeting) == 5
 
 
 def _post(client, meeting, **votes):
-    minutes = records.minutes_for(meeting)
+    minutes = services.minutes.minutes_for(meeting)
     data = {"version": minutes.version, "opening": "Khai mạc", "closing": ""}
     data.update({key: "" if value is None else value for key, value in votes.items()})
     return client.post(f"/meetings/{meeting.pk}/minutes/", data)
@@ -96,3 +96,31 @@ def test_minutes_form_with_nobody_present_refuses_a_vote(meeting, secretary):
     assert response.status_code == 200
     assert "No full members are recorded as present" in response.content.decode()
     assert Minutes.objects.get(meeting=meeting).votes_for is None
+
+
+def test_the_minutes_service_itself_refuses_a_vote_that_does_not_add_up(tree, meeting, secretary):
+    """The rule holds for every caller, not only the form: nothing is saved."""
+    for member in MemberFactory.create_batch(4, branch=tree.branch):
+        mark(meeting, member, Mark.PRESENT)
+    minutes = services.minutes.minutes_for(meeting)
+    with pytest.raises(ValidationError) as raised:
+        services.minutes.minutes_save(
+            minutes=minutes,
+            opening="Khai mạc",
+            closing="",
+            votes_for=4,
+            votes_against=1,
+            votes_abstain=0,
+            expected_version=minutes.version,
+            by=secretary.user,
+        )
+    assert raised.value.code == "vote_sum"
+    minutes.refresh_from_db()
+    assert (minutes.votes_for, minutes.opening, minutes.version) == (None, "", 1)
+
+
+@pytest.mark.parametrize("page", ["minutes", "score"])
+def test_opening_the_minutes_or_score_page_creates_nothing(meeting, secretary, page):
+    response = secretary.get(f"/meetings/{meeting.pk}/{page}/")
+    assert response.status_code == 200
+    assert not Minutes.objects.filter(meeting=meeting).exists()

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from members import exporting, importing
 from members.models import ImportBatch, Member, MemberStatus, RoleKind
+from members.services import exports, imports
 
 from ..factories import MemberFactory, UserFactory, give_role
 from .test_import import HEADERS  # the file format, pinned once
@@ -18,7 +18,7 @@ from .test_import import HEADERS  # the file format, pinned once
 
 def open_xlsx(response):
     assert response.status_code == 200
-    assert response["Content-Type"] == exporting.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return openpyxl.load_workbook(io.BytesIO(content))
 
@@ -109,10 +109,10 @@ def test_exported_list_reimports_unchanged(secretary, tree, members):
     )
     assert response.status_code == 302
     batch = ImportBatch.objects.get()
-    plan = importing.plan_import(batch)
+    plan = imports.plan_import(batch=batch)
     assert [row.errors for row in plan.rows] == [[], []]
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)
-    importing.import_confirm(batch=batch, by=secretary.user)
+    imports.import_confirm(batch=batch, by=secretary.user)
     assert Member.history.count() == history_before
     assert Member.objects.get(pk=members[0].pk).workplace == "=1+1"
 
@@ -165,7 +165,7 @@ def test_export_queries_do_not_grow_with_members(secretary, tree, django_assert_
 
 def test_template_downloads(secretary):
     response = secretary.get(reverse("members:import_template"))
-    assert response["Content-Disposition"] == f'attachment; filename="{exporting.TEMPLATE_FILENAME}"'
+    assert response["Content-Disposition"] == f'attachment; filename="{exports.TEMPLATE_FILENAME}"'
     workbook = open_xlsx(response)
     assert len(workbook.worksheets) == 2
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))

@@ -12,8 +12,8 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
-from members import importing
 from members.models import ImportBatch, Member, MemberStatus, RoleKind
+from members.services import imports
 
 from ..factories import MemberFactory, UserFactory, give_role
 
@@ -201,7 +201,7 @@ def test_preview_shows_each_kind_of_row_error(secretary, tree):
     ]
     for message in expected:
         assert message in html
-    assert [r.action for r in plan.rows] == [importing.Action.ERROR] * 10 + [importing.Action.CREATE]
+    assert [r.action for r in plan.rows] == [imports.Action.ERROR] * 10 + [imports.Action.CREATE]
     assert (plan.created, plan.updated, plan.unchanged, plan.skipped) == (1, 0, 0, 10)
     assert "table-responsive" in html
     assert Member.objects.filter(branch=tree.branch).count() == 1  # only the member who left; nothing saved yet
@@ -224,9 +224,9 @@ def test_preview_shows_created_updated_and_unchanged(secretary, tree):
     response, plan = preview_plan(english(secretary), batch)
     actions = {r.values["full_name"]: r.action for r in plan.rows}
     assert actions == {
-        "Nguyễn Văn An": importing.Action.UPDATE,
-        "Trần Thị Bình": importing.Action.CREATE,
-        "Lê Văn Cường": importing.Action.UNCHANGED,
+        "Nguyễn Văn An": imports.Action.UPDATE,
+        "Trần Thị Bình": imports.Action.CREATE,
+        "Lê Văn Cường": imports.Action.UNCHANGED,
     }
     assert "Changes:" in response.content.decode()
     assert "phone" in plan.rows[0].changed
@@ -279,9 +279,9 @@ def test_confirm_is_one_transaction(secretary, tree, monkeypatch):
         raise RuntimeError("database went away")
 
     # Creating succeeds, then updating fails: the creation must be rolled back too.
-    monkeypatch.setattr(importing, "bulk_update_with_history", boom)
+    monkeypatch.setattr(imports, "bulk_update_with_history", boom)
     with pytest.raises(RuntimeError):
-        importing.import_confirm(batch=batch, by=secretary.user)
+        imports.import_confirm(batch=batch, by=secretary.user)
 
     assert Member.objects.count() == count_before
     assert history_count() == history_before
@@ -345,7 +345,7 @@ def test_empty_cells_do_not_erase_recorded_values(secretary, tree):
         csv_file([["Nguyễn Văn An", "20000001"]], header=["Họ và tên", "Số thẻ đảng viên"]),
     )
     _response, plan = preview_plan(secretary, batch)
-    assert plan.rows[0].action == importing.Action.UNCHANGED
+    assert plan.rows[0].action == imports.Action.UNCHANGED
     confirm(secretary, batch)
     member.refresh_from_db()
     assert (member.phone, member.residence) == ("0900000000", "Thôn Song Khê")
@@ -381,10 +381,10 @@ def test_confirm_from_a_stale_copy_imports_nothing(secretary, tree):
     """Two requests that both loaded the batch while it was pending: only one imports."""
     batch = upload_ok(secretary, tree.branch, csv_file(GOOD_ROWS))
     stale = ImportBatch.objects.get(pk=batch.pk)
-    importing.import_confirm(batch=batch, by=secretary.user)
+    imports.import_confirm(batch=batch, by=secretary.user)
     history_before = history_count()
 
-    result = importing.import_confirm(batch=stale, by=secretary.user)
+    result = imports.import_confirm(batch=stale, by=secretary.user)
 
     assert Member.objects.filter(branch=tree.branch).count() == 3
     assert history_count() == history_before
@@ -594,7 +594,7 @@ def test_upload_to_a_non_branch_is_404(staff, tree):
 
 
 def test_same_person_twice_without_card_is_flagged():
-    parsed = importing._read_table(
+    parsed = imports._read_table(
         [["Họ và tên", "Ngày sinh"], ["Nguyễn Văn An", "01/01/1970"], ["NGUYỄN VĂN AN", "01/01/1970"]]
     )
     codes = [[error["code"] for error in row["errors"]] for row in parsed.rows]
@@ -615,13 +615,13 @@ def test_same_person_twice_without_card_is_flagged():
     ],
 )
 def test_dates_accepted(value, expected):
-    assert importing._parse_date(value) == expected
+    assert imports._parse_date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["31/02/1975", "15/03/75", "1975", 27468, "hôm qua", "03/15/1975"])
 def test_dates_refused(value):
     with pytest.raises(ValueError):
-        importing._parse_date(value)
+        imports._parse_date(value)
 
 
 def test_confirm_that_hits_a_conflict_keeps_the_batch_pending(secretary, tree, monkeypatch):
@@ -630,7 +630,7 @@ def test_confirm_that_hits_a_conflict_keeps_the_batch_pending(secretary, tree, m
     def conflict(*args, **kwargs):
         raise IntegrityError("member_unique_party_card")
 
-    monkeypatch.setattr(importing, "bulk_create_with_history", conflict)
+    monkeypatch.setattr(imports, "bulk_create_with_history", conflict)
     response = english(secretary).post(reverse("members:import_preview", args=[batch.pk]))
 
     assert response.status_code == 302

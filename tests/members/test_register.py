@@ -4,11 +4,14 @@ import datetime
 import unicodedata
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import Member
+from members.models import AccessLog, Member, Position, Role, RoleKind
 
-from ..factories import MemberFactory
+from ..factories import MemberFactory, UserFactory, give_role
 
 
 @pytest.fixture
@@ -170,7 +173,6 @@ def test_login_page_is_vietnamese(client, db):
 
 
 def test_reading_and_exporting_member_data_is_logged_without_personal_data(staff, an, tree):
-    from members.models import AccessLog
 
     staff.get(reverse("members:member", args=[an.pk]))
     staff.get(reverse("members:export", args=[tree.branch.pk]))
@@ -182,7 +184,6 @@ def test_reading_and_exporting_member_data_is_logged_without_personal_data(staff
 
 
 def test_member_who_leaves_loses_branch_roles_and_positions(secretary, plain_member, tree):
-    from members.models import Position, Role
 
     member = plain_member.user.member
     position = Position.objects.create(
@@ -222,14 +223,6 @@ def test_secretary_edits_the_meeting_place_but_not_the_branch_name_or_code(secre
 
 
 def test_home_page_queries_do_not_grow_with_roles(tree):
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from members.models import RoleKind
-
-    from ..factories import UserFactory, give_role
-
     counts = []
     for n, places in enumerate([[tree.branch], [tree.branch, tree.sibling, tree.other_commune, tree.commune]]):
         user = UserFactory(username=f"many{n}")

@@ -1,0 +1,412 @@
+"""The party's counting rules, as pure functions (and the SQL twin of the roll).
+
+Attendance (DOMAIN.md, "Attendance"):
+
+- A meeting's roll is the branch's members *on the meeting day*: joined the branch on or
+  before the day (or no date known) and not left by then. Today's list does not matter.
+- Members exempt from meetings on that day, and members transferred out on or before it,
+  are left out of the number expected, unless they attended: then they count as expected
+  and present.
+- Present, late and left early all count as present. Each mark keeps the member's category
+  on the day (full, probationary, temporarily attached), so later changes don't rewrite it.
+- Attendance rate = present / expected × 100, one decimal, rounded half up.
+- A member absent (with or without reason) more than N meetings in a row within a calendar
+  year is flagged; present breaks the run, no mark neither breaks nor extends it.
+
+These rules live in the pure functions ``standing_on`` and ``absence_runs``: the roll and
+meeting pages (``selectors.roll``) and the flags page (``selectors.flags``) both count with
+them; ``roll_candidates`` is their SQL twin. Scoring (``score_level``) and the vote
+(``check_votes``) are here too: one rule, one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    DEFAULT_RUBRIC,
+    PRESENT_MARKS,
+    Attendance,
+    Category,
+    Mark,
+    Meeting,
+    MeetingStatus,
+)
+from meetings.models.minutes import ScoreLevel
+from members.models import LeaveReason, Member, MemberStatus
+
+
+def score_level(total: int, rules, scores: dict | None = None) -> str:
+    """good / fair / average / poor at the commune's thresholds (default 90/70/50).
+
+    A rubric criterion marked ``"full_for_good": true`` must be at its maximum for
+    Good (DOMAIN.md: attendance, duration, participation, minutes); otherwise Fair.
+    """
+    if total >= rules.level_good:
+        if scores is not None and any(
+            c.get("full_for_good") and int(scores.get(c["key"]) or 0) < int(c["max"]) for c in rubric_of(rules)
+        ):
+            return ScoreLevel.FAIR.value
+        return ScoreLevel.GOOD.value
+    if total >= rules.level_fair:
+        return ScoreLevel.FAIR.value
+    if total >= rules.level_average:
+        return ScoreLevel.AVERAGE.value
+    return ScoreLevel.POOR.value
+
+
+def rubric_of(rules) -> list[dict]:
+    if rules.rubric:
+        return rules.rubric
+    return DEFAULT_RUBRIC
+
+
+# Members transferred out this long before a meeting are still listed on its roll page (in case
+# they come back for it); older transfers appear only if they were marked present.
+TRANSFER_WINDOW = datetime.timedelta(days=366)
+
+
+# Meetings that did not take place: they neither count for cadres nor break absence runs.
+NOT_HELD = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+
+
+# Why a member is left out of the number expected unless they attend.
+EXEMPT = "exempt"
+
+
+TRANSFERRED = "transferred"
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberFacts:
+    """What the counting rules read of a member. A ``Member`` has the same attributes; this is
+    for rows fetched with ``values_list(*MemberFacts.FIELDS)``."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "full_name",
+        "joined_branch_on",
+        "left_on",
+        "leave_reason",
+        "exempt_since",
+        "status",
+        "full_member_on",
+        "temporarily_attached",
+    )
+
+    pk: int
+    full_name: str
+    joined_branch_on: datetime.date | None = None
+    left_on: datetime.date | None = None
+    leave_reason: str = ""
+    exempt_since: datetime.date | None = None
+    status: str = MemberStatus.FULL
+    full_member_on: datetime.date | None = None
+    temporarily_attached: bool = False
+
+
+# A Member, or its facts fetched for many branches at once.
+Countable = Member | MemberFacts
+
+
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    """How one member counts at one meeting (the answer of ``standing_on``)."""
+
+    category: str
+    mark: str | None = None
+    excluded: str = ""  # EXEMPT, TRANSFERRED or "": left out of the count unless they attend
+
+    @property
+    def present(self) -> bool:
+        """Present, late and left early all count as present."""
+        return self.mark in PRESENT_MARKS
+
+    @property
+    def expected(self) -> bool:
+        return not self.excluded or self.present
+
+
+def category_on(member: Countable, day: datetime.date) -> str:
+    """The member's category on a day: attached, else full or probationary by the dates known."""
+    if member.temporarily_attached:
+        return Category.ATTACHED
+    if member.status == MemberStatus.FULL and not (member.full_member_on and member.full_member_on > day):
+        return Category.FULL
+    return Category.PROBATIONARY
+
+
+def standing_on(
+    member: Countable, day: datetime.date, mark: str | None, category: str | None = None
+) -> Standing | None:
+    """How ``member`` counts at a meeting held on ``day`` where they got ``mark`` (None: not marked).
+
+    None when the member is not on that meeting's roll at all: joined the branch after the day,
+    left it by then other than by transfer, or transferred out more than TRANSFER_WINDOW before
+    it without attending. Exempt members, and members transferred out by the day, are listed but
+    left out of the number expected unless they attended. ``category`` is the one kept with the
+    mark; without it, the member's category on the day.
+    """
+    if member.joined_branch_on is not None and member.joined_branch_on > day:
+        return None
+    present = mark in PRESENT_MARKS
+    excluded = ""
+    if member.left_on is not None and member.left_on <= day:
+        if member.leave_reason != LeaveReason.TRANSFER:
+            return None
+        if not present and member.left_on <= day - TRANSFER_WINDOW:
+            return None
+        excluded = TRANSFERRED
+    elif member.exempt_since is not None and member.exempt_since <= day:
+        excluded = EXEMPT
+    return Standing(category=category or category_on(member, day), mark=mark, excluded=excluded)
+
+
+def counts_for_runs(meeting: Meeting) -> bool:
+    """Whether a meeting's marks make or break runs of absences: it took place (or may yet)."""
+    return meeting.status not in NOT_HELD
+
+
+def meeting_order(meeting: Meeting) -> tuple:
+    """Meetings in the order they were held (or are planned)."""
+    return (meeting.actual_start or meeting.planned_start, meeting.pk)
+
+
+def absence_runs(held: Iterable[tuple[datetime.date, Mapping[int, str]]]) -> Iterator[dict[int, int]]:
+    """After each meeting, per member id, how many meetings in a row they have been absent.
+
+    ``held``: the branch's meetings that count for runs (``counts_for_runs``), in
+    ``meeting_order``, each as its day and its marks {member id: mark}. Absent with or without
+    reason extends a run, present breaks it, no mark (not on the roll, or roll not taken)
+    neither breaks nor extends it, and each calendar year starts afresh. Yields, after each
+    meeting, the members with a run of at least one.
+    """
+    runs: dict[int, int] = {}
+    year = None
+    for day, marks in held:
+        if day.year != year:
+            runs, year = {}, day.year
+        for member_id, mark in marks.items():
+            runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
+        yield {member_id: run for member_id, run in runs.items() if run}
+
+
+def roll_candidates(meeting: Meeting) -> QuerySet[Member]:
+    """Members who may be marked at this meeting: those ``standing_on`` puts on its roll, as one
+    query (the same rules in SQL; tests/meetings/test_counting.py checks they agree)."""
+    day = meeting.day
+    attended = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk"), mark__in=PRESENT_MARKS)
+    joined = Q(joined_branch_on__isnull=True) | Q(joined_branch_on__lte=day)
+    on_roll = Q(left_on__isnull=True) | Q(left_on__gt=day)
+    transferred = Q(leave_reason=LeaveReason.TRANSFER, left_on__lte=day) & (
+        Q(left_on__gt=day - TRANSFER_WINDOW) | Exists(attended)
+    )
+    return Member.objects.filter(joined & (on_roll | transferred), branch_id=meeting.branch_id).order_by(
+        "name_key", "pk"
+    )
+
+
+@dataclasses.dataclass
+class RollEntry:
+    """One member's line on a meeting's roll."""
+
+    member: Countable
+    standing: Standing
+    attendance: Attendance | None = None
+
+    @property
+    def mark(self) -> str | None:
+        return self.standing.mark
+
+    @property
+    def category(self) -> str:
+        return self.standing.category
+
+    @property
+    def excluded(self) -> str:
+        """EXEMPT or TRANSFERRED: listed apart, counted only if they attend; else ""."""
+        return self.standing.excluded
+
+    @property
+    def attended(self) -> bool:
+        return self.standing.present
+
+    @property
+    def expected(self) -> bool:
+        return self.standing.expected
+
+    @property
+    def reason(self) -> str:
+        return self.attendance.reason if self.attendance else ""
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+    @property
+    def mark_label(self) -> str:
+        return Mark(self.mark).label if self.mark else ""
+
+
+@dataclasses.dataclass
+class Absentee:
+    member_id: int
+    name: str
+    category: str
+    excused: bool
+    reason: str
+
+
+def _empty_by_category() -> dict[str, int]:
+    return dict.fromkeys(Category.values, 0)
+
+
+@dataclasses.dataclass
+class RollCounts:
+    """The numbers the minutes and the commune need. ``present`` includes late and left early."""
+
+    expected: int = 0
+    present: int = 0
+    late: int = 0
+    left_early: int = 0
+    absent_excused: int = 0
+    absent_unexcused: int = 0
+    unmarked: int = 0
+    # Exempt or transferred-out members who did not attend (not counted anywhere else).
+    not_expected: int = 0
+    # Exempt or transferred-out members who attended (counted as expected and present).
+    attended_not_required: int = 0
+    expected_by_category: dict[str, int] = dataclasses.field(default_factory=_empty_by_category)
+    present_by_category: dict[str, int] = dataclasses.field(default_factory=_empty_by_category)
+    absent_by_category: dict[str, int] = dataclasses.field(default_factory=_empty_by_category)
+    absentees: list[Absentee] = dataclasses.field(default_factory=list)
+    rate: float | None = None
+
+    @property
+    def absent(self) -> int:
+        return self.absent_excused + self.absent_unexcused
+
+    @property
+    def marked(self) -> int:
+        return self.present + self.absent
+
+    @property
+    def complete(self) -> bool:
+        return self.expected > 0 and self.unmarked == 0
+
+    def rate_below(self, minimum: int) -> bool:
+        """Whether attendance is below the commune's minimum (no rate, nobody expected: no)."""
+        return self.rate is not None and self.rate < minimum
+
+    @property
+    def categories(self) -> list[dict]:
+        """Rows for a table: category label with expected, present and absent."""
+        return [
+            {
+                "key": key,
+                "label": label,
+                "expected": self.expected_by_category[key],
+                "present": self.present_by_category[key],
+                "absent": self.absent_by_category[key],
+            }
+            for key, label in Category.choices
+        ]
+
+    @property
+    def excused_absentees(self) -> list[Absentee]:
+        return [a for a in self.absentees if a.excused]
+
+    @property
+    def unexcused_absentees(self) -> list[Absentee]:
+        return [a for a in self.absentees if not a.excused]
+
+
+def rate_of(present: int, expected: int) -> float | None:
+    """Percent with one decimal, rounded half up (6.25 → 6.3); None when nobody is expected."""
+    if not expected:
+        return None
+    value = (Decimal(present) * 100 / Decimal(expected)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def count_entries(entries: Iterable[RollEntry]) -> RollCounts:
+    """Add up the lines of a roll, whoever loaded them."""
+    counts = RollCounts()
+    for entry in entries:
+        standing = entry.standing
+        if not standing.expected:
+            counts.not_expected += 1
+            continue
+        category = standing.category
+        counts.expected += 1
+        counts.expected_by_category[category] += 1
+        mark = standing.mark
+        if mark is None:
+            counts.unmarked += 1
+        elif standing.present:
+            counts.present += 1
+            counts.present_by_category[category] += 1
+            counts.late += mark == Mark.LATE
+            counts.left_early += mark == Mark.LEFT_EARLY
+            counts.attended_not_required += bool(standing.excluded)
+        else:
+            excused = mark == Mark.EXCUSED
+            counts.absent_excused += excused
+            counts.absent_unexcused += not excused
+            counts.absent_by_category[category] += 1
+            counts.absentees.append(
+                Absentee(
+                    member_id=entry.member.pk,
+                    name=entry.member.full_name,
+                    category=category,
+                    excused=excused,
+                    reason=entry.reason,
+                )
+            )
+    counts.rate = rate_of(counts.present, counts.expected)
+    return counts
+
+
+def runs_over_the_limit(
+    absentees: Iterable[Absentee], runs: Mapping[int, int], limit: int
+) -> list[tuple[Absentee, int]]:
+    """The meeting's absentees whose run of absences is longer than the commune allows."""
+    return [(a, runs[a.member_id]) for a in absentees if runs.get(a.member_id, 0) > limit]
+
+
+def check_votes(*, votes_for, votes_against, votes_abstain, voters: int) -> None:
+    """The three numbers must add up to the full members present, or a vote is not recorded at all."""
+    numbers = (votes_for, votes_against, votes_abstain)
+    if all(n is None for n in numbers):
+        return
+    if any(n is None for n in numbers):
+        raise ValidationError(_("Enter all three numbers of the vote (0 where nobody voted that way)."))
+    if voters == 0:
+        raise ValidationError(
+            _("No full members are recorded as present, so nobody can vote. Take the roll first."),
+            code="no_voters",
+        )
+    total = sum(numbers)
+    if total != voters:
+        raise ValidationError(
+            _(
+                "In favour (%(for)s) + against (%(against)s) + abstaining (%(abstain)s) = %(total)s, "
+                "but %(voters)s full members are present and vote."
+            ),
+            code="vote_sum",
+            params={
+                "for": votes_for,
+                "against": votes_against,
+                "abstain": votes_abstain,
+                "total": total,
+                "voters": voters,
+            },
+        )

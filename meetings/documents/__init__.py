@@ -1,0 +1,16 @@
+"""The minutes and the resolution as DOCX and PDF files in the party's document format."""
+
+from .content import content_disposition, document_data, filenames
+from .pdf import minutes_pdf, render_pdf, resolution_pdf
+from .word import minutes_docx, resolution_docx
+
+__all__ = [
+    "content_disposition",
+    "document_data",
+    "filenames",
+    "minutes_docx",
+    "minutes_pdf",
+    "render_pdf",
+    "resolution_docx",
+    "resolution_pdf",
+]

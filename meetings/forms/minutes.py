@@ -1,0 +1,118 @@
+"""The minutes, the speeches and the quality score."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from meetings.counting import check_votes
+from members.text import clean_name
+
+VOTE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
+
+
+def _textarea(rows: int = 4):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the editor started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class MinutesForm(VersionedForm):
+    opening = forms.CharField(
+        label=_("Opening (purpose, guests introduced, minute-taker appointed)"), required=False, widget=_textarea()
+    )
+    votes_for = forms.IntegerField(label=_("In favour"), required=False, min_value=0, widget=VOTE_WIDGET)
+    votes_against = forms.IntegerField(label=_("Against"), required=False, min_value=0, widget=VOTE_WIDGET)
+    votes_abstain = forms.IntegerField(label=_("Abstaining"), required=False, min_value=0, widget=VOTE_WIDGET)
+    closing = forms.CharField(label=_("Closing"), required=False, widget=_textarea())
+
+    def __init__(self, *args, agenda_items, voters: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        self.agenda_items = list(agenda_items)
+        for item in self.agenda_items:
+            self.fields[self.conclusion_field(item)] = forms.CharField(
+                label=item.title, required=False, initial=item.conclusion, widget=_textarea(3)
+            )
+
+    @staticmethod
+    def conclusion_field(item) -> str:
+        return f"conclusion_{item.pk}"
+
+    def conclusion_rows(self):
+        """(agenda item, bound field) for the template."""
+        return [(item, self[self.conclusion_field(item)]) for item in self.agenda_items]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_votes(
+                votes_for=data.get("votes_for"),
+                votes_against=data.get("votes_against"),
+                votes_abstain=data.get("votes_abstain"),
+                voters=self.voters,
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        data["conclusions"] = {item.pk: data.get(self.conclusion_field(item), "") for item in self.agenda_items}
+        return data
+
+
+class SpeechForm(forms.Form):
+    """The speaker is typed; a name that is exactly one branch member's links to that member.
+
+    The page offers the branch's members as suggestions (one <datalist>), so choosing
+    from the list and typing a guest's name are the same gesture on a phone.
+    """
+
+    speaker_name = forms.CharField(
+        label=_("Speaker"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
+        error_messages={"required": _("Choose the speaker from the list or type their name.")},
+    )
+    text = forms.CharField(label=_("What they said"), widget=_textarea(3))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+
+    def clean(self):
+        data = super().clean()
+        name = clean_name(data.get("speaker_name") or "")
+        if name:
+            matches = list(self.members.filter(full_name=name)[:2])
+            data["speaker"] = matches[0] if len(matches) == 1 else None
+            data["speaker_name"] = name
+        return data
+
+
+class ScoreForm(VersionedForm):
+    """One field per criterion of the commune's rubric, each between 0 and its maximum."""
+
+    def __init__(self, *args, rubric: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        for criterion in rubric:
+            label = gettext(criterion["label"])
+            maximum = int(criterion["max"])
+            message = _("%(criterion)s: enter between 0 and %(max)s points.") % {"criterion": label, "max": maximum}
+            self.fields[self.field_name(criterion)] = forms.IntegerField(
+                label=f"{label} (/{maximum})",
+                min_value=0,
+                max_value=maximum,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": maximum}),
+                error_messages={"min_value": message, "max_value": message, "required": message},
+            )
+
+    @staticmethod
+    def field_name(criterion) -> str:
+        return f"score_{criterion['key']}"
+
+    def scores(self) -> dict:
+        return {c["key"]: self.cleaned_data[self.field_name(c)] for c in self.rubric}

@@ -1,0 +1,64 @@
+"""A commune's meeting rules and its scoring rubric."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import MeetingRules
+
+
+class MeetingRulesForm(forms.ModelForm):
+    """The commune's local practice: lengths, thresholds and score levels."""
+
+    class Meta:
+        model = MeetingRules
+        fields = [
+            "min_minutes",
+            "min_minutes_combined",
+            "min_attendance_rate",
+            "max_absences_in_row",
+            "minutes_deadline_days",
+            "materials_days_before",
+            "level_good",
+            "level_fair",
+            "level_average",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        good, fair, average = data.get("level_good"), data.get("level_fair"), data.get("level_average")
+        if None not in (good, fair, average) and not (100 >= good > fair > average >= 0):
+            raise forms.ValidationError(
+                _("The score levels must go down: Good above Fair above Average, all between 0 and 100.")
+            )
+        if (data.get("min_attendance_rate") or 0) > 100:
+            self.add_error("min_attendance_rate", _("A rate is at most 100%."))
+        return data
+
+
+class CriterionForm(forms.Form):
+    label = forms.CharField(label=_("Criterion"), max_length=100, required=False)
+    max = forms.IntegerField(label=_("Points"), min_value=1, max_value=100, required=False)
+    full_for_good = forms.BooleanField(label=_("Needed at its maximum for Good"), required=False)
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("label") and not data.get("max"):
+            self.add_error("max", _("Give the criterion its points."))
+        return data
+
+
+class BaseRubricFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        total = sum(f.cleaned_data["max"] for f in self.forms if f.cleaned_data.get("label"))
+        if total != 100:
+            raise forms.ValidationError(
+                _("The criteria must add up to 100 points; now they add up to %(total)d."), params={"total": total}
+            )
+
+
+RubricFormSet = forms.formset_factory(CriterionForm, formset=BaseRubricFormSet, extra=2)

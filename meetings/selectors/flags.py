@@ -1,0 +1,420 @@
+"""What commune staff and leaders look for in their branches' meetings: the flags.
+
+``branch_flags`` answers for a page of branches and a period of months in a fixed number of
+queries whatever the number of branches, meetings or members:
+
+1. the meeting rules of every ancestor of the branches (nearest one wins);
+2. the branches' meetings from 1 January of the period's first year (runs of absences count
+   within a calendar year) to the end of its last quarter (whole quarters are judged);
+3. the attendance marks of those meetings up to the period's end;
+4. the branches' members, to count who was expected on each meeting's day.
+
+The roll is counted by the same rules as the roll page: ``meetings.roll.standing_on`` and
+``count_entries`` for each meeting, ``absence_runs`` and ``runs_over_the_limit`` for absences in a
+row, fed from rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries.
+
+Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
+
+- a month that is over without a held regular meeting (regular, or regular + thematic);
+- a quarter that is over without a held thematic meeting (thematic, or regular + thematic);
+  the current quarter shows "not yet" rather than a flag;
+- a held meeting shorter than the minimum (longer minimum for a combined session);
+- materials posted less than N days before the planned start, or never;
+- minutes not adopted within N days of the meeting's end (adopted late, or still not adopted
+  when the deadline has passed);
+- the roll: attendance rate below the minimum, any absence without reason, a member absent
+  (even with reason) more than N meetings in a row; and a held meeting with no roll at all.
+
+Extraordinary meetings count for the roll but not for length, materials or minutes: they
+are called at short notice and are not the month's meeting.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from meetings import counting
+from meetings.models import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingRules,
+    MeetingStatus,
+)
+from meetings.months import add_months, quarter_start
+from members.models import Member, Organization
+
+HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.ADOPTED)
+
+
+# Kinds that are "the month's meeting" and so must be long enough, prepared and minuted in time.
+ORDINARY_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.COMBINED)
+
+
+DEFAULT_MONTHS = 6
+
+
+MAX_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``first`` to ``last`` (both the first day of their month)."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def ending(cls, month: datetime.date, months: int = DEFAULT_MONTHS) -> Period:
+        last = month.replace(day=1)
+        return cls(first=add_months(last, -(months - 1)), last=last)
+
+    @property
+    def months(self) -> list[datetime.date]:
+        result, month = [], self.first
+        while month <= self.last:
+            result.append(month)
+            month = add_months(month, 1)
+        return result
+
+    @property
+    def quarters(self) -> list[datetime.date]:
+        """The first month of every quarter the period touches."""
+        result, start = [], quarter_start(self.first)
+        while start <= self.last:
+            result.append(start)
+            start = add_months(start, 3)
+        return result
+
+    def __contains__(self, month: datetime.date) -> bool:
+        return self.first <= month <= self.last
+
+
+class State:
+    """The state of a month (regular meeting) or a quarter (thematic meeting)."""
+
+    HELD = "held"
+    MISSING = "missing"  # over, and nothing held: a flag
+    NOT_YET = "not_yet"  # not over yet, nothing held so far
+
+
+@dataclass
+class MonthCell:
+    month: datetime.date
+    state: str
+    meetings: list[Meeting] = field(default_factory=list)  # the month's regular meetings, any status
+
+    @property
+    def link(self) -> Meeting | None:
+        """The meeting to open: the held one, else the planned one."""
+        held = [m for m in self.meetings if m.status in HELD_STATUSES]
+        return (held or self.meetings or [None])[0]
+
+
+@dataclass
+class QuarterCell:
+    start: datetime.date
+    state: str
+    meetings: list[Meeting] = field(default_factory=list)  # the quarter's held thematic meetings
+
+    @property
+    def link(self) -> Meeting | None:
+        return self.meetings[0] if self.meetings else None
+
+    @property
+    def label(self) -> str:
+        return _("Q%(quarter)d/%(year)d") % {"quarter": (self.start.month - 1) // 3 + 1, "year": self.start.year}
+
+
+@dataclass
+class MeetingIssue:
+    """One flagged meeting and what is wrong with it, ready to show."""
+
+    meeting: Meeting
+    detail: str
+
+
+@dataclass
+class BranchFlags:
+    branch: Organization
+    rules: MeetingRules
+    months: list[MonthCell] = field(default_factory=list)
+    quarters: list[QuarterCell] = field(default_factory=list)
+    too_short: list[MeetingIssue] = field(default_factory=list)
+    materials_late: list[MeetingIssue] = field(default_factory=list)
+    minutes_late: list[MeetingIssue] = field(default_factory=list)
+    low_attendance: list[MeetingIssue] = field(default_factory=list)
+    unexcused: list[MeetingIssue] = field(default_factory=list)
+    absent_in_a_row: list[MeetingIssue] = field(default_factory=list)
+    no_roll: list[MeetingIssue] = field(default_factory=list)
+
+    @property
+    def missing_months(self) -> list[MonthCell]:
+        return [cell for cell in self.months if cell.state == State.MISSING]
+
+    @property
+    def missing_quarters(self) -> list[QuarterCell]:
+        return [cell for cell in self.quarters if cell.state == State.MISSING]
+
+    @property
+    def meeting_issues(self) -> list[tuple[str, str, list[MeetingIssue]]]:
+        """(key, label, issues) of every meeting flag, in the order the page shows them."""
+        return [
+            ("too_short", _("Too short"), self.too_short),
+            ("materials_late", _("Materials late"), self.materials_late),
+            ("minutes_late", _("Minutes late"), self.minutes_late),
+            (
+                "low_attendance",
+                _("Attendance below %(rate)d%%") % {"rate": self.rules.min_attendance_rate},
+                self.low_attendance,
+            ),
+            ("unexcused", _("Absent without reason"), self.unexcused),
+            (
+                "absent_in_a_row",
+                _("Absent more than %(count)d times in a row") % {"count": self.rules.max_absences_in_row},
+                self.absent_in_a_row,
+            ),
+            ("no_roll", _("No roll recorded"), self.no_roll),
+        ]
+
+    @property
+    def flag_count(self) -> int:
+        return (
+            len(self.missing_months)
+            + len(self.missing_quarters)
+            + sum(len(issues) for _key, _label, issues in self.meeting_issues)
+        )
+
+
+def branch_flags(*, branches, period: Period, now: datetime.datetime | None = None) -> list[BranchFlags]:
+    """The flags of each branch over the period, in the branches' order; four queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    branches = list(branches)
+    if not branches:
+        return []
+    branch_ids = [b.pk for b in branches]
+    rules = MeetingRules.objects.for_branches(branches)
+
+    # From 1 January of the period's first year (runs of absences count within a year) to the
+    # end of the period's last quarter (a thematic meeting late in the quarter still counts).
+    # Runs go by the day a meeting was held, which may fall outside its month.
+    window_start = datetime.date(period.first.year, 1, 1)
+    window_end = add_months(quarter_start(period.last), 2)
+    year_start = timezone.make_aware(datetime.datetime.combine(window_start, datetime.time()))
+    meetings = list(
+        Meeting.objects.filter(branch_id__in=branch_ids, month__lte=window_end)
+        .filter(Q(month__gte=window_start) | Q(planned_start__gte=year_start) | Q(actual_start__gte=year_start))
+        .only(
+            "pk",
+            "branch_id",
+            "kind",
+            "month",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "materials_posted_at",
+            "minutes_adopted_at",
+        )
+        .order_by("planned_start", "pk")
+    )
+    for meeting in meetings:
+        meeting.start = meeting.actual_start or meeting.planned_start
+    meetings.sort(key=counting.meeting_order)
+
+    in_period = {m.pk for m in meetings if m.status in HELD_STATUSES and m.month in period}
+    # Meetings whose marks make or break a run of absences.
+    counted = [m for m in meetings if counting.counts_for_runs(m) and m.month <= period.last]
+    marks, categories = _marks([m.pk for m in counted])
+    people = _members(branch_ids)
+
+    by_branch: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        by_branch[meeting.branch_id].append(meeting)
+
+    result = []
+    for branch in branches:
+        flags = BranchFlags(branch=branch, rules=rules[branch.pk])
+        own = by_branch[branch.pk]
+        members = people.get(branch.pk, {})
+        flags.months = _months(own, period, today)
+        flags.quarters = _quarters(own, period, today)
+        counts = {}
+        for meeting in own:
+            if meeting.pk in in_period:
+                counts[meeting.pk] = roll_figures(
+                    meeting, marks.get(meeting.pk, {}), members, categories.get(meeting.pk)
+                )
+                _meeting_flags(flags, meeting, now)
+                _roll_flags(flags, meeting, counts[meeting.pk])
+        _streak_flags(flags, [m for m in counted if m.branch_id == branch.pk], marks, counts)
+        result.append(flags)
+    return result
+
+
+def _marks(meeting_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, str]]]:
+    """{meeting: {member: mark}} and {meeting: {member: category kept with the mark}}; one query."""
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    categories: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = Attendance.objects.filter(meeting_id__in=meeting_ids).values_list(
+        "meeting_id", "member_id", "mark", "category"
+    )
+    for meeting_id, member_id, mark, category in rows:
+        marks[meeting_id][member_id] = mark
+        categories[meeting_id][member_id] = category
+    return marks, categories
+
+
+def _members(branch_ids: list[int]) -> dict[int, dict[int, counting.MemberFacts]]:
+    """{branch: {member: what the counting rules read of them}}; one query."""
+    people: dict[int, dict[int, counting.MemberFacts]] = defaultdict(dict)
+    rows = Member.objects.filter(branch_id__in=branch_ids).values_list("branch_id", *counting.MemberFacts.FIELDS)
+    for branch_id, *facts in rows:
+        person = counting.MemberFacts(**dict(zip(counting.MemberFacts.FIELDS, facts, strict=True)))
+        people[branch_id][person.pk] = person
+    return people
+
+
+def _months(meetings: list[Meeting], period: Period, today: datetime.date) -> list[MonthCell]:
+    regular: dict[datetime.date, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.kind in REGULAR_KINDS and meeting.status != MeetingStatus.CANCELLED:
+            regular[meeting.month].append(meeting)
+    cells = []
+    for month in period.months:
+        found = regular[month]
+        if any(m.status in HELD_STATUSES for m in found):
+            state = State.HELD
+        elif today >= add_months(month, 1):
+            state = State.MISSING
+        else:
+            state = State.NOT_YET
+        cells.append(MonthCell(month=month, state=state, meetings=found))
+    return cells
+
+
+def _quarters(meetings: list[Meeting], period: Period, today: datetime.date) -> list[QuarterCell]:
+    cells = []
+    for start in period.quarters:
+        end = add_months(start, 3)
+        found = [
+            m for m in meetings if m.kind in THEMATIC_KINDS and m.status in HELD_STATUSES and start <= m.month < end
+        ]
+        if found:
+            state = State.HELD
+        elif today >= end:
+            state = State.MISSING
+        else:
+            state = State.NOT_YET
+        cells.append(QuarterCell(start=start, state=state, meetings=found))
+    return cells
+
+
+def _meeting_flags(flags: BranchFlags, meeting: Meeting, now: datetime.datetime) -> None:
+    """Length, materials and minutes of one held meeting."""
+    if meeting.kind not in ORDINARY_KINDS:
+        return
+    rules = flags.rules
+
+    minimum = rules.min_minutes_combined if meeting.kind == MeetingKind.COMBINED else rules.min_minutes
+    length = meeting.duration_minutes
+    if length is not None and length < minimum:
+        flags.too_short.append(
+            MeetingIssue(meeting, _("%(length)d of %(minimum)d minutes") % {"length": length, "minimum": minimum})
+        )
+
+    posted_by = meeting.planned_start - datetime.timedelta(days=rules.materials_days_before)
+    if meeting.materials_posted_at is None:
+        flags.materials_late.append(MeetingIssue(meeting, _("never posted")))
+    elif meeting.materials_posted_at > posted_by:
+        flags.materials_late.append(
+            MeetingIssue(meeting, _("posted %(when)s") % {"when": _short_datetime(meeting.materials_posted_at)})
+        )
+
+    ended = meeting.actual_end or meeting.planned_end
+    deadline = ended + datetime.timedelta(days=rules.minutes_deadline_days)
+    adopted = meeting.minutes_adopted_at
+    if adopted is not None and adopted > deadline:
+        days = (timezone.localdate(adopted) - timezone.localdate(ended)).days
+        flags.minutes_late.append(MeetingIssue(meeting, _("adopted after %(days)d days") % {"days": days}))
+    elif adopted is None and meeting.status != MeetingStatus.ADOPTED and now > deadline:
+        flags.minutes_late.append(MeetingIssue(meeting, _("not adopted, due %(day)s") % {"day": _short_date(deadline)}))
+
+
+def _roll_flags(flags: BranchFlags, meeting: Meeting, counts: counting.RollCounts) -> None:
+    """Attendance rate and absences without reason of one held meeting of the period."""
+    if not counts.marked:
+        flags.no_roll.append(MeetingIssue(meeting, ""))
+        return
+    if counts.rate_below(flags.rules.min_attendance_rate):
+        flags.low_attendance.append(
+            MeetingIssue(
+                meeting,
+                _("%(rate)s%% (%(present)d of %(expected)d)")
+                % {"rate": _percent(counts.rate), "present": counts.present, "expected": counts.expected},
+            )
+        )
+    if unexcused := counts.unexcused_absentees:
+        flags.unexcused.append(MeetingIssue(meeting, ", ".join(a.name for a in unexcused)))
+
+
+def roll_figures(
+    meeting: Meeting,
+    marks: dict[int, str],
+    people: dict[int, counting.Countable],
+    categories: dict[int, str] | None = None,
+) -> counting.RollCounts:
+    """``meetings.roll.count_roll`` of one meeting from rows already fetched: ``marks`` and the
+    ``categories`` kept with them by member id, ``people`` the branch's members by id."""
+    day = meeting.day
+    categories = categories or {}
+    entries = []
+    for pk, person in people.items():
+        standing = counting.standing_on(person, day, marks.get(pk), categories.get(pk))
+        if standing is not None:
+            entries.append(counting.RollEntry(member=person, standing=standing))
+    return counting.count_entries(entries)
+
+
+def _streak_flags(
+    flags: BranchFlags,
+    meetings: list[Meeting],
+    marks: dict[int, dict[int, str]],
+    counts: dict[int, counting.RollCounts],
+) -> None:
+    """Members absent, even with reason, more than N meetings in a row within a calendar year,
+    at each held meeting of the period (``counts``). ``meetings``: the branch's meetings that
+    count for runs, in order."""
+    limit = flags.rules.max_absences_in_row
+    runs_after = counting.absence_runs((m.day, marks.get(m.pk, {})) for m in meetings)
+    for meeting, runs in zip(meetings, runs_after, strict=True):
+        if meeting.pk not in counts:
+            continue
+        over = sorted(
+            (a.name, run) for a, run in counting.runs_over_the_limit(counts[meeting.pk].absentees, runs, limit)
+        )
+        if over:
+            names = ", ".join(f"{name} ({count})" for name, count in over)
+            flags.absent_in_a_row.append(MeetingIssue(meeting, names))
+
+
+def _short_date(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+
+
+def _short_datetime(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _percent(rate: float) -> str:
+    return formats.number_format(rate, 1)

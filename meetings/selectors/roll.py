@@ -1,0 +1,186 @@
+"""The roll of one meeting as pages and documents show it: entries, counts, flags and history.
+Reads here run a fixed number of queries whatever the size of the branch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from meetings.counting import (
+    RollCounts,
+    RollEntry,
+    absence_runs,
+    count_entries,
+    counts_for_runs,
+    meeting_order,
+    roll_candidates,
+    runs_over_the_limit,
+    standing_on,
+)
+from meetings.models import (
+    Attendance,
+    Category,
+    Meeting,
+    MeetingRules,
+)
+from members.models import Member, Organization
+
+
+@dataclass(frozen=True)
+class RollSummary:
+    """What the minutes and the resolution say about the roll (from meetings.roll.count_roll)."""
+
+    expected: int
+    present: int
+    present_full: int
+    present_probationary: int
+    present_attached: int
+    absent: int
+    absent_excused: int
+    absent_unexcused: int
+    rate: float | None
+    absentees: list  # meetings.roll.Absentee: name, excused, reason
+
+
+def roll_summary(meeting: Meeting) -> RollSummary:
+    counts = count_roll(meeting)
+    present_by = counts.present_by_category
+    return RollSummary(
+        expected=counts.expected,
+        present=counts.present,
+        present_full=present_by.get(Category.FULL, 0),
+        present_probationary=present_by.get(Category.PROBATIONARY, 0),
+        present_attached=present_by.get(Category.ATTACHED, 0),
+        absent=counts.absent,
+        absent_excused=counts.absent_excused,
+        absent_unexcused=counts.absent_unexcused,
+        rate=counts.rate,
+        absentees=list(counts.absentees),
+    )
+
+
+@dataclasses.dataclass
+class RollSheet:
+    """The whole roll of a meeting: expected members, the others, and the counts."""
+
+    meeting: Meeting
+    entries: list[RollEntry]
+    counts: RollCounts
+
+    @property
+    def expected(self) -> list[RollEntry]:
+        return [e for e in self.entries if not e.excluded]
+
+    @property
+    def others(self) -> list[RollEntry]:
+        """Exempt and transferred-out members: not expected, counted only if they attend."""
+        return [e for e in self.entries if e.excluded]
+
+    def position_of(self, member_id: int) -> tuple[RollEntry, int]:
+        """A member's entry and its number in its list (expected, or the others)."""
+        for group in (self.expected, self.others):
+            for number, entry in enumerate(group, 1):
+                if entry.member.pk == member_id:
+                    return entry, number
+        raise KeyError(member_id)
+
+
+def _entries(meeting: Meeting) -> list[RollEntry]:
+    """Two queries: the candidates and this meeting's marks."""
+    day = meeting.day
+    marks = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    entries = []
+    for member in roll_candidates(meeting):
+        attendance = marks.get(member.pk)
+        if attendance is None:
+            standing = standing_on(member, day, None)
+        else:
+            standing = standing_on(member, day, attendance.mark, attendance.category)
+        if standing is not None:  # always, for a candidate
+            entries.append(RollEntry(member=member, standing=standing, attendance=attendance))
+    return entries
+
+
+def roll_sheet(meeting: Meeting) -> RollSheet:
+    entries = _entries(meeting)
+    return RollSheet(meeting=meeting, entries=entries, counts=count_entries(entries))
+
+
+def expected_members(meeting: Meeting) -> list[Member]:
+    """Members counted as expected: on the roll that day, less exempt and transferred out who did not attend."""
+    return [e.member for e in _entries(meeting) if e.expected]
+
+
+def count_roll(meeting: Meeting) -> RollCounts:
+    return count_entries(_entries(meeting))
+
+
+def absences_in_a_row(branch: Organization, until_meeting: Meeting) -> dict[int, int]:
+    """Per member id, how many meetings in a row they have been absent, counting back from
+    ``until_meeting`` within its calendar year (``absence_runs``). Cancelled and postponed
+    meetings are skipped, except ``until_meeting`` itself. Two queries."""
+    year = until_meeting.day.year
+    candidates = (
+        Meeting.objects.filter(branch=branch)
+        .filter(Q(planned_start__year=year) | Q(actual_start__year=year))
+        .exclude(pk=until_meeting.pk)
+    )
+    last = meeting_order(until_meeting)
+    meetings = sorted(
+        (m for m in candidates if counts_for_runs(m) and m.day.year == year and meeting_order(m) <= last),
+        key=meeting_order,
+    )
+    meetings.append(until_meeting)
+    marks: dict[int, dict[int, str]] = {m.pk: {} for m in meetings}
+    for meeting_id, member_id, mark in Attendance.objects.filter(meeting_id__in=marks).values_list(
+        "meeting_id", "member_id", "mark"
+    ):
+        marks[meeting_id][member_id] = mark
+    *_, runs = absence_runs((m.day, marks[m.pk]) for m in meetings)  # the runs after the last one
+    return runs
+
+
+def roll_flags(meeting: Meeting, counts: RollCounts) -> list[str]:
+    """What the commune looks for. Nothing until the roll has been taken."""
+    if not counts.marked:
+        return []
+    rules = MeetingRules.objects.for_branch(meeting.branch)
+    flags = []
+    unexcused = counts.unexcused_absentees
+    if unexcused:
+        flags.append(
+            ngettext(
+                "%(count)d absent without reason: %(names)s.",
+                "%(count)d absent without reason: %(names)s.",
+                len(unexcused),
+            )
+            % {"count": len(unexcused), "names": ", ".join(a.name for a in unexcused)}
+        )
+    limit = rules.max_absences_in_row
+    runs = absences_in_a_row(meeting.branch, meeting)
+    for absentee, run in runs_over_the_limit(counts.absentees, runs, limit):
+        flags.append(
+            _("%(name)s has been absent %(count)d meetings in a row (more than %(limit)d).")
+            % {"name": absentee.name, "count": run, "limit": limit}
+        )
+    if counts.rate_below(rules.min_attendance_rate):
+        flags.append(
+            _("Attendance %(rate)s%% is below %(minimum)d%%.")
+            % {"rate": formats.number_format(counts.rate, 1), "minimum": rules.min_attendance_rate}
+        )
+    return flags
+
+
+def roll_changes(meeting: Meeting, limit: int = 50) -> list:
+    """The latest changes to a meeting's marks, who made them and when. One query."""
+    return list(
+        Attendance.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

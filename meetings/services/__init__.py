@@ -1,0 +1,5 @@
+"""Use cases that change meetings, one module per subject; views call them with cleaned values."""
+
+from . import agenda, cadres, guidance, minutes, resolution, roll, rules, schedule, uploads
+
+__all__ = ["agenda", "cadres", "guidance", "minutes", "resolution", "roll", "rules", "schedule", "uploads"]

@@ -1,0 +1,276 @@
+"""A meeting's agenda: built from the commune's template and the month's guidance, edited in place,
+copied from last month.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, When
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    REGULAR_KINDS,
+    AgendaItem,
+    AgendaItemKind,
+    AgendaTemplate,
+    Guidance,
+    Meeting,
+    MeetingStatus,
+)
+from members import access
+from members.models import Organization
+
+# The typical running order of a monthly meeting (DOMAIN.md, "The monthly meeting").
+DEFAULT_AGENDA = [
+    {"title": "Tuyên bố lý do, giới thiệu đại biểu", "kind": AgendaItemKind.OPENING.value, "minutes": 5},
+    {"title": "Cử thư ký cuộc họp", "kind": AgendaItemKind.MINUTE_TAKER.value, "minutes": 2},
+    {
+        "title": "Điểm danh, báo cáo số đảng viên có mặt, vắng mặt",
+        "kind": AgendaItemKind.ROLL_CALL.value,
+        "minutes": 5,
+    },
+    {"title": "Thông qua chương trình sinh hoạt", "kind": AgendaItemKind.ADOPT_AGENDA.value, "minutes": 3},
+    {
+        "title": "Báo cáo kết quả thực hiện nhiệm vụ tháng trước, phương hướng nhiệm vụ tháng tới",
+        "kind": AgendaItemKind.REPORT.value,
+        "minutes": 20,
+    },
+    {
+        "title": "Thông tin văn bản cấp trên, định hướng nội dung sinh hoạt của Đảng ủy xã",
+        "kind": AgendaItemKind.GUIDANCE.value,
+        "minutes": 10,
+    },
+    {"title": "Đồng chí cấp ủy cấp trên phát biểu chỉ đạo", "kind": AgendaItemKind.CADRE.value, "minutes": 10},
+    {"title": "Đảng viên thảo luận", "kind": AgendaItemKind.DISCUSSION.value, "minutes": 20},
+    {"title": "Chủ trì kết luận, phân công nhiệm vụ", "kind": AgendaItemKind.TASKS.value, "minutes": 5},
+    {"title": "Biểu quyết thông qua nghị quyết", "kind": AgendaItemKind.VOTE.value, "minutes": 3},
+    {
+        "title": "Công tác kết nạp, đánh giá đảng viên (nếu có)",
+        "kind": AgendaItemKind.ADMISSION.value,
+        "minutes": 5,
+    },
+    {"title": "Đánh giá chất lượng buổi sinh hoạt", "kind": AgendaItemKind.SCORING.value, "minutes": 5},
+    {"title": "Thông qua biên bản cuộc họp", "kind": AgendaItemKind.MINUTES.value, "minutes": 5},
+]
+
+
+def agenda_template_items(organization: Organization) -> list[dict]:
+    """The running order new meetings start from: nearest template up the tree, else the default."""
+    template = (
+        AgendaTemplate.objects.filter(access.above_q(organization, prefix="organization__"))
+        .order_by("-organization__depth")
+        .first()
+    )
+    if template is not None and template.items:
+        return [dict(item) for item in template.items]
+    return [dict(item) for item in DEFAULT_AGENDA]
+
+
+def _agenda_rows(meeting: Meeting, template: list[dict], guidances: list[Guidance]) -> list[AgendaItem]:
+    """Template items in order, the month's guidance placed after the template's guidance item."""
+    rows = [
+        AgendaItem(
+            meeting=meeting,
+            title=str(item.get("title", ""))[:300],
+            kind=item.get("kind") if item.get("kind") in AgendaItemKind.values else AgendaItemKind.OTHER,
+            planned_minutes=item.get("minutes") or None,
+        )
+        for item in template
+        if item.get("title")
+    ]
+    guidance_rows = [_guidance_row(meeting, guidance) for guidance in guidances]
+    at = _guidance_slot([row.kind for row in rows])
+    rows[at:at] = guidance_rows
+    for position, row in enumerate(rows):
+        row.position = position
+    return rows
+
+
+def _guidance_slot(kinds: list[str]) -> int:
+    """Where guidance goes: after the last guidance item, else before the cadre or discussion, else last."""
+    guidance_at = [i for i, kind in enumerate(kinds) if kind == AgendaItemKind.GUIDANCE]
+    if guidance_at:
+        return guidance_at[-1] + 1
+    for i, kind in enumerate(kinds):
+        if kind in (AgendaItemKind.CADRE, AgendaItemKind.DISCUSSION, AgendaItemKind.TASKS):
+            return i
+    return len(kinds)
+
+
+def _guidance_row(meeting: Meeting, guidance: Guidance) -> AgendaItem:
+    return AgendaItem(
+        meeting=meeting,
+        title=guidance.title,
+        kind=AgendaItemKind.GUIDANCE,
+        guidance=guidance,
+        presenter="",
+        notes=guidance.body,
+    )
+
+
+def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The agenda in order with every attachment, in three queries whatever its size."""
+    return (
+        meeting.agenda_items.select_related("guidance")
+        .prefetch_related("attachments", "guidance__attachments")
+        .order_by("position", "pk")
+    )
+
+
+def _renumber(meeting: Meeting) -> list[AgendaItem]:
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    changed = []
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    AgendaItem.objects.bulk_update(changed, ["position"])
+    return items
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    title: str,
+    kind: str = AgendaItemKind.OTHER,
+    presenter: str = "",
+    planned_minutes: int | None = None,
+    notes: str = "",
+    by: AbstractBaseUser | None = None,
+) -> AgendaItem:
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        position=0 if last is None else last + 1,
+        title=title,
+        kind=kind,
+        presenter=presenter,
+        planned_minutes=planned_minutes,
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    title: str,
+    kind: str,
+    presenter: str = "",
+    planned_minutes: int | None = None,
+    notes: str = "",
+    by: AbstractBaseUser | None = None,
+) -> AgendaItem:
+    item.title, item.kind, item.presenter = title, kind, presenter
+    item.planned_minutes, item.notes = planned_minutes, notes
+    item.save(update_fields=["title", "kind", "presenter", "planned_minutes", "notes"])
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, by: AbstractBaseUser | None = None) -> None:
+    """Remove an item and its files; the rest close up."""
+    meeting = item.meeting
+    files = [attachment.file for attachment in item.attachments.all()]
+    item.delete()
+    _renumber(meeting)
+    for file in files:
+        transaction.on_commit(lambda f=file: f.storage.delete(f.name))
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, direction: str, by: AbstractBaseUser | None = None) -> None:
+    """Swap an item with its neighbour above ("up") or below ("down")."""
+    if direction not in ("up", "down"):
+        raise ValueError(direction)
+    items = _renumber(item.meeting)
+    index = next(i for i, row in enumerate(items) if row.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return
+    first, second = items[index], items[other]
+    first.position, second.position = second.position, first.position
+    AgendaItem.objects.bulk_update([first, second], ["position"])
+
+
+def last_meeting_before(meeting: Meeting) -> Meeting | None:
+    """The branch's latest earlier meeting that has an agenda, regular ones first within a month."""
+    return (
+        Meeting.objects.filter(branch_id=meeting.branch_id, month__lt=meeting.month)
+        .filter(Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"))))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .annotate(is_regular=Case(When(kind__in=REGULAR_KINDS, then=1), default=0))
+        .order_by("-month", "-is_regular", "-planned_start")
+        .first()
+    )
+
+
+@transaction.atomic
+def agenda_copy_last(*, meeting: Meeting, by: AbstractBaseUser | None = None) -> int:
+    """Replace the agenda with the last meeting's; returns how many items were copied.
+
+    Last month's guidance items are not copied (they were last month's); this month's
+    guidance items and items with files stay, placed after the copied guidance item.
+    """
+    meeting.check_allows("copy_last")
+    source = last_meeting_before(meeting)
+    if source is None:
+        raise ValidationError(_("This branch has no earlier meeting with an agenda to copy."), code="none")
+    copied = [
+        AgendaItem(
+            meeting=meeting,
+            title=item.title,
+            kind=item.kind,
+            presenter=item.presenter,
+            planned_minutes=item.planned_minutes,
+            notes=item.notes,
+        )
+        for item in source.agenda_items.filter(guidance__isnull=True).order_by("position", "pk")
+    ]
+    kept = list(
+        meeting.agenda_items.filter(Q(guidance__isnull=False) | Q(attachments__isnull=False))
+        .distinct()
+        .order_by("position", "pk")
+    )
+    meeting.agenda_items.exclude(pk__in=[item.pk for item in kept]).delete()
+    at = _guidance_slot([item.kind for item in copied])
+    rows = copied[:at] + kept + copied[at:]
+    for position, row in enumerate(rows):
+        row.position = position
+    AgendaItem.objects.bulk_create(copied)
+    AgendaItem.objects.bulk_update(kept, ["position"])
+    return len(copied)
+
+
+def _insert_guidance(meeting: Meeting, guidance: Guidance) -> AgendaItem | None:
+    """Put a guidance on an existing meeting's agenda, after its guidance item."""
+    if meeting.agenda_items.filter(guidance=guidance).exists():
+        return None
+    items = _renumber(meeting)
+    at = _guidance_slot([item.kind for item in items])
+    meeting.agenda_items.filter(position__gte=at).update(position=F("position") + 1)
+    row = _guidance_row(meeting, guidance)
+    row.position = at
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return None
+    return row
+
+
+@transaction.atomic
+def agenda_template_save(
+    *, organization: Organization, items: list[dict], by: AbstractBaseUser | None = None
+) -> AgendaTemplate:
+    """Items are [{"title", "kind", "minutes"}] in order."""
+    clean = [
+        {"title": item["title"], "kind": item["kind"], "minutes": item.get("minutes") or None}
+        for item in items
+        if item.get("title")
+    ]
+    template, _created = AgendaTemplate.objects.update_or_create(organization=organization, defaults={"items": clean})
+    return template

@@ -1,0 +1,212 @@
+"""The monthly resolution: its number, sections, and the tasks carried from one month to the next."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    REGULAR_KINDS,
+    Meeting,
+    MeetingStatus,
+    Resolution,
+    Task,
+    TaskOutcome,
+)
+from meetings.months import add_months
+from meetings.services.minutes import _save_versioned
+from members.models import Member, MemberStatus, Organization
+
+RESOLUTION_FIELDS = ("number", "title", "results", "implementation", "assessment", "recipients")
+
+
+# A branch with at least this many full members elects a chi ủy (branch committee).
+COMMITTEE_THRESHOLD = 9
+
+
+# Outcomes that can be carried into the next resolution's section II.
+CARRYABLE = (TaskOutcome.IN_PROGRESS, TaskOutcome.NOT_DONE)
+
+
+def resolution_title(meeting: Meeting) -> str:
+    name = meeting.branch.name
+    if not name.lower().startswith("chi bộ"):
+        name = f"Chi bộ {name}"
+    return f"Nghị quyết {name} lãnh đạo thực hiện nhiệm vụ tháng {meeting.month:%m/%Y}"
+
+
+def resolution_for(meeting: Meeting) -> Resolution:
+    """The meeting's resolution, created on first use with the branch's next number for the year."""
+    existing = Resolution.objects.filter(meeting=meeting).first()
+    if existing:
+        return existing
+    year = meeting.day.year
+    try:
+        with transaction.atomic():
+            # Lock the branch row so two resolutions of one branch never get the same number.
+            Organization.objects.select_for_update().filter(pk=meeting.branch_id).first()
+            last = Resolution.objects.filter(branch_id=meeting.branch_id, year=year).aggregate(n=Max("number"))["n"]
+            return Resolution.objects.create(
+                meeting=meeting,
+                branch_id=meeting.branch_id,
+                number=(last or 0) + 1,
+                year=year,
+                title=resolution_title(meeting),
+            )
+    except IntegrityError:
+        return Resolution.objects.get(meeting=meeting)
+
+
+def has_committee(branch: Organization, day: datetime.date) -> bool:
+    """Nine or more full members elect a chi ủy; fewer elect only a secretary."""
+    full = (
+        Member.objects.filter(branch=branch, status=MemberStatus.FULL)
+        .active(on=day)
+        .filter(Q(joined_branch_on__isnull=True) | Q(joined_branch_on__lte=day))
+        .count()
+    )
+    return full >= COMMITTEE_THRESHOLD
+
+
+def previous_resolution(meeting: Meeting) -> Resolution | None:
+    """The latest resolution of an earlier meeting of the same branch."""
+    return (
+        Resolution.objects.filter(
+            meeting__branch_id=meeting.branch_id, meeting__planned_start__lt=meeting.planned_start
+        )
+        .select_related("meeting")
+        .order_by("-meeting__planned_start")
+        .first()
+    )
+
+
+def tasks_to_review(meeting: Meeting) -> list[Task]:
+    """Section I: every task of the previous resolution, and any earlier task due back at this meeting."""
+    previous = previous_resolution(meeting)
+    q = Q(report_at=meeting)
+    if previous is not None:
+        q |= Q(resolution=previous)
+    return list(
+        Task.objects.filter(q)
+        .exclude(resolution__meeting=meeting)
+        .select_related("resolution__meeting", "report_at")
+        .order_by("resolution__meeting__planned_start", "position", "pk")
+    )
+
+
+def later_meetings(meeting: Meeting):
+    """Meetings of the branch a task can be reported back at."""
+    return (
+        Meeting.objects.filter(branch_id=meeting.branch_id, planned_start__gt=meeting.planned_start)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("planned_start")
+    )
+
+
+def next_regular_meeting(meeting: Meeting) -> Meeting | None:
+    following = add_months(meeting.month, 1)
+    return later_meetings(meeting).filter(month=following, kind__in=REGULAR_KINDS).first()
+
+
+@transaction.atomic
+def resolution_save(
+    *,
+    resolution: Resolution,
+    number: int,
+    title: str,
+    results: str,
+    implementation: str,
+    assessment: str,
+    recipients: str,
+    expected_version: int,
+    by: AbstractBaseUser | None,
+) -> Resolution:
+    fields = {
+        "number": number,
+        "title": title,
+        "results": results,
+        "implementation": implementation,
+        "assessment": assessment,
+        "recipients": recipients,
+    }
+    return _save_versioned(
+        Resolution, obj=resolution, fields=fields, expected_version=expected_version, by=by, what="resolution"
+    )
+
+
+@transaction.atomic
+def task_save(
+    *,
+    resolution: Resolution,
+    task: Task | None = None,
+    description: str,
+    lead: str,
+    deadline: datetime.date | None = None,
+    report_at: Meeting | None = None,
+    by: AbstractBaseUser | None,
+) -> Task:
+    """Add or edit a task of section II."""
+    if task is None:
+        last = resolution.tasks.aggregate(n=Max("position"))["n"]
+        task = Task(resolution=resolution, position=(last or 0) + 1)
+    task.description, task.lead = description, lead
+    task.deadline, task.report_at = deadline, report_at
+    task._history_user = by
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_remove(*, task: Task, by: AbstractBaseUser | None) -> None:
+    task._history_user = by
+    task.delete()
+
+
+@transaction.atomic
+def tasks_review(*, meeting: Meeting, outcomes: dict[int, str], by: AbstractBaseUser | None) -> int:
+    """Mark last month's tasks done / in progress / not done, with a note. Returns how many changed.
+
+    ``outcomes``: {task pk: (outcome, note)}; only tasks under review at ``meeting`` are touched.
+    """
+    changed = 0
+    reviewable = {task.pk: task for task in tasks_to_review(meeting)}
+    for pk, (outcome, note) in outcomes.items():
+        task = reviewable.get(pk)
+        if task is None or (task.outcome, task.outcome_note) == (outcome, note):
+            continue
+        task.outcome, task.outcome_note = outcome, note
+        task._history_user = by
+        task.save(update_fields=["outcome", "outcome_note"])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def task_carry(*, task: Task, into: Resolution, by: AbstractBaseUser | None) -> Task:
+    """Carry an unfinished task into this month's section II; clicking twice carries it once."""
+    if task.pk not in {t.pk for t in tasks_to_review(into.meeting)}:
+        raise ValidationError(_("This task is not under review at this meeting."))
+    # Lock the task so two clicks are serialised, then look for an earlier carry.
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.outcome not in CARRYABLE:
+        raise ValidationError(_("Only tasks marked in progress or not done can be carried forward."))
+    existing = Task.objects.filter(resolution=into, carried_from=task).first()
+    if existing:
+        return existing
+    last = into.tasks.aggregate(n=Max("position"))["n"]
+    carried = Task(
+        resolution=into,
+        position=(last or 0) + 1,
+        description=task.description,
+        lead=task.lead,
+        report_at=next_regular_meeting(into.meeting),
+        carried_from=task,
+    )
+    carried._history_user = by
+    carried.save()
+    return carried

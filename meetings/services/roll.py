@@ -1,0 +1,91 @@
+"""Taking the roll: one tap, one mark, whatever the network does."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from meetings import access
+from meetings.counting import category_on, roll_candidates
+from meetings.models import (
+    Attendance,
+    Mark,
+    Meeting,
+)
+from meetings.selectors.roll import _entries
+from members.models import Member
+
+
+class RollRefused(PermissionDenied):
+    """The user may not change this record (outside scope, or locked after the minutes were adopted)."""
+
+
+def _current_mark(meeting: Meeting, member: Member) -> Attendance | None:
+    # select_for_update serialises two devices on PostgreSQL; on SQLite the whole write is serial.
+    return Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
+
+
+def record_mark(
+    *, meeting: Meeting, member: Member, mark: str, reason: str = "", by: AbstractBaseUser | None
+) -> Attendance:
+    """Set a member's mark at a meeting: creates it on the first tap, updates it after.
+
+    One row per member whatever the taps or devices (UniqueConstraint
+    attendance_one_mark_per_member): if another request inserted the row between our read and
+    our insert, the insert fails and we update that row instead. Refused when the user may not
+    manage the meeting (locked after adoption, except for commune staff). History records ``by``.
+    """
+    if not access.can_manage_meeting(by, meeting):
+        raise RollRefused(_("You may not change this meeting's roll."))
+    if mark not in Mark.values:
+        raise ValidationError(_("Unknown mark."))
+    if not roll_candidates(meeting).filter(pk=member.pk).exists():
+        raise ValidationError(_("%(name)s is not on this meeting's roll.") % {"name": member.full_name})
+    reason = reason.strip() if mark == Mark.EXCUSED else ""
+    category = category_on(member, meeting.day)
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                attendance = _current_mark(meeting, member)
+                if attendance is None:
+                    attendance = Attendance(meeting=meeting, member=member)
+                elif attendance.mark == mark and attendance.reason == reason:
+                    return attendance  # a repeated tap or double submit changes nothing
+                attendance.mark = mark
+                attendance.reason = reason
+                attendance.category = category
+                attendance.marked_by = by
+                attendance._history_user = by
+                attendance.save()
+                return attendance
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def mark_remaining_present(*, meeting: Meeting, by: AbstractBaseUser | None) -> int:
+    """One tap for the usual case: everyone expected and not yet marked was there.
+
+    The meeting row is locked first, so two devices tapping at once mark each member once.
+    """
+    if not access.can_manage_meeting(by, meeting):
+        raise RollRefused(_("You may not change this meeting's roll."))
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        rows = [
+            Attendance(
+                meeting=meeting,
+                member=entry.member,
+                mark=Mark.PRESENT,
+                category=entry.category,
+                marked_by=by,
+            )
+            for entry in _entries(meeting)
+            if entry.mark is None and not entry.excluded
+        ]
+        bulk_create_with_history(rows, Attendance, default_user=by)
+    return len(rows)

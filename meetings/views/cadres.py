@@ -1,0 +1,136 @@
+"""Cadre assignments and the report of whether assigned cadres attend."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings import access, selectors, services
+from meetings.forms.cadres import AssignmentEndForm, CadreAssignmentForm, PeriodForm
+from meetings.models import CadreAssignment
+from members.models import Member, Organization
+
+
+@login_required
+def assignment_list(request):
+    user = request.user
+    followed = access.overseen_branches(user)
+    assignable = access.cadre_assignable_branches(user)
+    if not (followed.exists() or assignable.exists()):
+        raise Http404
+    assignments = (
+        CadreAssignment.objects.filter(branch__in=followed)
+        .select_related("cadre", "branch")
+        .order_by("branch__path", "-started_on", "pk")
+    )
+    return render(
+        request,
+        "meetings/cadres/assignment_list.html",
+        {
+            "assignments": assignments,
+            "assignable_ids": set(assignable.values_list("pk", flat=True)),
+            "can_assign": assignable.exists(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def assignment_create(request):
+    user = request.user
+    branches = access.cadre_assignable_branches(user).order_by("path")
+    if not branches.exists():
+        raise Http404
+    initial = {"started_on": timezone.localdate()}
+    if (branch_id := request.GET.get("branch", "")).isdigit():
+        initial["branch"] = branches.filter(pk=branch_id).first()
+    form = CadreAssignmentForm(
+        request.POST or None, cadres=access.members(user).active(), branches=branches, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        assignment = services.cadres.assignment_create(**form.cleaned_data, by=user)
+        messages.success(
+            request,
+            _("%(cadre)s now follows %(branch)s.") % {"cadre": assignment.cadre, "branch": assignment.branch},
+        )
+        return redirect("meetings:cadre_assignments")
+    return render(request, "meetings/cadres/assignment_form.html", {"form": form})
+
+
+@login_required
+def assignment_end(request, pk):
+    user = request.user
+    assignment = get_object_or_404(
+        CadreAssignment.objects.filter(branch__in=access.cadre_assignable_branches(user)).select_related(
+            "cadre", "branch"
+        ),
+        pk=pk,
+    )
+    if assignment.ended_on:
+        messages.info(request, _("This assignment has already ended."))
+        return redirect("meetings:cadre_assignments")
+    form = AssignmentEndForm(request.POST or None, assignment=assignment, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.cadres.assignment_end(assignment=assignment, ended_on=form.cleaned_data["ended_on"], by=user)
+        messages.success(request, _("The assignment has ended."))
+        return redirect("meetings:cadre_assignments")
+    return render(request, "meetings/cadres/assignment_end.html", {"form": form, "assignment": assignment})
+
+
+def _period(request) -> tuple[PeriodForm, tuple]:
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, initial=PeriodForm.default_period(today))
+    if form.is_bound and form.is_valid():
+        return form, (form.cleaned_data["start"], form.cleaned_data["end"])
+    default = PeriodForm.default_period(today)
+    return form, (default["start"], default["end"])
+
+
+def _own_member(user) -> Member | None:
+    return Member.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+@login_required
+def cadre_report(request):
+    """Per cadre: meetings expected against meetings attended. Commune staff and leaders see the
+    cadres following their branches; a cadre sees their own line."""
+    user = request.user
+    form, (start, end) = _period(request)
+    branches = access.overseen_branches(user)
+    cadres = None
+    if not branches.exists():
+        own = _own_member(user)
+        if own is None or not own.cadre_assignments.exists():
+            raise Http404
+        branches = Organization.objects.filter(cadre_assignments__cadre=own)
+        cadres = [own]
+    rows = selectors.cadres.cadre_report(branches=branches, start=start, end=end, cadres=cadres)
+    return render(
+        request,
+        "meetings/cadres/report.html",
+        {"rows": rows, "form": form, "start": start, "end": end, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def cadre_detail(request, member_pk):
+    """One cadre's expected meetings over the period, each with whether they came."""
+    user = request.user
+    form, (start, end) = _period(request)
+    branches = access.overseen_branches(user).filter(cadre_assignments__cadre_id=member_pk).distinct()
+    if not branches.exists():
+        own = _own_member(user)
+        if own is None or own.pk != member_pk:
+            raise Http404
+        branches = Organization.objects.filter(cadre_assignments__cadre=own).distinct()
+    cadre = get_object_or_404(Member.objects.filter(cadre_assignments__branch__in=branches).distinct(), pk=member_pk)
+    rows = selectors.cadres.cadre_report(branches=branches, start=start, end=end, cadres=[cadre])
+    return render(
+        request,
+        "meetings/cadres/cadre_detail.html",
+        {"cadre": cadre, "row": rows[0] if rows else None, "form": form, "start": start, "end": end},
+    )

@@ -1,0 +1,197 @@
+"""The monthly resolution, its tasks, last month's review and the downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import access, documents, services
+from meetings.forms.resolution import ResolutionForm, TaskForm, TaskOutcomeForm
+from meetings.models import Meeting, Resolution, Task
+from meetings.views import lookups
+
+
+def _resolution(meeting: Meeting) -> Resolution | None:
+    return Resolution.objects.filter(meeting=meeting).first()
+
+
+@login_required
+def resolution_edit(request, pk):
+    meeting = lookups.meeting_or_404(request, pk)
+    if not access.can_manage_meeting(request.user, meeting):
+        return lookups.read_page(request, meeting, "meetings/resolution/resolution_read.html")
+    resolution = _resolution(meeting)
+    if resolution is None:
+        return render(request, "meetings/resolution/resolution_start.html", {"meeting": meeting})
+    initial = {name: getattr(resolution, name) for name in services.resolution.RESOLUTION_FIELDS}
+    initial["version"] = resolution.version
+    form = ResolutionForm(request.POST or None, initial=initial, resolution=resolution)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resolution.resolution_save(
+                resolution=resolution,
+                **{name: form.cleaned_data[name] for name in services.resolution.RESOLUTION_FIELDS},
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.minutes.StaleEdit as stale:
+            form.add_error(None, stale.message)
+            status = lookups.STALE
+        else:
+            messages.success(request, _("The resolution is saved."))
+            return redirect("meetings:resolution", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "resolution": resolution,
+        "form": form,
+        "review": services.resolution.tasks_to_review(meeting),
+        "tasks": resolution.tasks.select_related("report_at", "carried_from"),
+    }
+    return render(request, "meetings/resolution/resolution_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def resolution_start(request, pk):
+    meeting = lookups.meeting_or_404(request, pk, manage=True)
+    services.resolution.resolution_for(meeting)
+    return redirect("meetings:resolution", pk=meeting.pk)
+
+
+def _managed_resolution(request, pk) -> tuple[Meeting, Resolution]:
+    meeting = lookups.meeting_or_404(request, pk, manage=True)
+    resolution = _resolution(meeting)
+    if resolution is None:
+        raise Http404
+    return meeting, resolution
+
+
+@login_required
+def tasks(request, pk):
+    meeting, resolution = _managed_resolution(request, pk)
+    form = TaskForm(
+        request.POST or None,
+        initial={"report_at": services.resolution.next_regular_meeting(meeting)},
+        meetings=services.resolution.later_meetings(meeting),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.resolution.task_save(resolution=resolution, **_task_values(form), by=request.user)
+        messages.success(request, _("Task added."))
+        return redirect("meetings:tasks", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "resolution": resolution,
+        "form": form,
+        "tasks": resolution.tasks.select_related("report_at", "carried_from"),
+    }
+    return render(request, "meetings/resolution/tasks.html", context)
+
+
+def _task_values(form) -> dict:
+    data = form.cleaned_data
+    return {name: data.get(name) for name in ("description", "lead", "deadline", "report_at")}
+
+
+def _task(resolution: Resolution, task_pk) -> Task:
+    return get_object_or_404(resolution.tasks.select_related("report_at"), pk=task_pk)
+
+
+@login_required
+def task_edit(request, pk, task_pk):
+    meeting, resolution = _managed_resolution(request, pk)
+    task = _task(resolution, task_pk)
+    initial = {
+        "description": task.description,
+        "lead": task.lead,
+        "deadline": task.deadline,
+        "report_at": task.report_at,
+    }
+    form = TaskForm(request.POST or None, initial=initial, meetings=services.resolution.later_meetings(meeting))
+    if request.method == "POST" and form.is_valid():
+        services.resolution.task_save(resolution=resolution, task=task, **_task_values(form), by=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("meetings:tasks", pk=meeting.pk)
+    return render(request, "meetings/resolution/task_form.html", {"meeting": meeting, "task": task, "form": form})
+
+
+@login_required
+@require_POST
+def task_remove(request, pk, task_pk):
+    meeting, resolution = _managed_resolution(request, pk)
+    services.resolution.task_remove(task=_task(resolution, task_pk), by=request.user)
+    messages.success(request, _("Task removed."))
+    return redirect("meetings:tasks", pk=meeting.pk)
+
+
+@login_required
+def task_review(request, pk):
+    """Section I: last month's tasks, each marked done / in progress / not done with a note."""
+    meeting, resolution = _managed_resolution(request, pk)
+    review = services.resolution.tasks_to_review(meeting)
+    carried = set(
+        Task.objects.filter(resolution=resolution, carried_from__in=review).values_list("carried_from_id", flat=True)
+    )
+    rows = [
+        {
+            "task": task,
+            "form": TaskOutcomeForm(
+                request.POST or None,
+                prefix=f"task-{task.pk}",
+                initial={"outcome": task.outcome, "note": task.outcome_note},
+            ),
+            "carried": task.pk in carried,
+            "carryable": task.outcome in services.resolution.CARRYABLE,
+        }
+        for task in review
+    ]
+    # Validate every row (not all() over a generator) so each shows its own errors.
+    if request.method == "POST" and all([row["form"].is_valid() for row in rows]):
+        outcomes = {
+            row["task"].pk: (row["form"].cleaned_data["outcome"], row["form"].cleaned_data["note"]) for row in rows
+        }
+        services.resolution.tasks_review(meeting=meeting, outcomes=outcomes, by=request.user)
+        messages.success(request, _("Last month's tasks are updated."))
+        return redirect("meetings:task_review", pk=meeting.pk)
+    previous = services.resolution.previous_resolution(meeting)
+    context = {"meeting": meeting, "resolution": resolution, "rows": rows, "previous": previous}
+    return render(request, "meetings/resolution/task_review.html", context)
+
+
+@login_required
+@require_POST
+def task_carry(request, pk, task_pk):
+    meeting, resolution = _managed_resolution(request, pk)
+    task = next((t for t in services.resolution.tasks_to_review(meeting) if t.pk == task_pk), None)
+    if task is None:
+        raise Http404
+    try:
+        services.resolution.task_carry(task=task, into=resolution, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The task is carried into this month's tasks."))
+    return redirect("meetings:task_review", pk=meeting.pk)
+
+
+@login_required
+def resolution_docx(request, pk):
+    meeting = lookups.downloadable(request, pk)
+    if _resolution(meeting) is None:
+        raise Http404
+    return lookups.attachment_response(meeting, "resolution", "docx", documents.resolution_docx(meeting), lookups.DOCX)
+
+
+@login_required
+def resolution_pdf(request, pk):
+    meeting = lookups.downloadable(request, pk)
+    if _resolution(meeting) is None:
+        raise Http404
+    return lookups.attachment_response(
+        meeting, "resolution", "pdf", documents.resolution_pdf(meeting), "application/pdf"
+    )

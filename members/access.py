@@ -1,0 +1,224 @@
+"""Who may see and do what: the access primitive, and the rules for organisations and members.
+
+The primitive (used by every app's own access.py):
+- ``roles(user)``: the user's roles with their nodes, loaded once per request;
+- ``nodes(user, kinds)``: the nodes where the user holds one of these role kinds;
+- ``subtree_q(nodes)`` / ``above_q(node)``: rows under any of the nodes / at or above a node;
+- ``reaches(user, kinds, node)`` and ``is_under(node, ancestor)``: the same questions for one object.
+
+A role held at a node reaches that node's whole subtree (one indexed ``path LIKE 'X%'``
+query on the materialised path). This module is the only code that filters by organisation
+path. What each role gives:
+
+- commune staff: read and edit everything under its node;
+- branch secretary: read and edit its branch;
+- leader: read everything under its node;
+- assigned cadre: read the branches it follows;
+- member: read its own branch (not the other members' records) and its own record.
+
+Anything outside a user's scope must answer 404, never 403.
+
+The guard (see members.scoping): inside ``scope_for(user)``, entered for every request by
+``ScopeMiddleware``, a query started from ``Model.objects`` on branch data is limited to the
+branches the user reaches with any role; outside any scope it raises ``ScopeError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from functools import reduce
+from operator import or_
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from . import scoping
+from .models import Member, Organization, OrganizationKind, Role, RoleKind
+
+ALL_ROLES = frozenset(RoleKind)
+EDITORS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.SECRETARY})
+MEMBER_READERS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.SECRETARY, RoleKind.LEADER, RoleKind.CADRE})
+OVERSEERS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.LEADER})
+
+T = TypeVar("T")
+
+
+# --- The primitive -------------------------------------------------------------
+
+
+def roles(user) -> list[Role]:
+    """The user's roles with their organisations, loaded once per request."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_chibo_roles", None)
+    if cached is None:
+        cached = list(
+            Role.objects.filter(user=user).select_related("organization").order_by("organization__path", "kind")
+        )
+        user._chibo_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after they changed (a long-lived user object in a task or test)."""
+    user.__dict__.pop("_chibo_roles", None)
+
+
+def nodes(user, kinds: Iterable[str] = ALL_ROLES) -> list[Organization]:
+    """The nodes where the user holds one of these role kinds."""
+    kinds = frozenset(kinds)
+    return [role.organization for role in roles(user) if role.kind in kinds]
+
+
+def subtree_q(nodes: Iterable[Organization], prefix: str = "") -> Q:
+    """Rows under any of the nodes (the nodes included); no nodes match nothing.
+
+    ``prefix`` is the lookup path from the rows to their organisation, e.g. ``"branch__"``.
+    """
+    paths = _outermost(node.path for node in nodes)
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
+
+
+def ancestor_paths(node: Organization, *, include_self: bool = True) -> list[str]:
+    """Materialised paths of the node's ancestors, root first (and the node's own, last)."""
+    step = Organization.steplen
+    end = len(node.path) + (1 if include_self else 0)
+    return [node.path[:i] for i in range(step, end, step)]
+
+
+def above_q(node: Organization, prefix: str = "", *, include_self: bool = True) -> Q:
+    """Rows at the node's ancestors (and the node itself): one ``path IN (…)`` filter."""
+    return Q(**{f"{prefix}path__in": ancestor_paths(node, include_self=include_self)})
+
+
+def above_any_q(nodes: Iterable[Organization], prefix: str = "") -> Q:
+    """Rows at or above any of the nodes."""
+    paths = sorted({path for node in nodes for path in ancestor_paths(node)})
+    return Q(**{f"{prefix}path__in": paths})
+
+
+def is_under(node: Organization, ancestor: Organization) -> bool:
+    """The node is the ancestor or lies in its subtree."""
+    return node.path.startswith(ancestor.path)
+
+
+def reaches(user, kinds: Iterable[str], node: Organization) -> bool:
+    """The user holds one of these role kinds at the node or above it."""
+    return any(is_under(node, held) for held in nodes(user, kinds))
+
+
+def nearest_above(node: Organization, rows: Iterable[T], node_of: Callable[[T], Organization]) -> T | None:
+    """Of rows kept at several nodes, the one at the deepest node at or above ``node``."""
+    best = None
+    for row in rows:
+        held = node_of(row)
+        if is_under(node, held) and (best is None or held.depth > node_of(best).depth):
+            best = row
+    return best
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """Drop paths inside another one: a role at a commune already covers its branches."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+# --- Organisations and members -------------------------------------------------
+
+
+def organizations(user) -> QuerySet[Organization]:
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(subtree_q(nodes(user)))
+
+
+def branches(user, kinds: Iterable[str] = ALL_ROLES) -> QuerySet[Organization]:
+    """Branches the user reaches with one of these role kinds."""
+    found = Organization.objects.filter(kind=OrganizationKind.BRANCH)
+    if user.is_superuser:
+        return found
+    return found.filter(subtree_q(nodes(user, kinds)))
+
+
+def members(user) -> QuerySet[Member]:
+    if user.is_superuser:
+        return Member.objects.all()
+    q = subtree_q(nodes(user, MEMBER_READERS), prefix="branch__")
+    if user.is_authenticated:
+        q |= Q(user=user)
+    return Member.objects.filter(q)
+
+
+def editable_branches(user) -> QuerySet[Organization]:
+    """Branches whose members this user may add, edit and import."""
+    return branches(user, EDITORS)
+
+
+def can_edit_organization(user, organization: Organization) -> bool:
+    return user.is_superuser or reaches(user, EDITORS, organization)
+
+
+def can_rename_organization(user, organization: Organization) -> bool:
+    """Names and codes are the commune's register: a secretary edits only the branch's practicalities."""
+    return user.is_superuser or reaches(user, {RoleKind.COMMUNE_STAFF}, organization)
+
+
+def can_read_members_of(user, organization: Organization) -> bool:
+    return user.is_superuser or reaches(user, MEMBER_READERS, organization)
+
+
+def can_edit_member(user, member: Member) -> bool:
+    """Editing a member also shows its change history (classified data)."""
+    return can_edit_organization(user, member.branch)
+
+
+def staff_organizations(user) -> list[Organization]:
+    """Nodes above branches where the user is commune staff: they keep templates and rules there."""
+    if user.is_superuser:
+        return list(Organization.objects.exclude(kind=OrganizationKind.BRANCH).order_by("path"))
+    return [node for node in nodes(user, {RoleKind.COMMUNE_STAFF}) if not node.is_branch]
+
+
+# --- The guard (members.scoping) -----------------------------------------------------
+
+
+def _reach_filter(user) -> Callable[[str, str | None], Q]:
+    """How a scoped manager limits rows for this user: branches the user reaches with any role,
+    plus the user's own rows (a member's own record)."""
+
+    def rows_for(branch_lookup: str, own_lookup: str | None) -> Q:
+        if user.is_superuser:
+            return Q()
+        q = subtree_q(nodes(user), prefix=f"{branch_lookup}__")
+        if own_lookup and user.is_authenticated:
+            q |= Q(**{own_lookup: user})
+        return q
+
+    return rows_for
+
+
+def scope_for(user) -> AbstractContextManager[None]:
+    """Queries on branch data see at most what ``user`` reaches (a request, a reminder to one person)."""
+    return scoping.entered(_reach_filter(user))
+
+
+system_scope = scoping.system_scope
+ScopeError = scoping.ScopeError
+
+
+class ScopeMiddleware:
+    """Every request runs in its user's scope (an anonymous user reaches no branch)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with scope_for(getattr(request, "user", None) or AnonymousUser()):
+            return self.get_response(request)

@@ -1,0 +1,788 @@
+"""Importing a branch's member list from a spreadsheet (.xlsx or .csv).
+
+Three steps, so that nothing is saved before the user has seen the result:
+
+1. ``parse_upload`` reads the file, checks each row on its own (dates, phone,
+   citizen ID, duplicates within the file) and returns JSON-serialisable rows
+   that are stored in an ``ImportBatch``;
+2. ``plan_import`` compares those rows with the branch's members as they are
+   now and says, for each row, whether it will be created, updated, left
+   unchanged or skipped because of an error (shown on the preview page). The
+   record a row would leave is checked with the member form's own rules
+   (``members.services.register.member_validate``), so the file cannot bring in
+   what the form refuses;
+3. ``import_confirm`` claims the batch atomically and imports the valid rows
+   in one transaction, recording history with the importing user.
+
+Errors are stored as a code with parameters and turned into a sentence when
+shown, so a batch previewed in another language reads in that language.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from members.models import ImportBatch, Member, MemberStatus, Organization, Sex
+from members.services.register import member_validate
+from members.text import clean_name, normalize_phone, search_key
+
+# The most data rows one file may hold; a residential branch has a few hundred members.
+MAX_ROWS = 2000
+# Columns read from each row; member lists have about a dozen.
+MAX_COLUMNS = 60
+# Rows above the header that may hold a title ("DANH SÁCH ĐẢNG VIÊN …").
+HEADER_SEARCH_ROWS = 10
+# An .xlsx is a zip: refuse one that unpacks to far more than a member list needs.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    # The header as written in the template. It is part of the file format, the
+    # same whatever the interface language, so it is not translated.
+    header: str
+    help: Any
+    example: Any = ""
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "full_name",
+        "Họ và tên",
+        _("Required. The member's full name, with accents."),
+        "Nguyễn Văn An",
+        ("ho ten", "ho va ten dang vien", "full name"),
+    ),
+    Column(
+        "date_of_birth",
+        "Ngày sinh",
+        _("Date as dd/mm/yyyy, for example 15/03/1975."),
+        datetime.date(1975, 3, 15),
+        ("ngay thang nam sinh",),
+    ),
+    Column("sex", "Giới tính", _("Nam or Nữ."), "Nam", ("gioi",)),
+    Column("ethnicity", "Dân tộc", _("For example Kinh, Tày, Mường."), "Kinh"),
+    Column(
+        "citizen_id",
+        "Số CCCD",
+        _("Citizen ID: exactly 12 digits. Can be left empty."),
+        "001075012345",
+        ("cccd", "so can cuoc", "so can cuoc cong dan", "so dinh danh"),
+    ),
+    Column(
+        "party_card_number",
+        "Số thẻ đảng viên",
+        _("Can be left empty. Used to recognise the member when the list is imported again."),
+        "12345678",
+        ("so the", "so the dang", "the dang vien"),
+    ),
+    Column("admitted_on", "Ngày vào Đảng", _("Date as dd/mm/yyyy."), datetime.date(2000, 5, 19), ("ngay vao dang",)),
+    Column(
+        "full_member_on",
+        "Ngày chính thức",
+        _("Date as dd/mm/yyyy; not before the date admitted."),
+        datetime.date(2001, 5, 19),
+        ("ngay chuyen chinh thuc",),
+    ),
+    Column(
+        "status",
+        "Trạng thái",
+        _("Chính thức or Dự bị. Empty means Chính thức for a new member."),
+        "Chính thức",
+        ("tinh trang",),
+    ),
+    Column(
+        "phone",
+        "Điện thoại",
+        _("Vietnamese phone number, for example 0912 345 678 or +84 912 345 678."),
+        "0912345678",
+        ("so dien thoai", "sdt", "dien thoai di dong"),
+    ),
+    Column("email", "Email", _("Can be left empty."), "", ("thu dien tu", "e mail")),
+    Column("residence", "Nơi cư trú", _("Where the member lives."), "Thôn Song Khê", ("noi o", "dia chi")),
+    Column("workplace", "Nơi công tác", _("Where the member works, if anywhere."), "", ("co quan", "don vi cong tac")),
+)
+FIELDS = tuple(column.field for column in COLUMNS)
+DATE_FIELDS = ("date_of_birth", "admitted_on", "full_member_on")
+TEXT_FIELDS = ("ethnicity", "residence", "workplace")
+
+# Values in the file ↔ stored values. Also part of the file format, so not translated.
+SEX_LABELS = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
+STATUS_LABELS = {MemberStatus.FULL: "Chính thức", MemberStatus.PROBATIONARY: "Dự bị"}
+_SEX_VALUES = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE}
+_STATUS_VALUES = {
+    "chinh thuc": MemberStatus.FULL,
+    "dang vien chinh thuc": MemberStatus.FULL,
+    "full": MemberStatus.FULL,
+    "du bi": MemberStatus.PROBATIONARY,
+    "dang vien du bi": MemberStatus.PROBATIONARY,
+    "probationary": MemberStatus.PROBATIONARY,
+}
+
+
+def _header_key(text: Any) -> str:
+    """ "Họ và tên (*)" -> "ho va ten"; also for English field names like "full_name"."""
+    key = re.sub(r"[^a-z0-9_]+", " ", search_key(str(text or "")))
+    return " ".join(key.split())
+
+
+_HEADERS: dict[str, str] = {}
+for _column in COLUMNS:
+    for _name in (_column.header, _column.field, *_column.aliases):
+        _HEADERS[_header_key(_name)] = _column.field
+# Columns that lists often have and that are safe to drop without a warning.
+_QUIET_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
+
+
+# --- Messages -----------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The upload cannot be read at all; ``message`` says why, for the user."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+ROW_MESSAGES = {
+    "missing_name": _("Row %(row)s: the full name is missing."),
+    "bad_date_of_birth": _("Row %(row)s: the date of birth “%(value)s” is not a date (use dd/mm/yyyy)."),
+    "bad_admitted_on": _("Row %(row)s: the date admitted “%(value)s” is not a date (use dd/mm/yyyy)."),
+    "bad_full_member_on": _("Row %(row)s: the date made full member “%(value)s” is not a date (use dd/mm/yyyy)."),
+    "bad_sex": _("Row %(row)s: the sex “%(value)s” is not recognised (write Nam or Nữ)."),
+    "bad_status": _("Row %(row)s: the status “%(value)s” is not recognised (write Chính thức or Dự bị)."),
+    "bad_citizen_id": _("Row %(row)s: the citizen ID “%(value)s” does not have exactly 12 digits."),
+    "bad_phone": _("Row %(row)s: the phone number “%(value)s” is not a Vietnamese phone number."),
+    "bad_email": _("Row %(row)s: the email address “%(value)s” is not valid."),
+    "too_long": _("Row %(row)s: the column “%(column)s” is too long (at most %(max)s characters)."),
+    # The member rules (members.services.register.MEMBER_RULES), worded for a row.
+    "full_before_admitted": _(
+        "Row %(row)s: the date made full member (%(full)s) is before the date admitted (%(admitted)s)."
+    ),
+    "full_date_missing": _(
+        "Row %(row)s: a full member (Chính thức) needs the date made full member; "
+        "fill in “Ngày chính thức” or write Dự bị."
+    ),
+    "exempt_date_missing": _(
+        "Row %(row)s: the member has a reason for exemption but no date it started; complete the member's record first."
+    ),
+    "duplicate_card": _("Row %(row)s: the party card number %(value)s is also on row %(other)s."),
+    "duplicate_person": _(
+        "Row %(row)s: %(name)s with the same date of birth is also on row %(other)s. "
+        "Remove the repeated row or add the party card numbers."
+    ),
+    "card_other_branch": _("Row %(row)s: the party card number %(value)s belongs to a member of another branch."),
+    "card_left_member": _("Row %(row)s: the party card number %(value)s belongs to %(name)s, who has left the branch."),
+    "card_mismatch": _(
+        "Row %(row)s: %(name)s with this date of birth is already in the branch with party card number "
+        "%(card)s. Check the card number."
+    ),
+    "ambiguous_person": _(
+        "Row %(row)s: several members of the branch have this name and date of birth; edit them one by one."
+    ),
+    "same_member": _("Row %(row)s: this is the same member as row %(other)s."),
+}
+
+
+def _error(code: str, number: int, **params) -> dict:
+    """A row error as stored in ImportBatch.rows: a code and its parameters, no sentence."""
+    return {"code": code, "params": {"row": number, **params}}
+
+
+def row_error_message(error: dict) -> str:
+    return str(ROW_MESSAGES[error["code"]] % error["params"])
+
+
+def _date_text(value: datetime.date | str | None) -> str:
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+# --- Reading the file ----------------------------------------------------------
+
+
+@dataclass
+class ParsedFile:
+    rows: list[dict]
+    ignored_columns: list[str]
+
+
+def parse_upload(*, upload) -> ParsedFile:
+    """Read an uploaded file into checked rows, or raise ImportFileError.
+
+    The kind of file is decided by its content, not its name: an .xlsx is a
+    zip holding a workbook; anything else must be UTF-8 text (CSV).
+    """
+    max_bytes = settings.IMPORT_MAX_BYTES
+    if upload.size is not None and upload.size > max_bytes:
+        raise _too_big(max_bytes)
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_big(max_bytes)
+    if not data.strip():
+        raise ImportFileError(gettext("The file is empty."), "empty")
+    name = (getattr(upload, "name", "") or "").lower()
+    if data.startswith(b"PK\x03\x04"):
+        table = _xlsx_rows(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            gettext(
+                "This is an old Excel file (.xls). Open it in Excel, save it as “Excel Workbook (.xlsx)” "
+                "and upload it again."
+            ),
+            "xls",
+        )
+    else:
+        table = _csv_rows(data, is_csv=name.endswith((".csv", ".txt")))
+    return _read_table(table)
+
+
+def _too_big(max_bytes: int) -> ImportFileError:
+    return ImportFileError(
+        gettext("The file is larger than %(size)s MB. Split the list into smaller files.")
+        % {"size": max_bytes // (1024 * 1024)},
+        "too_big",
+    )
+
+
+def _not_spreadsheet() -> ImportFileError:
+    return ImportFileError(
+        gettext("This file is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file saved as UTF-8."),
+        "not_spreadsheet",
+    )
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        gettext("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS},
+        "too_many_rows",
+    )
+
+
+def _corrupt() -> ImportFileError:
+    return ImportFileError(
+        gettext("The Excel file could not be read; it may be damaged. Open it in Excel, save it again and retry."),
+        "corrupt",
+    )
+
+
+def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _corrupt() from None
+    if "xl/workbook.xml" not in names:
+        # A zip, but not a workbook (a .docx, a .zip renamed .xlsx, …).
+        raise _not_spreadsheet()
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _corrupt()
+    workbook = None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows: list[Sequence[Any]] = []
+        filled = 0
+        # Read-only sheets are parsed lazily, so damage can surface while iterating.
+        for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True):
+            if _is_blank(row):
+                rows.append(())  # keep the numbering, not the empty cells
+                continue
+            filled += 1
+            if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise _too_many_rows()
+            rows.append(row)
+        return rows
+    except ImportFileError:
+        raise
+    except Exception:  # openpyxl raises many kinds of errors on damaged files
+        raise _corrupt() from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _csv_rows(data: bytes, *, is_csv: bool) -> list[Sequence[Any]]:
+    if b"\x00" in data:
+        raise _not_spreadsheet()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if is_csv:
+            raise ImportFileError(
+                gettext(
+                    "The CSV file is not saved as UTF-8. In Excel choose “Save as” → “CSV UTF-8 (Comma delimited)” "
+                    "and upload it again."
+                ),
+                "encoding",
+            ) from None
+        raise _not_spreadsheet() from None
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # Excel writes ";" in locales where "," is the decimal separator.
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise _not_spreadsheet() from None
+
+
+def _is_blank(row: Sequence[Any]) -> bool:
+    return all(_text(value) == "" for value in row)
+
+
+def _read_table(table: list[Sequence[Any]]) -> ParsedFile:
+    numbered = [(number, row) for number, row in enumerate(table, start=1) if not _is_blank(row)]
+    if not numbered:
+        raise ImportFileError(gettext("The file is empty."), "empty")
+    header_at = None
+    for index, (_number, row) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
+        if "full_name" in (_HEADERS.get(_header_key(cell)) for cell in row):
+            header_at = index
+            break
+    if header_at is None:
+        raise ImportFileError(
+            gettext(
+                "The first row must hold the column names, with a column “Họ và tên”. Download the template to see how."
+            ),
+            "no_name_column",
+        )
+    header = numbered[header_at][1]
+    positions: dict[str, int] = {}
+    ignored = []
+    for position, cell in enumerate(header):
+        key = _header_key(cell)
+        field_name = _HEADERS.get(key)
+        if field_name and field_name not in positions:
+            positions[field_name] = position
+        elif key and key not in _QUIET_HEADERS:
+            ignored.append(_text(cell))
+    data_rows = numbered[header_at + 1 :]
+    if not data_rows:
+        raise ImportFileError(
+            gettext("The file has no member rows under the column names."),
+            "no_rows",
+        )
+    if len(data_rows) > MAX_ROWS:
+        raise _too_many_rows()
+    rows = []
+    for number, row in data_rows:
+        cells = {name: row[position] if position < len(row) else None for name, position in positions.items()}
+        values, errors = _clean_row(number, cells)
+        rows.append({"row": number, "values": values, "errors": errors})
+    _flag_duplicates(rows)
+    return ParsedFile(rows=rows, ignored_columns=ignored)
+
+
+# --- Checking one row -------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value)).strip()
+    # Undo the quote our export puts before formula-like text.
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def _parse_date(value: Any) -> datetime.date | None:
+    """A date cell, or text dd/mm/yyyy (also with - or .), or yyyy-mm-dd; raise ValueError otherwise."""
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        if isinstance(value, int | float):
+            raise ValueError(text)  # a bare number is not a date, even if Excel could read it as one
+        if match := _DMY.fullmatch(text):
+            d, m, y = (int(part) for part in match.groups())
+        elif match := _ISO.fullmatch(text):
+            y, m, d = (int(part) for part in match.groups())
+        else:
+            raise ValueError(text)
+        day = datetime.date(y, m, d)
+    if day.year < 1900:
+        raise ValueError(day)
+    return day
+
+
+def _max_length(field_name: str) -> int:
+    return Member._meta.get_field(field_name).max_length
+
+
+def _header(field_name: str) -> str:
+    return next(column.header for column in COLUMNS if column.field == field_name)
+
+
+def _clean_row(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], list[dict]]:
+    """Check one row on its own. Values left empty in the file are not in ``values``."""
+    values: dict[str, str] = {}
+    errors: list[dict] = []
+
+    def error(code, **params):
+        errors.append(_error(code, number, **params))
+
+    def fits(field_name, text) -> bool:
+        if len(text) > _max_length(field_name):
+            error("too_long", column=_header(field_name), max=_max_length(field_name))
+            return False
+        return True
+
+    name = clean_name(_text(cells.get("full_name")))
+    if not name:
+        error("missing_name")
+    elif fits("full_name", name):
+        values["full_name"] = name
+
+    for field_name in DATE_FIELDS:
+        raw = cells.get(field_name)
+        try:
+            day = _parse_date(raw)
+        except ValueError:
+            error(f"bad_{field_name}", value=_text(raw))
+        else:
+            if day:
+                values[field_name] = day.isoformat()
+
+    if sex := _text(cells.get("sex")):
+        if search_key(sex) in _SEX_VALUES:
+            values["sex"] = str(_SEX_VALUES[search_key(sex)])
+        else:
+            error("bad_sex", value=sex)
+
+    if status := _text(cells.get("status")):
+        if search_key(status) in _STATUS_VALUES:
+            values["status"] = str(_STATUS_VALUES[search_key(status)])
+        else:
+            error("bad_status", value=status)
+
+    raw = cells.get("citizen_id")
+    if citizen_id := re.sub(r"[\s.]", "", _text(raw)):
+        if isinstance(raw, int | float) and citizen_id.isdigit():
+            # A number cell loses the leading zero(s) of the province code.
+            citizen_id = citizen_id.zfill(12)
+        try:
+            Member._meta.get_field("citizen_id").run_validators(citizen_id)
+        except ValidationError:
+            error("bad_citizen_id", value=_text(raw))
+        else:
+            values["citizen_id"] = citizen_id
+
+    if (card := _text(cells.get("party_card_number"))) and fits("party_card_number", card):
+        values["party_card_number"] = card
+
+    raw = cells.get("phone")
+    if phone := _text(raw):
+        if isinstance(raw, int | float) and phone.isdigit() and len(phone) in (9, 10):
+            phone = "0" + phone  # a number cell loses the leading 0
+        try:
+            values["phone"] = normalize_phone(phone)
+        except ValueError:
+            error("bad_phone", value=_text(raw))
+
+    if email := _text(cells.get("email")):
+        try:
+            validate_email(email)
+        except ValidationError:
+            error("bad_email", value=email)
+        else:
+            if fits("email", email):
+                values["email"] = email
+
+    for field_name in TEXT_FIELDS:
+        if (text := " ".join(_text(cells.get(field_name)).split())) and fits(field_name, text):
+            values[field_name] = text
+    return values, errors
+
+
+def _flag_duplicates(rows: list[dict]) -> None:
+    """The same card twice, or the same person twice, in one file: flag every copy."""
+    by_card: dict[str, list[dict]] = defaultdict(list)
+    by_person: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        values = row["values"]
+        if card := values.get("party_card_number"):
+            by_card[card].append(row)
+        if name := values.get("full_name"):
+            by_person[(search_key(name), values.get("date_of_birth"))].append(row)
+
+    def others(row, group):
+        return ", ".join(str(other["row"]) for other in group if other is not row)
+
+    for card, group in by_card.items():
+        if len(group) > 1:
+            for row in group:
+                row["errors"].append(_error("duplicate_card", row["row"], value=card, other=others(row, group)))
+    for group in by_person.values():
+        if len(group) < 2:
+            continue
+        for row in group:
+            # Rows with different card numbers are different people who share a name and birthday.
+            if not row["values"].get("party_card_number"):
+                name = row["values"]["full_name"]
+                row["errors"].append(_error("duplicate_person", row["row"], name=name, other=others(row, group)))
+
+
+# --- Comparing with the branch -----------------------------------------------------
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("New member")
+    UPDATE = "update", _("Update")
+    UNCHANGED = "unchanged", _("Unchanged")
+    ERROR = "error", _("Skipped")
+
+
+@dataclass
+class RowPlan:
+    number: int
+    values: dict[str, Any]
+    errors: list[str]
+    action: Action
+    member: Member | None = None
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def changed_labels(self) -> list[str]:
+        return [str(Member._meta.get_field(name).verbose_name) for name in self.changed]
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowPlan]
+
+    def count(self, action: Action) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count(Action.CREATE)
+
+    @property
+    def updated(self) -> int:
+        return self.count(Action.UPDATE)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(Action.UNCHANGED)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(Action.ERROR)
+
+    @property
+    def to_import(self) -> int:
+        return self.created + self.updated
+
+
+def _typed(values: dict[str, str]) -> dict[str, Any]:
+    return {
+        name: datetime.date.fromisoformat(value) if name in DATE_FIELDS else value
+        for name, value in values.items()
+        if name in FIELDS
+    }
+
+
+def plan_import(*, batch: ImportBatch) -> ImportPlan:
+    """What confirming the batch would do now, row by row. Two queries whatever the size."""
+    branch: Organization = batch.branch
+    rows = [(row, _typed(row["values"])) for row in batch.rows]
+    cards = {values["party_card_number"] for _row, values in rows if values.get("party_card_number")}
+    keys = {search_key(values["full_name"]) for _row, values in rows if values.get("full_name")}
+    # Card numbers are national: a clash with a member of any commune must be found (and refused,
+    # without showing that member), so this lookup reads past the importer's own scope.
+    candidates = list(Member.unscoped.filter(Q(party_card_number__in=cards) | Q(branch=branch, name_key__in=keys)))
+    by_card = {member.party_card_number: member for member in candidates if member.party_card_number}
+    by_person: dict[tuple, list[Member]] = defaultdict(list)
+    for member in candidates:
+        if member.branch_id == branch.pk and member.left_on is None:
+            by_person[(member.name_key, member.date_of_birth)].append(member)
+
+    matched: dict[int, int] = {}
+    plans = []
+    for row, values in rows:
+        number = row["row"]
+        errors = list(row["errors"])
+        member = None
+        if not errors:
+            member = _match(number, values, branch, by_card, by_person, errors)
+        if member is not None and not errors:
+            if member.pk in matched:
+                errors.append(_error("same_member", number, other=matched[member.pk]))
+            else:
+                matched[member.pk] = number
+        if not errors:
+            errors.extend(_rule_errors(number, values, member))
+        messages = [row_error_message(error) for error in errors]
+        if errors:
+            plans.append(RowPlan(number, values, messages, Action.ERROR))
+        elif member is None:
+            plans.append(RowPlan(number, values, messages, Action.CREATE))
+        else:
+            changed = [name for name, value in values.items() if getattr(member, name) != value]
+            action = Action.UPDATE if changed else Action.UNCHANGED
+            plans.append(RowPlan(number, values, messages, action, member, changed))
+    return ImportPlan(plans)
+
+
+def _rule_errors(number: int, values: dict[str, Any], member: Member | None) -> list[dict]:
+    """The member rules, asked about the record as this row would leave it.
+
+    Empty cells keep what is recorded, so a row updating a member is judged with the member's
+    other values; a new member starts from the model's defaults.
+    """
+    before = member or Member()
+    admitted = values.get("admitted_on", before.admitted_on)
+    full = values.get("full_member_on", before.full_member_on)
+    try:
+        member_validate(
+            status=values.get("status", before.status),
+            admitted_on=admitted,
+            full_member_on=full,
+            exempt_since=before.exempt_since,
+            exempt_reason=before.exempt_reason,
+        )
+    except ValidationError as refused:
+        return [
+            _error(error.code, number, full=_date_text(full), admitted=_date_text(admitted))
+            for errors in refused.error_dict.values()
+            for error in errors
+        ]
+    return []
+
+
+def _match(number, values, branch, by_card, by_person, errors) -> Member | None:
+    """The branch member this row describes: by card number, else by name and date of birth."""
+    card = values.get("party_card_number")
+    if card and (owner := by_card.get(card)):
+        if owner.branch_id != branch.pk:
+            errors.append(_error("card_other_branch", number, value=card))
+        elif owner.left_on is not None:
+            errors.append(_error("card_left_member", number, value=card, name=owner.full_name))
+        else:
+            return owner
+        return None
+    same = by_person.get((search_key(values["full_name"]), values.get("date_of_birth")), [])
+    if len(same) > 1:
+        errors.append(_error("ambiguous_person", number))
+        return None
+    if same:
+        member = same[0]
+        if card and member.party_card_number and member.party_card_number != card:
+            errors.append(_error("card_mismatch", number, name=member.full_name, card=member.party_card_number))
+            return None
+        return member
+    return None
+
+
+# --- Saving ------------------------------------------------------------------------
+
+
+def create_batch(*, branch: Organization, by: AbstractBaseUser, filename: str, parsed: ParsedFile) -> ImportBatch:
+    return ImportBatch.objects.create(branch=branch, created_by=by, filename=filename[:200], rows=parsed.rows)
+
+
+def _new_member(branch: Organization, values: dict[str, Any]) -> Member:
+    # Bulk creation skips Member.save(), so do what it does here.
+    member = Member(branch=branch, **values)
+    member.full_name = clean_name(member.full_name)
+    member.name_key = search_key(member.full_name)
+    member.joined_branch_on = member.admitted_on
+    return member
+
+
+def _apply(member: Member, values: dict[str, Any], changed: Iterable[str]) -> set[str]:
+    fields = set(changed)
+    for name in changed:
+        setattr(member, name, values[name])
+    if "full_name" in fields:
+        member.full_name = clean_name(member.full_name)
+        member.name_key = search_key(member.full_name)
+        fields.add("name_key")
+    if member.joined_branch_on is None and member.admitted_on is not None:
+        member.joined_branch_on = member.admitted_on
+        fields.add("joined_branch_on")
+    return fields
+
+
+def import_confirm(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
+    """Import the batch's valid rows once, in one transaction.
+
+    The batch is claimed by moving it from pending to done in a single UPDATE;
+    a second confirm (double submit, second tab) finds nothing to claim and
+    imports nothing. Any failure rolls back the claim with the members.
+    """
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
+            status=ImportBatch.Status.DONE
+        )
+        if claimed != 1:
+            batch.refresh_from_db()
+            return batch
+        plan = plan_import(batch=batch)
+        to_create = [_new_member(batch.branch, row.values) for row in plan.rows if row.action == Action.CREATE]
+        to_update, fields = [], set()
+        for row in plan.rows:
+            if row.action == Action.UPDATE:
+                fields |= _apply(row.member, row.values, row.changed)
+                to_update.append(row.member)
+        reason = (gettext("Imported from %(file)s") % {"file": batch.filename})[:100]
+        if to_create:
+            bulk_create_with_history(to_create, Member, default_user=by, default_change_reason=reason)
+        if to_update:
+            bulk_update_with_history(
+                to_update, Member, fields=sorted(fields), default_user=by, default_change_reason=reason
+            )
+        batch.status = ImportBatch.Status.DONE
+        batch.created_count = len(to_create)
+        batch.updated_count = len(to_update)
+        batch.save(update_fields=["status", "created_count", "updated_count"])
+    return batch
+
+
+def purge_stale_batches(*, now: datetime.datetime, keep: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Delete uploaded lists older than ``keep``: they hold personal data only needed for the preview."""
+    deleted, _ = ImportBatch.objects.filter(created_at__lt=now - keep).delete()
+    return deleted

@@ -1,0 +1,376 @@
+"""Every URL that takes an id answers outsiders as if the object did not exist.
+
+The test walks the URLConf itself, so a URL added later is covered without editing this file.
+For each URL it finds values an insider of xã Tam Hưng can open (trying the primary keys of
+every object in the database, the likeliest kind first: the one named by the parameter or the
+path segment before it), then requests the URL with those values, GET and POST, as each
+outsider from the other commune. Expected: 404 (the login redirect or 404 for anonymous; 405
+where the method is not allowed) and not one row written or changed.
+"""
+
+import datetime
+import itertools
+import re
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
+
+from meetings.models import (
+    AgendaItem,
+    AgendaTemplate,
+    Attachment,
+    Attendance,
+    CadreAssignment,
+    CalendarFeed,
+    Guest,
+    Guidance,
+    Meeting,
+    MeetingMove,
+    MeetingRules,
+    Minutes,
+    Resolution,
+    Speech,
+    Task,
+)
+from members.access import system_scope
+from members.models import AccessLog, ImportBatch, Position, RoleKind
+
+from .factories import MemberFactory, UserFactory, give_role
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+# URL parameters that are not primary keys: the values an insider may use. Add yours here.
+STRING_PARAMETERS = {
+    "direction": lambda: ["up", "down"],
+    "token": lambda: list(CalendarFeed._base_manager.values_list("token", flat=True)),
+}
+# Parameters that are themselves the credential (a calendar feed's secret token): an outsider
+# does not know the insider's value, so they try a well-formed one that belongs to nobody.
+SECRET_PARAMETERS = {"token": "x" * 32}
+# The Django admin answers every non-staff user with its own login page; it is for superusers only.
+SKIPPED_NAMESPACES = {"admin"}
+MAX_PROBES = 400
+
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    route: str
+    parameters: tuple[tuple[str, str], ...]  # (name, converter)
+
+    def path(self, values: dict[str, object]) -> str:
+        return "/" + PARAMETER.sub(lambda match: str(values[match["name"]]), self.route)
+
+
+def endpoints(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Endpoint]:
+    for entry in resolver.url_patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, RegexPattern):
+            if pattern.regex.groupindex:
+                # A re_path that takes values: this walk cannot fill it, so it must not pass unnoticed.
+                yield Endpoint(f"{namespace}{getattr(entry, 'name', '')}", prefix + str(pattern), (("?", "regex"),))
+            continue
+        route = prefix + str(pattern)
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from endpoints(entry, route, inner)
+        elif isinstance(entry, URLPattern):
+            parameters = tuple((match["name"], match["converter"] or "str") for match in PARAMETER.finditer(route))
+            if parameters:
+                yield Endpoint(f"{namespace}{entry.name or route}", route, parameters)
+
+
+# --- The world: every kind of object, in xã Tam Hưng ---------------------------------------------
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def persona(username: str, kind: str | None = None, organization=None, member_of=None) -> Client:
+    user = UserFactory(username=username)
+    if kind:
+        give_role(user, kind, organization)
+    if member_of is not None:
+        MemberFactory(branch=member_of, user=user)
+    return client_for(user)
+
+
+def at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
+
+
+def meeting_on(branch, day: datetime.date, **fields) -> Meeting:
+    return Meeting.objects.create(
+        branch=branch,
+        month=day.replace(day=1),
+        planned_start=at(day, 19),
+        planned_end=at(day, 21),
+        place="Nhà văn hóa",
+        **fields,
+    )
+
+
+def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
+    """At least one object of every model of the project, all under xã Tam Hưng."""
+    secretary, staff = insiders["secretary"].user, insiders["staff"].user
+    members = MemberFactory.create_batch(3, branch=tree.branch)
+    Position.objects.create(
+        member=members[0], branch=tree.branch, kind="secretary", started_on=datetime.date(2020, 1, 1)
+    )
+    cadre = MemberFactory(branch=tree.sibling, full_name="Trần Văn Cán")
+    CadreAssignment.objects.create(
+        cadre=cadre, branch=tree.branch, title="Phó Bí thư Đảng ủy", started_on=datetime.date(2026, 1, 1)
+    )
+    ImportBatch.objects.create(branch=tree.branch, created_by=secretary, filename="danh-sach.xlsx")
+    AccessLog.objects.create(user=staff, action=AccessLog.Action.VIEW_MEMBER, member_id=members[0].pk)
+    AgendaTemplate.objects.create(organization=tree.commune, items=[{"title": "Khai mạc", "kind": "opening"}])
+    MeetingRules.objects.create(organization=tree.commune)
+    CalendarFeed.objects.create(user=secretary)
+    guidance = Guidance.objects.create(
+        organization=tree.commune,
+        month=datetime.date(2026, 12, 1),
+        title="Định hướng tháng 12",
+        body="Học tập nghị quyết.",
+        published_by=staff,
+    )
+
+    previous = meeting_on(tree.branch, datetime.date(2026, 11, 5), status="adopted")
+    meeting = meeting_on(tree.branch, datetime.date(2026, 12, 5), chair=members[0], minute_taker=members[1])
+    MeetingMove.objects.create(
+        meeting=meeting,
+        old_start=at(datetime.date(2026, 12, 4), 19),
+        new_start=meeting.planned_start,
+        reason="Trùng lịch",
+        moved_by=secretary,
+    )
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Báo cáo tháng", kind="report")
+    for owner in ({"agenda_item": item}, {"guidance": guidance}):
+        Attachment.objects.create(
+            file=ContentFile(b"%PDF-1.4\n", name="tai-lieu.pdf"),
+            name="tai-lieu.pdf",
+            content_type="application/pdf",
+            size=9,
+            uploaded_by=secretary,
+            **owner,
+        )
+    Attendance.objects.create(meeting=meeting, member=members[0], mark="present", category="full", marked_by=secretary)
+    Guest.objects.create(meeting=meeting, name="Khách mời", expected=False)
+    Guest.objects.create(meeting=meeting, cadre=cadre, name=cadre.full_name, expected=True)
+    Minutes.objects.create(meeting=meeting)
+    Speech.objects.create(agenda_item=item, speaker=members[0], speaker_name=members[0].full_name, text="Ý kiến.")
+    last_month = Resolution.objects.create(meeting=previous, branch=tree.branch, number=1, year=2026, title="NQ 11")
+    Task.objects.create(resolution=last_month, description="Vệ sinh đường làng", lead="Chi ủy", report_at=meeting)
+    resolution = Resolution.objects.create(meeting=meeting, branch=tree.branch, number=2, year=2026, title="NQ 12")
+    Task.objects.create(resolution=resolution, description="Thu đảng phí", lead="Bí thư")
+
+
+def project_models() -> list:
+    """The project's own models (not Django's, not django-simple-history's historical copies)."""
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.split(".")[0] in {config.name for config in project_apps()}
+        and not hasattr(model, "instance_type")
+    ]
+
+
+def project_apps():
+    """The apps whose folder is at the top of this repository (the virtualenv's apps are not ours)."""
+    return [config for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)]
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table: a refused request must neither add, change nor delete one."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+# --- Finding values an insider can open -----------------------------------------------------------
+
+
+def stem(endpoint: Endpoint, parameter: str) -> str:
+    """The kind a parameter names: `item_pk` → item; `pk` → the path segment before it."""
+    if parameter != "pk":
+        word = parameter.removesuffix("_pk").removesuffix("_id")
+    else:
+        start = next(match.start() for match in PARAMETER.finditer(endpoint.route) if match["name"] == parameter)
+        before = endpoint.route[:start]
+        word = next((segment for segment in reversed(before.split("/")) if segment and "<" not in segment), "")
+    return word.replace("-", "").replace("_", "").lower().removesuffix("s")
+
+
+def candidates(endpoint: Endpoint, parameter: str, converter: str) -> list:
+    if parameter in STRING_PARAMETERS:
+        return STRING_PARAMETERS[parameter]()
+    if converter != "int":
+        return []
+    word = stem(endpoint, parameter)
+
+    def likeliness(model) -> tuple:
+        name = model.__name__.lower()
+        return (name != word, not (word and (word in name or name in word)), model.__name__)
+
+    values: dict[int, None] = {}
+    for model in sorted(project_models(), key=likeliness):
+        values.update(dict.fromkeys(model._base_manager.order_by("pk").values_list("pk", flat=True)))
+    return list(values)
+
+
+def combinations(lists: list[list]) -> Iterator[tuple]:
+    """Every combination, those of the likeliest values first."""
+    ranked = itertools.product(*(list(enumerate(values)) for values in lists))
+    for combination in sorted(ranked, key=lambda pairs: sum(rank for rank, _ in pairs))[:MAX_PROBES]:
+        yield tuple(value for _, value in combination)
+
+
+def request(client: Client, method: str, path: str):
+    return client.get(path) if method == "GET" else client.post(path, {})
+
+
+def rolled_back(client: Client, method: str, path: str):
+    """An insider's request leaves nothing behind (GET pages must not write, but some still do).
+
+    A crash is returned, not raised: values of the wrong kind may crash a view that the right
+    values open; it is reported only when no values open the URL.
+    """
+    try:
+        with transaction.atomic():
+            response = request(client, method, path)
+            transaction.set_rollback(True)
+    except Exception as error:
+        return error
+    return response
+
+
+def opens(response) -> bool:
+    if isinstance(response, Exception):
+        return False
+    login = resolve_url(settings.LOGIN_URL)
+    return response.status_code not in (404, 405) and not (
+        response.status_code == 302 and response["Location"].startswith(login)
+    )
+
+
+def insider_values(endpoint: Endpoint, insiders: dict[str, Client]) -> tuple[dict | None, set[str], list[str]]:
+    """Values some insider can open this URL with and the methods the URL refuses (405);
+    or None and the crashes met on the way."""
+    names = [name for name, _ in endpoint.parameters]
+    lists = [candidates(endpoint, name, converter) for name, converter in endpoint.parameters]
+    crashes: list[str] = []
+    for combination in combinations(lists) if all(lists) else ():
+        values = dict(zip(names, combination, strict=True))
+        path = endpoint.path(values)
+        for who, client in insiders.items():
+            answers = {method: rolled_back(client, method, path) for method in ("GET", "POST")}
+            if any(opens(answer) for answer in answers.values()):
+                return values, {method for method, answer in answers.items() if answer.status_code == 405}, []
+            crashes += [
+                f"{method} {path} as {who} raised {answer!r}"
+                for method, answer in answers.items()
+                if isinstance(answer, Exception)
+            ]
+    return None, set(), crashes
+
+
+# --- The test ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outsiders(tree) -> dict[str, Client]:
+    """People of phường Đức Thắng, and people with no role at all."""
+    return {
+        "anonymous": Client(),
+        "no role": persona("no-role"),
+        "commune staff of another commune": persona("duc-thang-staff", RoleKind.COMMUNE_STAFF, tree.other_commune),
+        "secretary of another branch": persona("tdp7-secretary", RoleKind.SECRETARY, tree.other_branch),
+        "member of another branch": persona(
+            "tdp7-member", RoleKind.MEMBER, tree.other_branch, member_of=tree.other_branch
+        ),
+    }
+
+
+@pytest.fixture
+def insiders(tree) -> dict[str, Client]:
+    """People of xã Tam Hưng, one of each role: between them they can open every page."""
+    return {
+        "secretary": persona("song-khe-secretary", RoleKind.SECRETARY, tree.branch),
+        "staff": persona("tam-hung-staff", RoleKind.COMMUNE_STAFF, tree.commune),
+        "leader": persona("tam-hung-leader", RoleKind.LEADER, tree.commune),
+        "cadre": persona("song-khe-cadre", RoleKind.CADRE, tree.branch),
+        "member": persona("song-khe-member", RoleKind.MEMBER, tree.branch, member_of=tree.branch),
+    }
+
+
+def test_outsiders_get_404_from_every_url_that_takes_an_id(tree, insiders, outsiders, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with system_scope():
+        build_tam_hung(tree, insiders)
+        kinds = {model for model in project_models() if model._base_manager.exists()}
+    missing = sorted(model._meta.label for model in set(project_models()) - kinds)
+    assert not missing, f"Add an object of each of these kinds to build_tam_hung(): {missing}"
+
+    unfillable, cases = [], []
+    for endpoint in sorted(set(endpoints(get_resolver())), key=lambda endpoint: endpoint.route):
+        with system_scope():
+            values, refused, crashes = insider_values(endpoint, insiders)
+        if values is None:
+            unfillable.append(f"{endpoint.name} /{endpoint.route}" + "".join(f"\n    {crash}" for crash in crashes[:3]))
+        else:
+            cases.append((endpoint, values, refused))
+    assert not unfillable, (
+        "These URLs take parameters no insider of xã Tam Hưng can open with any object in the database "
+        "(or the insiders' requests crashed, listed below the URL). Create the missing kind of object in "
+        "build_tam_hung() (or name a string parameter in STRING_PARAMETERS) so that the outsiders' 404 "
+        "means something:\n" + "\n".join(unfillable)
+    )
+    assert len(cases) > 30, [endpoint.name for endpoint, *_ in cases]  # the walk did find the app's URLs
+
+    with system_scope():
+        before = snapshot()
+    login = resolve_url(settings.LOGIN_URL)
+    wrong = []
+    for endpoint, values, refused in cases:
+        path = endpoint.path({**values, **{k: v for k, v in SECRET_PARAMETERS.items() if k in values}})
+        for who, client in outsiders.items():
+            for method in ("GET", "POST"):
+                try:
+                    response = request(client, method, path)
+                except Exception as error:  # a crash is a failure to refuse, listed with the others
+                    wrong.append(f"{method} {path} ({endpoint.name}) as {who}: raised {error!r}")
+                    continue
+                status = response.status_code
+                expected = {404, 405} if method in refused else {404}
+                if who == "anonymous" and status == 302:
+                    ok = response["Location"].startswith(f"{login}?")
+                else:
+                    ok = status in expected
+                if not ok:
+                    location = f" → {response['Location']}" if response.has_header("Location") else ""
+                    wrong.append(f"{method} {path} ({endpoint.name}) as {who}: {status}{location}")
+    with system_scope():
+        after = snapshot()
+
+    written = [label for label in before if before[label] != after[label]]
+    assert not wrong, f"{len(wrong)} outsider requests were not refused with 404:\n" + "\n".join(wrong)
+    assert not written, f"Outsiders' requests wrote to: {written}"
