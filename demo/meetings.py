@@ -36,6 +36,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from meetings.models import (
+    DEFAULT_AGENDA,
     DEFAULT_RUBRIC,
     AgendaItemKind,
     AgendaTemplate,
@@ -49,7 +50,6 @@ from meetings.models import (
 from meetings.months import add_months, first_of_month, local_datetime, quarter_start
 from meetings.selectors.roll import expected_members
 from meetings.services.agenda import (
-    DEFAULT_AGENDA,
     agenda_item_add,
     agenda_item_move,
     agenda_item_remove,

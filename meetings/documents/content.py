@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.utils import timezone
 
-from meetings import counting, selectors, services
+from meetings import counting, selectors
 from meetings.models import Meeting, MeetingKind, MeetingRules, Minutes, Resolution, TaskOutcome
 from members.models import OrganizationKind
 from members.selectors import secretary_on
@@ -166,7 +166,7 @@ def document_data(meeting: Meeting) -> DocumentData:
         score_level="",
         score_confirmation="",
         signer_heading="T/M CHI ỦY – BÍ THƯ"
-        if services.resolution.has_committee(branch, day)
+        if selectors.resolution.has_committee(branch, day)
         else "T/M CHI BỘ – BÍ THƯ",
         secretary=secretary.full_name if secretary else "",
     )
@@ -207,7 +207,7 @@ def _fill_score(data: DocumentData, meeting: Meeting, minutes: Minutes) -> None:
     data.score_level = LEVEL_WORDS.get(minutes.score_level, minutes.score_level)
     if minutes.score_confirmed_by_id:
         confirmed = timezone.localtime(minutes.score_confirmed_at)
-        name = services.minutes.confirmed_by_name(minutes)
+        name = selectors.minutes.confirmed_by_name(minutes)
         data.score_confirmation = f"Đã được đồng chí {name} (cấp ủy cấp trên) xác nhận ngày {confirmed:%d/%m/%Y}."
 
 
@@ -222,7 +222,7 @@ def _fill_tasks(data: DocumentData, meeting: Meeting, resolution: Resolution) ->
                 task.outcome_note,
             ]
         )
-        for n, task in enumerate(services.resolution.tasks_to_review(meeting), start=1)
+        for n, task in enumerate(selectors.resolution.tasks_to_review(meeting), start=1)
     ]
     tasks = resolution.tasks.select_related("report_at").order_by("position", "pk")
     data.task_rows = [

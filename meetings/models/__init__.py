@@ -1,4 +1,4 @@
-from .agenda import AgendaItem, AgendaItemKind, AgendaTemplate, Attachment, Guidance
+from .agenda import DEFAULT_AGENDA, AgendaItem, AgendaItemKind, AgendaTemplate, Attachment, Guidance
 from .attendance import ABSENT_MARKS, PRESENT_MARKS, Attendance, CadreAssignment, Category, Guest, Mark
 from .calendar import CalendarFeed
 from .meetings import (
@@ -15,6 +15,7 @@ from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
 from .rules import DEFAULT_RUBRIC, MeetingRules
 
 __all__ = [
+    "DEFAULT_AGENDA",
     "DEFAULT_RUBRIC",
     "NOT_YET_HELD",
     "STATUS_ACTIONS",

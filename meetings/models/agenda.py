@@ -26,6 +26,40 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The typical running order of a monthly meeting (DOMAIN.md, "The monthly meeting").
+DEFAULT_AGENDA = [
+    {"title": "Tuyên bố lý do, giới thiệu đại biểu", "kind": AgendaItemKind.OPENING.value, "minutes": 5},
+    {"title": "Cử thư ký cuộc họp", "kind": AgendaItemKind.MINUTE_TAKER.value, "minutes": 2},
+    {
+        "title": "Điểm danh, báo cáo số đảng viên có mặt, vắng mặt",
+        "kind": AgendaItemKind.ROLL_CALL.value,
+        "minutes": 5,
+    },
+    {"title": "Thông qua chương trình sinh hoạt", "kind": AgendaItemKind.ADOPT_AGENDA.value, "minutes": 3},
+    {
+        "title": "Báo cáo kết quả thực hiện nhiệm vụ tháng trước, phương hướng nhiệm vụ tháng tới",
+        "kind": AgendaItemKind.REPORT.value,
+        "minutes": 20,
+    },
+    {
+        "title": "Thông tin văn bản cấp trên, định hướng nội dung sinh hoạt của Đảng ủy xã",
+        "kind": AgendaItemKind.GUIDANCE.value,
+        "minutes": 10,
+    },
+    {"title": "Đồng chí cấp ủy cấp trên phát biểu chỉ đạo", "kind": AgendaItemKind.CADRE.value, "minutes": 10},
+    {"title": "Đảng viên thảo luận", "kind": AgendaItemKind.DISCUSSION.value, "minutes": 20},
+    {"title": "Chủ trì kết luận, phân công nhiệm vụ", "kind": AgendaItemKind.TASKS.value, "minutes": 5},
+    {"title": "Biểu quyết thông qua nghị quyết", "kind": AgendaItemKind.VOTE.value, "minutes": 3},
+    {
+        "title": "Công tác kết nạp, đánh giá đảng viên (nếu có)",
+        "kind": AgendaItemKind.ADMISSION.value,
+        "minutes": 5,
+    },
+    {"title": "Đánh giá chất lượng buổi sinh hoạt", "kind": AgendaItemKind.SCORING.value, "minutes": 5},
+    {"title": "Thông qua biên bản cuộc họp", "kind": AgendaItemKind.MINUTES.value, "minutes": 5},
+]
+
+
 class AgendaTemplate(models.Model):
     """A commune's running order that new meetings of its branches start from."""
 

@@ -1,5 +1,5 @@
-"""Reads of more than one filter, each a fixed number of queries whatever the data size."""
+"""Reads of more than one filter, one module per subject, each a fixed number of queries."""
 
-from . import cadres, flags, roll
+from . import agenda, cadres, flags, guidance, minutes, resolution, roll
 
-__all__ = ["cadres", "flags", "roll"]
+__all__ = ["agenda", "cadres", "flags", "guidance", "minutes", "resolution", "roll"]

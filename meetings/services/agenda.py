@@ -7,68 +7,21 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, When
+from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from meetings.models import (
-    REGULAR_KINDS,
     AgendaItem,
     AgendaItemKind,
     AgendaTemplate,
     Guidance,
     Meeting,
-    MeetingStatus,
 )
-from members import access
+from meetings.selectors.agenda import last_meeting_before
 from members.models import Organization
 
-# The typical running order of a monthly meeting (DOMAIN.md, "The monthly meeting").
-DEFAULT_AGENDA = [
-    {"title": "Tuyên bố lý do, giới thiệu đại biểu", "kind": AgendaItemKind.OPENING.value, "minutes": 5},
-    {"title": "Cử thư ký cuộc họp", "kind": AgendaItemKind.MINUTE_TAKER.value, "minutes": 2},
-    {
-        "title": "Điểm danh, báo cáo số đảng viên có mặt, vắng mặt",
-        "kind": AgendaItemKind.ROLL_CALL.value,
-        "minutes": 5,
-    },
-    {"title": "Thông qua chương trình sinh hoạt", "kind": AgendaItemKind.ADOPT_AGENDA.value, "minutes": 3},
-    {
-        "title": "Báo cáo kết quả thực hiện nhiệm vụ tháng trước, phương hướng nhiệm vụ tháng tới",
-        "kind": AgendaItemKind.REPORT.value,
-        "minutes": 20,
-    },
-    {
-        "title": "Thông tin văn bản cấp trên, định hướng nội dung sinh hoạt của Đảng ủy xã",
-        "kind": AgendaItemKind.GUIDANCE.value,
-        "minutes": 10,
-    },
-    {"title": "Đồng chí cấp ủy cấp trên phát biểu chỉ đạo", "kind": AgendaItemKind.CADRE.value, "minutes": 10},
-    {"title": "Đảng viên thảo luận", "kind": AgendaItemKind.DISCUSSION.value, "minutes": 20},
-    {"title": "Chủ trì kết luận, phân công nhiệm vụ", "kind": AgendaItemKind.TASKS.value, "minutes": 5},
-    {"title": "Biểu quyết thông qua nghị quyết", "kind": AgendaItemKind.VOTE.value, "minutes": 3},
-    {
-        "title": "Công tác kết nạp, đánh giá đảng viên (nếu có)",
-        "kind": AgendaItemKind.ADMISSION.value,
-        "minutes": 5,
-    },
-    {"title": "Đánh giá chất lượng buổi sinh hoạt", "kind": AgendaItemKind.SCORING.value, "minutes": 5},
-    {"title": "Thông qua biên bản cuộc họp", "kind": AgendaItemKind.MINUTES.value, "minutes": 5},
-]
 
-
-def agenda_template_items(organization: Organization) -> list[dict]:
-    """The running order new meetings start from: nearest template up the tree, else the default."""
-    template = (
-        AgendaTemplate.objects.filter(access.above_q(organization, prefix="organization__"))
-        .order_by("-organization__depth")
-        .first()
-    )
-    if template is not None and template.items:
-        return [dict(item) for item in template.items]
-    return [dict(item) for item in DEFAULT_AGENDA]
-
-
-def _agenda_rows(meeting: Meeting, template: list[dict], guidances: list[Guidance]) -> list[AgendaItem]:
+def agenda_rows(meeting: Meeting, template: list[dict], guidances: list[Guidance]) -> list[AgendaItem]:
     """Template items in order, the month's guidance placed after the template's guidance item."""
     rows = [
         AgendaItem(
@@ -107,15 +60,6 @@ def _guidance_row(meeting: Meeting, guidance: Guidance) -> AgendaItem:
         guidance=guidance,
         presenter="",
         notes=guidance.body,
-    )
-
-
-def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The agenda in order with every attachment, in three queries whatever its size."""
-    return (
-        meeting.agenda_items.select_related("guidance")
-        .prefetch_related("attachments", "guidance__attachments")
-        .order_by("position", "pk")
     )
 
 
@@ -196,18 +140,6 @@ def agenda_item_move(*, item: AgendaItem, direction: str, by: AbstractBaseUser |
     AgendaItem.objects.bulk_update([first, second], ["position"])
 
 
-def last_meeting_before(meeting: Meeting) -> Meeting | None:
-    """The branch's latest earlier meeting that has an agenda, regular ones first within a month."""
-    return (
-        Meeting.objects.filter(branch_id=meeting.branch_id, month__lt=meeting.month)
-        .filter(Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"))))
-        .exclude(status=MeetingStatus.CANCELLED)
-        .annotate(is_regular=Case(When(kind__in=REGULAR_KINDS, then=1), default=0))
-        .order_by("-month", "-is_regular", "-planned_start")
-        .first()
-    )
-
-
 @transaction.atomic
 def agenda_copy_last(*, meeting: Meeting, by: AbstractBaseUser | None = None) -> int:
     """Replace the agenda with the last meeting's; returns how many items were copied.
@@ -245,7 +177,7 @@ def agenda_copy_last(*, meeting: Meeting, by: AbstractBaseUser | None = None) ->
     return len(copied)
 
 
-def _insert_guidance(meeting: Meeting, guidance: Guidance) -> AgendaItem | None:
+def agenda_insert_guidance(meeting: Meeting, guidance: Guidance) -> AgendaItem | None:
     """Put a guidance on an existing meeting's agenda, after its guidance item."""
     if meeting.agenda_items.filter(guidance=guidance).exists():
         return None

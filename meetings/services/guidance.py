@@ -7,7 +7,6 @@ import datetime
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 
 from meetings.models import (
     NOT_YET_HELD,
@@ -15,17 +14,10 @@ from meetings.models import (
     Meeting,
 )
 from meetings.months import first_of_month
-from meetings.services.agenda import _insert_guidance
+from meetings.services.agenda import agenda_insert_guidance
 from meetings.services.uploads import attachment_upload
 from members import access
 from members.models import Organization
-
-
-def guidance_for(branch: Organization, month: datetime.date) -> QuerySet[Guidance]:
-    """The month's guidance published by any organisation above the branch."""
-    return Guidance.objects.filter(access.above_q(branch, prefix="organization__"), month=month).order_by(
-        "organization__depth", "published_at", "pk"
-    )
 
 
 @transaction.atomic
@@ -52,5 +44,5 @@ def guidance_publish(
         access.subtree_q([organization], prefix="branch__"), month=guidance.month, status__in=NOT_YET_HELD
     )
     for meeting in meetings:
-        _insert_guidance(meeting, guidance)
+        agenda_insert_guidance(meeting, guidance)
     return guidance

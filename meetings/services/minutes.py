@@ -27,7 +27,8 @@ from meetings.models import (
     Minutes,
     Speech,
 )
-from meetings.selectors.roll import count_roll, roll_summary
+from meetings.selectors.minutes import voters
+from meetings.selectors.roll import count_roll
 from members.models import Member
 
 MINUTES_FIELDS = ("opening", "closing", "votes_for", "votes_against", "votes_abstain")
@@ -71,20 +72,7 @@ def minutes_for(meeting: Meeting) -> Minutes:
         return Minutes.objects.get(meeting=meeting)
 
 
-def voters(meeting: Meeting) -> int:
-    """Full members present: only they vote on the resolution."""
-    return roll_summary(meeting).present_full
-
-
-def confirmed_by_name(minutes: Minutes) -> str:
-    user = minutes.score_confirmed_by
-    if user is None:
-        return ""
-    member = Member.objects.filter(user=user).first()
-    return member.full_name if member else (user.get_full_name() or user.get_username())
-
-
-def _save_versioned(model, *, obj, fields: dict, expected_version: int, by, what: str):
+def save_versioned(model, *, obj, fields: dict, expected_version: int, by, what: str):
     """UPDATE … WHERE version = expected; 0 rows means someone saved in between."""
     now = timezone.now()
     updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
@@ -130,7 +118,7 @@ def minutes_save(
         "votes_against": votes_against,
         "votes_abstain": votes_abstain,
     }
-    _save_versioned(Minutes, obj=minutes, fields=fields, expected_version=expected_version, by=by, what="minutes")
+    save_versioned(Minutes, obj=minutes, fields=fields, expected_version=expected_version, by=by, what="minutes")
     if conclusions:
         items = list(AgendaItem.objects.filter(meeting_id=minutes.meeting_id, pk__in=list(conclusions)))
         changed = [item for item in items if item.conclusion != conclusions[item.pk]]
@@ -155,7 +143,7 @@ def score_save(
             )
     clean = {c["key"]: int(scores[c["key"]]) for c in rubric}
     total = sum(clean.values())
-    return _save_versioned(
+    return save_versioned(
         Minutes,
         obj=minutes,
         fields={
@@ -176,7 +164,7 @@ def score_confirm(*, minutes: Minutes, expected_version: int, by: AbstractBaseUs
     """The assigned cadre confirms the score they were shown (refused if it changed since)."""
     if minutes.score_total is None:
         raise ValidationError(_("There is no score to confirm yet."))
-    return _save_versioned(
+    return save_versioned(
         Minutes,
         obj=minutes,
         fields={"score_confirmed_by": by, "score_confirmed_at": timezone.now()},

@@ -7,26 +7,20 @@ import datetime
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from meetings.models import (
-    REGULAR_KINDS,
     Meeting,
-    MeetingStatus,
     Resolution,
     Task,
     TaskOutcome,
 )
-from meetings.months import add_months
-from meetings.services.minutes import _save_versioned
-from members.models import Member, MemberStatus, Organization
+from meetings.selectors.resolution import next_regular_meeting, tasks_to_review
+from meetings.services.minutes import save_versioned
+from members.models import Organization
 
 RESOLUTION_FIELDS = ("number", "title", "results", "implementation", "assessment", "recipients")
-
-
-# A branch with at least this many full members elects a chi ủy (branch committee).
-COMMITTEE_THRESHOLD = 9
 
 
 # Outcomes that can be carried into the next resolution's section II.
@@ -62,57 +56,6 @@ def resolution_for(meeting: Meeting) -> Resolution:
         return Resolution.objects.get(meeting=meeting)
 
 
-def has_committee(branch: Organization, day: datetime.date) -> bool:
-    """Nine or more full members elect a chi ủy; fewer elect only a secretary."""
-    full = (
-        Member.objects.filter(branch=branch, status=MemberStatus.FULL)
-        .active(on=day)
-        .filter(Q(joined_branch_on__isnull=True) | Q(joined_branch_on__lte=day))
-        .count()
-    )
-    return full >= COMMITTEE_THRESHOLD
-
-
-def previous_resolution(meeting: Meeting) -> Resolution | None:
-    """The latest resolution of an earlier meeting of the same branch."""
-    return (
-        Resolution.objects.filter(
-            meeting__branch_id=meeting.branch_id, meeting__planned_start__lt=meeting.planned_start
-        )
-        .select_related("meeting")
-        .order_by("-meeting__planned_start")
-        .first()
-    )
-
-
-def tasks_to_review(meeting: Meeting) -> list[Task]:
-    """Section I: every task of the previous resolution, and any earlier task due back at this meeting."""
-    previous = previous_resolution(meeting)
-    q = Q(report_at=meeting)
-    if previous is not None:
-        q |= Q(resolution=previous)
-    return list(
-        Task.objects.filter(q)
-        .exclude(resolution__meeting=meeting)
-        .select_related("resolution__meeting", "report_at")
-        .order_by("resolution__meeting__planned_start", "position", "pk")
-    )
-
-
-def later_meetings(meeting: Meeting):
-    """Meetings of the branch a task can be reported back at."""
-    return (
-        Meeting.objects.filter(branch_id=meeting.branch_id, planned_start__gt=meeting.planned_start)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("planned_start")
-    )
-
-
-def next_regular_meeting(meeting: Meeting) -> Meeting | None:
-    following = add_months(meeting.month, 1)
-    return later_meetings(meeting).filter(month=following, kind__in=REGULAR_KINDS).first()
-
-
 @transaction.atomic
 def resolution_save(
     *,
@@ -134,7 +77,7 @@ def resolution_save(
         "assessment": assessment,
         "recipients": recipients,
     }
-    return _save_versioned(
+    return save_versioned(
         Resolution, obj=resolution, fields=fields, expected_version=expected_version, by=by, what="resolution"
     )
 

@@ -23,9 +23,10 @@ from meetings.models import (
     MeetingStatus,
 )
 from meetings.months import add_months, first_of_month, local_datetime, month_of
-from meetings.services.agenda import _agenda_rows, agenda_template_items
+from meetings.selectors.agenda import agenda_template_items
+from meetings.selectors.guidance import guidance_for
+from meetings.services.agenda import agenda_rows
 from meetings.services.cadres import add_expected_cadres
-from meetings.services.guidance import guidance_for
 from members.models import Organization, OrganizationKind
 from members.selectors import secretary_on
 
@@ -93,7 +94,7 @@ def meeting_create(
         with transaction.atomic():
             meeting.save()
             AgendaItem.objects.bulk_create(
-                _agenda_rows(meeting, agenda_template_items(branch), list(guidance_for(branch, month)))
+                agenda_rows(meeting, agenda_template_items(branch), list(guidance_for(branch, month)))
             )
             add_expected_cadres(meeting)
     except IntegrityError:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import access, services
+from meetings import access, selectors, services
 from meetings.forms.agenda import AgendaItemForm, AgendaTemplateFormSet, AttachmentForm
 from meetings.models import AgendaItem, Attachment
 from meetings.views import lookups
@@ -39,7 +39,7 @@ def _agenda_response(request, meeting, *, error: str = ""):
 
 def agenda_context(request, meeting, can_manage: bool) -> dict:
     """The agenda part of the meeting page (also swapped in place by htmx)."""
-    items = list(services.agenda.agenda_items(meeting))
+    items = list(selectors.agenda.agenda_items(meeting))
     return {
         "meeting": meeting,
         "agenda_items": items,
@@ -165,7 +165,7 @@ def agenda_template(request, pk):
     organization = lookups.kept_node(request, pk)
     initial = [
         {"title": item.get("title", ""), "kind": item.get("kind"), "minutes": item.get("minutes"), "ORDER": i + 1}
-        for i, item in enumerate(services.agenda.agenda_template_items(organization))
+        for i, item in enumerate(selectors.agenda.agenda_template_items(organization))
     ]
     formset = AgendaTemplateFormSet(lookups.posted(request), initial=initial, prefix="items")
     if request.method == "POST" and formset.is_valid():

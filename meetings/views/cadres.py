@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from meetings import access, selectors, services
 from meetings.forms.cadres import AssignmentEndForm, CadreAssignmentForm, PeriodForm
 from meetings.models import CadreAssignment
-from members.models import Member, Organization
+from members.models import Member
 
 
 @login_required
@@ -90,24 +90,15 @@ def _period(request) -> tuple[PeriodForm, tuple]:
     return form, (default["start"], default["end"])
 
 
-def _own_member(user) -> Member | None:
-    return Member.objects.filter(user=user).first() if user.is_authenticated else None
-
-
 @login_required
 def cadre_report(request):
     """Per cadre: meetings expected against meetings attended. Commune staff and leaders see the
     cadres following their branches; a cadre sees their own line."""
     user = request.user
     form, (start, end) = _period(request)
-    branches = access.overseen_branches(user)
-    cadres = None
+    branches, cadres = access.cadre_report_scope(user)
     if not branches.exists():
-        own = _own_member(user)
-        if own is None or not own.cadre_assignments.exists():
-            raise Http404
-        branches = Organization.objects.filter(cadre_assignments__cadre=own)
-        cadres = [own]
+        raise Http404
     rows = selectors.cadres.cadre_report(branches=branches, start=start, end=end, cadres=cadres)
     return render(
         request,
@@ -121,12 +112,9 @@ def cadre_detail(request, member_pk):
     """One cadre's expected meetings over the period, each with whether they came."""
     user = request.user
     form, (start, end) = _period(request)
-    branches = access.overseen_branches(user).filter(cadre_assignments__cadre_id=member_pk).distinct()
+    branches, _cadres = access.cadre_report_scope(user, member_pk)
     if not branches.exists():
-        own = _own_member(user)
-        if own is None or own.pk != member_pk:
-            raise Http404
-        branches = Organization.objects.filter(cadre_assignments__cadre=own).distinct()
+        raise Http404
     cadre = get_object_or_404(Member.objects.filter(cadre_assignments__branch__in=branches).distinct(), pk=member_pk)
     rows = selectors.cadres.cadre_report(branches=branches, start=start, end=end, cadres=[cadre])
     return render(

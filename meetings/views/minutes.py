@@ -42,7 +42,7 @@ def minutes_edit(request, pk):
         request.POST or None,
         initial=_minutes_initial(minutes),
         agenda_items=items,
-        voters=services.minutes.voters(meeting),
+        voters=selectors.minutes.voters(meeting),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -218,7 +218,7 @@ def score(request, pk):
         ]
         if minutes.score_level:
             context["level_label"] = ScoreLevel(minutes.score_level).label
-        context["confirmed_by"] = services.minutes.confirmed_by_name(minutes)
+        context["confirmed_by"] = selectors.minutes.confirmed_by_name(minutes)
     return render(request, "meetings/minutes/score.html", context, status=status)
 
 

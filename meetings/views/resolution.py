@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import access, documents, services
+from meetings import access, documents, selectors, services
 from meetings.forms.resolution import ResolutionForm, TaskForm, TaskOutcomeForm
 from meetings.models import Meeting, Resolution, Task
 from meetings.views import lookups
@@ -50,7 +50,7 @@ def resolution_edit(request, pk):
         "meeting": meeting,
         "resolution": resolution,
         "form": form,
-        "review": services.resolution.tasks_to_review(meeting),
+        "review": selectors.resolution.tasks_to_review(meeting),
         "tasks": resolution.tasks.select_related("report_at", "carried_from"),
     }
     return render(request, "meetings/resolution/resolution_form.html", context, status=status)
@@ -77,8 +77,8 @@ def tasks(request, pk):
     meeting, resolution = _managed_resolution(request, pk)
     form = TaskForm(
         request.POST or None,
-        initial={"report_at": services.resolution.next_regular_meeting(meeting)},
-        meetings=services.resolution.later_meetings(meeting),
+        initial={"report_at": selectors.resolution.next_regular_meeting(meeting)},
+        meetings=selectors.resolution.later_meetings(meeting),
     )
     if request.method == "POST" and form.is_valid():
         services.resolution.task_save(resolution=resolution, **_task_values(form), by=request.user)
@@ -112,7 +112,7 @@ def task_edit(request, pk, task_pk):
         "deadline": task.deadline,
         "report_at": task.report_at,
     }
-    form = TaskForm(request.POST or None, initial=initial, meetings=services.resolution.later_meetings(meeting))
+    form = TaskForm(request.POST or None, initial=initial, meetings=selectors.resolution.later_meetings(meeting))
     if request.method == "POST" and form.is_valid():
         services.resolution.task_save(resolution=resolution, task=task, **_task_values(form), by=request.user)
         messages.success(request, _("Saved."))
@@ -133,7 +133,7 @@ def task_remove(request, pk, task_pk):
 def task_review(request, pk):
     """Section I: last month's tasks, each marked done / in progress / not done with a note."""
     meeting, resolution = _managed_resolution(request, pk)
-    review = services.resolution.tasks_to_review(meeting)
+    review = selectors.resolution.tasks_to_review(meeting)
     carried = set(
         Task.objects.filter(resolution=resolution, carried_from__in=review).values_list("carried_from_id", flat=True)
     )
@@ -158,7 +158,7 @@ def task_review(request, pk):
         services.resolution.tasks_review(meeting=meeting, outcomes=outcomes, by=request.user)
         messages.success(request, _("Last month's tasks are updated."))
         return redirect("meetings:task_review", pk=meeting.pk)
-    previous = services.resolution.previous_resolution(meeting)
+    previous = selectors.resolution.previous_resolution(meeting)
     context = {"meeting": meeting, "resolution": resolution, "rows": rows, "previous": previous}
     return render(request, "meetings/resolution/task_review.html", context)
 
@@ -167,7 +167,7 @@ def task_review(request, pk):
 @require_POST
 def task_carry(request, pk, task_pk):
     meeting, resolution = _managed_resolution(request, pk)
-    task = next((t for t in services.resolution.tasks_to_review(meeting) if t.pk == task_pk), None)
+    task = next((t for t in selectors.resolution.tasks_to_review(meeting) if t.pk == task_pk), None)
     if task is None:
         raise Http404
     try:

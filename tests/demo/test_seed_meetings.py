@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from demo.meetings import CADRE_TITLE, seed_meetings_demo
 from demo.members import seed_demo
-from meetings import services
 from meetings.models import (
+    DEFAULT_AGENDA,
     AgendaItem,
     AgendaTemplate,
     Attendance,
@@ -93,7 +93,7 @@ def test_commune_settings_cadre_and_guidance(demo):
     assert [c["max"] for c in rules.rubric] == [15, 20, 45, 20]
 
     items = AgendaTemplate.objects.get(organization=commune).items
-    assert [item["title"] for item in items] == [item["title"] for item in services.agenda.DEFAULT_AGENDA]
+    assert [item["title"] for item in items] == [item["title"] for item in DEFAULT_AGENDA]
 
     assignment = CadreAssignment.objects.get(branch__code="hn-tam-hung-song-khe")
     assert assignment.cadre.user.username == "canbo.phutrach"

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import services
-from meetings.models import AgendaItem, AgendaItemKind, AgendaTemplate, Guidance, MeetingStatus
+from meetings import selectors, services
+from meetings.models import DEFAULT_AGENDA, AgendaItem, AgendaItemKind, AgendaTemplate, Guidance, MeetingStatus
 
 from ..factories import UserFactory
 from .conftest import at, make_meeting
@@ -208,7 +208,7 @@ def test_a_cancelled_meeting_is_not_copied(tree):
     cancelled = make_meeting(tree.branch, day=D(2026, 11, 5), status=MeetingStatus.CANCELLED)
     _agenda(cancelled, "Không dùng")
     december = make_meeting(tree.branch, day=D(2026, 12, 5))
-    assert services.agenda.last_meeting_before(december) is None
+    assert selectors.agenda.last_meeting_before(december) is None
 
 
 # --- Agenda templates ---------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_commune_staff_edit_their_communes_template(staff, tree):
     url = reverse("meetings:agenda_template", args=[tree.commune.pk])
     response = staff.get(url)
     assert response.status_code == 200
-    assert services.agenda.DEFAULT_AGENDA[0]["title"] in response.content.decode()  # starts from the default
+    assert DEFAULT_AGENDA[0]["title"] in response.content.decode()  # starts from the default
     response = staff.post(
         url,
         _template_post(

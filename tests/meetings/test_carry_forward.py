@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from docx import Document
 
-from meetings import documents, services
+from meetings import documents, selectors, services
 from meetings.models import MeetingKind, Resolution, Task, TaskOutcome
 
 from .conftest import make_meeting
@@ -55,8 +55,8 @@ def review_data(tasks, outcomes):
 
 def test_section_one_lists_every_task_of_last_months_resolution(months, secretary):
     november, december, january, first, second, tasks = months
-    assert services.resolution.previous_resolution(december) == first
-    assert services.resolution.tasks_to_review(december) == tasks
+    assert selectors.resolution.previous_resolution(december) == first
+    assert selectors.resolution.tasks_to_review(december) == tasks
     page = secretary.get(f"/meetings/{december.pk}/resolution/review/")
     assert page.status_code == 200
     assert [row["task"] for row in page.context["rows"]] == tasks
@@ -64,7 +64,7 @@ def test_section_one_lists_every_task_of_last_months_resolution(months, secretar
     for task in tasks:
         assert task.description in content
     # November itself has nothing to review; December's own tasks never review themselves.
-    assert services.resolution.tasks_to_review(november) == []
+    assert selectors.resolution.tasks_to_review(november) == []
 
 
 def test_marking_outcomes_updates_last_months_tasks(months, secretary):
@@ -126,10 +126,10 @@ def test_previous_resolution_is_the_latest_earlier_one_of_the_branch(tree, month
     later_same_month = make_meeting(tree.branch, datetime.date(2026, 11, 25), kind=MeetingKind.EXTRAORDINARY)
     services.resolution.resolution_for(make_meeting(tree.sibling, datetime.date(2026, 11, 25)))
     extraordinary = services.resolution.resolution_for(later_same_month)
-    assert services.resolution.previous_resolution(december) == extraordinary
-    assert services.resolution.previous_resolution(later_same_month) == first
-    assert services.resolution.previous_resolution(january) == second
-    assert services.resolution.previous_resolution(october) is None
+    assert selectors.resolution.previous_resolution(december) == extraordinary
+    assert selectors.resolution.previous_resolution(later_same_month) == first
+    assert selectors.resolution.previous_resolution(january) == second
+    assert selectors.resolution.previous_resolution(october) is None
 
 
 def test_an_older_task_due_back_at_this_meeting_is_reviewed_too(tree, months):
@@ -141,7 +141,7 @@ def test_an_older_task_due_back_at_this_meeting_is_reviewed_too(tree, months):
         lead="HTX",
         report_at=december,
     )
-    assert services.resolution.tasks_to_review(december) == [long_task, *tasks]
+    assert selectors.resolution.tasks_to_review(december) == [long_task, *tasks]
 
 
 def test_resolution_documents_show_last_months_outcomes(months, secretary):

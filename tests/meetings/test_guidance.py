@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meetings import services
-from meetings.models import AgendaItemKind, Attachment, Guidance, MeetingStatus
+from meetings.models import DEFAULT_AGENDA, AgendaItemKind, Attachment, Guidance, MeetingStatus
 
 from .conftest import at, make_meeting
 
@@ -60,7 +60,7 @@ def test_staff_publish_and_it_reaches_every_not_yet_held_meeting_of_the_month(st
     assert _guidance_titles(held) == _guidance_titles(january) == _guidance_titles(elsewhere) == []
     # It sits right after the template's guidance item.
     titles = list(song_khe.agenda_items.order_by("position").values_list("title", flat=True))
-    guidance_item = next(item["title"] for item in services.agenda.DEFAULT_AGENDA if item["kind"] == "guidance")
+    guidance_item = next(item["title"] for item in DEFAULT_AGENDA if item["kind"] == "guidance")
     assert titles[titles.index(guidance_item) + 1] == title
     assert list(song_khe.agenda_items.order_by("position").values_list("position", flat=True)) == list(
         range(len(titles))
@@ -96,7 +96,7 @@ def test_publishing_twice_to_the_same_meeting_adds_it_once(tree, staff):
     meeting = make_meeting(tree.branch)
     _publish(staff, tree)
     guidance = Guidance.objects.get()
-    assert services.agenda._insert_guidance(meeting, guidance) is None
+    assert services.agenda.agenda_insert_guidance(meeting, guidance) is None
     assert meeting.agenda_items.filter(guidance=guidance).count() == 1
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.models import (
+    DEFAULT_AGENDA,
     AgendaItemKind,
     Attachment,
     Attendance,
@@ -195,7 +196,7 @@ def test_secretary_prepares_next_months_meeting_from_the_template(secretary, tre
     assert (meeting.planned_start, meeting.planned_end) == (at(D(2026, 12, 5), 19, 30), at(D(2026, 12, 5), 21, 30))
     assert (meeting.month, meeting.status, meeting.logged_by_commune) == (D(2026, 12, 1), MeetingStatus.DRAFT, False)
     assert meeting.place == "Nhà văn hóa thôn Song Khê"
-    assert meeting.agenda_items.count() == len(services.agenda.DEFAULT_AGENDA)
+    assert meeting.agenda_items.count() == len(DEFAULT_AGENDA)
 
 
 def test_secretary_cannot_create_for_another_branch(secretary, tree):

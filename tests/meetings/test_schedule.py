@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from meetings import services
 from meetings.models import (
+    DEFAULT_AGENDA,
     DEFAULT_RUBRIC,
     AgendaItemKind,
     AgendaTemplate,
@@ -76,7 +77,7 @@ def test_rules_come_from_the_nearest_ancestor(tree):
 
 
 def test_default_agenda_follows_the_running_order_of_domain_md():
-    kinds = [item["kind"] for item in services.agenda.DEFAULT_AGENDA]
+    kinds = [item["kind"] for item in DEFAULT_AGENDA]
     assert kinds == [
         AgendaItemKind.OPENING,
         AgendaItemKind.MINUTE_TAKER,
@@ -92,8 +93,8 @@ def test_default_agenda_follows_the_running_order_of_domain_md():
         AgendaItemKind.SCORING,
         AgendaItemKind.MINUTES,
     ]
-    assert all(item["title"] and item["minutes"] for item in services.agenda.DEFAULT_AGENDA)
-    assert sum(item["minutes"] for item in services.agenda.DEFAULT_AGENDA) >= 90
+    assert all(item["title"] and item["minutes"] for item in DEFAULT_AGENDA)
+    assert sum(item["minutes"] for item in DEFAULT_AGENDA) >= 90
 
 
 # --- Scheduling ----------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def _new(branch, day=DECEMBER_5, **fields):
 
 def test_a_new_meeting_without_a_template_follows_the_default_running_order(tree):
     meeting = _new(tree.branch)
-    assert _titles(meeting) == [item["title"] for item in services.agenda.DEFAULT_AGENDA]
+    assert _titles(meeting) == [item["title"] for item in DEFAULT_AGENDA]
     assert list(meeting.agenda_items.order_by("position").values_list("position", flat=True)) == list(range(13))
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from meetings import counting, services
+from meetings import counting, selectors, services
 from meetings.models import Attendance, Category, Mark, Minutes
 
 from ..factories import MemberFactory
@@ -59,7 +59,7 @@ def test_voters_are_full_members_present_including_late_and_left_early(tree, mee
     mark(meeting, unexcused, Mark.UNEXCUSED)
     mark(meeting, probationary, Mark.PRESENT, Category.PROBATIONARY)
     mark(meeting, attached, Mark.PRESENT, Category.ATTACHED)
-    assert services.minutes.voters(meeting) == 5
+    assert selectors.minutes.voters(meeting) == 5
 
 
 def _post(client, meeting, **votes):
