@@ -82,8 +82,10 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "csp",
+    "workdays",
     "members",
     "meetings",
+    "petitions",
     "demo",
 ]
 

@@ -59,10 +59,14 @@ FEED_PAST_DAYS = 180
 # --- Meetings ----------------------------------------------------------------------------
 
 
+# Officers of commune bodies answer petitions; they do not follow the branches' meetings.
+MEETING_ROLES = frozenset(RoleKind) - {RoleKind.OFFICER}
+
+
 def meetings(user) -> QuerySet[Meeting]:
     if user.is_superuser:
         return Meeting.objects.all()
-    return Meeting.objects.filter(subtree_q(nodes(user), prefix="branch__"))
+    return Meeting.objects.filter(subtree_q(nodes(user, MEETING_ROLES), prefix="branch__"))
 
 
 def can_manage_meeting(user, meeting: Meeting) -> bool:

@@ -186,6 +186,11 @@ def staff_organizations(user) -> list[Organization]:
     return [node for node in nodes(user, {RoleKind.COMMUNE_STAFF}) if not node.is_branch]
 
 
+def can_keep_working_days(user) -> bool:
+    """The announced days off and make-up days are national: any commune staff keeps them."""
+    return user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF}))
+
+
 # --- The guard (members.scoping) -----------------------------------------------------
 
 

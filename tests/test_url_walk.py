@@ -45,6 +45,9 @@ from meetings.models import (
 )
 from members.access import system_scope
 from members.models import AccessLog, ImportBatch, Position, RoleKind
+from petitions.models import Body, Category, Petition, PetitionAttachment, PetitionEvent
+from petitions.services.catalogue import catalogue_ensure
+from workdays.models import AnnouncedDay, AnnouncedDayKind
 
 from .factories import MemberFactory, UserFactory, give_role
 
@@ -145,6 +148,8 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
     AgendaTemplate.objects.create(organization=tree.commune, items=[{"title": "Khai mạc", "kind": "opening"}])
     MeetingRules.objects.create(organization=tree.commune)
     CalendarFeed.objects.create(user=secretary)
+    # National data (no URL takes its id), but every model has a row so a future URL is walked.
+    AnnouncedDay.objects.create(day=datetime.date(2026, 12, 5), kind=AnnouncedDayKind.WORKDAY)
     guidance = Guidance.objects.create(
         organization=tree.commune,
         month=datetime.date(2026, 12, 1),
@@ -181,6 +186,31 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
     Task.objects.create(resolution=last_month, description="Vệ sinh đường làng", lead="Chi ủy", report_at=meeting)
     resolution = Resolution.objects.create(meeting=meeting, branch=tree.branch, number=2, year=2026, title="NQ 12")
     Task.objects.create(resolution=resolution, description="Thu đảng phí", lead="Bí thư")
+
+    catalogue_ensure(commune=tree.commune)
+    body = Body.objects.get(commune=tree.commune, name="UBND xã Tam Hưng")
+    petition = Petition.objects.create(
+        branch=tree.branch,
+        meeting=meeting,
+        raised_on=datetime.date(2026, 12, 5),
+        title="Sửa chữa tuyến đường nội thôn",
+        category=Category.objects.filter(commune=tree.commune).first(),
+        body=body,
+        status="forwarded",
+        deadline=datetime.date(2026, 12, 25),
+        resident_name="Nguyễn Văn Dân",
+        resident_phone="0912345678",
+        created_by=secretary,
+    )
+    PetitionEvent.objects.create(petition=petition, kind="recorded", to_status="new", by=secretary)
+    PetitionAttachment.objects.create(
+        petition=petition,
+        file=ContentFile(b"%PDF-1.4\n", name="anh-duong.pdf"),
+        name="anh-duong.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=secretary,
+    )
 
 
 def project_models() -> list:

@@ -12,6 +12,8 @@ class RoleKind(models.TextChoices):
     LEADER = "leader", _("Leader")
     CADRE = "cadre", _("Assigned cadre")
     MEMBER = "member", _("Member")
+    # Works in a commune body (UBND, MTTQ, a mass organisation…) and answers petitions.
+    OFFICER = "officer", _("Officer of a body")
 
 
 class Role(models.Model):

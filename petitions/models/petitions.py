@@ -1,0 +1,369 @@
+"""A petition (kiến nghị, phản ánh) raised at or between a branch's meetings, and its workflow.
+
+``ACTIONS`` is the one table of what may be done to a petition in each status and by whom:
+the services refuse with its messages, ``petitions.access.allowed_actions`` intersects it with
+the user's rights, the petition page offers only those buttons and the tests are generated
+from it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting
+from members.models import Member, Organization, OrganizationKind, RoleKind
+from members.scoping import ScopedManager
+from workdays.calendar import add_working_days, working_days_between
+
+from .catalogue import Body, Category
+
+
+class PetitionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    FORWARDED = "forwarded", _("Forwarded")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    REPORTED_BACK = "reported_back", _("Reported back to the branch")
+    ANSWERED_AT_MEETING = "answered_at_meeting", _("Answered at the meeting")
+    ESCALATED = "escalated", _("Escalated above the commune")
+    DECLINED = "declined", _("Declined")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+S = PetitionStatus
+
+# Still waiting for an answer (escalated ones wait for the province).
+OPEN_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS, S.ESCALATED)
+# Held by the commune: these run late against their deadline. An escalated petition left the
+# commune's hands on the day it went up, so it is never counted overdue.
+RUNNING_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS)
+# An answer exists (and must be in the answer field).
+ANSWERED_STATUSES = (S.ANSWERED, S.REPORTED_BACK, S.ANSWERED_AT_MEETING)
+# Nothing more happens but comments.
+CLOSED_STATUSES = (S.REPORTED_BACK, S.ANSWERED_AT_MEETING, S.DECLINED)
+
+
+# Who acts (role kinds, checked with members.access.reaches on the petition's branch). OFFICER is
+# special: not "an officer somewhere above" but the officer holding the petition or an officer of
+# its body (petitions.access.handles).
+OVERSEERS = frozenset({RoleKind.LEADER, RoleKind.COMMUNE_STAFF})
+HANDLERS = frozenset({RoleKind.SECRETARY, RoleKind.CADRE, RoleKind.LEADER, RoleKind.COMMUNE_STAFF, RoleKind.OFFICER})
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing that may be done to a petition: from which statuses, to which, by whom."""
+
+    name: str
+    from_statuses: tuple[str, ...]
+    to_status: str | None  # None: the status stays as it is
+    roles: frozenset[str]
+    event: str  # the EventKind of the timeline entry it writes
+    refused: Promise  # "%(status)s" is the petition's current status
+
+    @property
+    def changes_status(self) -> bool:
+        return self.to_status is not None
+
+
+ALL_STATUSES = tuple(S)
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in (
+        Action(
+            "forward",
+            (S.NEW,),
+            S.FORWARDED,
+            OVERSEERS,
+            "forwarded",
+            _("A petition that is %(status)s cannot be forwarded; only a new one can."),
+        ),
+        Action(
+            "assign",
+            (S.FORWARDED, S.IN_PROGRESS),
+            None,
+            OVERSEERS,
+            "assigned",
+            _("A petition that is %(status)s cannot be reassigned."),
+        ),
+        Action(
+            "set_deadline",
+            RUNNING_STATUSES,
+            None,
+            OVERSEERS,
+            "deadline_set",
+            _("A petition that is %(status)s takes no deadline."),
+        ),
+        Action(
+            "extend_deadline",
+            RUNNING_STATUSES,
+            None,
+            OVERSEERS,
+            "deadline_extended",
+            _("The deadline of a petition that is %(status)s cannot be extended."),
+        ),
+        Action(
+            "start",
+            (S.FORWARDED,),
+            S.IN_PROGRESS,
+            frozenset({RoleKind.OFFICER}),
+            "started",
+            _("Work can only start on a forwarded petition, not on one that is %(status)s."),
+        ),
+        Action(
+            "answer",
+            (S.FORWARDED, S.IN_PROGRESS, S.ESCALATED),
+            S.ANSWERED,
+            OVERSEERS | {RoleKind.OFFICER},
+            "answered",
+            _("A petition that is %(status)s cannot be answered."),
+        ),
+        Action(
+            "answer_at_meeting",
+            (S.NEW,),
+            S.ANSWERED_AT_MEETING,
+            frozenset({RoleKind.CADRE, RoleKind.SECRETARY}),
+            "answered_at_meeting",
+            _("Only a new petition can be answered at the meeting; this one is %(status)s."),
+        ),
+        Action(
+            "escalate",
+            RUNNING_STATUSES,
+            S.ESCALATED,
+            OVERSEERS,
+            "escalated",
+            _("A petition that is %(status)s cannot be escalated."),
+        ),
+        Action(
+            "decline",
+            RUNNING_STATUSES,
+            S.DECLINED,
+            OVERSEERS,
+            "declined",
+            _("A petition that is %(status)s cannot be declined."),
+        ),
+        Action(
+            "report_back",
+            (S.ANSWERED,),
+            S.REPORTED_BACK,
+            frozenset({RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
+            "reported_back",
+            _("Only an answered petition can be reported back; this one is %(status)s."),
+        ),
+        Action("comment", ALL_STATUSES, None, HANDLERS, "comment", _("No comment can be added.")),
+        Action("attach", ALL_STATUSES, None, HANDLERS, "attachment", _("No file can be attached.")),
+    )
+}
+
+
+def default_deadline(category: Category, start: datetime.date) -> datetime.date:
+    """The category's default deadline: its number of working days after ``start``."""
+    return add_working_days(start, category.default_days)
+
+
+class Petition(models.Model):
+    """A resident's or member's petition that the branch carries to the commune."""
+
+    branch = models.ForeignKey(
+        Organization,
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+        limit_choices_to={"kind": OrganizationKind.BRANCH},
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("raised at meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_raised",
+    )
+    raised_on = models.DateField(_("raised on"))
+    raised_by_member = models.ForeignKey(
+        Member,
+        verbose_name=_("raised by (member)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_raised",
+    )
+    resident_name = models.CharField(_("resident's name"), max_length=120, blank=True)
+    resident_phone = models.CharField(_("resident's phone"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="petitions"
+    )
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("responsible body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_held",
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.NEW)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("answered at meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_answered",
+    )
+    reported_back_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("reported back at meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_reported_back",
+    )
+    escalated_to = models.CharField(_("escalated to"), max_length=200, blank=True)
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # Made by the record form when it is shown: a double tap sends the same key twice.
+    submit_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="branch")
+
+    class Meta:
+        default_manager_name = "unscoped"
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-raised_on", "-pk"]
+        indexes = [
+            models.Index(fields=["branch", "status"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["officer", "status"]),
+            models.Index(fields=["body", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=F("raised_on")),
+                name="petition_deadline_after_raised",
+                violation_error_message=_("The deadline cannot be before the day the petition was raised."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PetitionStatus.DECLINED) | ~Q(decline_reason=""),
+                name="petition_declined_has_reason",
+                violation_error_message=_("Say why the petition is declined."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=ANSWERED_STATUSES) | (~Q(answer="") & Q(answered_on__isnull=False)),
+                name="petition_answered_has_answer",
+                violation_error_message=_("An answered petition needs the answer."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PetitionStatus.ANSWERED_AT_MEETING) | Q(answered_at_meeting__isnull=False),
+                name="petition_answered_at_meeting_has_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PetitionStatus.REPORTED_BACK) | Q(reported_back_at_meeting__isnull=False),
+                name="petition_reported_back_has_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PetitionStatus.ESCALATED) | ~Q(escalated_to=""),
+                name="petition_escalated_has_recipient",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    # --- The workflow table ---------------------------------------------------------------
+
+    def allows(self, action: str) -> bool:
+        """Whether the petition's status (and what it holds) allows this action (a key of ACTIONS)."""
+        if self.status not in ACTIONS[action].from_statuses:
+            return False
+        if action == "set_deadline":
+            return self.deadline is None
+        if action == "extend_deadline":
+            return self.deadline is not None
+        return True
+
+    def check_allows(self, action: str) -> None:
+        """Refuse, with the status in the message, an action the petition's status does not allow."""
+        if self.status not in ACTIONS[action].from_statuses:
+            message = ACTIONS[action].refused % {"status": self.get_status_display().lower()}
+            raise ValidationError(message, code="status")
+        if action == "set_deadline" and self.deadline is not None:
+            raise ValidationError(_("This petition already has a deadline; extend it instead."), code="deadline")
+        if action == "extend_deadline" and self.deadline is None:
+            raise ValidationError(_("This petition has no deadline yet; set one first."), code="deadline")
+
+    # --- Follow-up ------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Still held by the commune and its deadline has passed."""
+        today = today or timezone.localdate()
+        return self.status in RUNNING_STATUSES and self.deadline is not None and self.deadline < today
+
+    @property
+    def days_overdue(self) -> int:
+        """Working days past the deadline (0 when not overdue).
+
+        Lists set it for all their rows at once (``petitions.selectors.review``); asked alone it
+        costs one query.
+        """
+        if "_days_overdue" not in self.__dict__:
+            today = timezone.localdate()
+            self._days_overdue = working_days_between(self.deadline, today) if self.is_overdue(today) else 0
+        return self._days_overdue
+
+    @property
+    def answered_on_time(self) -> bool | None:
+        """None until answered; an answer without a deadline (on the spot) is on time."""
+        if self.answered_on is None:
+            return None
+        return self.deadline is None or self.answered_on <= self.deadline

@@ -1,0 +1,512 @@
+"""A petition's life: recording it, then every action of ``petitions.models.ACTIONS``.
+
+Each action locks the petition's row, checks the user's right (``petitions.access.may``), the
+status table (``Petition.check_allows``) and its input, then changes the petition and writes
+exactly one timeline entry in the same transaction. A refusal raises ``ValidationError`` (bad
+input, a transition the table does not allow) or ``PermissionDenied`` (not this user's to do)
+and changes nothing. Every service returns the petition as it now is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Meeting, MeetingStatus
+from meetings.services.uploads import check_upload
+from members.models import Member, Organization
+from petitions import access
+from petitions.models import (
+    ACTIONS,
+    Body,
+    Category,
+    EventKind,
+    Petition,
+    PetitionAttachment,
+    PetitionEvent,
+    PetitionStatus,
+    Priority,
+    default_deadline,
+)
+from petitions.services.catalogue import catalogue_ensure
+
+# --- Checks shared by the actions --------------------------------------------------------------
+
+
+def _required(value: str, message: str, code: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(message, code=code)
+    return value
+
+
+def _commune(branch: Organization) -> Organization:
+    commune = access.commune_of(branch)
+    if commune is None:
+        raise ValidationError(_("This branch is not under a commune."), code="commune")
+    return commune
+
+
+def _check_body(body: Body, petition: Petition) -> None:
+    if body.commune_id != petition.category.commune_id:
+        raise ValidationError(_("%(body)s is a body of another commune."), params={"body": body.name}, code="body")
+
+
+def _check_officer(officer: AbstractBaseUser, petition: Petition) -> None:
+    if not access.is_officer_at(officer, petition.category.commune):
+        raise ValidationError(
+            _("%(name)s is not an officer of this commune."),
+            params={"name": _person(officer)},
+            code="officer",
+        )
+
+
+def _check_deadline(deadline: datetime.date, petition: Petition) -> None:
+    if deadline < petition.raised_on:
+        raise ValidationError(
+            _("The deadline cannot be before the day the petition was raised (%(day)s)."),
+            params={"day": _day(petition.raised_on)},
+            code="deadline",
+        )
+
+
+def _check_meeting(meeting: Meeting | None, petition: Petition) -> Meeting:
+    if meeting is None:
+        raise ValidationError(_("Choose the meeting."), code="meeting")
+    if meeting.branch_id != petition.branch_id:
+        raise ValidationError(_("The meeting must be one of this branch's meetings."), code="meeting")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled."), code="meeting")
+    return meeting
+
+
+def _check_day(day: datetime.date, petition: Petition, message: str) -> datetime.date:
+    if day < petition.raised_on:
+        raise ValidationError(message, params={"day": _day(petition.raised_on)}, code="day")
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
+    return day
+
+
+def _person(user: AbstractBaseUser | None) -> str:
+    return "" if user is None else (user.get_full_name() or user.get_username())
+
+
+def _day(day: datetime.date | None) -> str:
+    return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+# --- Recording ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_record(
+    *,
+    branch: Organization,
+    title: str,
+    category: Category,
+    by: AbstractBaseUser,
+    content: str = "",
+    meeting: Meeting | None = None,
+    raised_on: datetime.date | None = None,
+    raised_by_member: Member | None = None,
+    resident_name: str = "",
+    resident_phone: str = "",
+    priority: str = Priority.NORMAL,
+    submit_key: uuid.UUID | None = None,
+) -> Petition:
+    """Record a petition raised at a meeting (or between meetings) as new.
+
+    ``submit_key`` comes from the record form: sent twice (a double tap, a retry on a slow
+    network) it records one petition and returns that one the second time.
+    """
+    if not access.can_record(by, branch):
+        raise PermissionDenied(_("You may not record petitions for this branch."))
+    if submit_key is not None and (existing := _submitted(submit_key, branch)) is not None:
+        return existing
+    commune = _commune(branch)
+    catalogue_ensure(commune=commune)
+    title = _required(title, _("Give the petition a short title."), "title")
+    if category.commune_id != commune.pk:
+        raise ValidationError(
+            _("%(category)s is a category of another commune."), params={"category": category.name}, code="category"
+        )
+    if priority not in Priority.values:
+        raise ValidationError(_("Choose a priority from the list."), code="priority")
+    if meeting is not None and meeting.branch_id != branch.pk:
+        raise ValidationError(_("The meeting must be one of this branch's meetings."), code="meeting")
+    if raised_by_member is not None and raised_by_member.branch_id != branch.pk:
+        raise ValidationError(_("The member who raised it must belong to this branch."), code="member")
+    raised_on = raised_on or (meeting.day if meeting is not None else timezone.localdate())
+    if raised_on > timezone.localdate():
+        raise ValidationError(_("The day raised cannot be in the future."), code="raised_on")
+
+    petition = Petition(
+        branch=branch,
+        meeting=meeting,
+        raised_on=raised_on,
+        raised_by_member=raised_by_member,
+        resident_name=" ".join(resident_name.split()),
+        resident_phone=resident_phone.strip(),
+        title=title,
+        content=content.strip(),
+        category=category,
+        priority=priority,
+        submit_key=submit_key,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            petition.save()
+    except IntegrityError:
+        # The same form arrived twice at once: the other request recorded it.
+        existing = _submitted(submit_key, branch) if submit_key is not None else None
+        if existing is None:
+            raise
+        return existing
+    PetitionEvent.objects.create(
+        petition=petition,
+        kind=EventKind.RECORDED,
+        to_status=petition.status,
+        data={"meeting_id": meeting.pk if meeting else None},
+        by=by,
+    )
+    return petition
+
+
+def _submitted(submit_key: uuid.UUID, branch: Organization) -> Petition | None:
+    existing = Petition.objects.filter(submit_key=submit_key).first()
+    if existing is not None and existing.branch_id != branch.pk:
+        raise ValidationError(_("This form was already sent; reload the page."), code="submit_key")
+    return existing
+
+
+# --- The actions -------------------------------------------------------------------------------
+
+
+def _begin(action: str, petition: Petition, by: AbstractBaseUser, expected_version: int | None) -> Petition:
+    """The petition's row, locked for this transaction, once the user and its status allow the action."""
+    locked = (
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("branch", "category__commune", "body", "officer")
+        .get(pk=petition.pk)
+    )
+    if not access.may(by, action, locked):
+        raise PermissionDenied(_("You may not do this to this petition."))
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(
+            _("Someone else changed this petition meanwhile; reload the page and try again."), code="stale"
+        )
+    if action == "report_back" and locked.status == PetitionStatus.REPORTED_BACK:
+        raise ValidationError(
+            _("This answer was already reported back to the branch at the meeting of %(day)s; nothing was changed."),
+            params={"day": _day(locked.reported_back_at_meeting.day if locked.reported_back_at_meeting else None)},
+            code="reported_twice",
+        )
+    locked.check_allows(action)
+    return locked
+
+
+def _finish(action: str, petition: Petition, by: AbstractBaseUser, *, text: str = "", data: dict | None = None):
+    """Apply the table's status, save, and write the one timeline entry."""
+    spec = ACTIONS[action]
+    from_status = petition.status
+    if spec.to_status is not None:
+        petition.status = spec.to_status
+    petition.version += 1
+    petition.save()
+    PetitionEvent.objects.create(
+        petition=petition,
+        kind=spec.event,
+        from_status=from_status,
+        to_status=petition.status,
+        text=text,
+        data=data or {},
+        by=by,
+    )
+    return petition
+
+
+def _who(body: Body | None, officer: AbstractBaseUser | None) -> dict:
+    return {
+        "body_id": body.pk if body else None,
+        "body": body.name if body else "",
+        "officer_id": officer.pk if officer else None,
+        "officer": _person(officer),
+    }
+
+
+@transaction.atomic
+def petition_forward(
+    *,
+    petition: Petition,
+    body: Body,
+    by: AbstractBaseUser,
+    officer: AbstractBaseUser | None = None,
+    deadline: datetime.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Petition:
+    """Send a new petition to a body of its commune (and an officer), with a deadline.
+
+    Without a deadline it gets the category's default: that many working days from today.
+    """
+    petition = _begin("forward", petition, by, expected_version)
+    if body is None:
+        raise ValidationError(_("Choose the body that will answer."), code="body")
+    _check_body(body, petition)
+    if officer is not None:
+        _check_officer(officer, petition)
+    by_default = deadline is None
+    if by_default:
+        deadline = default_deadline(petition.category, max(timezone.localdate(), petition.raised_on))
+    _check_deadline(deadline, petition)
+    petition.body, petition.officer, petition.deadline = body, officer, deadline
+    data = {**_who(body, officer), "deadline": deadline, "default_deadline": by_default}
+    return _finish("forward", petition, by, text=note.strip(), data=data)
+
+
+@transaction.atomic
+def petition_assign(
+    *,
+    petition: Petition,
+    by: AbstractBaseUser,
+    body: Body | None = None,
+    officer: AbstractBaseUser | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Petition:
+    """Hand a forwarded petition to another body and/or officer.
+
+    ``body`` None keeps the current body; ``officer`` None leaves it in the body's queue.
+    """
+    petition = _begin("assign", petition, by, expected_version)
+    body = body or petition.body
+    _check_body(body, petition)
+    if officer is not None:
+        _check_officer(officer, petition)
+    if body.pk == petition.body_id and (officer.pk if officer else None) == petition.officer_id:
+        raise ValidationError(_("The petition is already with this body and officer."), code="unchanged")
+    old = _who(petition.body, petition.officer)
+    petition.body, petition.officer = body, officer
+    data = {"old": old, "new": _who(body, officer)}
+    return _finish("assign", petition, by, text=note.strip(), data=data)
+
+
+@transaction.atomic
+def petition_set_deadline(
+    *,
+    petition: Petition,
+    deadline: datetime.date,
+    by: AbstractBaseUser,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Petition:
+    """Give a petition that has none a deadline (a later change is an extension, with a reason)."""
+    petition = _begin("set_deadline", petition, by, expected_version)
+    if deadline is None:
+        raise ValidationError(_("Choose the deadline."), code="deadline")
+    _check_deadline(deadline, petition)
+    petition.deadline = deadline
+    return _finish("set_deadline", petition, by, text=note.strip(), data={"new_deadline": deadline})
+
+
+@transaction.atomic
+def petition_extend_deadline(
+    *,
+    petition: Petition,
+    deadline: datetime.date,
+    reason: str,
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+) -> Petition:
+    """Move the deadline later; the reason goes on the timeline with the old and new dates."""
+    petition = _begin("extend_deadline", petition, by, expected_version)
+    reason = _required(reason, _("Say why the deadline is extended."), "reason")
+    if deadline is None or deadline <= petition.deadline:
+        raise ValidationError(
+            _("The new deadline must be later than the current one (%(day)s)."),
+            params={"day": _day(petition.deadline)},
+            code="deadline",
+        )
+    old = petition.deadline
+    petition.deadline = deadline
+    return _finish("extend_deadline", petition, by, text=reason, data={"old_deadline": old, "new_deadline": deadline})
+
+
+@transaction.atomic
+def petition_start(*, petition: Petition, by: AbstractBaseUser, expected_version: int | None = None) -> Petition:
+    """The officer starts work; an officer of the body taking it from the queue becomes its officer."""
+    petition = _begin("start", petition, by, expected_version)
+    took = petition.officer_id is None
+    if took:
+        _check_officer(by, petition)
+        petition.officer = by
+    return _finish("start", petition, by, data={**_who(petition.body, petition.officer), "took": took})
+
+
+@transaction.atomic
+def petition_answer(
+    *,
+    petition: Petition,
+    answer: str,
+    by: AbstractBaseUser,
+    answered_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Petition:
+    """Record the body's (or the province's) answer; it then waits to be reported back to the branch."""
+    petition = _begin("answer", petition, by, expected_version)
+    answer = _required(answer, _("Write the answer."), "answer")
+    answered_on = _check_day(
+        answered_on or timezone.localdate(), petition, _("The answer cannot be dated before the petition (%(day)s).")
+    )
+    petition.answer, petition.answered_on, petition.answered_by = answer, answered_on, by
+    return _finish("answer", petition, by, text=answer, data={"answered_on": answered_on})
+
+
+@transaction.atomic
+def petition_answer_at_meeting(
+    *,
+    petition: Petition,
+    answer: str,
+    meeting: Meeting,
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+) -> Petition:
+    """The attending cadre (or the secretary for them) answers a new petition on the spot: closed."""
+    petition = _begin("answer_at_meeting", petition, by, expected_version)
+    answer = _required(answer, _("Write the answer."), "answer")
+    meeting = _check_meeting(meeting, petition)
+    answered_on = _check_day(meeting.day, petition, _("This meeting was before the petition was raised (%(day)s)."))
+    petition.answer, petition.answered_on, petition.answered_by = answer, answered_on, by
+    petition.answered_at_meeting = meeting
+    return _finish(
+        "answer_at_meeting", petition, by, text=answer, data={"meeting_id": meeting.pk, "answered_on": answered_on}
+    )
+
+
+@transaction.atomic
+def petition_escalate(
+    *,
+    petition: Petition,
+    to: str,
+    by: AbstractBaseUser,
+    on: datetime.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Petition:
+    """Send a petition beyond the commune's authority up (to the province or one of its bodies)."""
+    petition = _begin("escalate", petition, by, expected_version)
+    to = _required(to, _("Say where the petition was sent."), "escalated_to")
+    on = _check_day(on or timezone.localdate(), petition, _("It cannot be sent up before it was raised (%(day)s)."))
+    petition.escalated_to, petition.escalated_on = to, on
+    return _finish("escalate", petition, by, text=note.strip(), data={"escalated_to": to, "escalated_on": on})
+
+
+@transaction.atomic
+def petition_decline(
+    *, petition: Petition, reason: str, by: AbstractBaseUser, expected_version: int | None = None
+) -> Petition:
+    """Close a petition that is not within the commune's authority or cannot be granted: reason required."""
+    petition = _begin("decline", petition, by, expected_version)
+    reason = _required(reason, _("Say why the petition is declined."), "reason")
+    petition.decline_reason = reason
+    return _finish("decline", petition, by, text=reason)
+
+
+@transaction.atomic
+def petition_report_back(
+    *, petition: Petition, meeting: Meeting, by: AbstractBaseUser, note: str = "", expected_version: int | None = None
+) -> Petition:
+    """The answer was read out at a meeting of the branch: the loop is closed."""
+    petition = _begin("report_back", petition, by, expected_version)
+    meeting = _check_meeting(meeting, petition)
+    if petition.answered_on and meeting.day < petition.answered_on:
+        raise ValidationError(
+            _("This meeting was before the answer came (%(day)s)."),
+            params={"day": _day(petition.answered_on)},
+            code="meeting",
+        )
+    petition.reported_back_at_meeting = meeting
+    return _finish("report_back", petition, by, text=note.strip(), data={"meeting_id": meeting.pk})
+
+
+@transaction.atomic
+def petition_comment(
+    *, petition: Petition, text: str, by: AbstractBaseUser, expected_version: int | None = None
+) -> Petition:
+    """A note on the timeline (a call made, a site visit), in any status."""
+    petition = _begin("comment", petition, by, expected_version)
+    text = _required(text, _("Write the comment."), "text")
+    return _finish("comment", petition, by, text=text)
+
+
+@transaction.atomic
+def petition_attach(
+    *, petition: Petition, upload: UploadedFile, by: AbstractBaseUser, expected_version: int | None = None
+) -> PetitionAttachment:
+    """Store a checked file (PDF, DOCX, XLSX, JPG or PNG up to 10 MB) and note it on the timeline."""
+    petition = _begin("attach", petition, by, expected_version)
+    kind = check_upload(upload)
+    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    attachment = PetitionAttachment(
+        petition=petition, name=name, content_type=kind.content_type, size=upload.size, uploaded_by=by
+    )
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+        _finish("attach", petition, by, text=name, data={"attachment_id": attachment.pk, "name": name})
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+# --- Many at once (the review list's bulk actions) ------------------------------------------------
+
+
+@dataclass
+class BulkOutcome:
+    done: list[Petition] = field(default_factory=list)
+    refused: list[tuple[Petition, str]] = field(default_factory=list)
+
+
+def _each(petitions: Iterable[Petition], apply) -> BulkOutcome:
+    """Apply to each petition in its own transaction: one refusal does not stop the others."""
+    outcome = BulkOutcome()
+    for petition in petitions:
+        try:
+            outcome.done.append(apply(petition))
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            outcome.refused.append((petition, " ".join(messages)))
+    return outcome
+
+
+def petitions_forward(
+    *,
+    petitions: Iterable[Petition],
+    body: Body,
+    by: AbstractBaseUser,
+    officer: AbstractBaseUser | None = None,
+    deadline: datetime.date | None = None,
+) -> BulkOutcome:
+    return _each(
+        petitions,
+        lambda petition: petition_forward(petition=petition, body=body, officer=officer, deadline=deadline, by=by),
+    )
+
+
+def petitions_assign(
+    *, petitions: Iterable[Petition], by: AbstractBaseUser, body: Body | None = None, officer=None
+) -> BulkOutcome:
+    return _each(petitions, lambda petition: petition_assign(petition=petition, body=body, officer=officer, by=by))

@@ -1,0 +1,66 @@
+"""Working days: weekends, Tết and Giỗ Tổ by the lunar calendar, and the days the government announces."""
+
+import datetime
+
+import pytest
+
+from workdays.calendar import add_working_days, is_working_day, working_days_between
+from workdays.models import AnnouncedDay, AnnouncedDayKind
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def test_a_weekend_is_skipped():
+    friday = D(2026, 12, 4)
+    assert add_working_days(friday, 1) == D(2026, 12, 7)  # Monday
+    assert working_days_between(friday, D(2026, 12, 7)) == 1
+    assert not is_working_day(D(2026, 12, 5)) and not is_working_day(D(2026, 12, 6))
+
+
+def test_tet_2026_moves_a_deadline_past_the_break():
+    """Tết Bính Ngọ: 16–20/02/2026 (Mon–Fri) are public holidays, known by the lunar calendar."""
+    before = D(2026, 2, 13)  # Friday before Tết
+    assert [is_working_day(D(2026, 2, day)) for day in range(16, 21)] == [False] * 5
+    assert add_working_days(before, 1) == D(2026, 2, 23)
+    assert working_days_between(before, D(2026, 2, 23)) == 1
+
+
+def test_gio_to_hung_vuong_follows_the_lunar_calendar():
+    assert not is_working_day(D(2027, 4, 16))  # 10/3 âm lịch in 2027 is a Friday
+    assert is_working_day(D(2026, 4, 16))
+
+
+def test_an_announced_make_up_saturday_counts_and_an_announced_day_off_does_not():
+    friday = D(2026, 12, 4)
+    AnnouncedDay.objects.create(day=D(2026, 12, 5), kind=AnnouncedDayKind.WORKDAY, note="Làm bù")
+    AnnouncedDay.objects.create(day=D(2026, 12, 7), kind=AnnouncedDayKind.DAY_OFF, note="Nghỉ bù")
+    assert is_working_day(D(2026, 12, 5)) and not is_working_day(D(2026, 12, 7))
+    assert add_working_days(friday, 1) == D(2026, 12, 5)
+    assert add_working_days(friday, 2) == D(2026, 12, 8)
+    assert working_days_between(friday, D(2026, 12, 8)) == 2
+
+
+def test_counting_backwards_is_negative_and_zero_days_is_the_same_day():
+    assert working_days_between(D(2026, 12, 8), D(2026, 12, 4)) == -2
+    assert add_working_days(D(2026, 12, 5), 0) == D(2026, 12, 5)
+
+
+def test_a_long_deadline_across_tet_reads_the_announced_days_once(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert add_working_days(D(2026, 1, 2), 31) == D(2026, 2, 23)  # 30 days end on 13/02, then Tết
+
+
+def test_commune_staff_keep_the_announced_days_and_others_get_404(staff, secretary, leader, plain_member):
+    response = staff.post("/workdays/", {"day": "2026-12-05", "kind": "workday", "note": "Làm bù"})
+    assert response.status_code == 302
+    assert AnnouncedDay.objects.filter(day=D(2026, 12, 5)).exists()
+    assert staff.get("/workdays/").status_code == 200
+    again = staff.post("/workdays/", {"day": "2026-12-05", "kind": "day_off", "note": ""})
+    assert again.status_code == 200 and AnnouncedDay.objects.count() == 1  # one day, one entry
+    for other in (secretary, leader, plain_member):
+        assert other.get("/workdays/").status_code == 404
+        assert other.post("/workdays/remove/", {"day": "2026-12-05"}).status_code == 404
+    assert staff.post("/workdays/remove/", {"day": "2026-12-05"}).status_code == 302
+    assert not AnnouncedDay.objects.exists()
+    assert staff.post("/workdays/remove/", {"day": "not a date"}).status_code == 404

@@ -1,0 +1,89 @@
+"""Working days in Vietnam: Monday to Friday, less public holidays and announced days off,
+plus the Saturdays (or Sundays) the government announces as make-up working days.
+
+Public holidays come from the ``holidays`` package, which knows Tết and Giỗ Tổ Hùng Vương by
+the lunar calendar; each year's extra days off and make-up days are data (``AnnouncedDay``)
+that commune staff keep. Deadlines counted "in working days" use these functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from functools import lru_cache
+
+import holidays
+
+from .models import AnnouncedDay, AnnouncedDayKind
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("VN", years=[year]).keys())
+
+
+def _announced(start: datetime.date, end: datetime.date) -> tuple[set[datetime.date], set[datetime.date]]:
+    """(days off, make-up working days) announced between start and end: one query."""
+    off: set[datetime.date] = set()
+    worked: set[datetime.date] = set()
+    for day, kind in AnnouncedDay.objects.filter(day__range=(start, end)).values_list("day", "kind"):
+        (off if kind == AnnouncedDayKind.DAY_OFF else worked).add(day)
+    return off, worked
+
+
+def _is_working(day: datetime.date, off: set[datetime.date], worked: set[datetime.date]) -> bool:
+    if day in worked:
+        return True
+    if day in off or day in _public_holidays(day.year):
+        return False
+    return day.weekday() < 5
+
+
+def is_working_day(day: datetime.date) -> bool:
+    off, worked = _announced(day, day)
+    return _is_working(day, off, worked)
+
+
+def add_working_days(day: datetime.date, days: int) -> datetime.date:
+    """The date ``days`` working days after ``day`` (``day`` itself does not count)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    window = datetime.timedelta(days=2 * days + 60)  # Tết can take nine days in a row
+    end = day + window
+    off, worked = _announced(day, end)
+    current, left = day, days
+    while left:
+        current += ONE_DAY
+        if current > end:
+            end = current + window
+            off, worked = _announced(current, end)
+        if _is_working(current, off, worked):
+            left -= 1
+    return current
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
+    if end < start:
+        return -working_days_between(end, start)
+    off, worked = _announced(start, end)
+    return sum(_is_working(start + offset * ONE_DAY, off, worked) for offset in range(1, (end - start).days + 1))
+
+
+def working_days_until(days: Iterable[datetime.date], end: datetime.date) -> dict[datetime.date, int]:
+    """``working_days_between(day, end)`` for many days at once (a list's "days overdue"): one query."""
+    days = set(days)
+    if not days:
+        return {}
+    start = min(min(days), end)
+    off, worked = _announced(start, max(max(days), end))
+    # Working days after ``start`` up to each date, then differences: W(day, end) = C(end) - C(day).
+    counted, running, current = {start: 0}, 0, start
+    last = max(max(days), end)
+    while current < last:
+        current += ONE_DAY
+        running += _is_working(current, off, worked)
+        counted[current] = running
+    return {day: counted[end] - counted[day] for day in days}

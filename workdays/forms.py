@@ -1,0 +1,14 @@
+"""Adding an announced day."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AnnouncedDay
+
+
+class AnnouncedDayForm(forms.ModelForm):
+    class Meta:
+        model = AnnouncedDay
+        fields = ["day", "kind", "note"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {"day": {"unique": _("This day is already on the list.")}}
