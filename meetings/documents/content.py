@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.utils import timezone
 
-from meetings import counting, selectors
+from meetings import counting, extensions, selectors
 from meetings.models import Meeting, MeetingKind, MeetingRules, Minutes, Resolution, TaskOutcome
 from members.models import OrganizationKind
 from members.selectors import secretary_on
@@ -88,6 +88,8 @@ class DocumentData:
     closing: str = ""
     preamble: str = ""
     subtitle: str = ""
+    # Sections other apps add after the agenda (petitions raised and answered: meetings.extensions).
+    sections: list[extensions.MinutesSection] = field(default_factory=list)
 
 
 def _upper_org(name: str, prefix: str) -> str:
@@ -171,6 +173,7 @@ def document_data(meeting: Meeting) -> DocumentData:
         secretary=secretary.full_name if secretary else "",
     )
     _fill_score(data, meeting, minutes)
+    data.sections = extensions.minutes_sections(meeting)
     data.attendance = attendance_lines(data)
     data.closing = closing_line(data)
     if resolution is not None:

@@ -138,6 +138,11 @@ def minutes_docx(meeting: Meeting) -> bytes:
         if item["conclusion"]:
             _labelled(document, "Kết luận của chủ trì: ", item["conclusion"])
 
+    for section in data.sections:
+        _paragraph(document, section.heading, bold=True)
+        for line in section.lines:
+            _paragraph(document, line)
+
     if data.remarks:
         _paragraph(document, "Ý KIẾN CHỈ ĐẠO CỦA CẤP ỦY CẤP TRÊN", bold=True)
         for name, said, promised in data.remarks:

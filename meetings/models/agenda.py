@@ -23,6 +23,8 @@ class AgendaItemKind(models.TextChoices):
     SCORING = "scoring", _("Score the meeting")
     MINUTES = "minutes", _("Read out and adopt the minutes")
     THEMATIC = "thematic", _("Thematic topic")
+    # Answers to petitions raised at earlier meetings, reported back (added by the petitions app).
+    PETITIONS = "petitions", _("Report back on petitions")
     OTHER = "other", _("Other")
 
 
@@ -121,6 +123,10 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "guidance"], name="agenda_guidance_once_per_meeting"),
+            # The report-back item appears by itself, so a meeting must never get two.
+            models.UniqueConstraint(
+                fields=["meeting"], condition=models.Q(kind="petitions"), name="agenda_one_petitions_item"
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import access, months, selectors, services
+from meetings import access, extensions, months, selectors, services
 from meetings.forms.schedule import (
     HeldForm,
     MeetingCreateForm,
@@ -121,6 +121,7 @@ def meeting_detail(request, pk):
             "is_cadre": access.is_assigned_cadre(user, meeting),
             "moves": meeting.moves.all(),
             "actions": meeting.allowed_actions() if can_manage else {},
+            "panels": extensions.meeting_panels(request, meeting),
         }
     )
     return render(request, "meetings/meeting_detail.html", context)
