@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "meetings.context_processors.navigation",
+                "petitions.context_processors.navigation",
             ],
         },
     },

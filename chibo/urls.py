@@ -7,6 +7,7 @@ from .health import healthz
 urlpatterns = [
     path("", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("petitions/", include("petitions.urls")),
     path("workdays/", include("workdays.urls")),
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -238,7 +238,7 @@ NODES: tuple[Node, ...] = (
             province_id="001",
             term_start=datetime.date(2025, 4, 9),
             workplaces=TAM_HUNG_WORKPLACES,
-            personas=(("staff", f"Văn phòng {TAM_HUNG_PARTY}"),),
+            personas=(("staff", f"Văn phòng {TAM_HUNG_PARTY}"), ("officer", "UBND xã Tam Hưng")),
         ),
     ),
     Node(
@@ -467,6 +467,15 @@ LOGINS: tuple[Login, ...] = (
         "hn-tam-hung-song-khe",
         "member",
         "Đảng viên Chi bộ thôn Song Khê",
+    ),
+    # Answers the petitions sent to UBND xã Tam Hưng (demo.petitions puts them on its queue).
+    Login(
+        "canbo.ubnd",
+        RoleKind.OFFICER,
+        "hn-tam-hung",
+        "hn-tam-hung-hung-giao",
+        "officer",
+        "Công chức Văn phòng HĐND và UBND xã Tam Hưng",
     ),
 )
 

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Petitions")
+
+    def ready(self):
+        # meetings does not import petitions: petitions adds its panel and minutes sections to
+        # meetings.extensions, and follows meetings being created or moved with a signal. Loaded
+        # here, as Django advises for signal handlers, once the models are ready.
+        from . import panels
+        from .services import reportback
+
+        panels.register()
+        reportback.connect_signals()

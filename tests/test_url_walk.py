@@ -45,7 +45,7 @@ from meetings.models import (
 )
 from members.access import system_scope
 from members.models import AccessLog, ImportBatch, Position, RoleKind
-from petitions.models import Body, Category, Petition, PetitionAttachment, PetitionEvent
+from petitions.models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
 from petitions.services.catalogue import catalogue_ensure
 from workdays.models import AnnouncedDay, AnnouncedDayKind
 
@@ -56,6 +56,7 @@ TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # URL parameters that are not primary keys: the values an insider may use. Add yours here.
 STRING_PARAMETERS = {
     "direction": lambda: ["up", "down"],
+    "action": lambda: list(ACTIONS),
     "token": lambda: list(CalendarFeed._base_manager.values_list("token", flat=True)),
 }
 # Parameters that are themselves the credential (a calendar feed's secret token): an outsider

@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import Meeting
 from members.models import Member, Organization, OrganizationKind, RoleKind
@@ -208,7 +210,7 @@ class Petition(models.Model):
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"), blank=True)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="petitions"
+        Category, verbose_name=pgettext_lazy("petition", "category"), on_delete=models.PROTECT, related_name="petitions"
     )
     body = models.ForeignKey(
         Body,
@@ -311,6 +313,9 @@ class Petition(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("petitions:detail", args=[self.pk])
 
     # --- The workflow table ---------------------------------------------------------------
 

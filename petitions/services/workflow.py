@@ -38,6 +38,7 @@ from petitions.models import (
     default_deadline,
 )
 from petitions.services.catalogue import catalogue_ensure
+from petitions.services.reportback import report_back_item_ensure
 
 # --- Checks shared by the actions --------------------------------------------------------------
 
@@ -370,7 +371,10 @@ def petition_answer(
         answered_on or timezone.localdate(), petition, _("The answer cannot be dated before the petition (%(day)s).")
     )
     petition.answer, petition.answered_on, petition.answered_by = answer, answered_on, by
-    return _finish("answer", petition, by, text=answer, data={"answered_on": answered_on})
+    petition = _finish("answer", petition, by, text=answer, data={"answered_on": answered_on})
+    # The answer goes on the branch's next agenda by itself.
+    report_back_item_ensure(branch=petition.branch)
+    return petition
 
 
 @transaction.atomic
@@ -437,7 +441,10 @@ def petition_report_back(
             code="meeting",
         )
     petition.reported_back_at_meeting = meeting
-    return _finish("report_back", petition, by, text=note.strip(), data={"meeting_id": meeting.pk})
+    petition = _finish("report_back", petition, by, text=note.strip(), data={"meeting_id": meeting.pk})
+    # Read out here: no longer waiting on another meeting's agenda; this meeting's item lists it.
+    report_back_item_ensure(branch=petition.branch)
+    return petition
 
 
 @transaction.atomic

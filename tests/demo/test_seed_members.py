@@ -168,6 +168,7 @@ EXPECTED_LOGINS = {
     "lanhdao.tamhung": (RoleKind.LEADER, "hn-tam-hung", "hn-tam-hung-thuong-thanh"),
     "canbo.phutrach": (RoleKind.CADRE, SONG_KHE, "hn-tam-hung-phu-thinh"),
     "dangvien.songkhe": (RoleKind.MEMBER, SONG_KHE, SONG_KHE),
+    "canbo.ubnd": (RoleKind.OFFICER, "hn-tam-hung", "hn-tam-hung-hung-giao"),
 }
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from demo.meetings import seed_meetings_demo
 from demo.members import seed_demo
+from demo.petitions import seed_petitions_demo
 from members.access import system_scope
 from members.models import RoleKind
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         with system_scope():
             result = seed_demo(stdout=self.stdout if options["verbosity"] >= 1 else None)
             seed_meetings_demo(today=timezone.localdate())
+            seed_petitions_demo(today=timezone.localdate())
         created = result["created"]
         self.stdout.write(
             _(

@@ -1,0 +1,194 @@
+"""One small form per action of ``petitions.models.ACTIONS``, as the petition page shows them.
+
+Field names are the keyword arguments of the action's service (``petitions.services.workflow``),
+so the view passes ``cleaned_data`` on as it is; ``version`` is the petition's version when the
+page was shown (a change made meanwhile is refused, not overwritten).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.forms.widgets import ACCEPT
+from meetings.models import Meeting, MeetingStatus
+from petitions import access
+from petitions.models import Petition
+
+from .fields import MeetingChoiceField, UserChoiceField, date_field
+
+
+def _text(label, *, required=True, message=None, rows=2):
+    errors = {"required": message} if message else {}
+    return forms.CharField(
+        label=label, required=required, error_messages=errors, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, petition: Petition, commune, **kwargs):
+        kwargs.setdefault("initial", {})["version"] = petition.version
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.commune = commune
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    def _bodies(self, name="body"):
+        self.fields[name].queryset = access.bodies(self.commune)
+        self.fields[name].empty_label = _("Choose…")
+
+    def _officers(self, name="officer"):
+        self.fields[name].queryset = access.officers(self.commune)
+        self.fields[name].empty_label = _("Nobody yet (the body's queue)")
+
+    def _meetings(self, name="meeting"):
+        # Meetings from the day before it was raised on (a meeting in the evening, time zones).
+        since = self.petition.raised_on - datetime.timedelta(days=1)
+        self.fields[name].queryset = (
+            Meeting.objects.filter(branch_id=self.petition.branch_id, month__gte=since.replace(day=1))
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by("-planned_start")
+        )
+        self.fields[name].empty_label = _("Choose…")
+
+
+class ForwardForm(ActionForm):
+    action = "forward"
+    body = forms.ModelChoiceField(
+        label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
+    )
+    officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
+    deadline = date_field(_("Deadline"))
+    note = _text(_("Note"), required=False)
+
+    def __init__(self, *args, default_deadline=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._bodies()
+        self._officers()
+        if default_deadline:
+            self.fields["deadline"].help_text = _("Empty: the category's default, %(day)s.") % {
+                "day": default_deadline.strftime("%d/%m/%Y")
+            }
+
+
+class AssignForm(ActionForm):
+    action = "assign"
+    body = forms.ModelChoiceField(
+        label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
+    )
+    officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
+    note = _text(_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._bodies()
+        self._officers()
+        self.initial.setdefault("body", self.petition.body_id)
+        self.initial.setdefault("officer", self.petition.officer_id)
+
+
+class SetDeadlineForm(ActionForm):
+    action = "set_deadline"
+    deadline = date_field(_("Deadline"), required=True)
+    note = _text(_("Note"), required=False)
+
+
+class ExtendDeadlineForm(ActionForm):
+    action = "extend_deadline"
+    deadline = date_field(_("New deadline"), required=True)
+    reason = _text(_("Reason"), message=_("Say why the deadline is extended."))
+
+
+class StartForm(ActionForm):
+    action = "start"
+
+
+class AnswerForm(ActionForm):
+    action = "answer"
+    answer = _text(_("Answer"), message=_("Write the answer."), rows=4)
+    answered_on = date_field(_("Answered on"), help_text=_("Empty: today."))
+
+
+class AnswerAtMeetingForm(ActionForm):
+    action = "answer_at_meeting"
+    answer = _text(_("Answer given at the meeting"), message=_("Write the answer."), rows=3)
+    meeting = MeetingChoiceField(
+        label=_("Meeting"), queryset=None, error_messages={"required": _("Choose the meeting.")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._meetings()
+        self.initial.setdefault("meeting", self.petition.meeting_id)
+
+
+class EscalateForm(ActionForm):
+    action = "escalate"
+    to = forms.CharField(
+        label=_("Sent to"),
+        max_length=200,
+        error_messages={"required": _("Say where the petition was sent.")},
+        help_text=_("e.g. UBND huyện, Sở Giao thông vận tải"),
+    )
+    on = date_field(_("Sent on"), help_text=_("Empty: today."))
+    note = _text(_("Note"), required=False)
+
+
+class DeclineForm(ActionForm):
+    action = "decline"
+    reason = _text(_("Reason"), message=_("Say why the petition is declined."))
+
+
+class ReportBackForm(ActionForm):
+    action = "report_back"
+    meeting = MeetingChoiceField(
+        label=_("Reported back at meeting"), queryset=None, error_messages={"required": _("Choose the meeting.")}
+    )
+    note = _text(_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._meetings()
+
+
+class CommentForm(ActionForm):
+    action = "comment"
+    text = _text(_("Comment"), message=_("Write the comment."))
+
+
+class AttachForm(ActionForm):
+    action = "attach"
+    upload = forms.FileField(
+        label=_("File"),
+        error_messages={"required": _("Choose a file.")},
+        help_text=_("PDF, Word, Excel, JPG or PNG, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        ForwardForm,
+        AssignForm,
+        SetDeadlineForm,
+        ExtendDeadlineForm,
+        StartForm,
+        AnswerForm,
+        AnswerAtMeetingForm,
+        EscalateForm,
+        DeclineForm,
+        ReportBackForm,
+        CommentForm,
+        AttachForm,
+    )
+}

@@ -1,0 +1,73 @@
+"""Recording a petition: one short form, usable on a phone during the meeting."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from petitions.models import Priority
+
+from .fields import date_field
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class BranchChoiceForm(forms.Form):
+    """First step for someone who records for several branches: which branch."""
+
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=_("Choose…"))
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class RecordForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the petition a short title.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ModelChoiceField(
+        label=pgettext_lazy("petition", "Category"), queryset=None, error_messages={"required": _("Choose a category.")}
+    )
+    raised_by_member = MemberChoiceField(
+        label=_("Raised by a member"), queryset=None, required=False, empty_label=_("— a resident —")
+    )
+    resident_name = forms.CharField(label=_("Resident's name"), max_length=120, required=False)
+    resident_phone = forms.RegexField(
+        label=_("Resident's phone"),
+        regex=r"^\+?[0-9 .]{8,15}$",
+        max_length=20,
+        required=False,
+        error_messages={"invalid": _("Enter the phone number in digits, e.g. 0912 345 678.")},
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    raised_on = date_field(_("Raised on"), help_text=_("Empty: today."))
+    submit_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, categories, members, with_meeting: bool, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("submit_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["category"].empty_label = _("Choose…")
+        self.fields["raised_by_member"].queryset = members
+        if with_meeting:
+            # Raised at the meeting: on its day.
+            del self.fields["raised_on"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("raised_by_member") and not (data.get("resident_name") or "").strip():
+            self.add_error("resident_name", _("Choose the member who raised it, or write the resident's name."))
+        return data

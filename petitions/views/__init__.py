@@ -1,0 +1,1 @@
+"""The petitions pages, one module per subject; ``lookups`` holds what they share."""

@@ -1,0 +1,212 @@
+"""A petition's page: what it asks, where it stands, its timeline, and the user's actions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from petitions import access
+from petitions.forms.actions import ACTION_FORMS, ActionForm
+from petitions.models import ACTIONS, EventKind, Petition, default_deadline
+from petitions.selectors.review import petition_timeline
+from petitions.services import workflow
+
+from . import lookups
+
+SERVICES = {
+    "forward": workflow.petition_forward,
+    "assign": workflow.petition_assign,
+    "set_deadline": workflow.petition_set_deadline,
+    "extend_deadline": workflow.petition_extend_deadline,
+    "start": workflow.petition_start,
+    "answer": workflow.petition_answer,
+    "answer_at_meeting": workflow.petition_answer_at_meeting,
+    "escalate": workflow.petition_escalate,
+    "decline": workflow.petition_decline,
+    "report_back": workflow.petition_report_back,
+    "comment": workflow.petition_comment,
+    "attach": workflow.petition_attach,
+}
+# The order the action forms appear in on the page: the next step first.
+ORDER = (
+    "forward",
+    "start",
+    "answer",
+    "answer_at_meeting",
+    "report_back",
+    "assign",
+    "set_deadline",
+    "extend_deadline",
+    "escalate",
+    "decline",
+    "comment",
+    "attach",
+)
+# Actions whose button is red (the main next step); the rest are outlined.
+MAIN = {"forward", "start", "answer", "answer_at_meeting", "report_back"}
+assert set(ORDER) == set(ACTIONS) == set(SERVICES) == set(ACTION_FORMS)  # noqa: S101
+
+
+def _day(value) -> str:
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else ""
+
+
+def _who(data: dict) -> str:
+    return " · ".join(part for part in (data.get("body"), data.get("officer")) if part)
+
+
+def event_details(event) -> list[str]:
+    """What changed, in words, from the event's data (old and new deadline, body, officer…)."""
+    data, kind, lines = event.data or {}, event.kind, []
+    if kind == EventKind.FORWARDED:
+        lines.append(_who(data))
+        if data.get("deadline"):
+            lines.append(_("Deadline: %(day)s") % {"day": _day(data["deadline"])})
+    elif kind == EventKind.ASSIGNED:
+        lines.append(f"{_who(data.get('old') or {}) or '—'} → {_who(data.get('new') or {}) or '—'}")
+    elif kind == EventKind.STARTED:
+        lines.append(_who(data))
+    elif kind == EventKind.DEADLINE_SET:
+        lines.append(_("Deadline: %(day)s") % {"day": _day(data.get("new_deadline"))})
+    elif kind == EventKind.DEADLINE_EXTENDED:
+        lines.append(
+            _("Deadline: %(old)s → %(new)s")
+            % {"old": _day(data.get("old_deadline")), "new": _day(data.get("new_deadline"))}
+        )
+    elif kind == EventKind.ESCALATED:
+        lines.append(
+            _("Sent to %(to)s on %(day)s") % {"to": data.get("escalated_to", ""), "day": _day(data.get("escalated_on"))}
+        )
+    elif kind == EventKind.ANSWERED and data.get("answered_on"):
+        lines.append(_("Answered on %(day)s") % {"day": _day(data["answered_on"])})
+    return [line for line in lines if line]
+
+
+def _forms(request, petition: Petition, allowed: set[str], commune, bound: ActionForm | None):
+    forms = []
+    for action in ORDER:
+        if action not in allowed:
+            continue
+        if bound is not None and bound.action == action:
+            form = bound
+        else:
+            kwargs = {"petition": petition, "commune": commune}
+            if action == "forward":
+                kwargs["default_deadline"] = default_deadline(
+                    petition.category, max(timezone.localdate(), petition.raised_on)
+                )
+            form = ACTION_FORMS[action](**kwargs)
+        forms.append({"action": action, "form": form, "label": _label(action), "main": action in MAIN})
+    return forms
+
+
+def _label(action: str) -> str:
+    return {
+        "forward": _("Forward to a body"),
+        "assign": _("Reassign"),
+        "set_deadline": _("Set the deadline"),
+        "extend_deadline": _("Extend the deadline"),
+        "start": _("Start work"),
+        "answer": _("Record the answer"),
+        "answer_at_meeting": _("Answered at the meeting"),
+        "escalate": _("Escalate above the commune"),
+        "decline": _("Decline"),
+        "report_back": _("Reported back to the branch"),
+        "comment": _("Add a comment"),
+        "attach": _("Attach a file"),
+    }[action]
+
+
+def _render(request, petition: Petition, bound: ActionForm | None = None, status: int = 200):
+    user = request.user
+    commune = petition.category.commune
+    allowed = access.allowed_actions(user, petition)
+    events = list(petition_timeline(petition))
+    context = {
+        "petition": petition,
+        "timeline": [(event, event_details(event)) for event in events],
+        "attachments": petition.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+        "show_contact": access.can_see_contact(user, petition),
+        "action_forms": _forms(request, petition, allowed, commune, bound),
+        "bound_action": bound.action if bound is not None else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "petitions/petition_detail.html", context, status=status)
+
+
+@login_required
+def petition_detail(request, pk):
+    petition = lookups.petition_or_404(request, pk)
+    return _render(request, petition)
+
+
+def _add_service_error(form: ActionForm, error: ValidationError) -> None:
+    for item in error.error_list:
+        field = item.code if item.code in form.fields and item.code != "version" else None
+        form.add_error(field, item)
+
+
+@login_required
+@require_POST
+def petition_action(request, pk, action):
+    """Every action of the table: 404 unless the user may take it; its service decides the rest."""
+    if action not in ACTIONS:
+        raise Http404
+    user = request.user
+    petition = lookups.petition_or_404(request, pk)
+    if not access.may(user, action, petition):
+        raise Http404
+    if not petition.allows(action):
+        try:
+            petition.check_allows(action)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("petitions:detail", petition.pk)
+    form = ACTION_FORMS[action](request.POST, request.FILES, petition=petition, commune=petition.category.commune)
+    if form.is_valid():
+        try:
+            SERVICES[action](
+                petition=petition, by=user, expected_version=form.cleaned_data.get("version"), **form.service_kwargs()
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Saved: %(what)s.") % {"what": _label(action).lower()})
+            # A form on another page (the meeting page's petitions panel) says where to go back to.
+            back = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return redirect(back)
+            return redirect("petitions:detail", petition.pk)
+    return _render(request, petition, bound=form)
+
+
+@login_required
+def attachment_download(request, pk):
+    """Files are served only through here, within scope; never from a public media URL."""
+    attachment = get_object_or_404(access.attachments(request.user), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,89 @@
+"""Recording a petition, from a meeting's page during the meeting or between meetings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from meetings.models import Meeting, MeetingStatus
+from members.models import Member
+from petitions import access
+from petitions.forms.record import BranchChoiceForm, RecordForm
+from petitions.services.catalogue import catalogue_ensure
+from petitions.services.workflow import petition_record
+
+
+def _pk(value: str | None):
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+@login_required
+def petition_record_page(request):
+    """``?meeting=<pk>`` (raised at that meeting) or ``?branch=<pk>``; with neither, the only
+    branch the user records for, or a choice of branch first."""
+    user = request.user
+    branches = access.recordable_branches(user).order_by("path")
+    meeting = None
+    if (meeting_pk := _pk(request.GET.get("meeting"))) is not None:
+        meeting = get_object_or_404(
+            Meeting.objects.filter(branch__in=branches)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .select_related("branch"),
+            pk=meeting_pk,
+        )
+        branch = meeting.branch
+    elif (branch_pk := _pk(request.GET.get("branch"))) is not None:
+        branch = get_object_or_404(branches, pk=branch_pk)
+    else:
+        choices = list(branches[:2])
+        if not choices:
+            raise Http404
+        if len(choices) > 1:
+            form = BranchChoiceForm(request.GET or None, branches=branches)
+            return render(request, "petitions/record_branch.html", {"form": form})
+        branch = choices[0]
+
+    commune = access.commune_of(branch)
+    if commune is None:
+        raise Http404
+    catalogue_ensure(commune=commune)
+    form = RecordForm(
+        request.POST if request.method == "POST" else None,
+        categories=access.categories(commune),
+        members=Member.objects.filter(branch=branch).active().order_by("name_key", "pk"),
+        with_meeting=meeting is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            petition = petition_record(
+                branch=branch,
+                meeting=meeting,
+                title=data["title"],
+                content=data["content"],
+                category=data["category"],
+                raised_by_member=data["raised_by_member"],
+                resident_name=data["resident_name"],
+                resident_phone=data["resident_phone"],
+                priority=data["priority"],
+                raised_on=data.get("raised_on"),
+                submit_key=data["submit_key"],
+                by=user,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            for item in error.error_list:
+                form.add_error(item.code if item.code in form.fields else None, item)
+        else:
+            messages.success(request, _("The petition was recorded: %(title)s.") % {"title": petition.title})
+            return redirect("petitions:detail", petition.pk)
+    return render(request, "petitions/record_form.html", {"form": form, "branch": branch, "meeting": meeting})

@@ -1,0 +1,57 @@
+"""The review list as Excel: the same filters, the columns asked for, formulas made harmless."""
+
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from .conftest import NOW, D, make_petition
+from .test_pages import S
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def rows(response):
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_export_has_the_columns_the_filters_and_escapes_formulas(leader, tree, catalogue, root, officer):
+    make_petition(
+        tree.branch, catalogue.roads, root, S.IN_PROGRESS, deadline=D(2026, 12, 4), officer=officer.user,
+        title="=HYPERLINK(\"http://x\",\"bấm\")",
+    )  # fmt: skip
+    make_petition(tree.sibling, catalogue.water, root, title="Nước sạch Phú Thịnh")
+    response = leader.get(reverse("petitions:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"] == 'attachment; filename="kien-nghi-20261210.xlsx"'
+    table = rows(response)
+    assert table[0] == [
+        "Chi bộ", "Tiêu đề", "Lĩnh vực", "Cơ quan giải quyết", "Cán bộ phụ trách", "Ngày nêu", "Thời hạn", "Trạng thái",
+        "Số ngày làm việc trễ hạn",
+    ]  # fmt: skip
+    late = table[1]  # most overdue first, as the list
+    assert late[1] == '\'=HYPERLINK("http://x","bấm")'
+    assert late[0] == "Chi bộ thôn Song Khê" and late[3] == "UBND xã Tam Hưng" and late[4] == "Cán bộ UBND"
+    assert late[5].date() == D(2026, 12, 1) and late[6].date() == D(2026, 12, 4)
+    assert late[7] == "Đang thực hiện" and late[8] == 4
+    assert len(table) == 3
+
+    only = rows(leader.get(reverse("petitions:export"), {"branch": tree.sibling.pk}))
+    assert [row[1] for row in only[1:]] == ["Nước sạch Phú Thịnh"]
+    assert only[1][6] is None and only[1][8] == 0
+
+
+def test_the_export_is_for_those_who_see_the_list(outsider, client, tree, catalogue, root, plain_member):
+    make_petition(tree.branch, catalogue.roads, root)
+    assert len(rows(outsider.get(reverse("petitions:export")))) == 1  # another commune: headers only
+    assert len(rows(plain_member.get(reverse("petitions:export")))) == 2
+    assert client.get(reverse("petitions:export")).status_code == 302  # to the login page
