@@ -220,16 +220,18 @@ def test_a_petition_from_the_meeting_to_the_report_back(live_server, person, dem
     to_report = secretary.locator("#petitions-to-report li", has=secretary.get_by_role("link", name=TITLE))
     expect(to_report).to_contain_text(ANSWER)
     to_report.get_by_role("button", name="Đã thông báo tại cuộc họp này").click()
+    # The button brings the secretary back to the meeting page, where the answer moved to "reported".
     expect(secretary.get_by_role("alert")).to_contain_text("Đã lưu")
-    expect(secretary.locator("#status")).to_contain_text("Đã thông báo lại chi bộ")
+    expect(secretary).to_have_url(re.compile(rf"/meetings/{next_meeting.pk}/"))
+    expect(secretary.locator("#petitions-reported-back")).to_contain_text(TITLE)
     petition.refresh_from_db()
     assert (petition.status, petition.reported_back_at_meeting) == (PetitionStatus.REPORTED_BACK, next_meeting)
     assert petition.is_closed
-    secretary.goto(f"{live_server.url}{next_meeting.get_absolute_url()}")
-    expect(secretary.locator("#petitions-reported-back")).to_contain_text(TITLE)
     expect(secretary.locator("#petitions-to-report li", has=secretary.get_by_role("link", name=TITLE))).to_have_count(0)
     # The agenda item still says what was reported there, once.
     expect(secretary.locator("#agenda-items > li").filter(has_text=TITLE)).to_have_count(1)
+    secretary.goto(f"{live_server.url}{petition.get_absolute_url()}")
+    expect(secretary.locator("#status")).to_contain_text("Đã thông báo lại chi bộ")
 
     # --- The leader's list, export and figures show it closed ----------------------------------------
     expect(_list_row(leader, live_server)).to_contain_text("Đã thông báo lại chi bộ")
