@@ -16,4 +16,27 @@ app.conf.beat_schedule = {
         "task": "members.tasks.purge_import_batches",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Hands due outbox rows to the workers; also puts back rows a dead worker left "sending".
+    "dispatch-notifications": {
+        "task": "notifications.dispatch_due",
+        "schedule": 60.0,
+        # A run missed while no worker was up is not worth queueing: the next one sends it all.
+        "options": {"expires": 55},
+    },
+    # The domain's chases (meetings/reminders.py, petitions/reminders.py), before 08:00, when the
+    # members' meeting reminders fall due. Each run is idempotent (de-duplication keys).
+    "chase-meetings": {
+        "task": "meetings.tasks.chase_meetings",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "chase-petitions": {
+        "task": "petitions.tasks.chase_petitions",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    # The coming months' regular meetings (also `manage.py schedule_meetings`), twice a month.
+    "schedule-regular-meetings": {
+        "task": "meetings.tasks.schedule_regular_meetings",
+        "schedule": crontab(hour=1, minute=30, day_of_month="1,15"),
+        "kwargs": {"months_ahead": 2},
+    },
 }

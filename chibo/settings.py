@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "meetings",
     "petitions",
     "demo",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "meetings.context_processors.navigation",
                 "petitions.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -202,7 +204,20 @@ CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (OOM, kill -9) leaves its message to be delivered again; the
+# notification claim (notifications/dispatch.py) keeps a second delivery from sending twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Several sites (or a test run) can share one Redis: each consumes its own default queue.
+CELERY_TASK_DEFAULT_QUEUE = _read("CELERY_TASK_DEFAULT_QUEUE", env.str, default="celery")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis hands an unacknowledged message to another worker after visibility_timeout. With
+    # acks_late a message stays unacknowledged while its task runs, so the timeout must exceed
+    # the longest task's hard time limit (notifications.send_notifications: 300 s), or a slow
+    # but healthy task would run twice. One hour: a dead worker's message comes back within the
+    # hour, and the outbox does not wait for it: dispatch_due hands out pending rows again
+    # after 5 minutes (dispatch.REQUEUE_AFTER). No task uses a countdown longer than this.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # --- Mail --------------------------------------------------------------------
 _email = _url("EMAIL_URL", "filemail://" + str(VAR_DIR / "mail"))
@@ -212,6 +227,22 @@ if _email.startswith("filemail://"):
 else:
     globals().update(_url("EMAIL_URL", _email, environ.Env.email_url_config))
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="chibo@localhost")
+# A hung SMTP server must not hold a notification worker past its time limit.
+EMAIL_TIMEOUT = _read("EMAIL_TIMEOUT", env.int, default=30)
+
+# --- SMS ---------------------------------------------------------------------
+SMS_GATEWAY_URL = _read("SMS_GATEWAY_URL", env.str, default="")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_FILE_PATH = _read("SMS_FILE_PATH", env.str, default=str(VAR_DIR / "sms"))
+_SMS_BACKENDS = {
+    "file": "notifications.channels.FileSmsBackend",
+    "console": "notifications.channels.ConsoleSmsBackend",
+    "http": "notifications.channels.HttpSmsBackend",
+}
+_sms_backend = _read("SMS_BACKEND", env.str, default="http" if SMS_GATEWAY_URL else "file")
+if _sms_backend not in _SMS_BACKENDS:
+    raise ImproperlyConfigured(f"Environment variable SMS_BACKEND is malformed: use one of {', '.join(_SMS_BACKENDS)}.")
+SMS_BACKEND = _SMS_BACKENDS[_sms_backend]
 
 # --- Forms and pages ---------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -45,6 +45,8 @@ from meetings.models import (
 )
 from members.access import system_scope
 from members.models import AccessLog, ImportBatch, Position, RoleKind
+from notifications.models import ChannelPreference
+from notifications.services import notification_enqueue
 from petitions.models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
 from petitions.services.catalogue import catalogue_ensure
 from workdays.models import AnnouncedDay, AnnouncedDayKind
@@ -211,6 +213,18 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
         content_type="application/pdf",
         size=9,
         uploaded_by=secretary,
+    )
+
+    # The secretary's inbox message (email too, by their choice) about the meeting.
+    ChannelPreference.objects.create(user=secretary, email_enabled=True, phone="0912345678")
+    secretary.email = "bi-thu@example.org"
+    secretary.save(update_fields=["email"])
+    notification_enqueue(
+        recipient=secretary,
+        kind="test.ping",
+        about=meeting,
+        dedupe_key=f"test.ping:{meeting.pk}",
+        context={"name": "Bí thư", "note": ""},
     )
 
 

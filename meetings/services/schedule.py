@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import reminders
 from meetings.models import (
     NOT_YET_HELD,
     REGULAR_KINDS,
@@ -186,6 +187,7 @@ def meeting_move(
     the secretary sends a new one.
     """
     meeting.check_allows("move")
+    had_notice = meeting.notice_sent_at is not None
     if not reason.strip():
         raise ValidationError(_("Give the reason for moving the meeting."), code="reason")
     new_end = new_end or new_start + (meeting.planned_end - meeting.planned_start)
@@ -199,6 +201,8 @@ def meeting_move(
     _save(meeting, by, ["planned_start", "planned_end", "status", "notice_sent_at", "status_reason"])
     # Cadres assigned on the new day are expected too.
     add_expected_cadres(meeting)
+    # The old time's reminders go; those told of the meeting are reminded of the new time.
+    reminders.meeting_moved(meeting, had_notice=had_notice)
     return move
 
 
@@ -208,7 +212,9 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: AbstractBaseUser | None
     if not reason.strip():
         raise ValidationError(_("Give the reason for cancelling the meeting."), code="reason")
     meeting.status, meeting.status_reason = MeetingStatus.CANCELLED, reason.strip()
-    return _save(meeting, by, ["status", "status_reason"])
+    _save(meeting, by, ["status", "status_reason"])
+    reminders.meeting_called_off(meeting)
+    return meeting
 
 
 @transaction.atomic
@@ -218,17 +224,22 @@ def meeting_postpone(*, meeting: Meeting, reason: str, by: AbstractBaseUser | No
     if not reason.strip():
         raise ValidationError(_("Give the reason for postponing the meeting."), code="reason")
     meeting.status, meeting.status_reason = MeetingStatus.POSTPONED, reason.strip()
-    return _save(meeting, by, ["status", "status_reason"])
+    _save(meeting, by, ["status", "status_reason"])
+    reminders.meeting_called_off(meeting)
+    return meeting
 
 
 @transaction.atomic
 def meeting_send_notice(
     *, meeting: Meeting, by: AbstractBaseUser | None, now: datetime.datetime | None = None
 ) -> Meeting:
-    """Record that the notice went out. Sending the messages themselves is another area's job."""
+    """Record that the notice went out and queue it, with its reminders, for everyone expected
+    (``meetings.reminders``; the rows are written in this transaction)."""
     meeting.check_allows("notice")
     meeting.status, meeting.notice_sent_at = MeetingStatus.NOTICE_SENT, now or timezone.now()
-    return _save(meeting, by, ["status", "notice_sent_at"])
+    _save(meeting, by, ["status", "notice_sent_at"])
+    reminders.meeting_notice_sent(meeting)
+    return meeting
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Meeting, MeetingStatus
 from meetings.services.uploads import check_upload
 from members.models import Member, Organization
-from petitions import access
+from petitions import access, reminders
 from petitions.models import (
     ACTIONS,
     Body,
@@ -374,6 +374,8 @@ def petition_answer(
     petition = _finish("answer", petition, by, text=answer, data={"answered_on": answered_on})
     # The answer goes on the branch's next agenda by itself.
     report_back_item_ensure(branch=petition.branch)
+    # The secretary is told at once; the deadline chases stop.
+    reminders.petition_answered(petition)
     return petition
 
 

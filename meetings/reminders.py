@@ -1,0 +1,395 @@
+"""What the meetings app sends, to whom and when: the rules behind notices and reminders.
+
+The outbox, the channels and the dispatch belong to ``notifications``; this module only decides
+and calls ``notification_enqueue`` inside the caller's transaction (a service of
+``meetings.services.schedule``, or the daily ``meetings.tasks.chase_meetings``). Recipients are
+found in the system scope, whoever pressed the button: the rules, not the caller's reach, decide
+who is told.
+
+- **The notice** (``meeting.notice``), when the secretary sends it: to every expected member of
+  the meeting with a user account (members who left get none; exempt members are not expected)
+  and to the cadres on its guest list who have one.
+- **Reminders** (``meeting.reminder``) 3 days and 1 day before the planned start, at 08:00 local
+  time, to the same people. Scheduled with the notice; cancelled when the meeting is cancelled
+  or postponed; a move cancels them and schedules new ones for the new time. A reminder whose
+  time has passed is due at once if the meeting is still ahead (only the nearest of them), except
+  with the notice itself, which already says everything a reminder would.
+- **To the secretary**, from the daily chase: the agenda still empty 5 days before
+  (``meeting.agenda_empty``); materials not posted by the rules' ``materials_days_before``
+  (``meeting.materials_missing``); minutes not adopted within the rules' ``minutes_deadline_days``
+  (``meeting.minutes_overdue``), and to the commune's staff after 5 days
+  (``meeting.minutes_overdue_commune``). Each is sent once per meeting and planned day.
+
+Every message has a de-duplication key, so a service retried or a task run twice sends nothing
+new; a key that contains the planned start makes the reminders of a moved meeting new rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from meetings.models import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    Guest,
+    Meeting,
+    MeetingKind,
+    MeetingMove,
+    MeetingRules,
+    MeetingStatus,
+)
+from meetings.selectors.roll import expected_members
+from members.access import above_any_q, is_under, system_scope
+from members.models import Member, OrganizationKind, Role, RoleKind
+from notifications.services import notification_enqueue, notifications_cancel
+
+NOTICE = "meeting.notice"
+REMINDER = "meeting.reminder"
+AGENDA_EMPTY = "meeting.agenda_empty"
+MATERIALS_MISSING = "meeting.materials_missing"
+MINUTES_OVERDUE = "meeting.minutes_overdue"
+MINUTES_OVERDUE_COMMUNE = "meeting.minutes_overdue_commune"
+
+# Days before the planned start, and the local hour, of the members' reminders.
+REMINDER_DAYS = (3, 1)
+REMINDER_TIME = datetime.time(8, 0)
+# The secretary is told the agenda is still empty this many days before.
+AGENDA_DAYS_BEFORE = 5
+# Commune staff are told of minutes not adopted this many days after the meeting (at least the
+# rules' own deadline).
+COMMUNE_MINUTES_DAYS = 5
+# A chase missed (no worker for a while) is still sent this long after it fell due, not later:
+# a first run over years of old meetings must not flood anyone.
+CATCH_UP = datetime.timedelta(days=14)
+
+# Meetings still ahead that are being prepared (a postponed one has no date to prepare for).
+PREPARING = (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT)
+# "The month's meeting": prepared with materials and minuted on time (extraordinary meetings are
+# called at short notice; the flags do not judge them either).
+ORDINARY_KINDS = tuple({MeetingKind.REGULAR, MeetingKind.THEMATIC, *REGULAR_KINDS, *THEMATIC_KINDS})
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+KIND_NAMES = {
+    MeetingKind.REGULAR: "sinh hoạt chi bộ thường kỳ",
+    MeetingKind.THEMATIC: "sinh hoạt chuyên đề",
+    MeetingKind.COMBINED: "sinh hoạt chi bộ thường kỳ kết hợp chuyên đề",
+    MeetingKind.EXTRAORDINARY: "họp chi bộ bất thường",
+}
+
+
+# --- Shared pieces -------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the site's address (the ``SITE_URL`` setting), or as it is when none is set."""
+    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
+def _stamp(moment: datetime.datetime) -> str:
+    """A moment in keys: in UTC, so a value read back from the database gives the same key."""
+    return moment.astimezone(datetime.UTC).isoformat()
+
+
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment)
+
+
+def meeting_context(meeting: Meeting) -> dict:
+    """What every meeting message says, as plain values (date dd/mm/yyyy, time 24 h)."""
+    start = _local(meeting.planned_start)
+    end = _local(meeting.planned_end)
+    return {
+        "meeting_id": meeting.pk,
+        "branch": meeting.branch.name,
+        "kind": meeting.kind,
+        "kind_name": KIND_NAMES.get(meeting.kind, "sinh hoạt chi bộ"),
+        "topic": meeting.topic,
+        "date": start.strftime("%d/%m/%Y"),
+        "weekday": WEEKDAYS[start.weekday()],
+        "time": start.strftime("%H:%M"),
+        "end_time": end.strftime("%H:%M"),
+        "place": meeting.place or meeting.branch.meeting_place,
+        "month": meeting.month.strftime("%m/%Y"),
+        "url": absolute_url(meeting.get_absolute_url()),
+    }
+
+
+def _enqueue(users: Iterable, *, kind: str, about, key, context: dict, due_at=None) -> list:
+    """One enqueue per user. ``key`` is a prefix the user's id is appended to, or a function of
+    the user. Returns the rows created."""
+    rows = []
+    for user in users:
+        rows += notification_enqueue(
+            recipient=user,
+            kind=kind,
+            about=about,
+            due_at=due_at,
+            dedupe_key=key(user) if callable(key) else f"{key}:{user.pk}",
+            context=context,
+        )
+    return rows
+
+
+# --- Who is told ---------------------------------------------------------------------------------
+
+
+def attendees(meeting: Meeting, *, today: datetime.date | None = None) -> list:
+    """Users told of the meeting: expected members with an account who have not left, and the
+    cadres on its guest list with an account. Three queries, in the system scope."""
+    today = today or timezone.localdate()
+    with system_scope():
+        member_users = [
+            member.user_id
+            for member in expected_members(meeting)
+            if member.user_id is not None and (member.left_on is None or member.left_on > today)
+        ]
+        cadre_users = list(
+            Guest.objects.filter(meeting=meeting, cadre__user__isnull=False)
+            .filter(Q(cadre__left_on__isnull=True) | Q(cadre__left_on__gt=today))
+            .values_list("cadre__user_id", flat=True)
+        )
+    wanted = list(dict.fromkeys(member_users + cadre_users))
+    users = get_user_model().objects.filter(pk__in=wanted, is_active=True).in_bulk()
+    return [users[pk] for pk in wanted if pk in users]
+
+
+def _role_holders(branches: list, kinds: set[str]) -> tuple[dict[int, list], dict[int, list]]:
+    """Per branch id: its secretaries, and the staff of its commune. One query."""
+    secretaries: dict[int, list] = defaultdict(list)
+    staff: dict[int, list] = defaultdict(list)
+    if not branches:
+        return secretaries, staff
+    roles = Role.objects.filter(
+        above_any_q(branches, prefix="organization__"), kind__in=kinds, user__is_active=True
+    ).select_related("user", "organization")
+    for role in roles:
+        for branch in branches:
+            if role.kind == RoleKind.SECRETARY and role.organization_id == branch.pk:
+                secretaries[branch.pk].append(role.user)
+            elif (
+                role.kind == RoleKind.COMMUNE_STAFF
+                and role.organization.kind == OrganizationKind.COMMUNE
+                and is_under(branch, role.organization)
+            ):
+                staff[branch.pk].append(role.user)
+    return secretaries, staff
+
+
+def secretaries(branch) -> list:
+    """Users holding the secretary role at the branch."""
+    found, _ = _role_holders([branch], {RoleKind.SECRETARY})
+    return found[branch.pk]
+
+
+# --- The notice and the reminders -----------------------------------------------------------------
+
+
+def _generation(meeting: Meeting) -> int:
+    """The latest move of the meeting (0 if never moved): reminders for each new time are new
+    rows, even when a meeting moves back to a time it had before."""
+    return MeetingMove.objects.filter(meeting=meeting).order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def reminder_times(
+    meeting: Meeting, *, now: datetime.datetime, skip_past: bool = False
+) -> list[tuple[int, datetime.datetime]]:
+    """(days before, due at) of the reminders still to send for the meeting's planned start.
+
+    Each is at 08:00 local time that many days before. Those whose time has passed while the
+    meeting is still ahead are due ``now`` (only the nearest one), or dropped with ``skip_past``.
+    """
+    if meeting.planned_start <= now:
+        return []
+    day = _local(meeting.planned_start).date()
+    times = []
+    for days in sorted(REMINDER_DAYS, reverse=True):
+        due = timezone.make_aware(datetime.datetime.combine(day - datetime.timedelta(days=days), REMINDER_TIME))
+        if due >= meeting.planned_start:
+            due = None  # an early-morning meeting: 08:00 that day is too late
+        times.append((days, due))
+    upcoming = [(days, due) for days, due in times if due is not None and due > now]
+    past = [days for days, due in times if due is None or due <= now]
+    if past and not skip_past:
+        upcoming.insert(0, (min(past), now))
+    return upcoming
+
+
+def _reminder_prefix(meeting: Meeting, user_pk: int) -> str:
+    """The start of the keys of one user's reminders of one meeting (to cancel them alone)."""
+    return f"meeting:{meeting.pk}:reminder:u{user_pk}:"
+
+
+def meeting_reminders_schedule(
+    meeting: Meeting, *, now: datetime.datetime | None = None, skip_past: bool = False, users=None
+) -> list:
+    """Queue the 3-day and 1-day reminders for the meeting's current planned start."""
+    now = now or timezone.now()
+    if meeting.status not in PREPARING:
+        return []
+    times = reminder_times(meeting, now=now, skip_past=skip_past)
+    if not times:
+        return []
+    users = attendees(meeting, today=_local(now).date()) if users is None else users
+    start = _stamp(meeting.planned_start)
+    generation = _generation(meeting)
+    rows = []
+    for days, due in times:
+        context = {**meeting_context(meeting), "days_before": days}
+
+        def key(user, days=days):
+            return f"{_reminder_prefix(meeting, user.pk)}{days}d:{start}:m{generation}"
+
+        rows += _enqueue(users, kind=REMINDER, about=meeting, key=key, context=context, due_at=due)
+    return rows
+
+
+def meeting_reminders_cancel(meeting: Meeting) -> int:
+    return notifications_cancel(about=meeting, kinds=[REMINDER])
+
+
+def meeting_notice_sent(meeting: Meeting, *, now: datetime.datetime | None = None) -> list:
+    """The notice to everyone expected, and their reminders. Called by ``meeting_send_notice``.
+
+    A notice recorded for a meeting already over (a branch catching up on its records, the demo)
+    sends nothing.
+    """
+    now = now or timezone.now()
+    if meeting.planned_start <= now:
+        return []
+    users = attendees(meeting, today=_local(now).date())
+    with system_scope():
+        agenda = list(meeting.agenda_items.order_by("position", "pk").values_list("title", flat=True))
+    context = {**meeting_context(meeting), "agenda": agenda}
+    sent_at = _stamp(meeting.notice_sent_at or now)
+    # A notice is new when sent again or for another time (a move sends a new one).
+    key = f"meeting:{meeting.pk}:notice:{sent_at}:{_stamp(meeting.planned_start)}"
+    rows = _enqueue(users, kind=NOTICE, about=meeting, key=key, context=context)
+    # The notice says everything a reminder due now would: only the ones still ahead.
+    rows += meeting_reminders_schedule(meeting, now=now, skip_past=True, users=users)
+    return rows
+
+
+def meeting_moved(meeting: Meeting, *, had_notice: bool, now: datetime.datetime | None = None) -> list:
+    """A move cancels the reminders of the old time; if the members had been told of the meeting,
+    they are reminded of the new time (a reminder already due goes at once)."""
+    replaced = meeting_reminders_cancel(meeting)
+    # Told of it: by a notice for the old time, or by reminders from an earlier move.
+    if not (had_notice or replaced):
+        return []
+    return meeting_reminders_schedule(meeting, now=now)
+
+
+def meeting_called_off(meeting: Meeting) -> int:
+    """Cancelled or postponed: no reminder of it goes out."""
+    return meeting_reminders_cancel(meeting)
+
+
+# --- The daily chase --------------------------------------------------------------------------------
+
+
+def _end(meeting: Meeting) -> datetime.datetime:
+    return meeting.actual_end or meeting.planned_end
+
+
+def chase_meetings(*, now: datetime.datetime | None = None) -> list:
+    """Tell secretaries (and commune staff) what a meeting still lacks; run daily, any number of times.
+
+    Four queries whatever the number of meetings (upcoming meetings with their agenda count,
+    held meetings awaiting minutes, their rules, the secretaries and commune staff), then one
+    enqueue per message; the keys make a second run create nothing.
+    """
+    now = now or timezone.now()
+    today = _local(now).date()
+    longest_ahead = datetime.timedelta(days=AGENDA_DAYS_BEFORE + 1)
+    upcoming = list(
+        Meeting.objects.filter(status__in=PREPARING, planned_start__gt=now, planned_start__lte=now + longest_ahead)
+        .select_related("branch")
+        .annotate(agenda_count=Count("agenda_items"))
+        .order_by("planned_start", "pk")
+    )
+    longest_behind = datetime.timedelta(days=COMMUNE_MINUTES_DAYS + 60) + CATCH_UP
+    held = list(
+        Meeting.objects.filter(status=MeetingStatus.HELD, kind__in=ORDINARY_KINDS)
+        .filter(
+            Q(actual_end__isnull=False, actual_end__gte=now - longest_behind)
+            | Q(actual_end__isnull=True, planned_end__gte=now - longest_behind)
+        )
+        .select_related("branch")
+        .order_by("planned_start", "pk")
+    )
+    branches = list({m.branch_id: m.branch for m in upcoming + held}.values())
+    rules = MeetingRules.objects.for_branches(branches)
+    secretaries_of, staff_of = _role_holders(branches, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF})
+
+    rows = []
+    for meeting in upcoming:
+        day = _local(meeting.planned_start).date()
+        days_left = (day - today).days
+        context = {**meeting_context(meeting), "days_left": days_left}
+        users = secretaries_of[meeting.branch_id]
+        if meeting.agenda_count == 0 and days_left <= AGENDA_DAYS_BEFORE:
+            key = f"meeting:{meeting.pk}:chase:agenda_empty:{day.isoformat()}"
+            rows += _enqueue(users, kind=AGENDA_EMPTY, about=meeting, key=key, context=context)
+        materials_by = meeting.planned_start - datetime.timedelta(days=rules[meeting.branch_id].materials_days_before)
+        if (
+            meeting.kind in ORDINARY_KINDS
+            and meeting.materials_posted_at is None
+            and _local(materials_by).date() <= today
+        ):
+            key = f"meeting:{meeting.pk}:chase:materials:{day.isoformat()}"
+            rows += _enqueue(users, kind=MATERIALS_MISSING, about=meeting, key=key, context=context)
+
+    for meeting in held:
+        end = _end(meeting)
+        day = _local(meeting.actual_start or meeting.planned_start).date()
+        deadline_days = rules[meeting.branch_id].minutes_deadline_days
+        context = {**meeting_context(meeting), "held_on": day.strftime("%d/%m/%Y"), "deadline_days": deadline_days}
+        due = end + datetime.timedelta(days=deadline_days)
+        if due <= now < due + CATCH_UP:
+            key = f"meeting:{meeting.pk}:chase:minutes:{day.isoformat()}"
+            users = secretaries_of[meeting.branch_id]
+            rows += _enqueue(users, kind=MINUTES_OVERDUE, about=meeting, key=key, context=context)
+        commune_days = max(COMMUNE_MINUTES_DAYS, deadline_days)
+        due = end + datetime.timedelta(days=commune_days)
+        if due <= now < due + CATCH_UP:
+            key = f"meeting:{meeting.pk}:chase:minutes_commune:{day.isoformat()}"
+            users = staff_of[meeting.branch_id]
+            context = {**context, "days_after": commune_days}
+            rows += _enqueue(users, kind=MINUTES_OVERDUE_COMMUNE, about=meeting, key=key, context=context)
+
+    _drop_departed(now=now)
+    return rows
+
+
+def _drop_departed(*, now: datetime.datetime) -> int:
+    """Members who left since the notice get no more reminders (the chase runs before 08:00,
+    when reminders fall due). Two queries, then one cancel per member who left and meeting."""
+    today = _local(now).date()
+    ahead = list(
+        Meeting.objects.filter(status__in=PREPARING, planned_start__gt=now, notice_sent_at__isnull=False).only(
+            "pk", "branch_id"
+        )
+    )
+    if not ahead:
+        return 0
+    gone = Member.objects.filter(
+        branch_id__in={m.branch_id for m in ahead}, user__isnull=False, left_on__isnull=False, left_on__lte=today
+    ).values_list("branch_id", "user_id")
+    by_branch: dict[int, list[int]] = defaultdict(list)
+    for branch_id, user_id in gone:
+        by_branch[branch_id].append(user_id)
+    cancelled = 0
+    for meeting in ahead:
+        for user_id in by_branch.get(meeting.branch_id, ()):
+            cancelled += notifications_cancel(
+                about=meeting, kinds=[REMINDER], dedupe_prefix=_reminder_prefix(meeting, user_id)
+            )
+    return cancelled

@@ -1,0 +1,25 @@
+"""The meetings app's periodic tasks (their schedule is in chibo/celery.py). Each runs in the
+system scope: it acts for nobody in particular, and is safe to run any number of times."""
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from meetings import reminders
+from meetings.access import system_scope
+from meetings.services.schedule import schedule_regular_meetings as schedule_meetings
+
+
+@shared_task
+def chase_meetings() -> int:
+    """Tell secretaries and commune staff what a coming or past meeting still lacks (daily).
+    Returns the outbox rows of today's chases, those queued by an earlier run included."""
+    with system_scope(), transaction.atomic():
+        return len(reminders.chase_meetings(now=timezone.now()))
+
+
+@shared_task
+def schedule_regular_meetings(months_ahead: int = 2) -> int:
+    """Create this month's and the next ``months_ahead`` months' regular meetings (1st and 15th)."""
+    with system_scope():
+        return schedule_meetings(months_ahead=months_ahead, today=timezone.localdate())

@@ -1,0 +1,138 @@
+"""The notifications API for the domain apps: enqueue, cancel, retry.
+
+The domain decides what to send and when (meetings/reminders.py, petitions/reminders.py) and
+calls notification_enqueue inside its own transaction: the rows commit with the event that
+causes them, or not at all. No broker call happens here except a nudge after commit for rows
+due now; if the broker is down the nudge is dropped and the periodic dispatch sends the rows.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from .addresses import receivable_channels
+from .models import Notification, NotificationChannel, NotificationStatus
+from .rendering import render_message
+from .tasks import enqueue_send
+
+logger = logging.getLogger(__name__)
+
+
+def _nudge(ids: list[int]) -> None:
+    """After commit: ask a worker to send these now. Never fails the request."""
+    try:
+        enqueue_send(ids)
+    except Exception:
+        logger.warning("Broker unavailable; %d notifications wait for the periodic dispatch", len(ids), exc_info=True)
+        Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING).update(queued_at=None)
+
+
+def notification_enqueue(
+    *,
+    recipient,
+    kind: str,
+    about=None,
+    due_at: datetime.datetime | None = None,
+    dedupe_key: str,
+    context: dict,
+    channels: Iterable[str] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Notification]:
+    """One outbox row per channel the recipient receives; the same dedupe_key again creates nothing.
+
+    channels narrows the recipient's own choice (the inbox is always among them); it never adds
+    a channel they turned off or have no valid address for. Row keys are f"{dedupe_key}:{channel}".
+    Returns the rows for this key, new or existing (also cancelled or sent ones), by channel.
+    """
+    now = now or timezone.now()
+    due = due_at or now
+    wanted = receivable_channels(recipient)
+    if channels is not None:
+        asked = set(channels)
+        unknown = asked - set(NotificationChannel.values)
+        if unknown:
+            raise ValueError(f"Unknown notification channels: {sorted(unknown)}")
+        wanted = [channel for channel in wanted if channel in asked]
+    keys = {channel: f"{dedupe_key}:{channel}" for channel in wanted}
+
+    with transaction.atomic():
+        existing = set(Notification.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
+        missing = [channel for channel, key in keys.items() if key not in existing]
+        if missing:
+            message = render_message(kind, context, recipient)
+            about_fields = (
+                {"about_type": ContentType.objects.get_for_model(about), "about_id": about.pk}
+                if about is not None
+                else {}
+            )
+            due_now = due <= now
+            rows = []
+            for channel in missing:
+                # The inbox needs no worker: a row due now is delivered by being written.
+                delivered = channel == NotificationChannel.INBOX and due_now
+                rows.append(
+                    Notification(
+                        recipient=recipient,
+                        channel=channel,
+                        kind=kind,
+                        subject=message.subject,
+                        body=message.sms if channel == NotificationChannel.SMS else message.body,
+                        body_html=message.body_html if channel == NotificationChannel.EMAIL else "",
+                        due_at=due,
+                        dedupe_key=keys[channel],
+                        status=NotificationStatus.SENT if delivered else NotificationStatus.PENDING,
+                        sent_at=now if delivered else None,
+                        queued_at=now if due_now and not delivered else None,
+                        **about_fields,
+                    )
+                )
+            # A concurrent transaction may insert the same key: the unique index makes one win and
+            # this insert skip it (ON CONFLICT DO NOTHING / INSERT OR IGNORE); then read what is there.
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        result = list(Notification.objects.filter(dedupe_key__in=keys.values()).order_by("channel"))
+
+    created_now = [
+        row.pk for row in result if row.dedupe_key not in existing and row.status == "pending" and row.due_at <= now
+    ]
+    if created_now:
+        transaction.on_commit(lambda: _nudge(created_now))
+    return result
+
+
+def notifications_cancel(*, about, kinds: Iterable[str] | None = None, dedupe_prefix: str | None = None) -> int:
+    """Pending rows about this object (of these kinds, with this key prefix) → cancelled; returns how many.
+
+    A cancelled row keeps its key: enqueue the replacement under a new key (e.g. with the new date).
+    """
+    rows = Notification.objects.filter(
+        about_type=ContentType.objects.get_for_model(about), about_id=about.pk, status=NotificationStatus.PENDING
+    )
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    if dedupe_prefix:
+        rows = rows.filter(dedupe_key__startswith=dedupe_prefix)
+    return rows.update(status=NotificationStatus.CANCELLED, queued_at=None)
+
+
+def notification_retry(*, notification: Notification, now: datetime.datetime | None = None) -> Notification:
+    """A failed row → pending, due now, with a fresh allowance of attempts (staff's retry button)."""
+    now = now or timezone.now()
+    retried = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING, due_at=now, attempts=0, queued_at=now, claimed_at=None
+    )
+    notification.refresh_from_db()
+    if retried:
+        transaction.on_commit(lambda: _nudge([notification.pk]))
+    return notification
+
+
+def inbox_mark_read(*, user, notification_id: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Mark one of the user's inbox messages read (or all of them when no id); returns how many."""
+    rows = Notification.objects.filter(recipient=user, channel=NotificationChannel.INBOX, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=now or timezone.now())

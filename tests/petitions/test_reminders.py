@@ -1,0 +1,159 @@
+"""The petitions app's messages (petitions/reminders.py): deadline chases to the officer, the
+leaders' alert, and the secretary's message when an answer comes. Time is frozen."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from members.models import RoleKind
+from notifications.models import Notification
+from petitions import reminders
+from petitions.services.workflow import petition_answer
+from petitions.tasks import chase_petitions
+
+from ..factories import UserFactory, give_role
+from .conftest import S, at, make_petition
+
+D = datetime.date
+
+
+def recipients(kind, **filters) -> set[int]:
+    return set(Notification.objects.filter(kind=kind, **filters).values_list("recipient_id", flat=True))
+
+
+def snapshot() -> list[tuple]:
+    return sorted(Notification.objects.values_list("dedupe_key", "status"))
+
+
+@pytest.fixture
+def people(tree, secretary, leader, officer, staff):
+    other_leader = UserFactory(username="other-leader")
+    give_role(other_leader, RoleKind.LEADER, tree.other_commune)
+    return type(
+        "People",
+        (),
+        {
+            "secretary": secretary.user,
+            "leader": leader.user,
+            "officer": officer.user,
+            "staff": staff.user,
+            "other_leader": other_leader,
+        },
+    )
+
+
+@pytest.fixture
+def forwarded(tree, catalogue, people):
+    """Forwarded to UBND's officer, raised on 1/12, due Monday 14/12/2026."""
+    return make_petition(
+        tree.branch, catalogue.roads, people.staff, S.FORWARDED, officer=people.officer, deadline=D(2026, 12, 14)
+    )
+
+
+def test_officer_reminded_2_working_days_before_across_the_weekend(forwarded, people):
+    # Wednesday 9/12: Thu, Fri, Mon are still three working days.
+    with time_machine.travel(at(D(2026, 12, 9), 7), tick=False):
+        chase_petitions()
+    assert not Notification.objects.exists()
+
+    # Thursday 10/12: Friday and Monday are left.
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+        chase_petitions()
+    assert recipients(reminders.DUE_SOON) == {people.officer.pk}
+    assert Notification.objects.filter(kind=reminders.DUE_SOON).count() == 1  # the inbox only
+    body = Notification.objects.get(kind=reminders.DUE_SOON).body
+    assert "14/12/2026" in body and "2 ngày làm việc" in body
+
+    # Friday: still due soon, but told once per deadline.
+    with time_machine.travel(at(D(2026, 12, 11), 7), tick=False):
+        chase_petitions()
+    assert Notification.objects.filter(kind=reminders.DUE_SOON).count() == 1
+
+
+def test_petition_in_a_bodys_queue_reminds_its_officers(tree, catalogue, people):
+    make_petition(tree.branch, catalogue.roads, people.staff, S.FORWARDED, deadline=D(2026, 12, 14))
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+    assert recipients(reminders.DUE_SOON) == {people.officer.pk}  # on UBND's list
+
+
+def test_overdue_daily_on_working_days_once_a_day(tree, catalogue, people):
+    make_petition(
+        tree.branch, catalogue.roads, people.staff, S.IN_PROGRESS, officer=people.officer, deadline=D(2026, 12, 4)
+    )
+    with time_machine.travel(at(D(2026, 12, 7), 7), tick=False):  # Monday
+        chase_petitions()
+        first = snapshot()
+        chase_petitions()
+        assert snapshot() == first
+    assert recipients(reminders.OVERDUE) == {people.officer.pk}
+
+    with time_machine.travel(at(D(2026, 12, 8), 7), tick=False):
+        chase_petitions()
+    assert Notification.objects.filter(kind=reminders.OVERDUE).count() == 2
+
+    with time_machine.travel(at(D(2026, 12, 12), 7), tick=False):  # Saturday
+        chase_petitions()
+    assert Notification.objects.filter(kind=reminders.OVERDUE).count() == 2
+
+
+def test_leaders_of_the_commune_told_after_5_working_days_overdue(tree, catalogue, people):
+    make_petition(
+        tree.branch,
+        catalogue.roads,
+        people.staff,
+        S.FORWARDED,
+        officer=people.officer,
+        raised_on=D(2026, 11, 20),
+        deadline=D(2026, 12, 1),
+    )
+    # Tuesday 8/12: 2, 3, 4, 7, 8 December – five working days, not more.
+    with time_machine.travel(at(D(2026, 12, 8), 7), tick=False):
+        chase_petitions()
+    assert not Notification.objects.filter(kind=reminders.OVERDUE_LEADER).exists()
+
+    with time_machine.travel(at(D(2026, 12, 9), 7), tick=False):
+        chase_petitions()
+        chase_petitions()
+    assert recipients(reminders.OVERDUE_LEADER) == {people.leader.pk}
+    body = Notification.objects.get(kind=reminders.OVERDUE_LEADER).body
+    assert "6 ngày làm việc" in body
+
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+    assert Notification.objects.filter(kind=reminders.OVERDUE_LEADER).count() == 1
+
+
+def test_closed_escalated_and_undated_petitions_are_not_chased(tree, catalogue, people):
+    for status in (S.ESCALATED, S.ANSWERED, S.DECLINED):
+        make_petition(tree.branch, catalogue.roads, people.staff, status, deadline=D(2026, 12, 2))
+    make_petition(tree.branch, catalogue.roads, people.staff, S.NEW)
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+    assert not Notification.objects.exists()
+
+
+def test_secretary_told_when_the_answer_arrives_and_chases_stop(forwarded, people):
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+    # A due-soon row waiting for email dispatch is pending; make it so for the inbox too.
+    Notification.objects.filter(kind=reminders.DUE_SOON).update(status="pending")
+
+    with time_machine.travel(at(D(2026, 12, 10), 10), tick=False):
+        answered = petition_answer(petition=forwarded, answer="Đã bố trí kinh phí sửa đường.", by=people.officer)
+        reminders.petition_answered(answered)  # retried: nothing new
+
+    assert recipients(reminders.ANSWERED) == {people.secretary.pk}
+    assert Notification.objects.filter(kind=reminders.ANSWERED).count() == 1
+    message = Notification.objects.get(kind=reminders.ANSWERED)
+    assert "Đã bố trí kinh phí sửa đường." in message.body
+    assert set(Notification.objects.filter(kind=reminders.DUE_SOON).values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_chase_runs_a_fixed_number_of_queries(tree, catalogue, people, django_assert_max_num_queries):
+    for _ in range(3):
+        make_petition(tree.branch, catalogue.roads, people.staff, S.FORWARDED, deadline=D(2026, 12, 25))
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False), django_assert_max_num_queries(6):
+        reminders.chase_petitions()
