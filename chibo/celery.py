@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
         "task": "petitions.tasks.chase_petitions",
         "schedule": crontab(hour=7, minute=10),
     },
+    # The leaders' weekly digest, Monday 07:00 local time (CELERY_TIMEZONE is the site's zone);
+    # one per leader and ISO week, whatever the number of runs.
+    "weekly-digest": {
+        "task": "dashboard.tasks.weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
     # The coming months' regular meetings (also `manage.py schedule_meetings`), twice a month.
     "schedule-regular-meetings": {
         "task": "meetings.tasks.schedule_regular_meetings",

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "petitions",
+    "dashboard",
     "demo",
     "notifications",
 ]

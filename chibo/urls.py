@@ -10,6 +10,7 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("workdays/", include("workdays.urls")),
     path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -56,7 +56,7 @@ from meetings.services.agenda import (
     agenda_template_save,
 )
 from meetings.services.cadres import assignment_create, cadre_record
-from meetings.services.guidance import guidance_publish
+from meetings.services.guidance import guidance_insert, guidance_publish
 from meetings.services.minutes import minutes_adopt
 from meetings.services.roll import mark_remaining_present, record_mark
 from meetings.services.rules import meeting_rules_save
@@ -190,8 +190,10 @@ def _publish_guidance(commune: Organization, month: datetime.date, staff) -> Non
         "cao tuổi để có hình thức sinh hoạt phù hợp.\n"
         "4. Chuẩn bị nội dung kiểm điểm, đánh giá, xếp loại chất lượng đảng viên cuối năm (nếu có)."
     )
-    # Meetings of that month already planned get it on their agenda; later ones take it when created.
-    guidance_publish(organization=commune, month=month, title=title, body=body, by=staff)
+    # Meetings of that month already planned get it on their agenda (here, not waiting for the task
+    # queued on commit, which then adds nothing); later ones take it when created.
+    guidance = guidance_publish(organization=commune, month=month, title=title, body=body, by=staff)
+    guidance_insert(guidance=guidance)
 
 
 # --- Past meetings -----------------------------------------------------------------------------

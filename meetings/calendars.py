@@ -34,6 +34,10 @@ KIND_SUMMARY = {
 }
 
 
+# Calendars remind the day before (VALARM), at the same hour as the meeting.
+ALARM_BEFORE = datetime.timedelta(days=1)
+
+
 STATUS = {
     MeetingStatus.DRAFT: "TENTATIVE",
     MeetingStatus.POSTPONED: "TENTATIVE",
@@ -90,7 +94,18 @@ def meeting_event(meeting: Meeting, *, agenda: list[AgendaItem], url: str = "", 
         event.add("url", url)
     event.add("status", STATUS.get(meeting.status, "CONFIRMED"))
     event.add("sequence", sequence)
+    if meeting.status != MeetingStatus.CANCELLED:
+        event.add_component(day_before_alarm(meeting))
     return event
+
+
+def day_before_alarm(meeting: Meeting) -> icalendar.Alarm:
+    """A reminder shown by the phone's calendar the day before (TRIGGER:-P1D, ACTION:DISPLAY)."""
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -ALARM_BEFORE)
+    alarm.add("description", f"Ngày mai: {summary(meeting)}")
+    return alarm
 
 
 def build_calendar(events: list[icalendar.Event], *, name: str = "") -> bytes:

@@ -48,6 +48,7 @@ from meetings.models import (
 from meetings.selectors.roll import expected_members
 from members.access import above_any_q, is_under, system_scope
 from members.models import Member, OrganizationKind, Role, RoleKind
+from notifications.selectors import sent_about
 from notifications.services import notification_enqueue, notifications_cancel
 
 NOTICE = "meeting.notice"
@@ -159,6 +160,17 @@ def attendees(meeting: Meeting, *, today: datetime.date | None = None) -> list:
     wanted = list(dict.fromkeys(member_users + cadre_users))
     users = get_user_model().objects.filter(pk__in=wanted, is_active=True).in_bulk()
     return [users[pk] for pk in wanted if pk in users]
+
+
+def notice_recipients(meeting: Meeting, *, today: datetime.date | None = None) -> list:
+    """Who the notice (and its reminders) would go to if sent now: the confirmation page counts them."""
+    return attendees(meeting, today=today)
+
+
+def notice_rows(meeting: Meeting):
+    """The outbox rows of the meeting's notices (whom it went to, by which channel, with what
+    outcome), oldest first, with the recipients' member records. One query."""
+    return sent_about(meeting, kind=NOTICE).select_related("recipient__member")
 
 
 def _role_holders(branches: list, kinds: set[str]) -> tuple[dict[int, list], dict[int, list]]:

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from meetings import reminders
 from meetings.access import system_scope
+from meetings.models import Guidance
+from meetings.services.guidance import guidance_insert as insert_guidance
 from meetings.services.schedule import schedule_regular_meetings as schedule_meetings
 
 
@@ -23,3 +25,12 @@ def schedule_regular_meetings(months_ahead: int = 2) -> int:
     """Create this month's and the next ``months_ahead`` months' regular meetings (1st and 15th)."""
     with system_scope():
         return schedule_meetings(months_ahead=months_ahead, today=timezone.localdate())
+
+
+@shared_task
+def guidance_insert(guidance_id: int) -> int:
+    """Put a newly published guidance on the agendas of its month's meetings (queued by
+    ``guidance_publish`` on commit). Idempotent: a second run adds nothing."""
+    with system_scope():
+        guidance = Guidance.objects.filter(pk=guidance_id).select_related("organization").first()
+        return 0 if guidance is None else insert_guidance(guidance=guidance)

@@ -31,6 +31,7 @@ from functools import reduce
 from operator import or_
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -189,6 +190,26 @@ def staff_organizations(user) -> list[Organization]:
 def can_keep_working_days(user) -> bool:
     """The announced days off and make-up days are national: any commune staff keeps them."""
     return user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF}))
+
+
+def can_see_outbox(user) -> bool:
+    """Commune staff (and administrators) follow the messages sent to the people of their subtree."""
+    return user.is_authenticated and (user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF})))
+
+
+def users_in_scope(user, kinds: Iterable[str] = frozenset({RoleKind.COMMUNE_STAFF})) -> QuerySet:
+    """Users under the nodes where ``user`` holds one of these role kinds (commune staff by default):
+    those holding a role at a node of that subtree, and those whose member record is in one of
+    its branches. One query (two subqueries); nobody when the user holds no such role."""
+    users = get_user_model().objects.all()
+    if user.is_superuser:
+        return users
+    held = nodes(user, kinds)
+    if not held:
+        return users.none()
+    with_role = Role.objects.filter(subtree_q(held, prefix="organization__")).values("user_id")
+    with_member = Member.objects.filter(subtree_q(held, prefix="branch__"), user__isnull=False).values("user_id")
+    return users.filter(Q(pk__in=with_role) | Q(pk__in=with_member))
 
 
 # --- The guard (members.scoping) -----------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, organizations, register
+from .views import imports, organizations, outbox, register
 
 app_name = "members"
 
@@ -17,5 +17,7 @@ urlpatterns = [
     path("organizations/<int:pk>/import/", imports.import_upload, name="import"),
     path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
     path("organizations/<int:pk>/export.xlsx", imports.export_members, name="export"),
+    path("outbox/", outbox.outbox, name="outbox"),
+    path("outbox/<int:pk>/retry/", outbox.outbox_retry, name="outbox_retry"),
     path("import-template.xlsx", imports.import_template, name="import_template"),
 ]

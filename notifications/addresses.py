@@ -14,15 +14,17 @@ def preference_of(user) -> ChannelPreference:
         return ChannelPreference(user=user)
 
 
-def address_for(user, channel: str) -> str:
-    """The email address or phone number for this channel; "" when there is none that is valid."""
+def address_for(user, channel: str, preference: ChannelPreference | None = None) -> str:
+    """The email address or phone number for this channel; "" when there is none that is valid.
+
+    ``preference``: the user's preference already loaded (or the defaults), to save its query."""
     if channel == NotificationChannel.INBOX:
         return ""
     if channel == NotificationChannel.EMAIL:
         candidate = (user.email or "").strip()
         validate = validate_email
     else:
-        candidate = preference_of(user).phone
+        candidate = (preference or preference_of(user)).phone
         validate = VN_MOBILE
     if not candidate:
         return ""
@@ -33,12 +35,12 @@ def address_for(user, channel: str) -> str:
     return candidate
 
 
-def receivable_channels(user) -> list[str]:
+def receivable_channels(user, preference: ChannelPreference | None = None) -> list[str]:
     """The channels this user gets messages on: their choice, where they have a valid address."""
-    preference = preference_of(user)
+    preference = preference or preference_of(user)
     chosen = [NotificationChannel.INBOX.value]
-    if preference.email_enabled and address_for(user, NotificationChannel.EMAIL):
+    if preference.email_enabled and address_for(user, NotificationChannel.EMAIL, preference):
         chosen.append(NotificationChannel.EMAIL.value)
-    if preference.sms_enabled and address_for(user, NotificationChannel.SMS):
+    if preference.sms_enabled and address_for(user, NotificationChannel.SMS, preference):
         chosen.append(NotificationChannel.SMS.value)
     return chosen

@@ -1,8 +1,12 @@
 """Reads of the outbox and the inbox, one query each."""
 
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from .models import Notification, NotificationChannel, NotificationStatus
+from .addresses import receivable_channels
+from .models import ChannelPreference, Notification, NotificationChannel, NotificationStatus
 
 
 def inbox_for(user) -> QuerySet[Notification]:
@@ -29,3 +33,35 @@ def outbox_for(recipients, *, status: str | None = None, kind: str | None = None
     if kind:
         rows = rows.filter(kind=kind)
     return rows.order_by("-due_at", "-pk")
+
+
+def channels_for(users: Iterable) -> dict[int, set[str]]:
+    """Per user id, the channels a message to them would go by now (as notification_enqueue
+    decides). One query for the preferences, whatever the number of users."""
+    users = list(users)
+    preferences = {
+        preference.user_id: preference
+        for preference in ChannelPreference.objects.filter(user_id__in=[user.pk for user in users])
+    }
+    return {
+        user.pk: set(receivable_channels(user, preferences.get(user.pk) or ChannelPreference(user=user)))
+        for user in users
+    }
+
+
+def channel_counts(users: Iterable) -> dict[str, int]:
+    """How many of these users a message reaches by each channel (email, SMS, inbox). One query."""
+    counts = dict.fromkeys(NotificationChannel.values, 0)
+    for channels in channels_for(users).values():
+        for channel in channels:
+            counts[channel] += 1
+    return counts
+
+
+def sent_about(about, *, kind: str) -> QuerySet[Notification]:
+    """The outbox rows of this kind about this object, with their recipients, oldest first. One query."""
+    return (
+        Notification.objects.filter(about_type=ContentType.objects.get_for_model(about), about_id=about.pk, kind=kind)
+        .select_related("recipient")
+        .order_by("created_at", "pk")
+    )

@@ -1,9 +1,18 @@
-"""The month's content guidance that communes publish to the branches under them."""
+"""The month's content guidance that communes publish to the branches under them.
+
+Publishing writes the guidance (and its files) in the request; putting it on the agenda of every
+not-yet-held meeting of that month under the organisation is the task
+``meetings.tasks.guidance_insert``, queued when the guidance is committed, so a commune with
+hundreds of branches does not wait on one request. The insert is idempotent (at most one item
+per meeting and guidance), so a task delivered twice, or run again by hand, adds nothing.
+"""
 
 from __future__ import annotations
 
 import datetime
+import logging
 
+from celery import current_app
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,6 +28,22 @@ from meetings.services.uploads import attachment_upload
 from members import access
 from members.models import Organization
 
+logger = logging.getLogger(__name__)
+
+# The task's registered name (meetings/tasks.py): looked up by name, as this module sits below tasks.
+INSERT_TASK = "meetings.tasks.guidance_insert"
+
+
+def _queue_insert(guidance_id: int) -> None:
+    """After commit: hand the insert to a worker. With the broker down the request still succeeds
+    and the insert runs here instead (it is idempotent, so a late task adds nothing)."""
+    try:
+        current_app.tasks[INSERT_TASK].apply_async((guidance_id,), retry=False)
+    except Exception:
+        logger.warning("Broker unavailable; inserting guidance %s in the request", guidance_id, exc_info=True)
+        with access.system_scope():
+            guidance_insert(guidance=Guidance.objects.get(pk=guidance_id))
+
 
 @transaction.atomic
 def guidance_publish(
@@ -32,17 +57,27 @@ def guidance_publish(
 ) -> Guidance:
     """Publish the month's guidance to every branch under the organisation.
 
-    Meetings of that month not yet held get it on their agenda now; meetings created
-    later take it from ``guidance_for``.
+    Meetings of that month not yet held get it on their agenda from the task queued on commit
+    (``guidance_insert``); meetings created later take it from ``guidance_for``.
     """
     guidance = Guidance.objects.create(
         organization=organization, month=first_of_month(month), title=title, body=body, published_by=by
     )
     for upload in files:
         attachment_upload(guidance=guidance, upload=upload, by=by)
-    meetings = Meeting.objects.filter(
-        access.subtree_q([organization], prefix="branch__"), month=guidance.month, status__in=NOT_YET_HELD
-    )
-    for meeting in meetings:
-        agenda_insert_guidance(meeting, guidance)
+    transaction.on_commit(lambda: _queue_insert(guidance.pk))
     return guidance
+
+
+def guidance_insert(*, guidance: Guidance) -> int:
+    """Put the guidance on the agenda of every not-yet-held meeting of its month under its
+    organisation; returns how many items were added (0 when run again). Run in the system scope."""
+    meetings = Meeting.objects.filter(
+        access.subtree_q([guidance.organization], prefix="branch__"), month=guidance.month, status__in=NOT_YET_HELD
+    ).order_by("pk")
+    added = 0
+    for meeting in meetings:
+        # One meeting at a time: a failure leaves the others done, and a rerun finishes the rest.
+        with transaction.atomic():
+            added += agenda_insert_guidance(meeting, guidance) is not None
+    return added

@@ -9,9 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from meetings import access, extensions, months, selectors, services
+from meetings import access, extensions, months, reminders, selectors, services
 from meetings.forms.schedule import (
     HeldForm,
     MeetingCreateForm,
@@ -22,6 +21,7 @@ from meetings.forms.schedule import (
 )
 from meetings.views import lookups
 from meetings.views.agenda import agenda_context
+from notifications.selectors import channel_counts
 
 
 def _page_form(request, template_context: dict):
@@ -122,6 +122,7 @@ def meeting_detail(request, pk):
             "moves": meeting.moves.all(),
             "actions": meeting.allowed_actions() if can_manage else {},
             "panels": extensions.meeting_panels(request, meeting),
+            "notice_rows": reminders.notice_rows(meeting) if can_manage and meeting.notice_sent_at else None,
         }
     )
     return render(request, "meetings/meeting_detail.html", context)
@@ -208,9 +209,21 @@ def meeting_postpone(request, pk):
 
 
 @login_required
-@require_POST
 def meeting_send_notice(request, pk):
+    """GET: who will be told and by which channel; POST: send it."""
     meeting = lookups.meeting_or_404(request, pk, manage=True)
+    if request.method != "POST":
+        try:
+            meeting.check_allows("notice")
+        except ValidationError as error:
+            messages.error(request, lookups.form_errors(error))
+            return redirect(meeting)
+        recipients = reminders.notice_recipients(meeting)
+        return render(
+            request,
+            "meetings/notice_confirm.html",
+            {"meeting": meeting, "recipients": len(recipients), "channels": channel_counts(recipients)},
+        )
     try:
         services.schedule.meeting_send_notice(meeting=meeting, by=request.user)
     except ValidationError as error:

@@ -16,7 +16,7 @@ def home(request):
     roles = access.roles(request.user)
     summaries = selectors.organization_summaries([role.organization for role in roles])
     places = list(zip(roles, summaries, strict=True))
-    return render(request, "members/home.html", {"places": places})
+    return render(request, "members/home.html", {"places": places, "show_outbox": access.can_see_outbox(request.user)})
 
 
 @login_required

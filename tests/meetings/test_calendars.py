@@ -303,3 +303,37 @@ def test_managing_feeds_needs_a_login(client):
     response = client.get(reverse("meetings:calendar_feeds"))
     assert response.status_code == 302
     assert CalendarFeed.objects.count() == 0
+
+
+# --- The alarm the day before ---------------------------------------------------------------------
+
+
+def _alarms(event) -> list:
+    return [component for component in event.subcomponents if component.name == "VALARM"]
+
+
+def test_the_meeting_ics_carries_an_alarm_the_day_before_and_the_page_links_it(secretary, meeting):
+    url = reverse("meetings:meeting_ics", args=[meeting.pk])
+    [event] = _events(secretary.get(url).content)
+    [alarm] = _alarms(event)
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == -datetime.timedelta(days=1)
+    assert "TRIGGER:-P1D" in alarm.to_ical().decode()
+    assert "Ngày mai" in str(alarm["description"])
+    assert f'href="{url}"' in secretary.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+
+def test_a_cancelled_meeting_has_no_alarm(secretary, tree):
+    meeting = make_meeting(tree.branch, status=MeetingStatus.CANCELLED)
+    [event] = _events(secretary.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content)
+    assert _alarms(event) == []
+
+
+def test_the_feed_events_carry_the_alarm(client, tree, person):
+    meeting = make_meeting(tree.branch, planned_start=at(D(2026, 12, 5), 19), planned_end=at(D(2026, 12, 5), 21))
+    feed = feed_create(user=person[0])
+    with time_machine.travel(NOW, tick=False):
+        body = client.get(reverse("meetings:calendar_feed", args=[feed.token])).content
+    events = {str(event["uid"]): event for event in _events(body)}
+    [alarm] = _alarms(events[f"meeting-{meeting.pk}@chibo"])
+    assert alarm.decoded("trigger") == -datetime.timedelta(days=1)

@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
-from meetings import services
+from chibo.celery import app
+from meetings import services, tasks
 from meetings.models import DEFAULT_AGENDA, AgendaItemKind, Attachment, Guidance, MeetingStatus
 
 from .conftest import at, make_meeting
@@ -20,6 +22,15 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """The insert task runs in the test process when the publishing commits."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 def _publish(client, tree, month="2026-12", **extra):
     data = {
         "organization": tree.commune.pk,
@@ -28,7 +39,9 @@ def _publish(client, tree, month="2026-12", **extra):
         "body": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.",
         **extra,
     }
-    return client.post(reverse("meetings:guidance_create"), data)
+    # The guidance commits, then its insert task runs (eagerly, see eager_tasks).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("meetings:guidance_create"), data)
 
 
 def _guidance_titles(meeting):
@@ -154,3 +167,42 @@ def test_the_guidance_shows_on_the_meeting_page_with_its_files(secretary, tree, 
     html = secretary.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "Định hướng sinh hoạt chi bộ tháng 12/2026" in html
     assert reverse("meetings:attachment_download", args=[Attachment.objects.get().pk]) in html
+
+
+def test_publishing_queues_the_insert_after_commit_and_inserts_nothing_in_the_request(staff, tree):
+    meeting = make_meeting(tree.branch)
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        staff.post(
+            reverse("meetings:guidance_create"),
+            {"organization": tree.commune.pk, "month": "2026-12", "title": "Định hướng", "body": "Nội dung"},
+        )
+    assert Guidance.objects.count() == 1
+    assert _guidance_titles(meeting) == []  # not in the request
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit: the task runs (eagerly here)
+    assert _guidance_titles(meeting) == ["Định hướng"]
+
+
+def test_the_task_is_idempotent(staff, tree):
+    meeting = make_meeting(tree.branch)
+    sibling = make_meeting(tree.sibling)
+    guidance = Guidance.objects.create(
+        organization=tree.commune, month=D(2026, 12, 1), title="Định hướng", body="", published_by=staff.user
+    )
+    assert tasks.guidance_insert(guidance.pk) == 2
+    assert tasks.guidance_insert(guidance.pk) == 0
+    assert meeting.agenda_items.filter(guidance=guidance).count() == 1
+    assert sibling.agenda_items.filter(guidance=guidance).count() == 1
+    assert tasks.guidance_insert(999_999) == 0  # deleted since: nothing to do
+
+
+def test_with_the_broker_down_the_request_inserts_it_itself(staff, tree, monkeypatch):
+    meeting = make_meeting(tree.branch)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(app.tasks["meetings.tasks.guidance_insert"], "apply_async", broker_down)
+    response = _publish(staff, tree)
+    assert response.status_code == 302
+    assert _guidance_titles(meeting) == ["Định hướng sinh hoạt chi bộ tháng 12/2026"]

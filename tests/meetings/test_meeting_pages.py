@@ -287,7 +287,7 @@ def test_cancel_and_postpone_through_the_page(secretary, meeting, name, status):
 
 
 def test_send_notice_through_the_page(secretary, meeting):
-    assert secretary.get(reverse("meetings:send_notice", args=[meeting.pk])).status_code == 405
+    assert secretary.get(reverse("meetings:send_notice", args=[meeting.pk])).status_code == 200  # the confirmation
     secretary.post(reverse("meetings:send_notice", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.NOTICE_SENT and meeting.notice_sent_at is not None

@@ -1,0 +1,53 @@
+"""Commune staff's outbox: the messages to the people of their subtree, and the retry button."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import access
+from members.forms.outbox import OutboxFilterForm
+from notifications.models import NotificationStatus
+from notifications.selectors import outbox_for
+from notifications.services import notification_retry
+
+PAGE_SIZE = 30
+
+
+def _recipients_or_404(user):
+    if not access.can_see_outbox(user):
+        raise Http404
+    return access.users_in_scope(user)
+
+
+@login_required
+def outbox(request):
+    recipients = _recipients_or_404(request.user)
+    rows = outbox_for(recipients)
+    kinds = list(rows.order_by("kind").values_list("kind", flat=True).distinct())
+    filter_form = OutboxFilterForm(request.GET or None, kinds=kinds)
+    if filter_form.is_valid():
+        rows = outbox_for(recipients, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/outbox.html",
+        {"filter_form": filter_form, "page": page, "query": query.urlencode(), "failed": NotificationStatus.FAILED},
+    )
+
+
+@login_required
+@require_POST
+def outbox_retry(request, pk: int):
+    notification = get_object_or_404(outbox_for(_recipients_or_404(request.user)), pk=pk)
+    if notification.status != NotificationStatus.FAILED:
+        messages.info(request, _("Only a failed message can be sent again."))
+    else:
+        notification_retry(notification=notification)
+        messages.success(request, _("The message will be sent again."))
+    return redirect("members:outbox")

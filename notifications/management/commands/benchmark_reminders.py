@@ -1,0 +1,276 @@
+"""Measure the outbox → broker → worker → email path: N due notifications, sent, counted at the sink.
+
+Throwaway, inactive users named "bench-<run>-<n>" each get one due email row (dedupe key
+"bench-<run>:<n>:email"). The rows are dispatched exactly as the periodic dispatch does
+(dispatch.dispatch_due, CHUNK_SIZE ids per message) onto the configured broker, on a queue of
+the run's own, to K worker processes started here with the email file backend writing to a
+temporary folder: the sink. The sink is then counted by de-duplication key (the
+X-Chibo-Notification header), and everything the run created is removed.
+
+With --no-spawn the rows go to the configured default queue, for workers already running;
+--mail-dir names the folder their file backend writes to (default: EMAIL_FILE_PATH).
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from notifications import dispatch, tasks
+from notifications.channels import DEDUPE_HEADER
+from notifications.models import Notification, NotificationChannel, NotificationStatus
+
+PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+KIND = "benchmark.ping"
+BATCH = 5000
+HEADER = re.compile(rf"^{DEDUPE_HEADER}: (\S+)$", re.M)
+
+
+def database_url() -> str:
+    """This process's database as a DATABASE_URL for the workers (the test database under pytest)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    if connection.vendor != "postgresql":
+        raise CommandError(f"Spawning workers is supported on SQLite and PostgreSQL, not {connection.vendor}.")
+    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
+
+
+def count_sink(mail_dir: Path, prefix: str, since: float = 0.0) -> tuple[Counter, list[Path]]:
+    """How many times each of this run's keys reached the mail folder, and the files holding them."""
+    counted: Counter = Counter()
+    files = []
+    for path in mail_dir.glob("*"):
+        if not path.is_file() or path.stat().st_mtime < since:
+            continue
+        keys = [key for key in HEADER.findall(path.read_text(encoding="utf-8", errors="replace"))]
+        ours = [key for key in keys if key.startswith(prefix)]
+        counted.update(ours)
+        if ours and len(ours) == len(keys):
+            files.append(path)
+    return counted, files
+
+
+class Command(BaseCommand):
+    help = "Send N due email notifications to throwaway users through the broker and workers; count the sink."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=1000, help="notifications to send (default 1000)")
+        parser.add_argument("--workers", type=int, default=1, help="worker processes to start (default 1)")
+        parser.add_argument(
+            "--concurrency", type=int, default=None, help="pool processes per worker (default: Celery's, the cores)"
+        )
+        parser.add_argument("--no-spawn", action="store_true", help="use the workers already running")
+        parser.add_argument("--mail-dir", help="with --no-spawn: the running workers' mail folder")
+        parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the sends (default 600)")
+        parser.add_argument("--progress-every", type=float, default=5, help="seconds between progress lines")
+        parser.add_argument("--keep", action="store_true", help="keep the users, rows and mail (to inspect them)")
+
+    def handle(self, *args, count, workers, concurrency, no_spawn, mail_dir, timeout, progress_every, keep, **options):
+        if count < 1 or workers < 1:
+            raise CommandError("--count and --workers must be at least 1.")
+        self.run_id = uuid.uuid4().hex[:8]
+        self.prefix = f"bench-{self.run_id}:"
+        self.processes: list[subprocess.Popen] = []
+        self.temp_dir: Path | None = None
+        self.user_ids: list[int] = []
+        self.row_ids: list[int] = []
+        if no_spawn:
+            if mail_dir is None and settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+                raise CommandError("--no-spawn needs --mail-dir (or EMAIL_URL=filemail://…) to count the sink.")
+            self.mail_dir = Path(mail_dir or settings.EMAIL_FILE_PATH)
+            self.mail_dir.mkdir(parents=True, exist_ok=True)
+            self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        else:
+            self.temp_dir = Path(tempfile.mkdtemp(prefix=f"chibo-bench-{self.run_id}-"))
+            self.mail_dir = self.temp_dir / "mail"
+            self.mail_dir.mkdir()
+            self.queue = f"chibo-bench-{self.run_id}"
+        started_wall = time.time() - 1  # mail files older than the run are not ours
+        try:
+            self.say(f"Run {self.run_id}: {count} email notifications, broker {self.broker_name()}")
+            if not no_spawn:
+                self.spawn(workers, concurrency)
+            self.create(count)
+            last = self.send_and_wait(count, timeout, progress_every)
+            counted, files = count_sink(self.mail_dir, self.prefix, since=0.0 if self.temp_dir else started_wall)
+            self.files = files
+            sent = len(counted)
+            duplicates = sum(counted.values()) - sent
+            lost = count - sent
+            seconds = last
+            line = f"{sent} sent, {duplicates} duplicates, {lost} lost, {seconds:.1f} seconds, "
+            line += f"{sent / seconds if seconds else 0:.0f} per second"
+        finally:
+            self.stop_workers()
+            if keep:
+                self.say(f"Kept: users bench-{self.run_id}-*, rows {self.prefix}*, mail in {self.mail_dir}")
+            else:
+                removed = time.monotonic()
+                self.clean_up()
+                self.say(f"Removed the run's users, rows and mail in {time.monotonic() - removed:.1f} s")
+        self.say(line)
+
+    def say(self, line: str) -> None:
+        """A line on stdout at once, also when stdout is a file or a pipe."""
+        self.stdout.write(line)
+        self.stdout.flush()
+
+    def broker_name(self) -> str:
+        return settings.CELERY_BROKER_URL.split("://", 1)[0]
+
+    # --- Workers ---------------------------------------------------------------------------
+
+    def spawn(self, workers: int, concurrency: int | None) -> None:
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "DATABASE_URL": database_url(),
+            "EMAIL_URL": f"filemail://{self.mail_dir}",
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "LOG_LEVEL": "WARNING",
+        }
+        for number in range(workers):
+            log = self.temp_dir / f"worker-{number}.log"
+            command = [
+                sys.executable, "-m", "celery", "-A", "chibo", "worker",
+                "--hostname", f"bench-{self.run_id}-{number}@%h",
+                "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "info",
+            ]  # fmt: skip
+            if concurrency:
+                command += ["--concurrency", str(concurrency)]
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command, cwd=BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=log.open("w"), stderr=subprocess.STDOUT
+            )
+            process.log = log
+            self.processes.append(process)
+        deadline = time.monotonic() + 60
+        for process in self.processes:
+            while " ready." not in process.log.read_text(errors="replace"):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise CommandError(f"A worker did not start:\n{process.log.read_text(errors='replace')[-3000:]}")
+                time.sleep(0.1)
+        self.say(f"{workers} worker(s) ready on queue {self.queue}")
+
+    def stop_workers(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    # --- Rows ------------------------------------------------------------------------------
+
+    def create(self, count: int) -> None:
+        user_model = get_user_model()
+        created = time.monotonic()
+        unusable = make_password(None)  # nobody can log in as a throwaway user
+        for start in range(0, count, BATCH):
+            numbers = range(start, min(start + BATCH, count))
+            users = user_model.objects.bulk_create(
+                user_model(
+                    username=f"bench-{self.run_id}-{n}",
+                    email=f"bench-{self.run_id}-{n}@bench.invalid",
+                    first_name="Benchmark",
+                    password=unusable,
+                    is_active=False,
+                )
+                for n in numbers
+            )
+            self.user_ids += [user.pk for user in users]
+        now = timezone.now()
+        for start in range(0, count, BATCH):
+            batch = Notification.objects.bulk_create(
+                Notification(
+                    recipient_id=user_id,
+                    channel=NotificationChannel.EMAIL,
+                    kind=KIND,
+                    subject="Benchmark",
+                    body=f"Benchmark {self.run_id}: nhắc họp chi bộ.",
+                    due_at=now,
+                    dedupe_key=f"{self.prefix}{n}:email",
+                )
+                for n, user_id in enumerate(self.user_ids[start : start + BATCH], start=start)
+            )
+            self.row_ids += [row.pk for row in batch]
+        self.say(f"Created {count} users and rows in {time.monotonic() - created:.1f} s")
+
+    def rows(self):
+        """This run's rows: its key prefix, within the id range it created (an index range scan)."""
+        if not self.row_ids:
+            return Notification.objects.none()
+        return Notification.objects.filter(
+            pk__gte=min(self.row_ids), pk__lte=max(self.row_ids), dedupe_key__startswith=self.prefix
+        )
+
+    def send_and_wait(self, count: int, timeout: float, progress_every: float) -> float:
+        rows = self.rows()
+        queue = self.queue
+
+        def enqueue(ids):
+            tasks.send_notifications.apply_async((ids,), queue=queue, retry=False)
+
+        started = time.monotonic()
+        handed = dispatch.dispatch_due(now=timezone.now(), enqueue=enqueue, rows=rows)
+        self.say(f"Dispatched {handed} in {time.monotonic() - started:.1f} s")
+        deadline = started + timeout
+        next_progress = started + progress_every
+        while True:
+            sent = rows.filter(status=SENT).count()
+            now = time.monotonic()
+            finished = sent >= count or not rows.filter(status__in=(PENDING, SENDING)).exists()
+            if finished or now > deadline:
+                if not finished:
+                    self.stderr.write(f"Gave up after {timeout:.0f} s with {count - sent} not sent")
+                return now - started
+            if now >= next_progress:
+                self.say(f"  {sent} / {count} sent, {now - started:.1f} s")
+                next_progress = now + progress_every
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise CommandError(f"A worker exited:\n{process.log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.25)
+
+    def clean_up(self) -> None:
+        self.rows().delete()
+        # The throwaway users own nothing else now: plain DELETEs instead of the ORM's cascade
+        # collector, which looks into every table that refers to users. Should anything refer to
+        # them after all, the database refuses (foreign keys) and the ORM's delete does it.
+        user_model = get_user_model()
+        table, column = user_model._meta.db_table, user_model._meta.pk.column
+        for start in range(0, len(self.user_ids), BATCH):
+            batch = self.user_ids[start : start + BATCH]
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    marks = ", ".join(["%s"] * len(batch))
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", batch)  # noqa: S608
+            except IntegrityError:
+                user_model.objects.filter(pk__in=batch).delete()
+        if self.temp_dir is not None:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+        else:
+            for path in getattr(self, "files", []):
+                path.unlink(missing_ok=True)

@@ -1,0 +1,120 @@
+"""Commune staff's outbox: the rows of their subtree, filters, failed rows and the retry button."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.access import users_in_scope
+from members.models import RoleKind
+from notifications.models import Notification, NotificationStatus
+from notifications.services import notification_enqueue
+from tests.factories import MemberFactory, UserFactory, give_role
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def ping(user, key, kind="test.ping"):
+    return notification_enqueue(
+        recipient=user, kind=kind, dedupe_key=key, context={"name": key, "note": ""}, channels=["inbox"]
+    )[0]
+
+
+@pytest.fixture
+def people(tree):
+    staff = UserFactory(username="tam-hung-staff")
+    give_role(staff, RoleKind.COMMUNE_STAFF, tree.commune)
+    secretary = UserFactory(username="song-khe-secretary")
+    give_role(secretary, RoleKind.SECRETARY, tree.branch)
+    member = UserFactory(username="phu-thinh-member", first_name="Lan", last_name="Nguyễn")
+    MemberFactory(branch=tree.sibling, user=member)
+    outsider = UserFactory(username="duc-thang-secretary")
+    give_role(outsider, RoleKind.SECRETARY, tree.other_branch)
+    leader = UserFactory(username="tam-hung-leader")
+    give_role(leader, RoleKind.LEADER, tree.commune)
+    return {"staff": staff, "secretary": secretary, "member": member, "outsider": outsider, "leader": leader}
+
+
+def test_users_in_scope_are_role_holders_and_members_under_the_staff_node(people):
+    found = set(users_in_scope(people["staff"]).values_list("username", flat=True))
+    assert found == {"tam-hung-staff", "song-khe-secretary", "phu-thinh-member", "tam-hung-leader"}
+    assert not users_in_scope(people["leader"]).exists()
+    assert not users_in_scope(people["outsider"]).exists()
+
+
+def test_staff_see_their_subtree_newest_first_and_filter(people):
+    mine = ping(people["secretary"], "a")
+    theirs = ping(people["outsider"], "b")
+    other_kind = ping(people["member"], "c", kind="meeting.agenda_empty")
+    Notification.objects.filter(pk=mine.pk).update(status=NotificationStatus.FAILED, last_error="SMTP 550 refused")
+    client = client_for(people["staff"])
+    response = client.get(reverse("members:outbox"))
+    assert response.status_code == 200
+    rows = [row.pk for row in response.context["page"]]
+    assert rows == [other_kind.pk, mine.pk]
+    assert theirs.pk not in rows
+    html = response.content.decode()
+    assert "SMTP 550 refused" in html
+    assert reverse("members:outbox_retry", args=[mine.pk]) in html
+    assert "Nguyễn" in html or "Lan" in html
+
+    failed = client.get(reverse("members:outbox"), {"status": "failed"})
+    assert [row.pk for row in failed.context["page"]] == [mine.pk]
+    by_kind = client.get(reverse("members:outbox"), {"kind": "test.ping"})
+    assert [row.pk for row in by_kind.context["page"]] == [mine.pk]
+
+
+def test_only_commune_staff_open_the_page_and_the_home_page_links_it_for_them(people):
+    assert client_for(people["leader"]).get(reverse("members:outbox")).status_code == 404
+    assert client_for(people["secretary"]).get(reverse("members:outbox")).status_code == 404
+    outbox = reverse("members:outbox")
+    assert outbox in client_for(people["staff"]).get(reverse("members:home")).content.decode()
+    assert outbox not in client_for(people["leader"]).get(reverse("members:home")).content.decode()
+
+
+def test_retry_a_failed_row_in_the_subtree_and_404_outside(people):
+    mine = ping(people["secretary"], "a")
+    theirs = ping(people["outsider"], "b")
+    Notification.objects.filter(pk__in=[mine.pk, theirs.pk]).update(
+        status=NotificationStatus.FAILED, attempts=5, last_error="boom"
+    )
+    client = client_for(people["staff"])
+    assert client.get(reverse("members:outbox_retry", args=[mine.pk])).status_code == 405
+    assert client.post(reverse("members:outbox_retry", args=[theirs.pk])).status_code == 404
+    assert Notification.objects.get(pk=theirs.pk).status == NotificationStatus.FAILED
+    response = client.post(reverse("members:outbox_retry", args=[mine.pk]))
+    assert response.status_code == 302
+    row = Notification.objects.get(pk=mine.pk)
+    assert (row.status, row.attempts) == (NotificationStatus.PENDING, 0)
+    # A leader (no outbox) cannot retry either.
+    Notification.objects.filter(pk=mine.pk).update(status=NotificationStatus.FAILED)
+    assert client_for(people["leader"]).post(reverse("members:outbox_retry", args=[mine.pk])).status_code == 404
+
+
+def _queries_for_page(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:outbox"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_page_runs_a_fixed_number_of_queries(tree, people):
+    client = client_for(people["staff"])
+
+    def add(count, start):
+        for number in range(start, start + count):
+            user = UserFactory(username=f"member-{number}")
+            MemberFactory(branch=tree.branch, user=user)
+            row = ping(user, f"k{number}")
+            if number % 2:
+                Notification.objects.filter(pk=row.pk).update(status=NotificationStatus.FAILED, last_error="x")
+
+    add(3, 0)
+    small = _queries_for_page(client)
+    add(40, 3)
+    assert _queries_for_page(client) == small

@@ -1,0 +1,71 @@
+"""`manage.py benchmark_reminders`: its last line, its count at the sink, and that it cleans up.
+
+The numbers of a real run belong in the README, not in a test: here the counts are small and
+only correctness is checked (every row delivered once, nothing left behind). The run with a
+worker process needs a test database that process can reach (PostgreSQL, as in CI), like
+test_worker_e2e.py; the in-process run works everywhere.
+"""
+
+import re
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from chibo.celery import app
+from notifications.models import Notification
+
+LAST_LINE = re.compile(r"^(\d+) sent, (\d+) duplicates, (\d+) lost, (\d+\.\d) seconds, (\d+) per second$")
+
+
+def run(**options) -> list[str]:
+    out = StringIO()
+    call_command("benchmark_reminders", stdout=out, stderr=StringIO(), **options)
+    return out.getvalue().splitlines()
+
+
+def assert_nothing_left():
+    assert not get_user_model().objects.filter(username__startswith="bench-").exists()
+    assert not Notification.objects.filter(dedupe_key__startswith="bench-").exists()
+
+
+@pytest.fixture
+def eager():
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.mark.django_db
+def test_in_process_run_counts_every_row_once_and_removes_what_it_made(settings, tmp_path, eager):
+    """--no-spawn with eager tasks: the dispatch, claim and email file sink, without a broker."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    other = tmp_path / "not-ours.log"
+    other.write_text("X-Chibo-Notification: someone-else:1:email\n")
+
+    lines = run(count=20, no_spawn=True, mail_dir=str(tmp_path), progress_every=0.1)
+
+    match = LAST_LINE.match(lines[-1])
+    assert match, lines
+    assert match.group(1, 2, 3) == ("20", "0", "0")
+    assert_nothing_left()
+    assert [path.name for path in tmp_path.iterdir()] == ["not-ours.log"]  # its own mail files are gone
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the worker process needs a test database it can reach (PostgreSQL: DATABASE_URL, as in CI)",
+)
+def test_a_run_with_a_real_worker_sends_each_once_and_loses_none():
+    lines = run(count=20, workers=1, concurrency=1, timeout=120)
+
+    match = LAST_LINE.match(lines[-1])
+    assert match, lines
+    assert match.group(1, 2, 3) == ("20", "0", "0")
+    assert any("worker(s) ready" in line for line in lines)
+    assert_nothing_left()
