@@ -747,9 +747,17 @@ def _create_users(orgs, people_by_branch, members_by_card, password_hash) -> tup
         if user is None:
             # Django's Vietnamese admin labels first_name "Tên" (given name), last_name "Họ".
             user = User.objects.create(
-                username=login.username, password=password_hash(), first_name=person.given, last_name=person.family
+                username=login.username,
+                password=password_hash(),
+                first_name=person.given,
+                last_name=person.family,
+                # A reserved domain (RFC 2606): the demo's notices land in var/mail/, never in a real mailbox.
+                email=f"{login.username}@chibo.example",
             )
             created += 1
+        elif not user.email:
+            user.email = f"{login.username}@chibo.example"
+            user.save(update_fields=["email"])
         Role.objects.get_or_create(user=user, kind=login.role, organization=orgs[login.organization])
         member = members_by_card.get(person.card)
         if member is not None and member.user_id is None and not Member.objects.filter(user=user).exists():

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import access
-from members.forms.outbox import OutboxFilterForm
+from members.forms.outbox import OutboxFilterForm, kind_label
 from notifications.models import NotificationStatus
 from notifications.selectors import outbox_for
 from notifications.services import notification_retry
@@ -32,6 +32,8 @@ def outbox(request):
     if filter_form.is_valid():
         rows = outbox_for(recipients, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row.kind_label = kind_label(row.kind)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
