@@ -46,8 +46,8 @@ from meetings.models import (
     MeetingStatus,
 )
 from meetings.selectors.roll import expected_members
-from members.access import above_any_q, is_under, system_scope
-from members.models import Member, OrganizationKind, Role, RoleKind
+from members.access import role_holders, system_scope
+from members.models import Member, OrganizationKind, RoleKind
 from notifications.selectors import sent_about
 from notifications.services import notification_enqueue, notifications_cancel
 
@@ -173,32 +173,9 @@ def notice_rows(meeting: Meeting):
     return sent_about(meeting, kind=NOTICE).select_related("recipient__member")
 
 
-def _role_holders(branches: list, kinds: set[str]) -> tuple[dict[int, list], dict[int, list]]:
-    """Per branch id: its secretaries, and the staff of its commune. One query."""
-    secretaries: dict[int, list] = defaultdict(list)
-    staff: dict[int, list] = defaultdict(list)
-    if not branches:
-        return secretaries, staff
-    roles = Role.objects.filter(
-        above_any_q(branches, prefix="organization__"), kind__in=kinds, user__is_active=True
-    ).select_related("user", "organization")
-    for role in roles:
-        for branch in branches:
-            if role.kind == RoleKind.SECRETARY and role.organization_id == branch.pk:
-                secretaries[branch.pk].append(role.user)
-            elif (
-                role.kind == RoleKind.COMMUNE_STAFF
-                and role.organization.kind == OrganizationKind.COMMUNE
-                and is_under(branch, role.organization)
-            ):
-                staff[branch.pk].append(role.user)
-    return secretaries, staff
-
-
 def secretaries(branch) -> list:
     """Users holding the secretary role at the branch."""
-    found, _ = _role_holders([branch], {RoleKind.SECRETARY})
-    return found[branch.pk]
+    return role_holders([branch], {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)[branch.pk]
 
 
 # --- The notice and the reminders -----------------------------------------------------------------
@@ -339,7 +316,8 @@ def chase_meetings(*, now: datetime.datetime | None = None) -> list:
     )
     branches = list({m.branch_id: m.branch for m in upcoming + held}.values())
     rules = MeetingRules.objects.for_branches(branches)
-    secretaries_of, staff_of = _role_holders(branches, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF})
+    secretaries_of = role_holders(branches, {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)
+    staff_of = role_holders(branches, {RoleKind.COMMUNE_STAFF}, held_at=OrganizationKind.COMMUNE)
 
     rows = []
     for meeting in upcoming:

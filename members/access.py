@@ -112,6 +112,29 @@ def reaches(user, kinds: Iterable[str], node: Organization) -> bool:
     return any(is_under(node, held) for held in nodes(user, kinds))
 
 
+def role_holders(
+    branches: Iterable[Organization], kinds: Iterable[str], *, held_at: str | None = None
+) -> dict[int, list]:
+    """Per branch id, the active users holding one of these role kinds at the branch or above it
+    (only at nodes of kind ``held_at`` when given: a commune's staff, not the province's). One query.
+
+    For tasks that decide whom to tell (reminders, digests), outside any request."""
+    branches = list(branches)
+    found: dict[int, list] = {branch.pk: [] for branch in branches}
+    if not branches:
+        return found
+    roles = Role.objects.filter(
+        above_any_q(branches, prefix="organization__"), kind__in=list(kinds), user__is_active=True
+    )
+    if held_at:
+        roles = roles.filter(organization__kind=held_at)
+    for role in roles.select_related("user", "organization").order_by("user_id"):
+        for branch in branches:
+            if is_under(branch, role.organization) and role.user not in found[branch.pk]:
+                found[branch.pk].append(role.user)
+    return found
+
+
 def nearest_above(node: Organization, rows: Iterable[T], node_of: Callable[[T], Organization]) -> T | None:
     """Of rows kept at several nodes, the one at the deepest node at or above ``node``."""
     best = None

@@ -18,15 +18,14 @@ The outbox and its dispatch belong to ``notifications``; this module decides and
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from members.access import above_any_q, is_under, system_scope
-from members.models import OrganizationKind, Role, RoleKind
+from members.access import role_holders, system_scope
+from members.models import OrganizationKind, RoleKind
 from notifications.services import notification_enqueue, notifications_cancel
 from workdays.calendar import is_working_day, working_days_until
 
@@ -85,25 +84,6 @@ def _handlers(petition: Petition) -> list:
     return [user for user in petition.body.officers.all() if user.is_active]
 
 
-def _holders(branches: list, kind: str) -> dict[int, list]:
-    """Per branch id, the users holding ``kind`` at the branch (secretary) or at its commune
-    (leader). One query."""
-    found: dict[int, list] = defaultdict(list)
-    if not branches:
-        return found
-    roles = Role.objects.filter(
-        above_any_q(branches, prefix="organization__"), kind=kind, user__is_active=True
-    ).select_related("user", "organization")
-    for role in roles:
-        for branch in branches:
-            if kind == RoleKind.SECRETARY:
-                if role.organization_id == branch.pk:
-                    found[branch.pk].append(role.user)
-            elif role.organization.kind == OrganizationKind.COMMUNE and is_under(branch, role.organization):
-                found[branch.pk].append(role.user)
-    return found
-
-
 # --- The answer ----------------------------------------------------------------------------------
 
 
@@ -112,7 +92,9 @@ def petition_answered(petition: Petition) -> list:
     Called by ``petition_answer`` in its transaction."""
     notifications_cancel(about=petition, kinds=CHASES)
     with system_scope():
-        users = _holders([petition.branch], RoleKind.SECRETARY)[petition.branch_id]
+        users = role_holders([petition.branch], {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)[
+            petition.branch_id
+        ]
     context = {
         **petition_context(petition),
         "answer": petition.answer,
@@ -150,7 +132,7 @@ def chase_petitions(*, now: datetime.datetime | None = None, leader_after_days: 
     past_deadline = working_days_until({p.deadline for p in petitions}, today)
     working_today = is_working_day(today)
     branches = list({p.branch_id: p.branch for p in petitions}.values())
-    leaders = _holders(branches, RoleKind.LEADER)
+    leaders = role_holders(branches, {RoleKind.LEADER}, held_at=OrganizationKind.COMMUNE)
 
     rows = []
     for petition in petitions:
