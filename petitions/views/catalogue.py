@@ -39,6 +39,18 @@ def _service_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, item)
 
 
+def _saved(form, action) -> bool:
+    """Run a catalogue service: a refusal answers 404, its validation errors go on the form."""
+    try:
+        action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        _service_errors(form, error)
+        return False
+    return True
+
+
 @login_required
 def catalogue_home(request):
     """Commune staff land on the (first) commune they keep."""
@@ -59,32 +71,26 @@ def catalogue(request, pk):
     body_form = BodyForm(request.POST if adding == "body" else None, prefix="body")
     if adding == "category" and category_form.is_valid():
         data = category_form.cleaned_data
-        try:
-            services.category_create(
+        if _saved(
+            category_form,
+            lambda: services.category_create(
                 commune=commune,
                 name=data["name"],
                 default_days=data["default_days"],
                 position=data["position"],
                 by=user,
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _service_errors(category_form, error)
-        else:
+            ),
+        ):
             messages.success(request, _("Category added."))
             return redirect("petitions:catalogue", commune.pk)
     elif adding == "body" and body_form.is_valid():
         data = body_form.cleaned_data
-        try:
-            services.body_create(
+        if _saved(
+            body_form,
+            lambda: services.body_create(
                 commune=commune, name=data["name"], kind=data["kind"], position=data["position"], by=user
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _service_errors(body_form, error)
-        else:
+            ),
+        ):
             messages.success(request, _("Body added."))
             return redirect("petitions:catalogue", commune.pk)
     return render(
@@ -111,19 +117,16 @@ def category_edit(request, pk):
     form = CategoryForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.category_update(
+        if _saved(
+            form,
+            lambda: services.category_update(
                 category=category,
                 name=data["name"],
                 default_days=data["default_days"],
                 position=data["position"],
                 by=user,
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
+            ),
+        ):
             messages.success(request, _("Category saved."))
             return redirect("petitions:catalogue", commune.pk)
     return render(
@@ -145,17 +148,13 @@ def body_edit(request, pk):
     )
     if post is not None and form.is_valid() and officers_form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.body_update(
-                    body=body, name=data["name"], kind=data["kind"], position=data["position"], by=user
-                )
-                services.body_set_officers(body=body, officers=officers_form.cleaned_data["officers"], by=user)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _service_errors(form, error)
-        else:
+
+        @transaction.atomic
+        def save():
+            services.body_update(body=body, name=data["name"], kind=data["kind"], position=data["position"], by=user)
+            services.body_set_officers(body=body, officers=officers_form.cleaned_data["officers"], by=user)
+
+        if _saved(form, save):
             messages.success(request, _("Body saved."))
             return redirect("petitions:catalogue", commune.pk)
     return render(
