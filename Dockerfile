@@ -1,10 +1,13 @@
 # syntax=docker/dockerfile:1
 
-# Front-end packages from the npm registry, exactly as package-lock.json says.
+# Front-end packages from the npm registry, exactly as package-lock.json says; then Bootstrap
+# built from its Sass sources with only the rules the templates, apps and scripts use.
 FROM node:20-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,7 +20,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # gettext compiles the translations; pango, harfbuzz and the fonts render the PDF documents.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-texgyre fontconfig fonts-liberation fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --user-group --home-dir /app --no-create-home chibo \
@@ -30,6 +33,7 @@ RUN pip install -r requirements.txt
 
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .
+COPY --from=assets /app/static/build ./static/build
 
 RUN if [ -d locale ]; then python manage.py compilemessages --ignore node_modules -v 0; fi
 # collectstatic needs production settings (the manifest storage); this key exists

@@ -13,9 +13,10 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 VAR_DIR := $(or $(CHIBO_VAR_DIR),var)
 PYTEST_ARGS ?=
 
-# Debian packages: gettext (msgfmt), the PDF renderer's libraries and fonts with
-# full Vietnamese diacritics; the tests also need chromium for the browser tests.
-SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
+# Debian packages: gettext (msgfmt), the PDF renderer's libraries, TeX Gyre Termes (the documents'
+# one typeface with every Vietnamese letter; fontconfig finds it) and the pages' fonts; the
+# tests also need chromium for the browser tests.
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-texgyre fontconfig fonts-liberation fonts-dejavu-core
 SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES) chromium
 
 RUNTIME_STAMP := $(VENV)/.installed-runtime
@@ -69,7 +70,15 @@ $(NPM_STAMP): package.json $(wildcard package-lock.json)
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
-npm: $(NPM_STAMP)
+# Bootstrap from its Sass sources, keeping only the rules the templates, apps and scripts use
+# (package.json "build": sass, then purgecss). Rebuilt when any of them changes.
+CSS_BUILD := static/build/bootstrap.css
+CSS_INPUTS := assets/bootstrap.scss purgecss.config.cjs $(shell find templates chibo dashboard demo meetings members notifications petitions workdays static/js -name '*.html' -o -name '*.py' -o -name '*.js' 2>/dev/null)
+
+$(CSS_BUILD): $(NPM_STAMP) $(CSS_INPUTS)
+	npm run --silent build
+
+npm: $(NPM_STAMP) $(CSS_BUILD)
 
 var:
 	@mkdir -p $(VAR_DIR)/celery/queue $(VAR_DIR)/celery/processed $(VAR_DIR)/celery/control $(VAR_DIR)/mail $(VAR_DIR)/media

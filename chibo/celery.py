@@ -39,6 +39,17 @@ app.conf.beat_schedule = {
         "task": "dashboard.tasks.weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
+    # The dashboard's monthly summaries of the last three months, for what no signal saw
+    # (dashboard/freshness.py); a meeting's own changes refresh its month within a minute.
+    "refresh-dashboard": {
+        "task": "dashboard.tasks.refresh_recent_branch_months",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    # Cadre roles of assignments that ran out by their end date (what a cadre sees ends with it).
+    "expire-cadre-roles": {
+        "task": "meetings.tasks.expire_cadre_roles",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # The coming months' regular meetings (also `manage.py schedule_meetings`), twice a month.
     "schedule-regular-meetings": {
         "task": "meetings.tasks.schedule_regular_meetings",

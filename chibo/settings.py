@@ -5,6 +5,7 @@ filesystem broker under var/, so a new user needs no servers. Every variable is
 listed in .env.example.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -82,6 +83,10 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "workdays",
     "members",
     "meetings",
@@ -94,17 +99,28 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML is gzipped (static files come precompressed from WhiteNoise above, which answers
+    # before this). BREACH: Django masks the CSRF token with a new random mask on every
+    # response, and this middleware pads each response with random bytes ("Heal The Breach");
+    # see README "Language, dates, error pages and compression".
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese whatever the browser's Accept-Language; English only when chosen (chibo/language.py).
+    "chibo.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Queries on branch data run in the request user's scope (members.access).
     "members.access.ScopeMiddleware",
+    # After the password, a user with two-factor on (or required) reaches only the code step.
+    "members.signin.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a login refused for too many failures into the lockout page (members.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"
@@ -153,11 +169,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "members:home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# Login throttling (django-axes, README "Logging in"): 5 failures lock the username, and the
+# address, for 15 minutes; the lockout page does not say whether the username exists.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "members.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "members.signin.client_address"
+# What axes writes to its log and its tables is masked for these fields (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken", "code", "token"]
+# Reverse proxies in front of the site that append the client to X-Forwarded-For: the client
+# address is the one this many hops from the right. 0 (development) uses REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0 if DEBUG else 1)
+
+# Two-factor (django-otp, TOTP with recovery codes). A user who turned it on always enters a
+# code; with CHIBO_2FA_REQUIRED, commune staff, leaders and superusers must turn it on.
+# On by default in production, off on the development site and its demo.
+CHIBO_2FA_REQUIRED = _bool("CHIBO_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Chi bộ"
 
 # --- Language, time, formats -------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen in the user menu (set_language) is remembered for a year on that phone.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = _read("TIME_ZONE", env.str, default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
@@ -166,10 +208,10 @@ FORMAT_MODULE_PATH = ["chibo.formats"]
 # --- Static and uploaded files ----------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-# Front-end packages come from npm at setup (package.json); never from a CDN.
+# Front-end packages come from npm at setup (package.json); never from a CDN. Bootstrap is built
+# from its Sass sources into static/build/ by `npm run build` (make setup, the Dockerfile).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
 ]
 STORAGES = {

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self):
+        # Meetings does not import the dashboard: the summaries follow meetings through signals,
+        # and the petitions panel registers itself. Loaded here, once the models are ready.
+        from . import freshness
+        from .panels import petitions
+
+        freshness.connect_signals()
+        petitions.register()

@@ -10,6 +10,14 @@ What it adds (codes and usernames are those of demo.members):
   all, materials posted late, a low turnout, absences without reason, a member absent month
   after month, and a thematic meeting last quarter at some branches only.
 
+Every held regular meeting also has its minutes (opening, closing, the vote) and its quality
+score, and its resolution: section I reviews the tasks of the previous regular meeting's
+resolution (done, in progress, not done) and carries the unfinished ones forward with their
+deadlines; section II adds the month's new tasks. One month's vote at Song Khê did not pass
+(exactly half of the voting base in favour). A Song Khê member is temporarily transferred to
+Phú Thịnh for the last three months (not expected at home, attached at Phú Thịnh), and the
+branches keep the exempt members of demo.members (not expected unless they come).
+
 Song Khê's next meeting is left for the demo secretary to prepare from the template; no
 meeting is created on or after ``today``.
 
@@ -46,8 +54,11 @@ from meetings.models import (
     Meeting,
     MeetingKind,
     MeetingRules,
+    TaskOutcome,
 )
 from meetings.months import add_months, first_of_month, local_datetime, quarter_start
+from meetings.selectors.minutes import voters, voting_base
+from meetings.selectors.resolution import tasks_to_review
 from meetings.selectors.roll import expected_members
 from meetings.services.agenda import (
     agenda_item_add,
@@ -57,7 +68,8 @@ from meetings.services.agenda import (
 )
 from meetings.services.cadres import assignment_create, cadre_record
 from meetings.services.guidance import guidance_insert, guidance_publish
-from meetings.services.minutes import minutes_adopt
+from meetings.services.minutes import minutes_adopt, minutes_for, minutes_save, score_save
+from meetings.services.resolution import resolution_for, resolution_save, task_carry, task_save, tasks_review
 from meetings.services.roll import mark_remaining_present, record_mark
 from meetings.services.rules import meeting_rules_save
 from meetings.services.schedule import (
@@ -69,6 +81,7 @@ from meetings.services.schedule import (
 )
 from members.models import Member, MemberStatus, Organization, PositionKind
 from members.selectors import current_positions
+from members.services.register import member_transfer_temporarily
 
 from .members import SEED
 
@@ -131,10 +144,11 @@ class Plan:
     absence_rate: float = 0.06  # absent with reason, on an ordinary month
     low_turnout: frozenset[int] = frozenset()  # months with many absent (harvest, storms)
     away_member: bool = False  # one member absent with reason every month (working far away)
+    vote_failed: frozenset[int] = frozenset()  # months whose resolution did not pass
 
 
 PLANS = {
-    SONG_KHE: Plan(thematic="combined", minutes_late={2: 4}, unexcused={5: 2}),
+    SONG_KHE: Plan(thematic="combined", minutes_late={2: 4}, unexcused={5: 2}, vote_failed=frozenset({4})),
     PHU_THINH: Plan(
         skipped=frozenset({4}),
         no_thematic_quarters=frozenset({1}),
@@ -405,11 +419,112 @@ def _record_cadre(meeting: Meeting, cadre: Member, ago: int, rng, by) -> None:
     )
 
 
+# The month's tasks (section II): description, who leads, days to the deadline.
+TASKS = (
+    ("Vận động nhân dân ra quân tổng vệ sinh đường làng, ngõ xóm", "Chi hội Phụ nữ thôn", 20),
+    ("Đôn đốc thu các khoản đóng góp xây dựng nhà văn hóa thôn", "Đồng chí Trưởng thôn", 25),
+    ("Rà soát, lập danh sách đảng viên đi làm ăn xa, đảng viên cao tuổi", "Chi ủy", 15),
+    ("Tuyên truyền phòng chống cháy nổ, an toàn giao thông dịp cuối năm", "Chi đoàn Thanh niên", 30),
+    ("Lập kế hoạch chăm sóc lúa, phòng trừ sâu bệnh vụ mùa", "Chi hội Nông dân", 30),
+    ("Giới thiệu quần chúng ưu tú cho Đảng xem xét kết nạp", "Đồng chí Bí thư chi bộ", 45),
+)
+REVIEW_OUTCOMES = (
+    (TaskOutcome.DONE, "Đã hoàn thành"),
+    (TaskOutcome.DONE, "Hoàn thành đúng hạn"),
+    (TaskOutcome.IN_PROGRESS, "Đạt khoảng 60%, tiếp tục thực hiện"),
+    (TaskOutcome.NOT_DONE, "Chưa triển khai do thời tiết"),
+)
+
+
+def _scores(ago: int, plan: Plan, rng) -> dict[str, int]:
+    """The month's self-assessment on the HD 42 rubric: usually Khá or Tốt, lower when the vote
+    failed or attendance was poor."""
+    scores = {"time": 5, "attendance": 5, "preparation": 9, "conduct": 26, "chairing": 9, "principles": 5}
+    scores |= {"results": rng.choice((23, 25, 27, 28)), "closing": 5}
+    if ago in plan.vote_failed or ago in plan.low_turnout:
+        scores |= {"attendance": 3, "conduct": 20, "results": 18}
+    if ago in plan.short:
+        scores["time"] = 2
+    return scores
+
+
+def _records(branch: _Branch, meeting: Meeting, ago: int, rng) -> None:
+    """The minutes, the score and the resolution of a held regular meeting, as its secretary (or the
+    commune staff logging it) writes them through the services."""
+    by = branch.marker
+    minutes = minutes_for(meeting)
+    voting, base = voters(meeting), voting_base(meeting)
+    votes_for, votes_against = voting, 0
+    if ago in branch.plan.vote_failed:
+        # Exactly half of the base in favour: not more than half, so the resolution did not pass.
+        votes_for = min(base // 2, voting)
+        votes_against = (voting - votes_for) // 2
+    closing = (
+        "Chi bộ giao chi ủy hoàn chỉnh nghị quyết, phổ biến đến toàn thể đảng viên."
+        if ago not in branch.plan.vote_failed
+        else "Nghị quyết không được thông qua; chi ủy tiếp thu ý kiến, hoàn chỉnh dự thảo trình kỳ họp sau."
+    )
+    minutes = minutes_save(
+        minutes=minutes,
+        opening="Đồng chí chủ trì nêu mục đích, yêu cầu cuộc họp, giới thiệu đại biểu và cử thư ký.",
+        closing=closing,
+        votes_for=votes_for if voting else None,
+        votes_against=votes_against if voting else None,
+        votes_abstain=voting - votes_for - votes_against if voting else None,
+        expected_version=minutes.version,
+        by=by,
+    )
+    rules = MeetingRules.objects.for_branch(branch.org)
+    score_save(
+        minutes=minutes, scores=_scores(ago, branch.plan, rng), rules=rules, expected_version=minutes.version, by=by
+    )
+
+    resolution = resolution_for(meeting)
+    # Section I: last regular meeting's tasks, reviewed; the unfinished ones carried forward.
+    review = tasks_to_review(meeting)
+    outcomes = {task.pk: rng.choice(REVIEW_OUTCOMES) for task in review}
+    tasks_review(meeting=meeting, outcomes=outcomes, by=by)
+    for task in tasks_to_review(meeting):
+        if task.outcome in (TaskOutcome.IN_PROGRESS, TaskOutcome.NOT_DONE):
+            task_carry(task=task, into=resolution, by=by)
+    # Section II: two or three new tasks of the month.
+    for description, lead, days in rng.sample(TASKS, rng.choice((2, 3))):
+        task_save(
+            resolution=resolution,
+            description=description,
+            lead=lead,
+            deadline=meeting.day + datetime.timedelta(days=days),
+            by=by,
+        )
+    done = sum(1 for _pk, (outcome, _note) in outcomes.items() if outcome == TaskOutcome.DONE)
+    resolution_save(
+        resolution=resolution,
+        number=resolution.number,
+        title=resolution.title,
+        results=(
+            f"Chi bộ đã lãnh đạo thực hiện {len(outcomes)} nhiệm vụ của nghị quyết tháng trước, "
+            f"hoàn thành {done} nhiệm vụ; các nhiệm vụ chưa hoàn thành được chuyển sang tháng này."
+            if outcomes
+            else "Tháng trước chi bộ chưa có nghị quyết để kiểm điểm."
+        ),
+        implementation=(
+            "Chi ủy phân công đồng chí chi ủy viên phụ trách từng nhiệm vụ, báo cáo kết quả tại kỳ sinh hoạt sau."
+        ),
+        assessment="Chi bộ tự đánh giá chất lượng sinh hoạt theo Hướng dẫn 42-HD/BTCTW.",
+        recipients=resolution.recipients,
+        expected_version=resolution.version,
+        by=by,
+    )
+
+
 def _close(meeting: Meeting, times: _Times, by) -> None:
     """Record the real times and, unless still pending, the adoption of the minutes."""
     meeting_mark_held(meeting=meeting, actual_start=times.actual_start, actual_end=times.actual_end, by=by)
     # No service posts materials without a file; the demo's were posted at this past moment.
     Meeting.objects.filter(pk=meeting.pk).update(materials_posted_at=times.materials)
+
+
+def _adopt(meeting: Meeting, times: _Times, by) -> None:
     if times.adopted is not None:
         minutes_adopt(meeting=meeting, by=by)
         # minutes_adopt stamps the present moment; these minutes were adopted in the past.
@@ -422,6 +537,10 @@ def _hold(branch: _Branch, kind: str, ago: int, month, times: _Times, topic: str
     if cadre is not None and kind != MeetingKind.THEMATIC:
         _record_cadre(meeting, cadre, ago, rng, branch.marker)
     _close(meeting, times, branch.marker)
+    if kind != MeetingKind.THEMATIC:
+        # Its own random stream, so the meetings drawn before stay as they were.
+        _records(branch, meeting, ago, random.Random(f"{SEED}:records:{branch.org.code}:{month:%Y-%m}"))
+    _adopt(meeting, times, branch.marker)
 
 
 def _branch_setup(org: Organization, plan: Plan, users: dict, today: datetime.date) -> _Branch:
@@ -489,6 +608,39 @@ def _past_meetings(branch: _Branch, today: datetime.date, cadre: Member | None) 
             _hold(branch, kind, ago, month, meeting_times, meeting_topic, rng, away, guest_cadre)
 
 
+# Months before the current one the temporary transfer started; it ends at the end of next month.
+AWAY_SINCE_MONTHS = 3
+
+
+def _transfer_temporarily(home: Organization, receiving: Organization, cadre, staff, today) -> None:
+    """A plain full member of Song Khê goes to work in Phú Thịnh for a while: temporarily
+    transferred there (chuyển sinh hoạt tạm thời), not left. Once."""
+    if Member.objects.filter(branch=home, away_from__isnull=False).exists():
+        return
+    officers = {p.member_id for p in current_positions(home, on=today)}
+    if cadre is not None:
+        officers.add(cadre.pk)
+    candidate = (
+        Member.objects.filter(
+            branch=home, status=MemberStatus.FULL, left_on__isnull=True, exempt_since__isnull=True, user__isnull=True
+        )
+        .exclude(pk__in=officers)
+        .filter(temporarily_attached=False)
+        .order_by("name_key", "pk")
+        .first()
+    )
+    if candidate is None:
+        return
+    start = add_months(first_of_month(today), -AWAY_SINCE_MONTHS)
+    member_transfer_temporarily(
+        member=candidate,
+        away_from=start,
+        away_until=add_months(first_of_month(today), 2) - datetime.timedelta(days=1),
+        away_branch=receiving,
+        by=staff,
+    )
+
+
 # --- Entry point ---------------------------------------------------------------------------------
 
 
@@ -511,6 +663,8 @@ def seed_meetings_demo(*, today: datetime.date) -> None:
     cadre = Member.objects.filter(user__username=CADRE_USERNAME).first()
     with transaction.atomic():
         _commune_setup(commune, users[STAFF_USERNAME], cadre, orgs[SONG_KHE], today)
+        if PHU_THINH in orgs:
+            _transfer_temporarily(orgs[SONG_KHE], orgs[PHU_THINH], cadre, users[STAFF_USERNAME], today)
         for code, plan in PLANS.items():
             if code in orgs:
                 branch = _branch_setup(orgs[code], plan, users, today)

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from members.extensions import register_organization_panel
+        from members.home import register_home_panel
+
+        from . import home, panels
+
+        register_organization_panel(panels.BRANCH_RATING)
+        for panel in home.PANELS:
+            register_home_panel(panel)

@@ -4,9 +4,12 @@ Attendance (DOMAIN.md, "Attendance"):
 
 - A meeting's roll is the branch's members *on the meeting day*: joined the branch on or
   before the day (or no date known) and not left by then. Today's list does not matter.
-- Members exempt from meetings on that day, and members transferred out on or before it,
-  are left out of the number expected, unless they attended: then they count as expected
-  and present.
+- Members exempt from meetings on that day, members transferred out on or before it, and
+  members temporarily transferred out to another branch for a period that covers it, are
+  left out of the number expected, unless they attended: then they count as expected and
+  present.
+- A member temporarily transferred *in* (their ``away_branch`` is this branch on the day) is
+  on this branch's roll as a temporarily attached member: expected, does not vote.
 - Present, late and left early all count as present. Each mark keeps the member's category
   on the day (full, probationary, temporarily attached), so later changes don't rewrite it.
 - Attendance rate = present / expected × 100, one decimal, rounded half up.
@@ -15,8 +18,15 @@ Attendance (DOMAIN.md, "Attendance"):
 
 These rules live in the pure functions ``standing_on`` and ``absence_runs``: the roll and
 meeting pages (``selectors.roll``) and the flags page (``selectors.flags``) both count with
-them; ``roll_candidates`` is their SQL twin. Scoring (``score_level``) and the vote
-(``check_votes``) are here too: one rule, one place.
+them; ``roll_candidates`` is their SQL twin. Scoring (``score_level``), the vote
+(``voting_base``, ``check_votes``, ``vote_result``) and the annual rating (``annual_level``)
+are here too: one rule, one place.
+
+The vote (Điều lệ Đảng; Quy định 24-QĐ/TW §9.3.2): only full members vote. The voting base
+is the full members summoned, less the temporarily transferred out, the exempt who are
+absent and those absent for the whole meeting with a reason the branch accepted; an exempt
+member who attends counts. A resolution passes when more than half of the base votes for
+it. Someone who left the party is never a voter, even if marked present.
 """
 
 from __future__ import annotations
@@ -42,18 +52,30 @@ from meetings.models import (
 )
 from meetings.models.minutes import ScoreLevel
 from members.models import LeaveReason, Member, MemberStatus
+from members.models.people import is_away
 
 
-def score_level(total: int, rules, scores: dict | None = None) -> str:
+def attendance_good_enough(counts: RollCounts, minimum: int) -> bool:
+    """Attendance fit for Good: the rate as the roll shows it (one decimal) strictly above
+    ``minimum`` % (17 of 20 = 85.0 % is not above 85; 85.1 % is), and nobody absent without reason."""
+    if not counts.expected or counts.absent_unexcused:
+        return False
+    return rate_of(counts.present, counts.expected) > minimum
+
+
+def score_level(total: int, rules, scores: dict | None = None, counts: RollCounts | None = None) -> str:
     """good / fair / average / poor at the commune's thresholds (default 90/70/50).
 
-    A rubric criterion marked ``"full_for_good": true`` must be at its maximum for
-    Good (DOMAIN.md: attendance, duration, participation, minutes); otherwise Fair.
+    Good also needs (DOMAIN.md, HD 42): every rubric criterion marked ``"full_for_good": true``
+    at its maximum, and, when the roll is given, attendance strictly above the commune's
+    minimum with no absence without reason (``attendance_good_enough``); otherwise Fair.
     """
     if total >= rules.level_good:
         if scores is not None and any(
             c.get("full_for_good") and int(scores.get(c["key"]) or 0) < int(c["max"]) for c in rubric_of(rules)
         ):
+            return ScoreLevel.FAIR.value
+        if counts is not None and not attendance_good_enough(counts, rules.min_attendance_rate):
             return ScoreLevel.FAIR.value
         return ScoreLevel.GOOD.value
     if total >= rules.level_fair:
@@ -85,6 +107,10 @@ EXEMPT = "exempt"
 TRANSFERRED = "transferred"
 
 
+# Temporarily transferred out (chuyển sinh hoạt tạm thời) to another branch on the day.
+AWAY = "away"
+
+
 @dataclasses.dataclass(frozen=True)
 class MemberFacts:
     """What the counting rules read of a member. A ``Member`` has the same attributes; this is
@@ -100,6 +126,10 @@ class MemberFacts:
         "status",
         "full_member_on",
         "temporarily_attached",
+        "branch_id",
+        "away_from",
+        "away_until",
+        "away_branch_id",
     )
 
     pk: int
@@ -111,6 +141,10 @@ class MemberFacts:
     status: str = MemberStatus.FULL
     full_member_on: datetime.date | None = None
     temporarily_attached: bool = False
+    branch_id: int | None = None
+    away_from: datetime.date | None = None
+    away_until: datetime.date | None = None
+    away_branch_id: int | None = None
 
 
 # A Member, or its facts fetched for many branches at once.
@@ -123,7 +157,24 @@ class Standing:
 
     category: str
     mark: str | None = None
-    excluded: str = ""  # EXEMPT, TRANSFERRED or "": left out of the count unless they attend
+    excluded: str = ""  # EXEMPT, TRANSFERRED, AWAY or "": left out of the count unless they attend
+    left: bool = False  # left the party or the branch by the day: never a voter
+
+    @property
+    def votes(self) -> bool:
+        """Votes on the resolution: a full member present who is in the voting base (so not one
+        who left, nor one transferred to another branch)."""
+        return self.present and self.in_voting_base
+
+    @property
+    def in_voting_base(self) -> bool:
+        """Counts in the voting base: a full member summoned, less those transferred out (for
+        good or for a while), the exempt who are absent, and those absent with a reason."""
+        if self.category != Category.FULL or self.left or self.excluded in (TRANSFERRED, AWAY):
+            return False
+        if self.excluded == EXEMPT:
+            return self.present
+        return self.mark != Mark.EXCUSED
 
     @property
     def present(self) -> bool:
@@ -145,29 +196,44 @@ def category_on(member: Countable, day: datetime.date) -> str:
 
 
 def standing_on(
-    member: Countable, day: datetime.date, mark: str | None, category: str | None = None
+    member: Countable,
+    day: datetime.date,
+    mark: str | None,
+    category: str | None = None,
+    branch_id: int | None = None,
 ) -> Standing | None:
     """How ``member`` counts at a meeting held on ``day`` where they got ``mark`` (None: not marked).
 
     None when the member is not on that meeting's roll at all: joined the branch after the day,
     left it by then other than by transfer, or transferred out more than TRANSFER_WINDOW before
-    it without attending. Exempt members, and members transferred out by the day, are listed but
-    left out of the number expected unless they attended. ``category`` is the one kept with the
-    mark; without it, the member's category on the day.
+    it without attending. Exempt members, members transferred out by the day and members
+    temporarily transferred out on the day are listed but left out of the number expected
+    unless they attended. ``category`` is the one kept with the mark; without it, the member's
+    category on the day. ``branch_id`` is the meeting's branch: a member of another branch is on
+    the roll only while temporarily transferred to it, as an attached member.
     """
+    if branch_id is not None and member.branch_id is not None and member.branch_id != branch_id:
+        if member.away_branch_id != branch_id or not is_away(member, day):
+            return None
+        if member.left_on is not None and member.left_on <= day:
+            return None
+        return Standing(category=Category.ATTACHED, mark=mark)
     if member.joined_branch_on is not None and member.joined_branch_on > day:
         return None
     present = mark in PRESENT_MARKS
     excluded = ""
+    left = False
     if member.left_on is not None and member.left_on <= day:
         if member.leave_reason != LeaveReason.TRANSFER:
             return None
         if not present and member.left_on <= day - TRANSFER_WINDOW:
             return None
-        excluded = TRANSFERRED
+        excluded, left = TRANSFERRED, True
+    elif is_away(member, day):
+        excluded = AWAY
     elif member.exempt_since is not None and member.exempt_since <= day:
         excluded = EXEMPT
-    return Standing(category=category or category_on(member, day), mark=mark, excluded=excluded)
+    return Standing(category=category or category_on(member, day), mark=mark, excluded=excluded, left=left)
 
 
 def counts_for_runs(meeting: Meeting) -> bool:
@@ -209,9 +275,15 @@ def roll_candidates(meeting: Meeting) -> QuerySet[Member]:
     transferred = Q(leave_reason=LeaveReason.TRANSFER, left_on__lte=day) & (
         Q(left_on__gt=day - TRANSFER_WINDOW) | Exists(attended)
     )
-    return Member.objects.filter(joined & (on_roll | transferred), branch_id=meeting.branch_id).order_by(
-        "name_key", "pk"
+    own = Q(branch_id=meeting.branch_id) & joined & (on_roll | transferred)
+    # Members of other branches temporarily transferred here for the day: attached members.
+    visiting = (
+        Q(away_branch_id=meeting.branch_id, away_from__lte=day)
+        & (Q(away_until__isnull=True) | Q(away_until__gte=day))
+        & on_roll
+        & ~Q(branch_id=meeting.branch_id)
     )
+    return Member.objects.filter(own | visiting).order_by("name_key", "pk")
 
 
 @dataclasses.dataclass
@@ -221,6 +293,7 @@ class RollEntry:
     member: Countable
     standing: Standing
     attendance: Attendance | None = None
+    label: str = ""  # the member's name as lists show it (members.Member.labels): set by the roll selector
 
     @property
     def mark(self) -> str | None:
@@ -232,7 +305,7 @@ class RollEntry:
 
     @property
     def excluded(self) -> str:
-        """EXEMPT or TRANSFERRED: listed apart, counted only if they attend; else ""."""
+        """EXEMPT, TRANSFERRED or AWAY: listed apart, counted only if they attend; else ""."""
         return self.standing.excluded
 
     @property
@@ -289,6 +362,9 @@ class RollCounts:
     absent_by_category: dict[str, int] = dataclasses.field(default_factory=_empty_by_category)
     absentees: list[Absentee] = dataclasses.field(default_factory=list)
     rate: float | None = None
+    # The vote: full members present who vote, and the voting base (Quy định 24-QĐ/TW §9.3.2).
+    voters: int = 0
+    voting_base: int = 0
 
     @property
     def absent(self) -> int:
@@ -342,6 +418,8 @@ def count_entries(entries: Iterable[RollEntry]) -> RollCounts:
     counts = RollCounts()
     for entry in entries:
         standing = entry.standing
+        counts.voters += standing.votes
+        counts.voting_base += standing.in_voting_base
         if not standing.expected:
             counts.not_expected += 1
             continue
@@ -383,12 +461,15 @@ def runs_over_the_limit(
 
 
 def check_votes(*, votes_for, votes_against, votes_abstain, voters: int) -> None:
-    """The three numbers must add up to the full members present, or a vote is not recorded at all."""
+    """The three numbers must add up to the full members present who vote, or a vote is not
+    recorded at all. Each is a count of people, so none is negative or above ``voters``."""
     numbers = (votes_for, votes_against, votes_abstain)
     if all(n is None for n in numbers):
         return
     if any(n is None for n in numbers):
         raise ValidationError(_("Enter all three numbers of the vote (0 where nobody voted that way)."))
+    if any(n < 0 for n in numbers):
+        raise ValidationError(_("A number of votes cannot be negative."), code="vote_negative")
     if voters == 0:
         raise ValidationError(
             _("No full members are recorded as present, so nobody can vote. Take the roll first."),
@@ -410,3 +491,72 @@ def check_votes(*, votes_for, votes_against, votes_abstain, voters: int) -> None
                 "voters": voters,
             },
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class VoteResult:
+    """The vote on the resolution as the minutes and the resolution report it."""
+
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    voters: int  # full members present who voted
+    base: int  # the voting base: more than half of it must vote for
+
+    @property
+    def needed(self) -> int:
+        """The fewest votes for that pass: more than half of the base."""
+        return self.base // 2 + 1
+
+    @property
+    def passed(self) -> bool:
+        return self.base > 0 and self.votes_for * 2 > self.base
+
+    @property
+    def verdict(self) -> str:
+        """ "thông qua" / "không thông qua", as the documents write it."""
+        return "thông qua" if self.passed else "không thông qua"
+
+    @property
+    def label(self) -> str:
+        return _("Passed") if self.passed else _("Not passed")
+
+
+def vote_result(*, votes_for, votes_against, votes_abstain, counts: RollCounts) -> VoteResult | None:
+    """The recorded vote against the roll; None when no vote is recorded."""
+    if votes_for is None:
+        return None
+    return VoteResult(
+        votes_for=votes_for,
+        votes_against=votes_against or 0,
+        votes_abstain=votes_abstain or 0,
+        voters=counts.voters,
+        base=counts.voting_base,
+    )
+
+
+# A year is rated from its monthly levels (DOMAIN.md, local practice): the months needed.
+GOOD_MONTHS_FOR_GOOD_YEAR = 7
+FAIR_MONTHS_FOR_FAIR_YEAR = 7
+POOR_MONTHS_FOR_POOR_YEAR = 3
+
+
+def annual_level(levels: Iterable[str | None]) -> str:
+    """The year's level from its twelve monthly levels (None: a month without a scored meeting,
+    which is not Fair or better, nor Average or better).
+
+    Good: every month Fair or better and at least 7 months Good; Fair: every month Average or
+    better and at least 7 months Fair or better; Poor: 3 or more months Poor; Average otherwise.
+    """
+    levels = list(levels)
+    good = sum(level == ScoreLevel.GOOD for level in levels)
+    fair_up = sum(level in (ScoreLevel.GOOD, ScoreLevel.FAIR) for level in levels)
+    average_up = sum(level in (ScoreLevel.GOOD, ScoreLevel.FAIR, ScoreLevel.AVERAGE) for level in levels)
+    poor = sum(level == ScoreLevel.POOR for level in levels)
+    if levels and fair_up == len(levels) and good >= GOOD_MONTHS_FOR_GOOD_YEAR:
+        return ScoreLevel.GOOD.value
+    if levels and average_up == len(levels) and fair_up >= FAIR_MONTHS_FOR_FAIR_YEAR:
+        return ScoreLevel.FAIR.value
+    if poor >= POOR_MONTHS_FOR_POOR_YEAR:
+        return ScoreLevel.POOR.value
+    return ScoreLevel.AVERAGE.value

@@ -10,14 +10,15 @@ who is told.
   the meeting with a user account (members who left get none; exempt members are not expected)
   and to the cadres on its guest list who have one.
 - **Reminders** (``meeting.reminder``) 3 days and 1 day before the planned start, at 08:00 local
-  time, to the same people. Scheduled with the notice; cancelled when the meeting is cancelled
-  or postponed; a move cancels them and schedules new ones for the new time. A reminder whose
-  time has passed is due at once if the meeting is still ahead (only the nearest of them), except
-  with the notice itself, which already says everything a reminder would.
-- **To the secretary**, from the daily chase: the agenda still empty 5 days before
+  time (the commune's ``ReminderRules`` may change both), to the same people. Scheduled with
+  the notice; cancelled when the meeting is cancelled or postponed; a move cancels them and
+  schedules new ones for the new time. A reminder whose time has passed is due at once if the
+  meeting is still ahead (only the nearest of them), except with the notice itself, which
+  already says everything a reminder would.
+- **To the secretary**, from the daily chase: the agenda still empty 5 days before (``ReminderRules``)
   (``meeting.agenda_empty``); materials not posted by the rules' ``materials_days_before``
   (``meeting.materials_missing``); minutes not adopted within the rules' ``minutes_deadline_days``
-  (``meeting.minutes_overdue``), and to the commune's staff after 5 days
+  (``meeting.minutes_overdue``), and to the commune's staff after 5 days (``ReminderRules``)
   (``meeting.minutes_overdue_commune``). Each is sent once per meeting and planned day.
 
 Every message has a de-duplication key, so a service retried or a task run twice sends nothing
@@ -44,6 +45,7 @@ from meetings.models import (
     MeetingMove,
     MeetingRules,
     MeetingStatus,
+    ReminderRules,
 )
 from meetings.selectors.roll import expected_members
 from members.access import role_holders, system_scope
@@ -58,14 +60,10 @@ MATERIALS_MISSING = "meeting.materials_missing"
 MINUTES_OVERDUE = "meeting.minutes_overdue"
 MINUTES_OVERDUE_COMMUNE = "meeting.minutes_overdue_commune"
 
-# Days before the planned start, and the local hour, of the members' reminders.
-REMINDER_DAYS = (3, 1)
-REMINDER_TIME = datetime.time(8, 0)
-# The secretary is told the agenda is still empty this many days before.
-AGENDA_DAYS_BEFORE = 5
-# Commune staff are told of minutes not adopted this many days after the meeting (at least the
-# rules' own deadline).
-COMMUNE_MINUTES_DAYS = 5
+# The timings (reminder days and hour, the empty-agenda and commune-minutes days) are the
+# commune's ReminderRules; these bound how far the daily chase looks.
+LONGEST_AGENDA_DAYS = ReminderRules._meta.get_field("agenda_empty_days").validators[0].limit_value
+LONGEST_COMMUNE_DAYS = ReminderRules._meta.get_field("commune_minutes_days").validators[0].limit_value
 # A chase missed (no worker for a while) is still sent this long after it fell due, not later:
 # a first run over years of old meetings must not flood anyone.
 CATCH_UP = datetime.timedelta(days=14)
@@ -188,21 +186,24 @@ def _generation(meeting: Meeting) -> int:
 
 
 def reminder_times(
-    meeting: Meeting, *, now: datetime.datetime, skip_past: bool = False
+    meeting: Meeting, *, now: datetime.datetime, skip_past: bool = False, rules: ReminderRules | None = None
 ) -> list[tuple[int, datetime.datetime]]:
     """(days before, due at) of the reminders still to send for the meeting's planned start.
 
-    Each is at 08:00 local time that many days before. Those whose time has passed while the
-    meeting is still ahead are due ``now`` (only the nearest one), or dropped with ``skip_past``.
+    Each is at the commune's hour (08:00 by default) that many days before. Those whose time has
+    passed while the meeting is still ahead are due ``now`` (only the nearest one), or dropped
+    with ``skip_past``.
     """
     if meeting.planned_start <= now:
         return []
+    rules = rules or ReminderRules.objects.for_branch(meeting.branch)
+    at = datetime.time(rules.reminder_hour, 0)
     day = _local(meeting.planned_start).date()
     times = []
-    for days in sorted(REMINDER_DAYS, reverse=True):
-        due = timezone.make_aware(datetime.datetime.combine(day - datetime.timedelta(days=days), REMINDER_TIME))
+    for days in rules.reminder_days:
+        due = timezone.make_aware(datetime.datetime.combine(day - datetime.timedelta(days=days), at))
         if due >= meeting.planned_start:
-            due = None  # an early-morning meeting: 08:00 that day is too late
+            due = None  # an early-morning meeting: the reminder hour that day is too late
         times.append((days, due))
     upcoming = [(days, due) for days, due in times if due is not None and due > now]
     past = [days for days, due in times if due is None or due <= now]
@@ -219,7 +220,8 @@ def _reminder_prefix(meeting: Meeting, user_pk: int) -> str:
 def meeting_reminders_schedule(
     meeting: Meeting, *, now: datetime.datetime | None = None, skip_past: bool = False, users=None
 ) -> list:
-    """Queue the 3-day and 1-day reminders for the meeting's current planned start."""
+    """Queue the reminders (3 and 1 days before, unless the commune says otherwise) for the
+    meeting's current planned start."""
     now = now or timezone.now()
     if meeting.status not in PREPARING:
         return []
@@ -291,20 +293,21 @@ def _end(meeting: Meeting) -> datetime.datetime:
 def chase_meetings(*, now: datetime.datetime | None = None) -> list:
     """Tell secretaries (and commune staff) what a meeting still lacks; run daily, any number of times.
 
-    Four queries whatever the number of meetings (upcoming meetings with their agenda count,
-    held meetings awaiting minutes, their rules, the secretaries and commune staff), then one
+    A fixed number of queries whatever the number of meetings (upcoming meetings with their
+    agenda count, held meetings awaiting minutes, their rules and reminder timings, the
+    secretaries and commune staff), then one
     enqueue per message; the keys make a second run create nothing.
     """
     now = now or timezone.now()
     today = _local(now).date()
-    longest_ahead = datetime.timedelta(days=AGENDA_DAYS_BEFORE + 1)
+    longest_ahead = datetime.timedelta(days=LONGEST_AGENDA_DAYS + 1)
     upcoming = list(
         Meeting.objects.filter(status__in=PREPARING, planned_start__gt=now, planned_start__lte=now + longest_ahead)
         .select_related("branch")
         .annotate(agenda_count=Count("agenda_items"))
         .order_by("planned_start", "pk")
     )
-    longest_behind = datetime.timedelta(days=COMMUNE_MINUTES_DAYS + 60) + CATCH_UP
+    longest_behind = datetime.timedelta(days=LONGEST_COMMUNE_DAYS + 60) + CATCH_UP
     held = list(
         Meeting.objects.filter(status=MeetingStatus.HELD, kind__in=ORDINARY_KINDS)
         .filter(
@@ -316,6 +319,7 @@ def chase_meetings(*, now: datetime.datetime | None = None) -> list:
     )
     branches = list({m.branch_id: m.branch for m in upcoming + held}.values())
     rules = MeetingRules.objects.for_branches(branches)
+    timings = ReminderRules.objects.for_branches(branches)
     secretaries_of = role_holders(branches, {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)
     staff_of = role_holders(branches, {RoleKind.COMMUNE_STAFF}, held_at=OrganizationKind.COMMUNE)
 
@@ -325,7 +329,7 @@ def chase_meetings(*, now: datetime.datetime | None = None) -> list:
         days_left = (day - today).days
         context = {**meeting_context(meeting), "days_left": days_left}
         users = secretaries_of[meeting.branch_id]
-        if meeting.agenda_count == 0 and days_left <= AGENDA_DAYS_BEFORE:
+        if meeting.agenda_count == 0 and days_left <= timings[meeting.branch_id].agenda_empty_days:
             key = f"meeting:{meeting.pk}:chase:agenda_empty:{day.isoformat()}"
             rows += _enqueue(users, kind=AGENDA_EMPTY, about=meeting, key=key, context=context)
         materials_by = meeting.planned_start - datetime.timedelta(days=rules[meeting.branch_id].materials_days_before)
@@ -347,7 +351,7 @@ def chase_meetings(*, now: datetime.datetime | None = None) -> list:
             key = f"meeting:{meeting.pk}:chase:minutes:{day.isoformat()}"
             users = secretaries_of[meeting.branch_id]
             rows += _enqueue(users, kind=MINUTES_OVERDUE, about=meeting, key=key, context=context)
-        commune_days = max(COMMUNE_MINUTES_DAYS, deadline_days)
+        commune_days = max(timings[meeting.branch_id].commune_minutes_days, deadline_days)
         due = end + datetime.timedelta(days=commune_days)
         if due <= now < due + CATCH_UP:
             key = f"meeting:{meeting.pk}:chase:minutes_commune:{day.isoformat()}"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from meetings import reminders
 from meetings.access import system_scope
 from meetings.models import Guidance
+from meetings.services.cadres import cadre_roles_expire
 from meetings.services.guidance import guidance_insert as insert_guidance
 from meetings.services.schedule import schedule_regular_meetings as schedule_meetings
 
@@ -34,3 +35,10 @@ def guidance_insert(guidance_id: int) -> int:
     with system_scope():
         guidance = Guidance.objects.filter(pk=guidance_id).select_related("organization").first()
         return 0 if guidance is None else insert_guidance(guidance=guidance)
+
+
+@shared_task
+def expire_cadre_roles() -> int:
+    """Take away the cadre role of assignments that ran out by their end date (daily)."""
+    with system_scope(), transaction.atomic():
+        return cadre_roles_expire(today=timezone.localdate())

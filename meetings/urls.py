@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import agenda, cadres, calendars, flags, guidance, minutes, resolution, roll, rules, schedule
+from .views import (
+    agenda,
+    cadres,
+    calendars,
+    flags,
+    guidance,
+    minutes,
+    reminder_rules,
+    resolution,
+    roll,
+    rules,
+    schedule,
+)
 
 app_name = "meetings"
 
@@ -36,6 +48,7 @@ urlpatterns = [
     # Meeting rules
     path("rules/", rules.meeting_rules_home, name="rules_home"),
     path("rules/<int:pk>/", rules.meeting_rules, name="rules"),
+    path("rules/<int:pk>/reminders/", reminder_rules.reminder_rules, name="reminder_rules"),
     # Roll call, attendance sheet and guests
     path("<int:pk>/roll/", roll.roll_call, name="roll"),
     path("<int:pk>/roll/<int:member_pk>/", roll.roll_mark, name="roll_mark"),

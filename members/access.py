@@ -33,10 +33,10 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from . import scoping
-from .models import Member, Organization, OrganizationKind, Role, RoleKind
+from .models import AccessLog, CardConflict, Member, Organization, OrganizationKind, Role, RoleKind
 
 ALL_ROLES = frozenset(RoleKind)
 EDITORS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.SECRETARY})
@@ -55,11 +55,31 @@ def roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_chibo_roles", None)
     if cached is None:
+        # With each role, the path of the user's own member record's branch (same query): the
+        # filters below leave out "or the user's own record" when that record is inside the subtree
+        # anyway, so PostgreSQL can use the path index instead of a join filter over every member.
+        own_branch = Organization.objects.filter(members__user=OuterRef("user_id")).values("path")[:1]
         cached = list(
-            Role.objects.filter(user=user).select_related("organization").order_by("organization__path", "kind")
+            Role.objects.filter(user=user)
+            .select_related("organization")
+            .annotate(own_branch_path=Subquery(own_branch))
+            .order_by("organization__path", "kind")
         )
         user._chibo_roles = cached
     return cached
+
+
+def _own_row_q(user, held: Iterable[Organization], own_lookup: str) -> Q | None:
+    """``Q(<own_lookup>=user)`` when the user's own member record may lie outside the ``held``
+    subtrees (so it must be added to what they see), None when it is inside them anyway."""
+    if not user.is_authenticated:
+        return None
+    found = roles(user)
+    if found:
+        own = found[0].own_branch_path
+        if own is None or any(own.startswith(node.path) for node in held):
+            return None
+    return Q(**{own_lookup: user})
 
 
 def forget_roles(user) -> None:
@@ -163,6 +183,28 @@ def organizations(user) -> QuerySet[Organization]:
     return Organization.objects.filter(subtree_q(nodes(user)))
 
 
+def can_open_organization(user, organization: Organization) -> bool:
+    """The organisation is in ``organizations(user)`` (no query): pages link to it only then."""
+    return user.is_superuser or reaches(user, ALL_ROLES, organization)
+
+
+def top_nodes(user) -> list[Organization]:
+    """Where the user's tree starts: the outermost nodes of their roles (the roots for superusers)."""
+    if user.is_superuser:
+        return list(Organization.get_root_nodes())
+    outermost = set(_outermost(node.path for node in nodes(user)))
+    found = {node.path: node for node in nodes(user) if node.path in outermost}
+    return [found[path] for path in sorted(found)]
+
+
+def reaches_beyond_commune(user) -> bool:
+    """The user reaches more than one commune's branches (a province, a former district, a superuser):
+    their branch filters use a searchable picker instead of listing every branch."""
+    if user.is_superuser:
+        return True
+    return any(node.kind in (OrganizationKind.PROVINCE, OrganizationKind.DISTRICT) for node in nodes(user))
+
+
 def branches(user, kinds: Iterable[str] = ALL_ROLES) -> QuerySet[Organization]:
     """Branches the user reaches with one of these role kinds."""
     found = Organization.objects.filter(kind=OrganizationKind.BRANCH)
@@ -174,9 +216,10 @@ def branches(user, kinds: Iterable[str] = ALL_ROLES) -> QuerySet[Organization]:
 def members(user) -> QuerySet[Member]:
     if user.is_superuser:
         return Member.objects.all()
-    q = subtree_q(nodes(user, MEMBER_READERS), prefix="branch__")
-    if user.is_authenticated:
-        q |= Q(user=user)
+    held = nodes(user, MEMBER_READERS)
+    q = subtree_q(held, prefix="branch__")
+    if (own := _own_row_q(user, held, "user")) is not None:
+        q |= own
     return Member.objects.filter(q)
 
 
@@ -235,6 +278,66 @@ def users_in_scope(user, kinds: Iterable[str] = frozenset({RoleKind.COMMUNE_STAF
     return users.filter(Q(pk__in=with_role) | Q(pk__in=with_member))
 
 
+def requires_two_factor(user) -> bool:
+    """Who reads whole communes' member data (commune staff, leaders) and superusers must log in
+    with a second factor (when settings.CHIBO_2FA_REQUIRED is on; see members.signin)."""
+    return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
+
+
+def can_manage_accounts(user) -> bool:
+    """Commune staff (and administrators) unlock the accounts of their people and issue reset codes."""
+    return user.is_authenticated and (user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF})))
+
+
+def manageable_users(user) -> QuerySet:
+    """Accounts whose lockout and password ``user`` may reset: the users in the staff member's
+    subtrees (``users_in_scope``) except those who could reach further than the staff member
+    (a role outside those subtrees, a superuser or admin-site account) and the staff member
+    themselves. Superusers manage every account but their own. One query."""
+    users = users_in_scope(user).exclude(pk=user.pk)
+    if user.is_superuser:
+        return users
+    held = nodes(user, {RoleKind.COMMUNE_STAFF})
+    outside = Role.objects.exclude(subtree_q(held, prefix="organization__")).values("user_id")
+    return users.filter(is_superuser=False, is_staff=False).exclude(pk__in=outside)
+
+
+# --- Privacy records: the access log and party card conflicts --------------------------------
+
+
+def can_read_access_log(user) -> bool:
+    """Commune staff read their subtree's access log; superusers all of it."""
+    return user.is_authenticated and (user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF})))
+
+
+def access_log(user) -> QuerySet[AccessLog]:
+    """Entries about the data under the nodes where the user is commune staff: reads of its branches
+    (and, for older entries without a branch, of its members), and member lists read by its users."""
+    if user.is_superuser:
+        return AccessLog.objects.all()
+    held = nodes(user, {RoleKind.COMMUNE_STAFF})
+    if not held:
+        return AccessLog.objects.none()
+    inside = Organization.objects.filter(subtree_q(held)).values("pk")
+    their_members = Member.objects.filter(subtree_q(held, prefix="branch__")).values("pk")
+    return AccessLog.objects.filter(
+        Q(organization_id__in=inside)
+        | Q(organization_id__isnull=True, member_id__in=their_members)
+        | Q(organization_id__isnull=True, member_id__isnull=True, user__in=users_in_scope(user))
+    )
+
+
+def card_conflicts(user) -> QuerySet[CardConflict]:
+    """Card conflicts whose two records (the branch it was entered for, and the holder's branch)
+    both lie under nodes where the user is commune staff: those who may see both resolve it."""
+    if user.is_superuser:
+        return CardConflict.objects.all()
+    held = nodes(user, {RoleKind.COMMUNE_STAFF})
+    return CardConflict.objects.filter(subtree_q(held, prefix="branch__")).filter(
+        subtree_q(held, prefix="member_branch__")
+    )
+
+
 # --- The guard (members.scoping) -----------------------------------------------------
 
 
@@ -245,9 +348,10 @@ def _reach_filter(user) -> Callable[[str, str | None], Q]:
     def rows_for(branch_lookup: str, own_lookup: str | None) -> Q:
         if user.is_superuser:
             return Q()
-        q = subtree_q(nodes(user), prefix=f"{branch_lookup}__")
-        if own_lookup and user.is_authenticated:
-            q |= Q(**{own_lookup: user})
+        held = nodes(user)
+        q = subtree_q(held, prefix=f"{branch_lookup}__")
+        if own_lookup and (own := _own_row_q(user, held, own_lookup)) is not None:
+            q |= own
         return q
 
     return rows_for

@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import AccessLog, Member, Organization, Position, Role
+from .models import AccessLog, CardConflict, Member, Organization, Position, Role
+from .models.accounts import AccountEvent
+from .services.positions import position_validate
+from .services.register import member_save
 
 
 class SuperuserOnly:
@@ -35,9 +40,38 @@ class MemberAdmin(SuperuserOnly, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # members are never hard-deleted; record leaving instead
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, like the member form: a change of branch ends the old branch's roles.
+        member_save(member=obj, by=request.user)
+
+
+class PositionAdminForm(forms.ModelForm):
+    """The admin checks a term by the same rules as ``position_save``."""
+
+    class Meta:
+        model = Position
+        fields = ["member", "branch", "kind", "started_on", "ended_on"]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) for name in ("member", "branch", "kind", "started_on")):
+            try:
+                position_validate(
+                    member=data["member"],
+                    branch=data["branch"],
+                    kind=data["kind"],
+                    started_on=data["started_on"],
+                    ended_on=data.get("ended_on"),
+                    exclude_pk=self.instance.pk,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
 
 @admin.register(Position)
 class PositionAdmin(SuperuserOnly, SimpleHistoryAdmin):
+    form = PositionAdminForm
     list_display = ["member", "branch", "kind", "started_on", "ended_on"]
     raw_id_fields = ["member", "branch"]
 
@@ -48,12 +82,30 @@ class RoleAdmin(SuperuserOnly, SimpleHistoryAdmin):
     raw_id_fields = ["user", "organization"]
 
 
-@admin.register(AccessLog)
-class AccessLogAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ["at", "user", "action", "member_id", "organization_id"]
-    list_filter = ["action"]
+class ReadOnly(SuperuserOnly):
+    """A record of what happened: superusers read it; nobody adds, edits or deletes it here."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     has_change_permission = has_delete_permission = has_add_permission
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["at", "user", "action", "member_id", "organization_id", "meeting_id"]
+    list_filter = ["action"]
+
+
+@admin.register(CardConflict)
+class CardConflictAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["at", "tried_by", "source", "member_id", "branch", "member_branch"]
+    list_filter = ["source"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnly, admin.ModelAdmin):
+    """Lockouts, unlocks, password resets and two-factor changes (ids only, no secrets)."""
+
+    list_display = ["at", "kind", "user", "actor"]
+    list_filter = ["kind"]

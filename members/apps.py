@@ -1,7 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from members.forms.choices import choice_errors_without_value
+
+# Before any form class is declared: app configs are imported before models, admin modules and
+# forms, and a field copies its class's messages when it is created.
+choice_errors_without_value()
+
 
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Organisations and members")
+
+    def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from members import signin
+
+        user_logged_in.connect(signin.on_login, dispatch_uid="members.signin.on_login")
+        user_locked_out.connect(signin.on_locked_out, dispatch_uid="members.signin.on_locked_out")

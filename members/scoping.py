@@ -62,13 +62,15 @@ class ScopedManager(models.Manager):
     """``objects`` of a model that belongs to a branch: no query without a scope.
 
     ``branch`` is the lookup path from the model to its branch; ``own`` an optional lookup to a
-    user whose own rows they always see (a member's own record).
+    user whose own rows they always see (a member's own record); ``visiting`` an optional lookup
+    to a second branch that also sees the row (the branch a member is temporarily attached to).
     """
 
-    def __init__(self, *, branch: str, own: str | None = None):
+    def __init__(self, *, branch: str, own: str | None = None, visiting: str | None = None):
         super().__init__()
         self.branch_lookup = branch
         self.own_lookup = own
+        self.visiting_lookup = visiting
 
     def get_queryset(self):
         rows = _current.get()
@@ -77,4 +79,7 @@ class ScopedManager(models.Manager):
                 f"{self.model.__name__}.objects was used outside a scope: "
                 "enter members.access.scope_for(user) or system_scope()."
             )
-        return super().get_queryset().filter(rows(self.branch_lookup, self.own_lookup))
+        seen = rows(self.branch_lookup, self.own_lookup)
+        if seen and self.visiting_lookup:  # an empty Q (every row) stays empty
+            seen |= rows(self.visiting_lookup, None)
+        return super().get_queryset().filter(seen)

@@ -1,12 +1,17 @@
 """Reads that take more than one filter. Each runs a fixed number of queries."""
 
 import datetime
+import re
 
-from django.db.models import Count, Q, QuerySet
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members.access import subtree_q
-from members.models import Member, MemberStatus, Organization, OrganizationKind, Position
+from members.models import Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
 
 
 def branch_counts(branch: Organization) -> dict[str, int]:
@@ -35,6 +40,13 @@ def secretary_on(branch: Organization, day: datetime.date) -> Member | None:
     return position.member if position else None
 
 
+def has_committee(branch: Organization, day: datetime.date) -> bool:
+    """Whether the branch had an elected committee (chi ủy) on the day: someone held a
+    committee-member position then. A secretary, with or without a deputy, is not a committee
+    (a branch under nine full members elects only those), whatever the member count."""
+    return Position.objects.filter(branch=branch, kind=PositionKind.COMMITTEE).held_on(day).exists()
+
+
 def subtree_with_counts(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
     """Organisations in tree order, branches with their current member count."""
     return organizations.order_by("path").annotate(
@@ -46,11 +58,21 @@ def organization_summaries(organizations: list[Organization]) -> list[dict[str, 
     """Branches and current members under each node, in two queries for any number of nodes."""
     if not organizations:
         return []
-    branches = Organization.objects.filter(kind=OrganizationKind.BRANCH).aggregate(
+    # Only rows under these nodes are counted (not every branch and member of the database).
+    branches = Organization.objects.filter(subtree_q(organizations), kind=OrganizationKind.BRANCH).aggregate(
         **{f"n{i}": Count("pk", filter=subtree_q([org])) for i, org in enumerate(organizations)}
     )
-    members = Member.objects.active().aggregate(
-        **{f"n{i}": Count("pk", filter=subtree_q([org], prefix="branch__")) for i, org in enumerate(organizations)}
+    members = (
+        Member.objects.active()
+        .filter(subtree_q(organizations, prefix="branch__"))
+        .aggregate(
+            # branch_id (never null) rather than the id: the partial index of current members by
+            # branch answers alone (an index-only scan), without reading the member rows.
+            **{
+                f"n{i}": Count("branch_id", filter=subtree_q([org], prefix="branch__"))
+                for i, org in enumerate(organizations)
+            }
+        )
     )
     return [{"branches": branches[f"n{i}"], "members": members[f"n{i}"]} for i in range(len(organizations))]
 
@@ -58,3 +80,89 @@ def organization_summaries(organizations: list[Organization]) -> list[dict[str, 
 def organization_summary(organization: Organization) -> dict[str, int]:
     """Branches and current members under one node."""
     return organization_summaries([organization])[0]
+
+
+_LOCAL_UNIT = re.compile(r"^(?:đảng bộ\s+)?(xã|phường|thị trấn|đặc khu)\b", re.IGNORECASE)
+_PARTY_BODY = re.compile(r"^đảng bộ\s+", re.IGNORECASE)
+
+
+def superior_committee(branch: Organization) -> str:
+    """The committee of the level above a branch, as "Nơi nhận" names it: "Đảng ủy xã",
+    "Đảng ủy phường" (by the commune's name), "Đảng ủy <name>" for a grassroots or partial
+    committee in between. One query."""
+    parent = branch.get_parent()
+    if parent is None:
+        return "Đảng ủy cấp trên"
+    name = parent.name.strip()
+    unit = _LOCAL_UNIT.match(name)
+    if unit:
+        return f"Đảng ủy {unit.group(1).lower()}"
+    rest = _PARTY_BODY.sub("", name)
+    return f"Đảng ủy {rest}" if rest != name else f"Đảng ủy {name}"
+
+
+# --- Accounts (commune staff's accounts page) ------------------------------------------
+
+
+def locked_until(usernames: list[str] | None = None) -> dict[str, datetime.datetime]:
+    """Usernames that django-axes locks out now (of ``usernames``, or all), with when the lock
+    lifts if nobody tries again. One query."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since)
+    if usernames is not None:
+        attempts = attempts.filter(username__in=usernames)
+    rows = (
+        attempts.values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {row["username"]: row["last"] + settings.AXES_COOLOFF_TIME for row in rows}
+
+
+def account_rows(users: list) -> list[dict]:
+    """For each user: the member's name, whether two-factor is on, and until when it is locked out.
+    Three queries whatever the number of users."""
+    ids = [user.pk for user in users]
+    names = dict(Member.objects.filter(user_id__in=ids).values_list("user_id", "full_name"))
+    with_device = set(TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True))
+    locks = locked_until([user.get_username() for user in users])
+    return [
+        {
+            "user": user,
+            "name": names.get(user.pk) or user.get_full_name(),
+            "two_factor": user.pk in with_device,
+            "locked_until": locks.get(user.get_username()),
+        }
+        for user in users
+    ]
+
+
+def children_with_counts(node: Organization, visible: QuerySet[Organization]) -> list[Organization]:
+    """The node's children among ``visible``, in tree order, each with ``branch_count`` and
+    ``member_count`` (current members) under it. Three queries, whatever the subtree's size:
+    counts are grouped by the children's path prefix, so the tree opens one level at a time."""
+    children = list(visible.filter(subtree_q([node]), depth=node.depth + 1).order_by("path"))
+    if not children:
+        return children
+    width = len(children[0].path)
+    branches = dict(
+        Organization.objects.filter(subtree_q([node]), kind=OrganizationKind.BRANCH, depth__gt=node.depth)
+        .annotate(prefix=Substr("path", 1, width))
+        .order_by()
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .values_list("prefix", "n")
+    )
+    members = dict(
+        Member.objects.active()
+        .filter(subtree_q([node], prefix="branch__"))
+        .annotate(prefix=Substr("branch__path", 1, width))
+        .order_by()
+        .values("prefix")
+        .annotate(n=Count("branch_id"))  # not the id: the partial index of current members answers alone
+        .values_list("prefix", "n")
+    )
+    for child in children:
+        child.branch_count = branches.get(child.path, 0)
+        child.member_count = members.get(child.path, 0)
+    return children

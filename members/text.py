@@ -36,3 +36,37 @@ def normalize_phone(raw: str) -> str:
     if not re.fullmatch(r"0\d{9,10}", digits):
         raise ValueError(raw)
     return digits
+
+
+# Control characters (C0 and C1, DEL) other than tab and line breaks, and the code points XML
+# forbids: a phone's keyboard or a pasted text can carry them, and a DOCX cannot hold them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters; line breaks become "\\n" and tabs stay."""
+    return _CONTROLS.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def strip_controls_in(value):
+    """``strip_controls`` on a string, or on the strings of a dict or list (a form's cleaned data)."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {key: strip_controls_in(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [strip_controls_in(item) for item in value]
+    return value
+
+
+class ControlCharactersStripped:
+    """A form mixin (put it first among the bases): every text the form cleans loses its
+    control characters, so what reaches a page or a document is printable."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned is None:
+            cleaned = self.cleaned_data
+        for name, value in list(cleaned.items()):
+            cleaned[name] = strip_controls_in(value)
+        return cleaned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, organizations, outbox, register
+from .views import accounts, imports, organizations, outbox, privacy, register
 
 app_name = "members"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", organizations.home, name="home"),
     path("organizations/", organizations.organization_tree, name="tree"),
     path("organizations/<int:pk>/", organizations.organization_detail, name="organization"),
+    path("organizations/<int:pk>/children/", organizations.organization_children, name="tree_children"),
+    path("organizations/pick/", organizations.branch_pick, name="branch_pick"),
     path("organizations/<int:pk>/edit/", organizations.organization_edit, name="organization_edit"),
     path("members/", register.member_list, name="list"),
     path("members/new/", register.member_create, name="create"),
@@ -20,4 +22,14 @@ urlpatterns = [
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", outbox.outbox_retry, name="outbox_retry"),
     path("import-template.xlsx", imports.import_template, name="import_template"),
+    path("access-log/", privacy.access_log, name="access_log"),
+    path("card-conflicts/", privacy.card_conflicts, name="card_conflicts"),
+    path("account/", accounts.account, name="account"),
+    path("account/two-factor/", accounts.two_factor, name="two_factor"),
+    path("account/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
+    path("account/two-factor/off/", accounts.two_factor_off, name="two_factor_off"),
+    path("accounts/", accounts.accounts, name="accounts"),
+    path("accounts/<int:pk>/unlock/", accounts.account_unlock_view, name="account_unlock"),
+    path("accounts/<int:pk>/reset-code/", accounts.account_reset_code, name="account_reset_code"),
 ]

@@ -6,9 +6,11 @@ causes them, or not at all. No broker call happens here except a nudge after com
 due now; if the broker is down the nudge is dropped and the periodic dispatch sends the rows.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -20,6 +22,19 @@ from .rendering import render_message
 from .tasks import enqueue_send
 
 logger = logging.getLogger(__name__)
+
+_recording_history = contextvars.ContextVar("recording_history", default=False)
+
+
+@contextlib.contextmanager
+def recording_history() -> Iterator[None]:
+    """Events entered after the fact (the demo seed): their messages reach the inbox, but
+    nothing goes out by email or SMS; those rows are kept as cancelled, so the outbox says so."""
+    token = _recording_history.set(True)
+    try:
+        yield
+    finally:
+        _recording_history.reset(token)
 
 
 def _nudge(ids: list[int]) -> None:
@@ -70,10 +85,12 @@ def notification_enqueue(
                 else {}
             )
             due_now = due <= now
+            history = _recording_history.get()
             rows = []
             for channel in missing:
                 # The inbox needs no worker: a row due now is delivered by being written.
                 delivered = channel == NotificationChannel.INBOX and due_now
+                held_back = history and channel != NotificationChannel.INBOX
                 rows.append(
                     Notification(
                         recipient=recipient,
@@ -84,9 +101,13 @@ def notification_enqueue(
                         body_html=message.body_html if channel == NotificationChannel.EMAIL else "",
                         due_at=due,
                         dedupe_key=keys[channel],
-                        status=NotificationStatus.SENT if delivered else NotificationStatus.PENDING,
+                        status=NotificationStatus.SENT
+                        if delivered
+                        else NotificationStatus.CANCELLED
+                        if held_back
+                        else NotificationStatus.PENDING,
                         sent_at=now if delivered else None,
-                        queued_at=now if due_now and not delivered else None,
+                        queued_at=now if due_now and not (delivered or held_back) else None,
                         **about_fields,
                     )
                 )

@@ -102,6 +102,12 @@ def can_see(user, petition: Petition) -> bool:
     return user.is_superuser or reaches(user, READERS, petition.branch) or handles(user, petition)
 
 
+def can_open_meetings(user, petition: Petition) -> bool:
+    """The petition's meetings open for this user (an officer sees the petition, not the branch's
+    meetings: the page names the meeting without a link). No query."""
+    return user.is_superuser or reaches(user, READERS, petition.branch)
+
+
 def can_see_contact(user, petition: Petition) -> bool:
     """The resident's name and phone: for those who handle the petition, not for plain members."""
     return user.is_superuser or reaches(user, CONTACT_READERS, petition.branch) or handles(user, petition)

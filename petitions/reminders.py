@@ -5,12 +5,13 @@ The outbox and its dispatch belong to ``notifications``; this module decides and
 ``petitions.tasks.chase_petitions``). Deadlines count in working days (``workdays.calendar``).
 
 - **Due soon** (``petition.due_soon``): to the officer in charge (or, while it waits in a body's
-  queue, to the body's officers) when the deadline is 2 working days away or nearer; once per
+  queue, to the body's officers) when the deadline is 2 working days away or nearer (the
+  commune's ``meetings.ReminderRules`` may change it); once per
   deadline (an extension starts again).
 - **Overdue** (``petition.overdue``): to the same people every working day while the commune
   still holds it past its deadline; one message a day however often the chase runs.
 - **To the leaders** (``petition.overdue_leader``): the leaders of the petition's commune when it
-  is overdue by more than ``LEADER_AFTER_DAYS`` working days; once per deadline.
+  is overdue by more than 5 working days (``ReminderRules`` again); once per deadline.
 - **Answered** (``petition.answered``): to the branch's secretaries as soon as the answer is
   recorded; the petition's pending chases are cancelled.
 """
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from meetings.models import ReminderRules
 from members.access import role_holders, system_scope
 from members.models import OrganizationKind, RoleKind
 from notifications.services import notification_enqueue, notifications_cancel
@@ -37,10 +39,8 @@ OVERDUE_LEADER = "petition.overdue_leader"
 ANSWERED = "petition.answered"
 CHASES = [DUE_SOON, OVERDUE, OVERDUE_LEADER]
 
-# Working days before the deadline when the officer is reminded.
-DUE_SOON_DAYS = 2
-# Working days overdue after which the commune's leaders are told.
-LEADER_AFTER_DAYS = 5
+# The most working days ahead a commune may remind officers (the chase looks no further).
+LONGEST_DUE_SOON = ReminderRules._meta.get_field("petition_due_soon_days").validators[0].limit_value
 
 
 def absolute_url(path: str) -> str:
@@ -110,16 +110,17 @@ def petition_answered(petition: Petition) -> list:
 # --- The daily chase -------------------------------------------------------------------------------
 
 
-def chase_petitions(*, now: datetime.datetime | None = None, leader_after_days: int = LEADER_AFTER_DAYS) -> list:
+def chase_petitions(*, now: datetime.datetime | None = None) -> list:
     """The officers' and leaders' reminders of running petitions; run daily, any number of times.
 
-    Five queries whatever the number of petitions (the petitions with their bodies' officers,
-    the announced days, the leaders, and today's working day), then one enqueue per message.
+    A fixed number of queries whatever the number of petitions (the petitions with their bodies'
+    officers, the announced days, the communes' timings, the leaders, and today's working day),
+    then one enqueue per message.
     """
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    # Nothing due soon is further than DUE_SOON_DAYS working days: Tết can add nine days.
-    horizon = today + datetime.timedelta(days=DUE_SOON_DAYS * 2 + 14)
+    # Nothing due soon is further than LONGEST_DUE_SOON working days: Tết can add nine days.
+    horizon = today + datetime.timedelta(days=LONGEST_DUE_SOON * 2 + 14)
     petitions = list(
         Petition.objects.filter(status__in=RUNNING_STATUSES, deadline__isnull=False, deadline__lte=horizon)
         .select_related("branch", "body", "officer")
@@ -133,6 +134,7 @@ def chase_petitions(*, now: datetime.datetime | None = None, leader_after_days: 
     working_today = is_working_day(today)
     branches = list({p.branch_id: p.branch for p in petitions}.values())
     leaders = role_holders(branches, {RoleKind.LEADER}, held_at=OrganizationKind.COMMUNE)
+    timings = ReminderRules.objects.for_branches(branches)
 
     rows = []
     for petition in petitions:
@@ -141,7 +143,7 @@ def chase_petitions(*, now: datetime.datetime | None = None, leader_after_days: 
         deadline = petition.deadline.isoformat()
         if petition.deadline >= today:
             left = -past_deadline[petition.deadline]
-            if left <= DUE_SOON_DAYS:
+            if left <= timings[petition.branch_id].petition_due_soon_days:
                 key = f"petition:{petition.pk}:due_soon:{deadline}"
                 ctx = {**context, "working_days_left": left}
                 rows += _enqueue(handlers, kind=DUE_SOON, petition=petition, key=key, context=ctx)
@@ -151,6 +153,7 @@ def chase_petitions(*, now: datetime.datetime | None = None, leader_after_days: 
         if working_today:
             key = f"petition:{petition.pk}:overdue:{today.isoformat()}"
             rows += _enqueue(handlers, kind=OVERDUE, petition=petition, key=key, context=ctx)
+        leader_after_days = timings[petition.branch_id].petition_leader_after_days
         if overdue > leader_after_days:
             key = f"petition:{petition.pk}:overdue_leader:{deadline}"
             ctx = {**ctx, "officer": _names(handlers), "leader_after_days": leader_after_days}

@@ -59,6 +59,9 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests travel in time (time_machine) further than a login lasts.
     settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+    # Personas log in with a password only (production requires two-factor of staff and leaders);
+    # tests/members/test_accounts_two_factor.py turns the requirement on.
+    settings.CHIBO_2FA_REQUIRED = False
 
 
 def _persona(username, kind, organization, member=None):

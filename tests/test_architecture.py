@@ -298,6 +298,9 @@ UNSCOPED_READERS = {
     # Party card numbers are national: the importer must find a clash in any commune (and refuses
     # it without showing that member).
     "members/services/imports.py",
+    # The member form's card check, the same national lookup; the holder is never shown to a user
+    # who may not see them (members.services.cards).
+    "members/services/cards.py",
 }
 
 

@@ -19,13 +19,18 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from dashboard.services.summaries import branch_months_refresh
 from meetings.models import (
     AgendaItem,
     AgendaTemplate,
@@ -39,12 +44,15 @@ from meetings.models import (
     MeetingMove,
     MeetingRules,
     Minutes,
+    ReminderRules,
     Resolution,
     Speech,
     Task,
 )
 from members.access import system_scope
-from members.models import AccessLog, ImportBatch, Position, RoleKind
+from members.models import AccessLog, CardConflict, ImportBatch, Position, RoleKind
+from members.services.accounts import reset_code_issue
+from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue
 from petitions.models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
@@ -59,7 +67,14 @@ TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 STRING_PARAMETERS = {
     "direction": lambda: ["up", "down"],
     "action": lambda: list(ACTIONS),
-    "token": lambda: list(CalendarFeed._base_manager.values_list("token", flat=True)),
+    "token": lambda: [
+        *CalendarFeed._base_manager.values_list("token", flat=True),
+        *(default_token_generator.make_token(user) for user in get_user_model().objects.order_by("pk")),
+    ],
+    "uidb64": lambda: [
+        urlsafe_base64_encode(force_bytes(pk))
+        for pk in get_user_model().objects.order_by("pk").values_list("pk", flat=True)
+    ],
 }
 # Parameters that are themselves the credential (a calendar feed's secret token): an outsider
 # does not know the insider's value, so they try a well-formed one that belongs to nobody.
@@ -148,9 +163,16 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
     )
     ImportBatch.objects.create(branch=tree.branch, created_by=secretary, filename="danh-sach.xlsx")
     AccessLog.objects.create(user=staff, action=AccessLog.Action.VIEW_MEMBER, member_id=members[0].pk)
+    reset_code_issue(user=secretary, by=staff)  # a ResetCode and an AccountEvent
+    # The secretary tried a card held in the neighbouring branch.
+    holder = MemberFactory(branch=tree.sibling)
+    card_conflict_record(by=secretary, branch=tree.branch, holder=holder, source=CardConflict.Source.FORM)
     AgendaTemplate.objects.create(organization=tree.commune, items=[{"title": "Khai mạc", "kind": "opening"}])
     MeetingRules.objects.create(organization=tree.commune)
+    ReminderRules.objects.create(organization=tree.commune)
     CalendarFeed.objects.create(user=secretary)
+    # The dashboard's monthly summary of a branch (no URL takes its id; the dashboard pages read it).
+    branch_months_refresh(branches=[tree.branch], months=[datetime.date(2026, 11, 1)])
     # National data (no URL takes its id), but every model has a row so a future URL is walked.
     AnnouncedDay.objects.create(day=datetime.date(2026, 12, 5), kind=AnnouncedDayKind.WORKDAY)
     guidance = Guidance.objects.create(
@@ -185,9 +207,13 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
     Guest.objects.create(meeting=meeting, cadre=cadre, name=cadre.full_name, expected=True)
     Minutes.objects.create(meeting=meeting)
     Speech.objects.create(agenda_item=item, speaker=members[0], speaker_name=members[0].full_name, text="Ý kiến.")
-    last_month = Resolution.objects.create(meeting=previous, branch=tree.branch, number=1, year=2026, title="NQ 11")
+    last_month = Resolution.objects.create(
+        meeting=previous, branch=tree.branch, number=1, year=2026, series_start=datetime.date(2026, 1, 1), title="NQ 11"
+    )
     Task.objects.create(resolution=last_month, description="Vệ sinh đường làng", lead="Chi ủy", report_at=meeting)
-    resolution = Resolution.objects.create(meeting=meeting, branch=tree.branch, number=2, year=2026, title="NQ 12")
+    resolution = Resolution.objects.create(
+        meeting=meeting, branch=tree.branch, number=2, year=2026, series_start=datetime.date(2026, 1, 1), title="NQ 12"
+    )
     Task.objects.create(resolution=resolution, description="Thu đảng phí", lead="Bí thư")
 
     catalogue_ensure(commune=tree.commune)

@@ -87,3 +87,58 @@ def working_days_until(days: Iterable[datetime.date], end: datetime.date) -> dic
         running += _is_working(current, off, worked)
         counted[current] = running
     return {day: counted[end] - counted[day] for day in days}
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(year: int, language: str) -> dict[datetime.date, str]:
+    return dict(holidays.country_holidays("VN", years=[year], language=language).items())
+
+
+def holiday_name(day: datetime.date, language: str = "vi") -> str:
+    """The public holiday's name on the day ("Giao thừa Tết Nguyên Đán"), or ""."""
+    return _holiday_names(day.year, "vi" if language.startswith("vi") else "en_US").get(day, "")
+
+
+# How far a holiday break can reach from a day (Tết with its weekends and bridges: about ten days).
+BREAK_REACH = datetime.timedelta(days=16)
+
+
+def is_tet(day: datetime.date) -> bool:
+    """One of Tết's public holidays (the lunar New Year's days off, its eve and the day before)."""
+    return "Lunar New Year" in _holiday_names(day.year, "en_US").get(day, "")
+
+
+def holiday_break(day: datetime.date) -> list[datetime.date]:
+    """The days off around ``day`` when no branch meets on it, else [].
+
+    A public holiday or an announced day off: the run of consecutive days off it falls in
+    (weekends included). A weekend day is an ordinary meeting day, except inside the Tết break:
+    the run of days off that holds Tết's holidays (Tết 2027 is Thursday 4 to Wednesday 10
+    February, so a Saturday meeting on the 6th falls in it). One query."""
+    off, worked = _announced(day - BREAK_REACH, day + BREAK_REACH)
+    if _is_working(day, off, worked):
+        return []
+    start = end = day
+    while start - ONE_DAY >= day - BREAK_REACH and not _is_working(start - ONE_DAY, off, worked):
+        start -= ONE_DAY
+    while end + ONE_DAY <= day + BREAK_REACH and not _is_working(end + ONE_DAY, off, worked):
+        end += ONE_DAY
+    run = [start + offset * ONE_DAY for offset in range((end - start).days + 1)]
+    if day in off or day in _public_holidays(day.year) or any(is_tet(d) for d in run):
+        return run
+    return []
+
+
+def nearest_working_day(day: datetime.date, *, earlier: bool) -> datetime.date:
+    """The nearest working day before (``earlier``) or after ``day`` itself excluded. One query."""
+    step = -ONE_DAY if earlier else ONE_DAY
+    window = BREAK_REACH * 2
+    first, last = (day - window, day) if earlier else (day, day + window)
+    off, worked = _announced(first, last)
+    current = day + step
+    while not _is_working(current, off, worked):
+        current += step
+        if not first <= current <= last:  # far beyond any break: fetch the next window
+            first, last = (current - window, current) if earlier else (current, current + window)
+            off, worked = _announced(first, last)
+    return current

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.forms.widgets import DateInput
+
 from .models import AnnouncedDay
 
 
@@ -10,5 +12,5 @@ class AnnouncedDayForm(forms.ModelForm):
     class Meta:
         model = AnnouncedDay
         fields = ["day", "kind", "note"]
-        widgets = {"day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"day": DateInput()}
         error_messages = {"day": {"unique": _("This day is already on the list.")}}

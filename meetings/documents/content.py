@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from meetings import counting, extensions, selectors
-from meetings.models import Meeting, MeetingKind, MeetingRules, Minutes, Resolution, TaskOutcome
+from meetings.models import Category, Meeting, MeetingKind, MeetingRules, Minutes, Resolution, TaskOutcome
 from members.models import OrganizationKind
-from members.selectors import secretary_on
-from members.text import search_key
+from members.selectors import has_committee, secretary_on, superior_committee
+from members.text import search_key, strip_controls
 
 LEVEL_WORDS = {"good": "Tốt", "fair": "Khá", "average": "Trung bình", "poor": "Kém"}
 
@@ -25,15 +26,6 @@ OUTCOME_WORDS = {
 }
 
 
-# The commune may name its own criteria; these are the words for the default rubric.
-CRITERION_WORDS = {
-    "preparation": "Công tác chuẩn bị",
-    "attendance": "Duy trì sinh hoạt, tỷ lệ đảng viên dự",
-    "conduct": "Tiến hành sinh hoạt",
-    "closing": "Kết thúc sinh hoạt",
-}
-
-
 MEETING_WORDS = {
     MeetingKind.REGULAR: "sinh hoạt chi bộ thường kỳ",
     MeetingKind.THEMATIC: "sinh hoạt chuyên đề",
@@ -41,6 +33,16 @@ MEETING_WORDS = {
     MeetingKind.EXTRAORDINARY: "sinh hoạt chi bộ bất thường",
 }
 
+
+# The roll's words for members left out of the number expected (meetings.counting.Standing.excluded).
+EXCLUDED_WORDS = {
+    counting.EXEMPT: "miễn sinh hoạt",
+    counting.AWAY: "chuyển sinh hoạt tạm thời đi nơi khác",
+    counting.TRANSFERRED: "đã chuyển sinh hoạt đi",
+}
+
+# What a resolution's recipients said before "Nơi nhận" named the level above.
+OLD_DEFAULT_RECIPIENTS = "- Đảng ủy xã (để b/c);\n- Lưu chi bộ."
 
 _UNIT_WORDS = re.compile(r"^(đảng bộ\s+)?(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
 
@@ -82,6 +84,14 @@ class DocumentData:
     score_confirmation: str
     signer_heading: str
     secretary: str
+    # Whether the absentees' reasons are shown (meetings.access.can_see_absence_reasons).
+    reasons: bool = False
+    # Everyone on the meeting's roll, and those left out of the number expected, by why.
+    total_members: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    # The signature for the committee, one line each ("T/M CHI ỦY", "BÍ THƯ").
+    signer_lines: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
     review_rows: list[Row] = field(default_factory=list)
     task_rows: list[Row] = field(default_factory=list)
     attendance: list[str] = field(default_factory=list)
@@ -95,6 +105,13 @@ class DocumentData:
 def _upper_org(name: str, prefix: str) -> str:
     upper = name.upper()
     return upper if upper.startswith(prefix) else f"{prefix} {upper}"
+
+
+def vietnamese_date(day) -> str:
+    """The date as documents write it, "ngày 05 tháng 3 năm 2026" (HD 36-HD/VPTW): a leading
+    zero on days 1–9 and months 1–2 only."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _time(value) -> str:
@@ -115,7 +132,9 @@ def _meeting_label(meeting: Meeting | None) -> str:
     return f"Kỳ sinh hoạt tháng {meeting.month:%m/%Y} ({meeting.day:%d/%m/%Y})"
 
 
-def document_data(meeting: Meeting) -> DocumentData:
+def document_data(meeting: Meeting, *, reasons: bool = False) -> DocumentData:
+    """What the documents say; ``reasons``: whether absentees' reasons are shown (only to those
+    ``meetings.access.can_see_absence_reasons`` allows)."""
     meeting = Meeting.objects.select_related("branch", "chair", "minute_taker").get(pk=meeting.pk)
     branch = meeting.branch
     ancestors = list(type(branch).objects.get_ancestors(branch))
@@ -125,15 +144,20 @@ def document_data(meeting: Meeting) -> DocumentData:
     minutes = Minutes.objects.select_related("score_confirmed_by").filter(meeting=meeting).first()
     minutes = minutes or Minutes(meeting=meeting)
     resolution = Resolution.objects.filter(meeting=meeting).first()
-    roll = selectors.roll.roll_summary(meeting)
+    sheet = selectors.roll.roll_sheet(meeting)
+    roll = _summary(sheet.counts)
     secretary = secretary_on(branch, day)
+    committee = has_committee(branch, day)
 
+    guest_list = list(meeting.guests.all())
+    guest_keys = {search_key(guest.name) for guest in guest_list}
     items = []
     for item in meeting.agenda_items.prefetch_related("speeches").order_by("position", "pk"):
-        items.append({"title": item.title, "speeches": list(item.speeches.all()), "conclusion": item.conclusion})
+        speeches = [{"who": speaker_label(s, guest_keys), "text": s.text} for s in item.speeches.all()]
+        items.append({"title": item.title, "speeches": speeches, "conclusion": item.conclusion})
 
     guests, remarks = [], []
-    for guest in meeting.guests.all():
+    for guest in guest_list:
         text = f"Đồng chí {guest.name}" + (f" – {guest.title}" if guest.title else "")
         if guest.attended is False:
             text += " (vắng mặt)"
@@ -148,7 +172,7 @@ def document_data(meeting: Meeting) -> DocumentData:
         superior=_upper_org(parent.name, "ĐẢNG BỘ"),
         branch_name=branch.name,
         branch_upper=_upper_org(branch.name, "CHI BỘ"),
-        place_date=f"{_UNIT_WORDS.sub('', commune.name)}, ngày {day:%d} tháng {day:%m} năm {day:%Y}",
+        place_date=f"{_UNIT_WORDS.sub('', commune.name)}, {vietnamese_date(day)}",
         meeting_words=MEETING_WORDS.get(meeting.kind, MEETING_WORDS[MeetingKind.REGULAR]),
         month=f"{meeting.month:%m/%Y}",
         day=f"{day:%d/%m/%Y}",
@@ -162,15 +186,18 @@ def document_data(meeting: Meeting) -> DocumentData:
         roll=roll,
         rate=f"{_number(roll.rate)}%" if roll.rate is not None else "",
         items=items,
-        vote=_vote_text(minutes, roll.present_full),
+        vote=_vote_text(minutes, sheet.counts),
         score_rows=[],
         score_total="",
         score_level="",
         score_confirmation="",
-        signer_heading="T/M CHI ỦY – BÍ THƯ"
-        if selectors.resolution.has_committee(branch, day)
-        else "T/M CHI BỘ – BÍ THƯ",
+        signer_heading="T/M CHI ỦY – BÍ THƯ" if committee else "T/M CHI BỘ – BÍ THƯ",
         secretary=secretary.full_name if secretary else "",
+        reasons=reasons,
+        total_members=len(sheet.entries),
+        excluded=_excluded(sheet),
+        signer_lines=["T/M CHI ỦY" if committee else "T/M CHI BỘ", "BÍ THƯ"],
+        recipients=_recipients(resolution, branch),
     )
     _fill_score(data, meeting, minutes)
     data.sections = extensions.minutes_sections(meeting)
@@ -183,29 +210,90 @@ def document_data(meeting: Meeting) -> DocumentData:
     return data
 
 
-def _vote_text(minutes: Minutes, voters: int) -> str:
-    if minutes.votes_for is None:
+def _summary(counts: counting.RollCounts) -> selectors.roll.RollSummary:
+    present_by = counts.present_by_category
+    return selectors.roll.RollSummary(
+        expected=counts.expected,
+        present=counts.present,
+        present_full=present_by.get(Category.FULL, 0),
+        present_probationary=present_by.get(Category.PROBATIONARY, 0),
+        present_attached=present_by.get(Category.ATTACHED, 0),
+        absent=counts.absent,
+        absent_excused=counts.absent_excused,
+        absent_unexcused=counts.absent_unexcused,
+        rate=counts.rate,
+        absentees=list(counts.absentees),
+    )
+
+
+def _excluded(sheet: selectors.roll.RollSheet) -> dict[str, int]:
+    """How many on the roll were left out of the number expected, by why (exempt, transferred…)."""
+    found: dict[str, int] = {}
+    for entry in sheet.entries:
+        if entry.excluded and not entry.expected:
+            found[entry.excluded] = found.get(entry.excluded, 0) + 1
+    return found
+
+
+def _recipients(resolution: Resolution | None, branch) -> list[str]:
+    """The recipients ("Nơi nhận"): as typed, except that the old stock text names the level above as it is."""
+    if resolution is None:
+        return []
+    text = resolution.recipients
+    if text.strip() == OLD_DEFAULT_RECIPIENTS:
+        text = f"- {superior_committee(branch)} (để b/c);\n- Lưu chi bộ."
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def speaker_label(speech, guest_keys: set[str]) -> str:
+    """Members, and guests (party cadres), are "Đồng chí …"; another typed name (the village
+    head, a resident) is written as typed."""
+    name = speech.speaker_name
+    if name.lower().startswith("đồng chí"):
+        return name
+    if speech.speaker_id or search_key(name) in guest_keys:
+        return f"Đồng chí {name}"
+    return name
+
+
+def _vote_text(minutes: Minutes, counts: counting.RollCounts) -> str:
+    """The base (Quy định 24-QĐ/TW §9.3.2), the tally with shares of the base, and the verdict,
+    all as meetings.counting.vote_result reckons them."""
+    result = counting.vote_result(
+        votes_for=minutes.votes_for,
+        votes_against=minutes.votes_against,
+        votes_abstain=minutes.votes_abstain,
+        counts=counts,
+    )
+    if result is None:
         return ""
 
     def share(n):
-        return f" ({_number(100 * n / voters)}%)" if voters else ""
+        return f" ({_number(100 * n / result.base)}%)" if result.base else ""
 
     return (
-        f"Số đảng viên chính thức có mặt biểu quyết: {voters} đồng chí. "
-        f"Tán thành: {minutes.votes_for} đồng chí{share(minutes.votes_for)}; "
-        f"không tán thành: {minutes.votes_against} đồng chí{share(minutes.votes_against)}; "
-        f"không biểu quyết: {minutes.votes_abstain} đồng chí{share(minutes.votes_abstain)}."
+        f"Số đảng viên trong diện biểu quyết: {result.base} đồng chí; "
+        f"có mặt biểu quyết: {result.voters} đồng chí. "
+        f"Tán thành: {result.votes_for} đồng chí{share(result.votes_for)}; "
+        f"không tán thành: {result.votes_against} đồng chí{share(result.votes_against)}; "
+        f"không biểu quyết: {result.votes_abstain} đồng chí{share(result.votes_abstain)}. "
+        f"Nghị quyết {'được' if result.passed else 'không được'} thông qua "
+        f"(cần trên một nửa: ít nhất {result.needed} đồng chí tán thành)."
     )
+
+
+def criterion_words(criterion: dict) -> str:
+    """A criterion as the documents write it, in Vietnamese whatever the reader's language: a
+    preset's label is an English msgid; a commune's own label is kept as typed."""
+    with translation.override("vi"):
+        return gettext(criterion["label"])
 
 
 def _fill_score(data: DocumentData, meeting: Meeting, minutes: Minutes) -> None:
     if minutes.score_total is None:
         return
     rubric = counting.rubric_of(MeetingRules.objects.for_branch(meeting.branch))
-    data.score_rows = [
-        Row([CRITERION_WORDS.get(c["key"], c["label"]), f"{minutes.scores.get(c['key'], 0)}/{c['max']}"])
-        for c in rubric
-    ]
+    data.score_rows = [Row([criterion_words(c), f"{minutes.scores.get(c['key'], 0)}/{c['max']}"]) for c in rubric]
     data.score_total = str(minutes.score_total)
     data.score_level = LEVEL_WORDS.get(minutes.score_level, minutes.score_level)
     if minutes.score_confirmed_by_id:
@@ -260,21 +348,34 @@ def content_disposition(meeting: Meeting, what: str, extension: str) -> str:
 
 
 def attendance_lines(data: DocumentData) -> list[str]:
+    """Total on the roll, those left out (exempt…), expected, present, absent with and without
+    reason, and each absentee; the reason itself only when ``data.reasons``."""
     roll = data.roll
+    left_out = "; ".join(f"{EXCLUDED_WORDS.get(why, why)}: {n}" for why, n in data.excluded.items())
     lines = [
-        f"Tổng số đảng viên phải triệu tập: {roll.expected} đồng chí.",
+        f"Tổng số đảng viên của chi bộ: {data.total_members} đồng chí"
+        + (f" (không phải triệu tập – {left_out})." if left_out else "."),
+        f"Số đảng viên phải triệu tập: {roll.expected} đồng chí.",
         f"Có mặt: {roll.present} đồng chí (chính thức: {roll.present_full}; dự bị: {roll.present_probationary}; "
         f"sinh hoạt tạm thời: {roll.present_attached})" + (f", đạt {data.rate}." if data.rate else "."),
         f"Vắng mặt: {roll.absent} đồng chí (có lý do: {roll.absent_excused}; không lý do: {roll.absent_unexcused}).",
     ]
     for absentee in roll.absentees:
-        why = f"có lý do ({absentee.reason})" if absentee.excused and absentee.reason else None
-        why = why or ("có lý do" if absentee.excused else "không lý do")
+        reason = strip_controls(absentee.reason).strip() if data.reasons and absentee.excused else ""
+        why = f"có lý do ({reason})" if reason else ("có lý do" if absentee.excused else "không lý do")
         lines.append(f"– Đồng chí {absentee.name}: vắng {why}.")
     return lines
 
 
 def closing_line(data: DocumentData) -> str:
+    """The line the document writes itself; it says when the minutes were adopted if that was
+    after the meeting's day, instead of claiming adoption before closing."""
+    adopted = data.meeting.minutes_adopted_at
+    if adopted is not None and timezone.localdate(adopted) > data.meeting.day:
+        return (
+            f"Cuộc họp kết thúc lúc {data.end} cùng ngày. Biên bản được hoàn chỉnh, "
+            f"thông qua chi bộ ngày {timezone.localdate(adopted):%d/%m/%Y}."
+        )
     return (
         f"Biên bản đã được đọc lại cho chi bộ nghe và thông qua trước khi kết thúc. "
         f"Cuộc họp kết thúc lúc {data.end} cùng ngày."

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from meetings.forms.widgets import ACCEPT
 from meetings.models import AgendaItem, AgendaItemKind
 from meetings.services.uploads import check_upload
+from members.text import ControlCharactersStripped
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "kind", "presenter", "planned_minutes", "notes"]
@@ -40,7 +41,7 @@ class AttachmentForm(forms.Form):
         return upload
 
 
-class AgendaTemplateItemForm(forms.Form):
+class AgendaTemplateItemForm(ControlCharactersStripped, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItemKind.choices, initial=AgendaItemKind.OTHER)
     minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=0, max_value=600, required=False)

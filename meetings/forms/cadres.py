@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import CadreAssignment
+from members.forms.fields import MemberChoiceField
+from members.text import ControlCharactersStripped
 
 
-class CadreAssignmentForm(forms.ModelForm):
+class CadreAssignmentForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = CadreAssignment
         fields = ["cadre", "title", "branch", "started_on", "ended_on"]
+        field_classes = {"cadre": MemberChoiceField}
         widgets = {"started_on": DATE_WIDGET, "ended_on": DATE_WIDGET}
 
     def __init__(self, *args, cadres, branches, **kwargs):

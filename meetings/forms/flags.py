@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings import selectors
+from members.forms.widgets import MonthInput
 from members.models import Organization
 
 
 class MonthField(forms.Field):
-    """A month typed as 2026-11 (what <input type="month"> sends) or 11/2026."""
+    """A month typed as 11/2026 (or 2026-11, as links and older pages send it)."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "mm/yyyy"})
+    widget = MonthInput
     default_error_messages = {"invalid": gettext_lazy("Enter a month as mm/yyyy.")}
 
     def to_python(self, value):
@@ -35,7 +36,7 @@ class MonthField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, datetime.date):
-            return f"{value:%Y-%m}"
+            return f"{value:%m/%Y}"
         return value
 
 

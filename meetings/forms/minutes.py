@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.counting import check_votes
-from members.text import clean_name
+from members.dates import MAX_VOTES
+from members.forms.fields import MemberChoiceField
+from members.models import Member
+from members.text import ControlCharactersStripped, clean_name
 
 VOTE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
 
@@ -22,23 +26,66 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class MinutesForm(VersionedForm):
+class MinutesForm(ControlCharactersStripped, VersionedForm):
     opening = forms.CharField(
-        label=_("Opening (purpose, guests introduced, minute-taker appointed)"), required=False, widget=_textarea()
+        label=_("Opening (purpose, guests introduced, minute-taker appointed)"),
+        required=False,
+        widget=_textarea(),
+        help_text=_(
+            "The minutes already state the time it began, the place, the chair, the minute-taker, the guests "
+            "and the attendance: write only what else was said at the opening."
+        ),
     )
-    votes_for = forms.IntegerField(label=_("In favour"), required=False, min_value=0, widget=VOTE_WIDGET)
-    votes_against = forms.IntegerField(label=_("Against"), required=False, min_value=0, widget=VOTE_WIDGET)
-    votes_abstain = forms.IntegerField(label=_("Abstaining"), required=False, min_value=0, widget=VOTE_WIDGET)
-    closing = forms.CharField(label=_("Closing"), required=False, widget=_textarea())
+    votes_for = forms.IntegerField(
+        label=_("In favour"), required=False, min_value=0, max_value=MAX_VOTES, widget=VOTE_WIDGET
+    )
+    votes_against = forms.IntegerField(
+        label=_("Against"), required=False, min_value=0, max_value=MAX_VOTES, widget=VOTE_WIDGET
+    )
+    votes_abstain = forms.IntegerField(
+        label=_("Abstaining"), required=False, min_value=0, max_value=MAX_VOTES, widget=VOTE_WIDGET
+    )
+    closing = forms.CharField(
+        label=_("Closing"),
+        required=False,
+        widget=_textarea(),
+        help_text=_(
+            "The minutes already end with the time the meeting closed and the adoption of the minutes: "
+            "write only what else was said at the close."
+        ),
+    )
 
-    def __init__(self, *args, agenda_items, voters: int, **kwargs):
+    # The page's steps, each saved on its own (the speeches have forms of their own). A step's
+    # form holds only its fields; the others keep their saved values (``initial``).
+    STEPS = ("general", "speeches", "conclusions", "vote")
+    STEP_FIELDS = {
+        "general": ("chair", "minute_taker", "opening"),
+        "conclusions": (),  # and one conclusion field per agenda item
+        "vote": ("votes_for", "votes_against", "votes_abstain", "closing"),
+    }
+
+    def __init__(self, *args, agenda_items, voters: int, members=None, step: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.voters = voters
+        self.step = step
+        self.vote_errors: list[str] = []
         self.agenda_items = list(agenda_items)
         for item in self.agenda_items:
             self.fields[self.conclusion_field(item)] = forms.CharField(
                 label=item.title, required=False, initial=item.conclusion, widget=_textarea(3)
             )
+        if step == "general":
+            for name, label in (("chair", _("Chair")), ("minute_taker", _("Minute-taker"))):
+                self.fields[name] = MemberChoiceField(queryset=members, label=label, required=False)
+        if step in self.STEP_FIELDS:
+            keep = {"version", *self.STEP_FIELDS[step]}
+            if step == "conclusions":
+                keep.update(self.conclusion_field(item) for item in self.agenda_items)
+            self.left_out = [name for name in self.fields if name not in keep]
+            for name in self.left_out:
+                del self.fields[name]
+        else:
+            self.left_out = []
 
     @staticmethod
     def conclusion_field(item) -> str:
@@ -46,10 +93,19 @@ class MinutesForm(VersionedForm):
 
     def conclusion_rows(self):
         """(agenda item, bound field) for the template."""
-        return [(item, self[self.conclusion_field(item)]) for item in self.agenda_items]
+        return [
+            (item, self[self.conclusion_field(item)])
+            for item in self.agenda_items
+            if self.conclusion_field(item) in self.fields
+        ]
 
     def clean(self):
         data = super().clean()
+        for name in self.left_out:  # another step's fields: as saved
+            data[name] = self.initial.get(name)
+        for item in self.agenda_items:
+            if self.conclusion_field(item) in self.left_out:
+                data[self.conclusion_field(item)] = item.conclusion
         try:
             check_votes(
                 votes_for=data.get("votes_for"),
@@ -59,11 +115,12 @@ class MinutesForm(VersionedForm):
             )
         except forms.ValidationError as error:
             self.add_error(None, error)
+            self.vote_errors = error.messages  # the page links these to the vote step
         data["conclusions"] = {item.pk: data.get(self.conclusion_field(item), "") for item in self.agenda_items}
         return data
 
 
-class SpeechForm(forms.Form):
+class SpeechForm(ControlCharactersStripped, forms.Form):
     """The speaker is typed; a name that is exactly one branch member's links to that member.
 
     The page offers the branch's members as suggestions (one <datalist>), so choosing
@@ -82,13 +139,23 @@ class SpeechForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.members = members
 
+    @cached_property
+    def labelled(self) -> dict:
+        """Suggestion label -> member, for the names that are labels rather than plain names."""
+        members = list(self.members)
+        labels = Member.labels(members)
+        return {labels[m.pk]: m for m in members if labels[m.pk] != m.full_name}
+
     def clean(self):
         data = super().clean()
         name = clean_name(data.get("speaker_name") or "")
         if name:
-            matches = list(self.members.filter(full_name=name)[:2])
+            # A suggestion picked from the list is a label (Member.labels): two members with the same
+            # name are told apart by birth year and hamlet there, and the minutes keep the plain name.
+            chosen = self.labelled.get(name)
+            matches = [chosen] if chosen else list(self.members.filter(full_name=name)[:2])
             data["speaker"] = matches[0] if len(matches) == 1 else None
-            data["speaker_name"] = name
+            data["speaker_name"] = chosen.full_name if chosen else name
         return data
 
 

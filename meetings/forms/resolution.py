@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.minutes import VersionedForm, _textarea
 from meetings.forms.widgets import DATE_WIDGET
-from meetings.models import Resolution, TaskOutcome
+from meetings.models import Meeting, Resolution, TaskOutcome
+from members.dates import MAX_DOCUMENT_NUMBER, plausible_date
+from members.text import ControlCharactersStripped
 
 
-class ResolutionForm(VersionedForm):
-    number = forms.IntegerField(label=_("Number"), min_value=1)
+class ResolutionForm(ControlCharactersStripped, VersionedForm):
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=MAX_DOCUMENT_NUMBER)
     title = forms.CharField(label=_("Title"), max_length=300)
     results = forms.CharField(label=_("I. Results of last month"), required=False, widget=_textarea(6))
     implementation = forms.CharField(label=_("III. Assignment and implementation"), required=False, widget=_textarea(5))
@@ -27,40 +31,64 @@ class ResolutionForm(VersionedForm):
         number = self.cleaned_data["number"]
         taken = (
             Resolution.objects.filter(
-                meeting__branch_id=self.resolution.meeting.branch_id, year=self.resolution.year, number=number
+                branch_id=self.resolution.branch_id, series_start=self.resolution.series_start, number=number
             )
             .exclude(pk=self.resolution.pk)
             .exists()
         )
         if taken:
             raise forms.ValidationError(
-                _("The branch already has resolution number %(number)s in %(year)s."),
-                params={"number": number, "year": self.resolution.year},
+                _("The branch already has resolution number %(number)s in this term (numbered from %(start)s)."),
+                params={"number": number, "start": f"{self.resolution.series_start:%d/%m/%Y}"},
             )
         return number
 
 
-class TaskForm(forms.Form):
+class TaskForm(ControlCharactersStripped, forms.Form):
     description = forms.CharField(label=_("Task"), widget=_textarea(2))
     lead = forms.CharField(label=_("Who leads"), max_length=200)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET)
-    report_at = forms.ModelChoiceField(
-        label=_("Reported back at"), queryset=None, required=False, empty_label=_("— not set —")
-    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET, validators=[plausible_date])
+    report_at = forms.ChoiceField(label=_("Reported back at"), required=False)
 
-    def __init__(self, *args, meetings, **kwargs):
+    # The choice for the next regular meeting when it is not planned yet: the service plans it.
+    NEXT = "next"
+
+    def __init__(self, *args, meetings, expected_next: datetime.date | None = None, **kwargs):
+        """``meetings``: the later meetings one can report back at; ``expected_next``: the day the
+        next regular meeting is expected when it does not exist yet (offered as a choice)."""
+        initial = kwargs.get("initial") or {}
+        if isinstance(initial.get("report_at"), Meeting):
+            initial = {**initial, "report_at": str(initial["report_at"].pk)}
+            kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        self.fields["report_at"].queryset = meetings
-        self.fields["report_at"].label_from_instance = lambda m: (
-            gettext("%(kind)s %(month)s, %(day)s")
-            % {
-                "kind": m.get_kind_display(),
-                "month": f"{m.month:%m/%Y}",
-                "day": f"{m.day:%d/%m/%Y}",
-            }
-        )
+        self.meetings = {str(m.pk): m for m in meetings}
+        choices = [("", gettext("— not set —"))]
+        if expected_next is not None:
+            choices.append(
+                (
+                    self.NEXT,
+                    gettext("Next regular meeting, expected %(day)s (planned when you save)")
+                    % {"day": f"{expected_next:%d/%m/%Y}"},
+                )
+            )
+        choices += [
+            (
+                pk,
+                gettext("%(kind)s %(month)s, %(day)s")
+                % {"kind": m.get_kind_display(), "month": f"{m.month:%m/%Y}", "day": f"{m.day:%d/%m/%Y}"},
+            )
+            for pk, m in self.meetings.items()
+        ]
+        self.fields["report_at"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("report_at") or ""
+        data["report_at_next"] = choice == self.NEXT
+        data["report_at"] = self.meetings.get(choice)
+        return data
 
 
-class TaskOutcomeForm(forms.Form):
+class TaskOutcomeForm(ControlCharactersStripped, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=TaskOutcome.choices)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

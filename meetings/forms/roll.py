@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Guest, Mark
+from members.text import ControlCharactersStripped
 
 
-class MarkForm(forms.Form):
+class MarkForm(ControlCharactersStripped, forms.Form):
     """A tap on a roll row: ``mark=<mark>``, or the roll page's buttons, each named after its
     mark (``<mark>=``) to keep a page of 300 rows light."""
 
@@ -24,7 +25,7 @@ class MarkForm(forms.Form):
         super().__init__(data, *args, **kwargs)
 
 
-class GuestForm(forms.ModelForm):
+class GuestForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = Guest
         fields = ["name", "title"]
@@ -39,7 +40,7 @@ class GuestForm(forms.ModelForm):
 ATTENDED_CHOICES = [("", _("Not recorded yet")), ("yes", _("Came")), ("no", _("Did not come"))]
 
 
-class GuestRecordForm(forms.Form):
+class GuestRecordForm(ControlCharactersStripped, forms.Form):
     attended = forms.TypedChoiceField(
         label=_("Attended"),
         choices=ATTENDED_CHOICES,

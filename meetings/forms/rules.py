@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import MeetingRules
+from meetings.forms.widgets import DATE_WIDGET
+from meetings.models import HolidayShift, MeetingRules
 
 
 class MeetingRulesForm(forms.ModelForm):
@@ -23,7 +24,19 @@ class MeetingRulesForm(forms.ModelForm):
             "level_good",
             "level_fair",
             "level_average",
+            "holiday_shift",
+            "term_started_on",
+            "number_by_year",
         ]
+        widgets = {"term_started_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An older form (or a script) that does not send it keeps the usual practice: move earlier.
+        self.fields["holiday_shift"].required = False
+
+    def clean_holiday_shift(self):
+        return self.cleaned_data.get("holiday_shift") or HolidayShift.BEFORE
 
     def clean(self):
         data = super().clean()

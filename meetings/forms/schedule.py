@@ -12,12 +12,21 @@ from django.utils.translation import gettext_lazy as _
 from meetings.forms.widgets import DATE_WIDGET, MONTH_FORMATS, MONTH_WIDGET, TIME_WIDGET
 from meetings.models import Meeting, MeetingKind
 from meetings.months import local_datetime
+from members.dates import plausible_date
+from members.forms.fields import LABEL_FIELDS, MemberChoiceField
 from members.models import Member
+from members.text import ControlCharactersStripped
 
 
 class MeetingFilterForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"))
-    month = forms.DateField(label=_("Month"), required=False, input_formats=MONTH_FORMATS, widget=MONTH_WIDGET)
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=MONTH_FORMATS,
+        widget=MONTH_WIDGET,
+        validators=[plausible_date],
+    )
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,10 +48,10 @@ class _TimesMixin:
         return data
 
 
-class MeetingCreateForm(_TimesMixin, forms.Form):
+class MeetingCreateForm(ControlCharactersStripped, _TimesMixin, forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.REGULAR)
-    day = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    day = forms.DateField(label=_("Date"), widget=DATE_WIDGET, validators=[plausible_date])
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET, initial=datetime.time(19, 30))
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET, initial=datetime.time(21, 30))
     place = forms.CharField(
@@ -66,15 +75,16 @@ class MeetingCreateForm(_TimesMixin, forms.Form):
         return data
 
 
-class MeetingEditForm(forms.ModelForm):
+class MeetingEditForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["kind", "place", "topic", "chair", "minute_taker"]
+        field_classes = {"chair": MemberChoiceField, "minute_taker": MemberChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = self.instance
-        members = Member.objects.filter(branch_id=meeting.branch_id).active(meeting.day).only("full_name")
+        members = Member.objects.filter(branch_id=meeting.branch_id).active(meeting.day).only(*LABEL_FIELDS)
         self.fields["chair"].queryset = members
         self.fields["minute_taker"].queryset = members
 
@@ -86,7 +96,7 @@ class MeetingEditForm(forms.ModelForm):
 
 
 class MeetingMoveForm(_TimesMixin, forms.Form):
-    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
+    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET, validators=[plausible_date])
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
     reason = forms.CharField(label=_("Reason"), max_length=300)
@@ -109,7 +119,7 @@ class ReasonForm(forms.Form):
 
 
 class HeldForm(_TimesMixin, forms.Form):
-    day = forms.DateField(label=_("Date held"), widget=DATE_WIDGET)
+    day = forms.DateField(label=_("Date held"), widget=DATE_WIDGET, validators=[plausible_date])
     start_time = forms.TimeField(label=_("Actual start"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Actual end"), widget=TIME_WIDGET)
 

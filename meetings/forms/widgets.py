@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
-
 from meetings.services.uploads import ALLOWED_EXTENSIONS
+from members.forms.widgets import DateInput, MonthInput, TimeInput
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Text inputs, not the browser's pickers, which follow the phone's language (members/forms/widgets.py).
+DATE_WIDGET = DateInput()
 
 
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+TIME_WIDGET = TimeInput()
 
 
-MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+MONTH_WIDGET = MonthInput()
 
 
 MONTH_FORMATS = ["%Y-%m", "%m/%Y"]

@@ -12,11 +12,13 @@ from .meetings import (
     MeetingStatus,
 )
 from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
-from .rules import DEFAULT_RUBRIC, MeetingRules
+from .reminders import ReminderRules
+from .rules import DEFAULT_RUBRIC, HolidayShift, MeetingRules
 
 __all__ = [
     "DEFAULT_AGENDA",
     "DEFAULT_RUBRIC",
+    "HolidayShift",
     "NOT_YET_HELD",
     "STATUS_ACTIONS",
     "ABSENT_MARKS",
@@ -39,6 +41,7 @@ __all__ = [
     "MeetingMove",
     "MeetingRules",
     "MeetingStatus",
+    "ReminderRules",
     "Minutes",
     "Resolution",
     "Speech",

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.dates import plausible_date
 from members.models import Member, Organization
 from members.scoping import ScopedManager
 
@@ -83,8 +84,8 @@ class CadreAssignment(models.Model):
     branch = models.ForeignKey(
         Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="cadre_assignments"
     )
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[plausible_date])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[plausible_date])
 
     history = HistoricalRecords()
 
@@ -99,6 +100,7 @@ class CadreAssignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="assignment_ends_after_start",
+                violation_error_message=_("An assignment cannot end before it starts."),
             ),
         ]
 

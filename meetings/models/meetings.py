@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.dates import DB_FIRST_DAY, DB_FIRST_MOMENT, DB_LAST_DAY, DB_LAST_MOMENT
 from members.models import Member, Organization
 from members.scoping import ScopedManager
 
@@ -78,6 +79,8 @@ class Meeting(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Why the scheduler planned the meeting on another day than the branch's usual one (a holiday).
+    schedule_note = models.CharField(_("scheduling note"), max_length=300, blank=True)
     notice_sent_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
     materials_posted_at = models.DateTimeField(_("materials posted at"), null=True, blank=True)
     minutes_adopted_at = models.DateTimeField(_("minutes adopted at"), null=True, blank=True)
@@ -104,13 +107,32 @@ class Meeting(models.Model):
                 violation_error_message=_("This branch already has a regular meeting that month."),
             ),
             models.CheckConstraint(
-                condition=Q(planned_end__gt=models.F("planned_start")), name="meeting_planned_order"
+                condition=Q(planned_end__gt=models.F("planned_start")),
+                name="meeting_planned_order",
+                violation_error_message=_("The meeting must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True)
                 | Q(actual_start__isnull=True)
                 | Q(actual_end__gt=models.F("actual_start")),
                 name="meeting_actual_order",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+            # Years before 1900 or after 2199 are typing mistakes that break local-time pages.
+            models.CheckConstraint(
+                condition=Q(planned_start__gte=DB_FIRST_MOMENT, planned_start__lt=DB_LAST_MOMENT)
+                & Q(month__gte=DB_FIRST_DAY, month__lte=DB_LAST_DAY)
+                & (
+                    Q(actual_start__isnull=True) | Q(actual_start__gte=DB_FIRST_MOMENT, actual_start__lt=DB_LAST_MOMENT)
+                ),
+                name="meeting_plausible_dates",
+            ),
+            # Minutes are adopted at the meeting or after it, never before it started.
+            models.CheckConstraint(
+                condition=Q(minutes_adopted_at__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(minutes_adopted_at__gte=models.F("actual_start")),
+                name="meeting_adopted_after_start",
             ),
         ]
 

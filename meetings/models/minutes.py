@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.dates import DB_FIRST_DAY, DB_LAST_DAY, MAX_DOCUMENT_NUMBER, plausible_date
 from members.models import Member, Organization
 from members.scoping import ScopedManager
 
@@ -91,6 +92,9 @@ class Resolution(models.Model):
     branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="resolutions")
     number = models.PositiveIntegerField(_("number"))
     year = models.PositiveSmallIntegerField(_("year"))
+    # Numbers run from 01 through a committee term, or a calendar year where the commune says so
+    # (MeetingRules.numbering_start): the first day of the run this resolution is numbered in.
+    series_start = models.DateField(_("numbered from"))
     title = models.CharField(_("title"), max_length=300)
     results = models.TextField(_("I. Results of last month"), blank=True)
     implementation = models.TextField(_("III. Assignment and implementation"), blank=True)
@@ -113,18 +117,24 @@ class Resolution(models.Model):
         verbose_name_plural = _("resolutions")
         constraints = [
             models.UniqueConstraint(
-                fields=["branch", "year", "number"],
-                name="resolution_unique_number_per_branch_year",
-                violation_error_message=_("The branch already has a resolution with this number this year."),
+                fields=["branch", "series_start", "number"],
+                name="resolution_unique_number_per_branch_term",
+                violation_error_message=_("The branch already has a resolution with this number in this term."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=MAX_DOCUMENT_NUMBER),
+                name="resolution_number_range",
+                violation_error_message=_("A resolution number is between 1 and 9999."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.number}-NQ/CB"
+        return f"{self.number:02d}-NQ/CB"
 
     @property
     def reference(self) -> str:
-        return f"Số {self.number}-NQ/CB"
+        """The number as written, "Số 01-NQ/CB": two digits at least (HD 36-HD/VPTW)."""
+        return f"Số {self.number:02d}-NQ/CB"
 
 
 class TaskOutcome(models.TextChoices):
@@ -141,7 +151,7 @@ class Task(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     description = models.TextField(_("task"))
     lead = models.CharField(_("who leads"), max_length=200)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[plausible_date])
     report_at = models.ForeignKey(
         Meeting,
         verbose_name=_("reported back at"),
@@ -168,6 +178,10 @@ class Task(models.Model):
         ordering = ["resolution", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(position__gte=0), name="task_position_positive"),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=DB_FIRST_DAY, deadline__lte=DB_LAST_DAY),
+                name="task_deadline_plausible",
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 """The meeting rules a commune keeps (lengths, thresholds, the scoring rubric)."""
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -8,13 +10,25 @@ from simple_history.models import HistoricalRecords
 from members import access
 from members.models import Organization
 
-# The scoring rubric of DOMAIN.md (local practice, overridden per commune).
+# The default scoring rubric: the HD 42-HD/BTCTW (2025) weighting commune staff start from
+# (DOMAIN.md, "Meeting quality score"): time 5, attendance 5, preparation 10, conduct 30,
+# chairing 10, principles 5, results of last month's resolution 30, closing 5. Good also needs
+# the criteria marked ``full_for_good`` at their maximum (length, attendance, minutes adopted).
 DEFAULT_RUBRIC = [
-    {"key": "preparation", "label": gettext_noop("Preparation"), "max": 15},
-    {"key": "attendance", "label": gettext_noop("Attendance"), "max": 20},
-    {"key": "conduct", "label": gettext_noop("Conduct"), "max": 45},
-    {"key": "closing", "label": gettext_noop("Closing"), "max": 20},
+    {"key": "time", "label": gettext_noop("Time and length"), "max": 5, "full_for_good": True},
+    {"key": "attendance", "label": gettext_noop("Attendance"), "max": 5, "full_for_good": True},
+    {"key": "preparation", "label": gettext_noop("Preparation"), "max": 10},
+    {"key": "conduct", "label": gettext_noop("Conduct and members' participation"), "max": 30},
+    {"key": "chairing", "label": gettext_noop("Chairing"), "max": 10},
+    {"key": "principles", "label": gettext_noop("Principles of party activity"), "max": 5},
+    {"key": "results", "label": gettext_noop("Results of last month's resolution"), "max": 30},
+    {"key": "closing", "label": gettext_noop("Closing and minutes"), "max": 5, "full_for_good": True},
 ]
+
+
+class HolidayShift(models.TextChoices):
+    BEFORE = "before", _("to the working day before")
+    AFTER = "after", _("to the working day after")
 
 
 class MeetingRulesQuerySet(models.QuerySet):
@@ -55,6 +69,27 @@ class MeetingRules(models.Model):
     level_good = models.PositiveSmallIntegerField(_("score for Good"), default=90)
     level_fair = models.PositiveSmallIntegerField(_("score for Fair"), default=70)
     level_average = models.PositiveSmallIntegerField(_("score for Average"), default=50)
+    # Branches do not meet on a public holiday or in the Tết break (DOMAIN.md, local practice):
+    # the scheduler moves such a day to the nearest working day before it, or after it.
+    holiday_shift = models.CharField(
+        _("a meeting day on a holiday moves"),
+        max_length=10,
+        choices=HolidayShift.choices,
+        default=HolidayShift.BEFORE,
+    )
+    # Resolutions are numbered from 01 through a committee term (HD 36-HD/VPTW); per calendar
+    # year only where the commune decides so. Without a term start, numbering runs per year.
+    term_started_on = models.DateField(
+        _("current committee term began on"),
+        null=True,
+        blank=True,
+        help_text=_("Resolution numbers start again from 01 on this day. Leave empty to number per calendar year."),
+    )
+    number_by_year = models.BooleanField(
+        _("number resolutions per calendar year"),
+        default=False,
+        help_text=_("Only if the commune decided so; otherwise numbers run through the committee term."),
+    )
 
     history = HistoricalRecords()
 
@@ -66,3 +101,11 @@ class MeetingRules(models.Model):
 
     def __str__(self):
         return str(self.organization)
+
+    def numbering_start(self, day: datetime.date) -> datetime.date:
+        """The first day of the run of resolution numbers that a meeting held on ``day`` belongs to:
+        the current term's start, or 1 January (numbering per year, no term recorded, or a day
+        before the recorded term)."""
+        if self.number_by_year or self.term_started_on is None or day < self.term_started_on:
+            return datetime.date(day.year, 1, 1)
+        return self.term_started_on

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 
 from meetings.counting import NOT_HELD, meeting_order, rate_of
@@ -109,3 +110,112 @@ def cadre_report(
     for row in rows.values():
         row.meetings.sort(key=lambda m: meeting_order(m.meeting))
     return list(rows.values())
+
+
+@dataclasses.dataclass
+class CadreCountRow:
+    """One cadre's line of the report, counted in SQL (no meeting list)."""
+
+    cadre: Member
+    titles: list[str]
+    branches: list[Organization]
+    expected: int
+    attended: int
+
+    @property
+    def rate(self) -> float | None:
+        return rate_of(self.attended, self.expected)
+
+
+def cadre_counts(
+    *,
+    branches: QuerySet[Organization],
+    start: datetime.date,
+    end: datetime.date,
+    cadres: QuerySet[Member] | list[Member] | list[int] | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet:
+    """Per cadre following any of ``branches`` in the period, counted in the database: the
+    meetings held (or planned and not cancelled or postponed) between ``start`` and ``end`` and
+    up to ``today`` at a branch the cadre was assigned to on the meeting's day (``expected``),
+    and those of them where the cadre's guest row says they came (``attended``). The same rule
+    as ``cadre_report`` (a test compares them). Rows: ``cadre_id``, ``expected``, ``attended``,
+    ordered by name; one query when evaluated, so it pages with a Paginator."""
+    today = today or timezone.localdate()
+    meeting = "branch__meetings__"
+    day = TruncDate(Coalesce(F(f"{meeting}actual_start"), F(f"{meeting}planned_start")))
+    counted = (
+        Q(meeting_day__gte=start, meeting_day__lte=min(end, today))
+        & Q(meeting_day__gte=F("started_on"))
+        & (Q(ended_on__isnull=True) | Q(meeting_day__lte=F("ended_on")))
+        & ~Q(**{f"{meeting}status__in": NOT_HELD})
+    )
+    assignments = CadreAssignment.objects.filter(branch__in=branches).overlapping(start, end)
+    if cadres is not None:
+        assignments = assignments.filter(cadre__in=cadres)
+    return (
+        assignments.alias(meeting_day=day)
+        .values("cadre_id", "cadre__name_key")
+        .annotate(
+            expected=Count(f"{meeting}id", filter=counted, distinct=True),
+            attended=Count(
+                f"{meeting}id",
+                filter=counted & Q(**{f"{meeting}guests__cadre": F("cadre_id"), f"{meeting}guests__attended": True}),
+                distinct=True,
+            ),
+        )
+        .order_by("cadre__name_key", "cadre_id")
+    )
+
+
+def report_cadres(
+    *,
+    branches: QuerySet[Organization],
+    start: datetime.date,
+    end: datetime.date,
+    cadres: QuerySet[Member] | list[Member] | None = None,
+) -> QuerySet:
+    """The cadres following any of ``branches`` in the period, by name: ``cadre_id`` rows to page
+    through before counting (counting only the page's cadres keeps a province's report cheap)."""
+    assignments = CadreAssignment.objects.filter(branch__in=branches).overlapping(start, end)
+    if cadres is not None:
+        assignments = assignments.filter(cadre__in=cadres)
+    # Grouped, and ordered by an expression: a DISTINCT … ORDER BY name_key LIMIT walks the whole
+    # name index of the members (a province's 100,000) to find the few hundred cadres.
+    return (
+        assignments.values("cadre_id", "cadre__name_key")
+        .annotate(assignments=Count("pk"))
+        .order_by(Lower("cadre__name_key"), "cadre_id")
+    )
+
+
+def cadre_count_rows(counts: list[dict], *, branches: QuerySet[Organization], start, end) -> list[CadreCountRow]:
+    """The report's lines for one page of ``cadre_counts``: each cadre with the titles and
+    branches of their assignments in the period. One query whatever the page size (the cadre
+    comes with the assignment: their own record may lie outside the reader's branches)."""
+    ids = [row["cadre_id"] for row in counts]
+    cadres: dict[int, Member] = {}
+    titles: dict[int, list[str]] = {pk: [] for pk in ids}
+    followed: dict[int, list[Organization]] = {pk: [] for pk in ids}
+    assignments = (
+        CadreAssignment.objects.filter(branch__in=branches, cadre_id__in=ids)
+        .overlapping(start, end)
+        .select_related("branch", "cadre")
+        .order_by("cadre_id", "started_on", "pk")
+    )
+    for assignment in assignments:
+        cadres.setdefault(assignment.cadre_id, assignment.cadre)
+        if assignment.title not in titles[assignment.cadre_id]:
+            titles[assignment.cadre_id].append(assignment.title)
+        if assignment.branch not in followed[assignment.cadre_id]:
+            followed[assignment.cadre_id].append(assignment.branch)
+    return [
+        CadreCountRow(
+            cadre=cadres[row["cadre_id"]],
+            titles=titles[row["cadre_id"]],
+            branches=followed[row["cadre_id"]],
+            expected=row["expected"],
+            attended=row["attended"],
+        )
+        for row in counts
+    ]

@@ -23,7 +23,13 @@ Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
 - minutes not adopted within N days of the meeting's end (adopted late, or still not adopted
   when the deadline has passed);
 - the roll: attendance rate below the minimum, any absence without reason, a member absent
-  (even with reason) more than N meetings in a row; and a held meeting with no roll at all.
+  (even with reason) more than N meetings in a row; and a held meeting with no roll at all;
+- a member absent without reason from three meetings within twelve months (grounds to consider
+  removing them from the register, "xóa tên"), counted back from each such absence in the period.
+
+Flags about people (absent without reason, absent in a row, grounds for removal) are counted in
+people, not in meetings: one member absent four times in a row is one person. Each branch gets a
+severity (``BranchFlags.severity``) so that the page can rank the serious ones first.
 
 Extraordinary meetings count for the roll but not for length, materials or minutes: they
 are called at short notice and are not the month's meeting.
@@ -44,6 +50,7 @@ from meetings.models import (
     REGULAR_KINDS,
     THEMATIC_KINDS,
     Attendance,
+    Mark,
     Meeting,
     MeetingKind,
     MeetingRules,
@@ -136,10 +143,73 @@ class QuarterCell:
 
 @dataclass
 class MeetingIssue:
-    """One flagged meeting and what is wrong with it, ready to show."""
+    """One flagged meeting and what is wrong with it, ready to show; ``people``: the members it
+    is about, for the flags counted in people."""
 
     meeting: Meeting
     detail: str
+    people: list[int] = field(default_factory=list)
+
+
+class Issues(list):
+    """The issues of one kind of flag. ``tally`` is what the page counts: meetings, or people
+    (``per_person``) so that one member absent four times in a row counts once."""
+
+    def __init__(self, items=(), *, per_person: bool = False):
+        super().__init__(items)
+        self.per_person = per_person
+
+    @property
+    def tally(self) -> int:
+        if not self.per_person:
+            return len(self)
+        return len({pk for issue in self for pk in issue.people})
+
+
+@dataclass
+class RemovalGrounds:
+    """A member absent without reason from ``len(days)`` meetings within twelve months (3 or more)."""
+
+    member_id: int
+    name: str
+    days: list[datetime.date]
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+
+# Absences without reason within twelve months that are grounds to consider removal (Điều lệ Đảng).
+UNEXCUSED_FOR_REMOVAL = 3
+
+
+TWELVE_MONTHS = 12
+
+
+class Severity:
+    """How urgent a branch's flags are, most serious first."""
+
+    SERIOUS = "serious"
+    ATTENTION = "attention"
+    MINOR = "minor"
+    NONE = "none"
+
+    ORDER = {SERIOUS: 3, ATTENTION: 2, MINOR: 1, NONE: 0}
+
+
+# Points per flag (per person for people flags): what makes a branch rank above another.
+SEVERITY_WEIGHTS = {
+    "removal": 6,
+    "missing_month": 5,
+    "absent_in_a_row": 3,
+    "missing_quarter": 3,
+    "unexcused": 2,
+    "low_attendance": 2,
+    "no_roll": 2,
+    "too_short": 1,
+    "minutes_late": 1,
+    "materials_late": 1,
+}
 
 
 @dataclass
@@ -148,13 +218,15 @@ class BranchFlags:
     rules: MeetingRules
     months: list[MonthCell] = field(default_factory=list)
     quarters: list[QuarterCell] = field(default_factory=list)
-    too_short: list[MeetingIssue] = field(default_factory=list)
-    materials_late: list[MeetingIssue] = field(default_factory=list)
-    minutes_late: list[MeetingIssue] = field(default_factory=list)
-    low_attendance: list[MeetingIssue] = field(default_factory=list)
-    unexcused: list[MeetingIssue] = field(default_factory=list)
-    absent_in_a_row: list[MeetingIssue] = field(default_factory=list)
-    no_roll: list[MeetingIssue] = field(default_factory=list)
+    too_short: Issues = field(default_factory=Issues)
+    materials_late: Issues = field(default_factory=Issues)
+    minutes_late: Issues = field(default_factory=Issues)
+    low_attendance: Issues = field(default_factory=Issues)
+    unexcused: Issues = field(default_factory=lambda: Issues(per_person=True))
+    absent_in_a_row: Issues = field(default_factory=lambda: Issues(per_person=True))
+    no_roll: Issues = field(default_factory=Issues)
+    removal: list[RemovalGrounds] = field(default_factory=list)
+    rating: object = None  # the annual rating, set by the page that shows it (selectors.ratings)
 
     @property
     def missing_months(self) -> list[MonthCell]:
@@ -187,11 +259,56 @@ class BranchFlags:
 
     @property
     def flag_count(self) -> int:
+        """Flags in all: months, quarters, meetings, and people for the people flags."""
         return (
             len(self.missing_months)
             + len(self.missing_quarters)
-            + sum(len(issues) for _key, _label, issues in self.meeting_issues)
+            + sum(issues.tally for _key, _label, issues in self.meeting_issues)
+            + len(self.removal)
         )
+
+    @property
+    def points(self) -> int:
+        """The weight of the branch's flags (``SEVERITY_WEIGHTS``): ranks branches."""
+        tallies = {key: issues.tally for key, _label, issues in self.meeting_issues}
+        tallies.update(
+            removal=len(self.removal),
+            missing_month=len(self.missing_months),
+            missing_quarter=len(self.missing_quarters),
+        )
+        return sum(SEVERITY_WEIGHTS[key] * count for key, count in tallies.items())
+
+    @property
+    def severity(self) -> str:
+        """Serious: grounds for removal, a month without its meeting, or many flags; attention:
+        a flag about people or attendance; minor: paperwork only (length, materials, minutes)."""
+        points = self.points
+        if not points:
+            return Severity.NONE
+        if self.removal or self.missing_months or points >= 10:
+            return Severity.SERIOUS
+        if points >= 3 or self.absent_in_a_row or self.unexcused or self.low_attendance:
+            return Severity.ATTENTION
+        return Severity.MINOR
+
+    @property
+    def severity_label(self) -> str:
+        return {
+            Severity.SERIOUS: _("Serious"),
+            Severity.ATTENTION: _("Needs attention"),
+            Severity.MINOR: _("Minor"),
+            Severity.NONE: _("OK"),
+        }[self.severity]
+
+    @property
+    def rank_key(self) -> tuple:
+        """Most serious first, then most points; ties keep the tree order."""
+        return (-Severity.ORDER[self.severity], -self.points)
+
+
+def rank_branches(rows: list[BranchFlags]) -> list[BranchFlags]:
+    """The branches, most serious first (a stable sort: equal ones keep their order)."""
+    return sorted(rows, key=lambda row: row.rank_key)
 
 
 def branch_flags(*, branches, period: Period, now: datetime.datetime | None = None) -> list[BranchFlags]:
@@ -207,7 +324,8 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     # From 1 January of the period's first year (runs of absences count within a year) to the
     # end of the period's last quarter (a thematic meeting late in the quarter still counts).
     # Runs go by the day a meeting was held, which may fall outside its month.
-    window_start = datetime.date(period.first.year, 1, 1)
+    # Twelve months back from the period's last month too, for absences without reason.
+    window_start = min(datetime.date(period.first.year, 1, 1), add_months(period.first, -TWELVE_MONTHS))
     window_end = add_months(quarter_start(period.last), 2)
     year_start = timezone.make_aware(datetime.datetime.combine(window_start, datetime.time()))
     meetings = list(
@@ -257,7 +375,9 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
                 )
                 _meeting_flags(flags, meeting, now)
                 _roll_flags(flags, meeting, counts[meeting.pk])
-        _streak_flags(flags, [m for m in counted if m.branch_id == branch.pk], marks, counts)
+        own_counted = [m for m in counted if m.branch_id == branch.pk]
+        _streak_flags(flags, own_counted, marks, counts)
+        flags.removal = _removal_grounds(own_counted, marks, members, period)
         result.append(flags)
     return result
 
@@ -276,12 +396,17 @@ def _marks(meeting_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int,
 
 
 def _members(branch_ids: list[int]) -> dict[int, dict[int, counting.MemberFacts]]:
-    """{branch: {member: what the counting rules read of them}}; one query."""
+    """{branch: {member: what the counting rules read of them}}, members temporarily transferred
+    to a branch listed under it too (``standing_on`` decides on which days they count); one query."""
     people: dict[int, dict[int, counting.MemberFacts]] = defaultdict(dict)
-    rows = Member.objects.filter(branch_id__in=branch_ids).values_list("branch_id", *counting.MemberFacts.FIELDS)
-    for branch_id, *facts in rows:
+    rows = Member.objects.filter(Q(branch_id__in=branch_ids) | Q(away_branch_id__in=branch_ids)).values_list(
+        *counting.MemberFacts.FIELDS
+    )
+    wanted = set(branch_ids)
+    for facts in rows:
         person = counting.MemberFacts(**dict(zip(counting.MemberFacts.FIELDS, facts, strict=True)))
-        people[branch_id][person.pk] = person
+        for branch_id in {person.branch_id, person.away_branch_id} & wanted:
+            people[branch_id][person.pk] = person
     return people
 
 
@@ -365,7 +490,9 @@ def _roll_flags(flags: BranchFlags, meeting: Meeting, counts: counting.RollCount
             )
         )
     if unexcused := counts.unexcused_absentees:
-        flags.unexcused.append(MeetingIssue(meeting, ", ".join(a.name for a in unexcused)))
+        flags.unexcused.append(
+            MeetingIssue(meeting, ", ".join(a.name for a in unexcused), people=[a.member_id for a in unexcused])
+        )
 
 
 def roll_figures(
@@ -380,7 +507,7 @@ def roll_figures(
     categories = categories or {}
     entries = []
     for pk, person in people.items():
-        standing = counting.standing_on(person, day, marks.get(pk), categories.get(pk))
+        standing = counting.standing_on(person, day, marks.get(pk), categories.get(pk), branch_id=meeting.branch_id)
         if standing is not None:
             entries.append(counting.RollEntry(member=person, standing=standing))
     return counting.count_entries(entries)
@@ -401,11 +528,42 @@ def _streak_flags(
         if meeting.pk not in counts:
             continue
         over = sorted(
-            (a.name, run) for a, run in counting.runs_over_the_limit(counts[meeting.pk].absentees, runs, limit)
+            (a.name, run, a.member_id)
+            for a, run in counting.runs_over_the_limit(counts[meeting.pk].absentees, runs, limit)
         )
         if over:
-            names = ", ".join(f"{name} ({count})" for name, count in over)
-            flags.absent_in_a_row.append(MeetingIssue(meeting, names))
+            names = ", ".join(f"{name} ({count})" for name, count, _pk in over)
+            flags.absent_in_a_row.append(MeetingIssue(meeting, names, people=[pk for _n, _c, pk in over]))
+
+
+def _removal_grounds(
+    meetings: list[Meeting],
+    marks: dict[int, dict[int, str]],
+    people: dict[int, counting.Countable],
+    period: Period,
+) -> list[RemovalGrounds]:
+    """Members absent without reason from three meetings within twelve months, where the third
+    (or a later one) falls in the period. ``meetings``: the branch's meetings that count for runs."""
+    days: dict[int, list[datetime.date]] = defaultdict(list)
+    for meeting in meetings:
+        for member_id, mark in marks.get(meeting.pk, {}).items():
+            if mark == Mark.UNEXCUSED:
+                days[member_id].append(meeting.day)
+    found = []
+    for member_id, absences in days.items():
+        absences.sort()
+        best: list[datetime.date] = []
+        for i, day in enumerate(absences):
+            if not period.first <= day.replace(day=1) <= period.last:
+                continue
+            since = add_months(day.replace(day=1), -(TWELVE_MONTHS - 1))
+            window = [d for d in absences[: i + 1] if d >= since]
+            if len(window) >= UNEXCUSED_FOR_REMOVAL and len(window) >= len(best):
+                best = window
+        if best:
+            person = people.get(member_id)
+            found.append(RemovalGrounds(member_id=member_id, name=person.full_name if person else "?", days=best))
+    return sorted(found, key=lambda grounds: grounds.name)
 
 
 def _short_date(moment: datetime.datetime) -> str:

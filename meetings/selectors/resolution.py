@@ -1,8 +1,6 @@
-"""Reads for the resolution: the committee, last month's resolution and its tasks, later meetings."""
+"""Reads for the resolution: last month's resolution and its tasks, later meetings."""
 
 from __future__ import annotations
-
-import datetime
 
 from django.db.models import Q
 
@@ -14,29 +12,19 @@ from meetings.models import (
     Task,
 )
 from meetings.months import add_months
-from members.models import Member, MemberStatus, Organization
-
-# A branch with at least this many full members elects a chi ủy (branch committee).
-COMMITTEE_THRESHOLD = 9
-
-
-def has_committee(branch: Organization, day: datetime.date) -> bool:
-    """Nine or more full members elect a chi ủy; fewer elect only a secretary."""
-    full = (
-        Member.objects.filter(branch=branch, status=MemberStatus.FULL)
-        .active(on=day)
-        .filter(Q(joined_branch_on__isnull=True) | Q(joined_branch_on__lte=day))
-        .count()
-    )
-    return full >= COMMITTEE_THRESHOLD
 
 
 def previous_resolution(meeting: Meeting) -> Resolution | None:
-    """The latest resolution of an earlier meeting of the same branch."""
+    """The resolution of the branch's previous regular meeting (regular, or regular + thematic).
+    An extraordinary or thematic meeting in between does not hide it: section I of a monthly
+    resolution reviews last month's monthly resolution. Cancelled meetings have none to review."""
     return (
         Resolution.objects.filter(
-            meeting__branch_id=meeting.branch_id, meeting__planned_start__lt=meeting.planned_start
+            meeting__branch_id=meeting.branch_id,
+            meeting__planned_start__lt=meeting.planned_start,
+            meeting__kind__in=REGULAR_KINDS,
         )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting")
         .order_by("-meeting__planned_start")
         .first()
@@ -44,9 +32,10 @@ def previous_resolution(meeting: Meeting) -> Resolution | None:
 
 
 def tasks_to_review(meeting: Meeting) -> list[Task]:
-    """Section I: every task of the previous resolution, and any earlier task due back at this meeting."""
-    previous = previous_resolution(meeting)
+    """Section I: at a regular meeting, every task of the previous regular meeting's resolution;
+    at any meeting, the earlier tasks due back at it."""
     q = Q(report_at=meeting)
+    previous = previous_resolution(meeting) if meeting.kind in REGULAR_KINDS else None
     if previous is not None:
         q |= Q(resolution=previous)
     return list(

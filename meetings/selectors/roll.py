@@ -46,6 +46,9 @@ class RollSummary:
     absent_unexcused: int
     rate: float | None
     absentees: list  # meetings.roll.Absentee: name, excused, reason
+    # The vote: full members present who vote, and the voting base (counting.Standing.in_voting_base).
+    voters: int = 0
+    voting_base: int = 0
 
 
 def roll_summary(meeting: Meeting) -> RollSummary:
@@ -62,6 +65,8 @@ def roll_summary(meeting: Meeting) -> RollSummary:
         absent_unexcused=counts.absent_unexcused,
         rate=counts.rate,
         absentees=list(counts.absentees),
+        voters=counts.voters,
+        voting_base=counts.voting_base,
     )
 
 
@@ -99,11 +104,15 @@ def _entries(meeting: Meeting) -> list[RollEntry]:
     for member in roll_candidates(meeting):
         attendance = marks.get(member.pk)
         if attendance is None:
-            standing = standing_on(member, day, None)
+            standing = standing_on(member, day, None, branch_id=meeting.branch_id)
         else:
-            standing = standing_on(member, day, attendance.mark, attendance.category)
+            standing = standing_on(member, day, attendance.mark, attendance.category, branch_id=meeting.branch_id)
         if standing is not None:  # always, for a candidate
             entries.append(RollEntry(member=member, standing=standing, attendance=attendance))
+    # Two members with the same name are told apart by birth year and hamlet.
+    labels = Member.labels(entry.member for entry in entries)
+    for entry in entries:
+        entry.label = labels[entry.member.pk]
     return entries
 
 

@@ -1,5 +1,16 @@
 """Use cases that change meetings, one module per subject; views call them with cleaned values."""
 
-from . import agenda, cadres, guidance, minutes, resolution, roll, rules, schedule, uploads
+from . import agenda, cadres, guidance, minutes, reminder_rules, resolution, roll, rules, schedule, uploads
 
-__all__ = ["agenda", "cadres", "guidance", "minutes", "resolution", "roll", "rules", "schedule", "uploads"]
+__all__ = [
+    "agenda",
+    "cadres",
+    "guidance",
+    "minutes",
+    "reminder_rules",
+    "resolution",
+    "roll",
+    "rules",
+    "schedule",
+    "uploads",
+]

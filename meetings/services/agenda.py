@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from meetings.models import (
@@ -63,6 +63,27 @@ def _guidance_row(meeting: Meeting, guidance: Guidance) -> AgendaItem:
     )
 
 
+# The items that close a meeting, in their running order (DOMAIN.md, "The monthly meeting").
+CLOSING_KINDS = (
+    AgendaItemKind.TASKS,
+    AgendaItemKind.VOTE,
+    AgendaItemKind.ADMISSION,
+    AgendaItemKind.SCORING,
+    AgendaItemKind.MINUTES,
+)
+
+
+def _insert_slot(kinds: list[str], kind: str) -> int:
+    """Where a new item goes: before the closing items at the end of the agenda, not after
+    "Thông qua biên bản". A closing item itself goes to its place among them.
+    """
+    rank = CLOSING_KINDS.index(kind) + 1 if kind in CLOSING_KINDS else 0
+    at = len(kinds)
+    while at and kinds[at - 1] in CLOSING_KINDS and CLOSING_KINDS.index(kinds[at - 1]) + 1 > rank:
+        at -= 1
+    return at
+
+
 def _renumber(meeting: Meeting) -> list[AgendaItem]:
     items = list(meeting.agenda_items.order_by("position", "pk"))
     changed = []
@@ -85,10 +106,12 @@ def agenda_item_add(
     notes: str = "",
     by: AbstractBaseUser | None = None,
 ) -> AgendaItem:
-    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+    items = _renumber(meeting)
+    at = _insert_slot([item.kind for item in items], kind)
+    meeting.agenda_items.filter(position__gte=at).update(position=F("position") + 1)
     return AgendaItem.objects.create(
         meeting=meeting,
-        position=0 if last is None else last + 1,
+        position=at,
         title=title,
         kind=kind,
         presenter=presenter,

@@ -7,7 +7,7 @@ import datetime
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,6 +131,8 @@ def assignment_create(
     assignment.save()
     if (
         cadre.user_id
+        # An assignment entered after it ended (for the record) gives no access.
+        and (ended_on is None or ended_on >= timezone.localdate())
         and not Role.objects.filter(user_id=cadre.user_id, kind=RoleKind.CADRE, organization=branch).exists()
     ):
         role = Role(user_id=cadre.user_id, kind=RoleKind.CADRE, organization=branch)
@@ -187,3 +189,21 @@ def assignment_end(
             role._history_user = by
             role.delete()
     return assignment
+
+
+def cadre_roles_expire(*, today: datetime.date) -> int:
+    """Remove the cadre roles whose assignments to that branch have all ended before ``today``: an
+    assignment entered with its end date gives access until then, and no longer (what a cadre sees
+    ends with the assignment). A cadre role given without any assignment (by an administrator) is
+    left alone. Idempotent; returns the number of roles removed."""
+    same = {"cadre__user_id": OuterRef("user_id"), "branch_id": OuterRef("organization_id")}
+    lapsed = Role.objects.filter(kind=RoleKind.CADRE).filter(
+        Exists(CadreAssignment.objects.filter(**same)),
+        ~Exists(CadreAssignment.objects.filter(**same).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))),
+    )
+    removed = 0
+    for role in lapsed:
+        role._history_user = None
+        role.delete()
+        removed += 1
+    return removed

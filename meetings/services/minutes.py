@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings.counting import check_votes, rubric_of, score_level
+from meetings.extensions import records_changed
 from meetings.models import (
     AgendaItem,
     Meeting,
@@ -101,7 +102,7 @@ def minutes_save(
 ) -> Minutes:
     """Save the minutes' text and vote, and the chair's conclusion on each agenda item.
 
-    The vote must add up to the full members present (``check_votes``), whoever calls.
+    The vote must add up to the full members present who vote (``check_votes``), whoever calls.
     ``conclusions`` maps agenda item pks to text. Raises StaleEdit (and changes nothing) when
     the minutes moved past ``expected_version``.
     """
@@ -143,13 +144,14 @@ def score_save(
             )
     clean = {c["key"]: int(scores[c["key"]]) for c in rubric}
     total = sum(clean.values())
+    records_changed.send(sender=Meeting, meeting=minutes.meeting)
     return save_versioned(
         Minutes,
         obj=minutes,
         fields={
             "scores": clean,
             "score_total": total,
-            "score_level": score_level(total, rules, clean),
+            "score_level": score_level(total, rules, clean, count_roll(minutes.meeting)),
             "score_confirmed_by": None,
             "score_confirmed_at": None,
         },
@@ -186,6 +188,13 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
         raise ValidationError(
             _("A meeting that is %(status)s has no minutes to adopt.") % {"status": meeting.get_status_display()}
         )
+    now = timezone.now()
+    if meeting.actual_start and now < meeting.actual_start:
+        raise ValidationError(
+            _("Minutes cannot be adopted before the meeting starts (%(start)s).")
+            % {"start": timezone.localtime(meeting.actual_start).strftime("%H:%M %d/%m/%Y")},
+            code="adopted_before_held",
+        )
     unmarked = count_roll(meeting).unmarked
     if unmarked:
         raise ValidationError(
@@ -199,9 +208,22 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
     if not (meeting.chair_id and meeting.minute_taker_id):
         # The minutes name both and both sign them (DOMAIN.md).
         raise ValidationError(_("Choose the chair and the minute-taker of the meeting first (Edit the meeting)."))
-    minutes_for(meeting)
+    minutes = minutes_for(meeting)
+    # The roll may have changed since the vote and the score were entered: check them again.
+    counts = count_roll(meeting)
+    check_votes(
+        votes_for=minutes.votes_for,
+        votes_against=minutes.votes_against,
+        votes_abstain=minutes.votes_abstain,
+        voters=counts.voters,
+    )
+    if minutes.score_total is not None:
+        rules = MeetingRules.objects.for_branch(meeting.branch)
+        level = score_level(minutes.score_total, rules, minutes.scores, counts)
+        if level != minutes.score_level:
+            Minutes.objects.filter(pk=minutes.pk).update(score_level=level)
     meeting.status = MeetingStatus.ADOPTED
-    meeting.minutes_adopted_at = timezone.now()
+    meeting.minutes_adopted_at = now
     meeting._history_user = by
     meeting.save(update_fields=["status", "minutes_adopted_at"])
     return meeting

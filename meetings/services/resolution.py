@@ -8,17 +8,25 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import (
     Meeting,
+    MeetingKind,
+    MeetingRules,
     Resolution,
     Task,
     TaskOutcome,
 )
+from meetings.months import add_months, local_datetime
 from meetings.selectors.resolution import next_regular_meeting, tasks_to_review
+from meetings.selectors.schedule import expected_regular_day
 from meetings.services.minutes import save_versioned
+from meetings.services.schedule import meeting_create
+from members.dates import MAX_DOCUMENT_NUMBER, check_plausible
 from members.models import Organization
+from members.selectors import superior_committee
 
 RESOLUTION_FIELDS = ("number", "title", "results", "implementation", "assessment", "recipients")
 
@@ -34,23 +42,35 @@ def resolution_title(meeting: Meeting) -> str:
     return f"Nghị quyết {name} lãnh đạo thực hiện nhiệm vụ tháng {meeting.month:%m/%Y}"
 
 
+def default_recipients(branch: Organization) -> str:
+    """The default recipients ("Nơi nhận"): the committee of the level above (Đảng ủy xã,
+    Đảng ủy phường…) and the branch's own file."""
+    return f"- {superior_committee(branch)} (để b/c);\n- Lưu chi bộ."
+
+
 def resolution_for(meeting: Meeting) -> Resolution:
-    """The meeting's resolution, created on first use with the branch's next number for the year."""
+    """The meeting's resolution, created on first use with the branch's next number in the
+    committee term (or the calendar year, where the commune numbers per year)."""
     existing = Resolution.objects.filter(meeting=meeting).first()
     if existing:
         return existing
-    year = meeting.day.year
+    day = meeting.day
+    series_start = MeetingRules.objects.for_branch(meeting.branch).numbering_start(day)
     try:
         with transaction.atomic():
             # Lock the branch row so two resolutions of one branch never get the same number.
             Organization.objects.select_for_update().filter(pk=meeting.branch_id).first()
-            last = Resolution.objects.filter(branch_id=meeting.branch_id, year=year).aggregate(n=Max("number"))["n"]
+            last = Resolution.objects.filter(branch_id=meeting.branch_id, series_start=series_start).aggregate(
+                n=Max("number")
+            )["n"]
             return Resolution.objects.create(
                 meeting=meeting,
                 branch_id=meeting.branch_id,
                 number=(last or 0) + 1,
-                year=year,
+                year=day.year,
+                series_start=series_start,
                 title=resolution_title(meeting),
+                recipients=default_recipients(meeting.branch),
             )
     except IntegrityError:
         return Resolution.objects.get(meeting=meeting)
@@ -69,6 +89,10 @@ def resolution_save(
     expected_version: int,
     by: AbstractBaseUser | None,
 ) -> Resolution:
+    if not 1 <= number <= MAX_DOCUMENT_NUMBER:
+        raise ValidationError(
+            _("A resolution number is between 1 and %(max)s.") % {"max": MAX_DOCUMENT_NUMBER}, code="number_range"
+        )
     fields = {
         "number": number,
         "title": title,
@@ -91,9 +115,14 @@ def task_save(
     lead: str,
     deadline: datetime.date | None = None,
     report_at: Meeting | None = None,
+    report_at_next: bool = False,
     by: AbstractBaseUser | None,
 ) -> Task:
-    """Add or edit a task of section II."""
+    """Add or edit a task of section II. ``report_at_next`` reports it back at the branch's next
+    regular meeting, planned now (on its expected day) when it does not exist yet."""
+    check_plausible(deadline=deadline)
+    if report_at_next:
+        report_at = next_regular_meeting_ensure(meeting=resolution.meeting, by=by)
     if task is None:
         last = resolution.tasks.aggregate(n=Max("position"))["n"]
         task = Task(resolution=resolution, position=(last or 0) + 1)
@@ -102,6 +131,32 @@ def task_save(
     task._history_user = by
     task.save()
     return task
+
+
+def next_regular_meeting_ensure(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
+    """The branch's regular meeting of the month after ``meeting``, planned on its expected day
+    (``selectors.schedule.expected_regular_day``) when the scheduler has not created it yet."""
+    existing = next_regular_meeting(meeting)
+    if existing is not None:
+        return existing
+    day, note = expected_regular_day(meeting)
+    start = local_datetime(day, timezone.localtime(meeting.planned_start).time())
+    try:
+        return meeting_create(
+            branch=meeting.branch,
+            kind=MeetingKind.REGULAR,
+            planned_start=start,
+            planned_end=start + (meeting.planned_end - meeting.planned_start),
+            month=add_months(meeting.month, 1),
+            schedule_note=note,
+            by=by,
+        )
+    except ValidationError:
+        # Created meanwhile (the scheduler, another tab): use it.
+        found = next_regular_meeting(meeting)
+        if found is None:
+            raise
+        return found
 
 
 @transaction.atomic
@@ -147,6 +202,7 @@ def task_carry(*, task: Task, into: Resolution, by: AbstractBaseUser | None) -> 
         position=(last or 0) + 1,
         description=task.description,
         lead=task.lead,
+        deadline=task.deadline,  # a carried task keeps its deadline
         report_at=next_regular_meeting(into.meeting),
         carried_from=task,
     )

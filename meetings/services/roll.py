@@ -10,8 +10,10 @@ from simple_history.utils import bulk_create_with_history
 
 from meetings import access
 from meetings.counting import category_on, roll_candidates
+from meetings.extensions import records_changed
 from meetings.models import (
     Attendance,
+    Category,
     Mark,
     Meeting,
 )
@@ -45,7 +47,8 @@ def record_mark(
     if not roll_candidates(meeting).filter(pk=member.pk).exists():
         raise ValidationError(_("%(name)s is not on this meeting's roll.") % {"name": member.full_name})
     reason = reason.strip() if mark == Mark.EXCUSED else ""
-    category = category_on(member, meeting.day)
+    # A member of another branch is here while temporarily transferred: attached, does not vote.
+    category = Category.ATTACHED if member.branch_id != meeting.branch_id else category_on(member, meeting.day)
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -88,4 +91,5 @@ def mark_remaining_present(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
             if entry.mark is None and not entry.excluded
         ]
         bulk_create_with_history(rows, Attendance, default_user=by)
+        records_changed.send(sender=Meeting, meeting=meeting)
     return len(rows)

@@ -21,13 +21,16 @@ from meetings.models import (
     Meeting,
     MeetingKind,
     MeetingMove,
+    MeetingRules,
     MeetingStatus,
 )
 from meetings.months import add_months, first_of_month, local_datetime, month_of
 from meetings.selectors.agenda import agenda_template_items
 from meetings.selectors.guidance import guidance_for
+from meetings.selectors.schedule import planned_regular_day, regular_meeting_day  # noqa: F401 (re-exported)
 from meetings.services.agenda import agenda_rows
 from meetings.services.cadres import add_expected_cadres
+from members.dates import check_plausible
 from members.models import Organization, OrganizationKind
 from members.selectors import secretary_on
 
@@ -54,6 +57,16 @@ def _check_one_regular(branch: Organization, month: datetime.date, kind: str, ex
         )
 
 
+def _check_not_future(start: datetime.datetime) -> None:
+    """A meeting cannot be recorded as held before it has started."""
+    if start > timezone.now():
+        raise ValidationError(
+            _("A meeting cannot be recorded as held before it starts (%(start)s).")
+            % {"start": timezone.localtime(start).strftime("%H:%M %d/%m/%Y")},
+            code="held_before_start",
+        )
+
+
 def meeting_create(
     *,
     branch: Organization,
@@ -65,6 +78,7 @@ def meeting_create(
     month: datetime.date | None = None,
     by: AbstractBaseUser | None = None,
     held: bool = False,
+    schedule_note: str = "",
 ) -> Meeting:
     """A new meeting from the commune's agenda template, with the month's guidance on its agenda.
 
@@ -73,6 +87,9 @@ def meeting_create(
     """
     if planned_end <= planned_start:
         raise ValidationError(_("The meeting must end after it starts."), code="order")
+    check_plausible(day=planned_start, end_time=planned_end)
+    if held:
+        _check_not_future(planned_start)
     month = first_of_month(month) if month else month_of(planned_start)
     _check_one_regular(branch, month, kind)
     meeting = Meeting(
@@ -83,6 +100,7 @@ def meeting_create(
         planned_end=planned_end,
         place=place or branch.meeting_place,
         topic=topic,
+        schedule_note=schedule_note,
         # The secretary chairs the monthly meeting unless someone else is chosen.
         chair=secretary_on(branch, timezone.localtime(planned_start).date()),
     )
@@ -108,11 +126,6 @@ def meeting_create(
     return meeting
 
 
-def regular_meeting_day(branch: Organization, month: datetime.date) -> datetime.date | None:
-    """The branch's regular meeting day in a month (day 5, first Saturday, …)."""
-    return branch.meeting_date(month.year, month.month)
-
-
 def schedule_regular_meetings(*, months_ahead: int, today: datetime.date) -> int:
     """Create the regular meetings of this month and the next ``months_ahead`` months.
 
@@ -133,10 +146,11 @@ def schedule_regular_meetings(*, months_ahead: int, today: datetime.date) -> int
             "branch_id", "month"
         )
     )
+    rules = MeetingRules.objects.for_branches(branches)
     created = 0
     for branch in branches:
         for month in months:
-            day = regular_meeting_day(branch, month)
+            day, note = planned_regular_day(branch, month, rules[branch.pk])
             if day is None or day < today or (branch.pk, month) in taken:
                 continue
             start = local_datetime(day, DEFAULT_START_TIME)
@@ -147,6 +161,7 @@ def schedule_regular_meetings(*, months_ahead: int, today: datetime.date) -> int
                     planned_start=start,
                     planned_end=start + DEFAULT_LENGTH,
                     month=month,
+                    schedule_note=note,
                 )
             except ValidationError:
                 continue
@@ -193,6 +208,7 @@ def meeting_move(
     new_end = new_end or new_start + (meeting.planned_end - meeting.planned_start)
     if new_end <= new_start:
         raise ValidationError(_("The meeting must end after it starts."), code="order")
+    check_plausible(day=new_start, end_time=new_end)
     move = MeetingMove.objects.create(
         meeting=meeting, old_start=meeting.planned_start, new_start=new_start, reason=reason.strip(), moved_by=by
     )
@@ -250,6 +266,8 @@ def meeting_mark_held(
     meeting.check_allows("held")
     if actual_end <= actual_start:
         raise ValidationError(_("The meeting must end after it starts."), code="order")
+    check_plausible(day=actual_start, end_time=actual_end)
+    _check_not_future(actual_start)
     meeting.actual_start, meeting.actual_end = actual_start, actual_end
     if meeting.status in NOT_YET_HELD:
         meeting.status, meeting.status_reason = MeetingStatus.HELD, ""

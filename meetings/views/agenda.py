@@ -73,7 +73,8 @@ def agenda_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.agenda.agenda_item_update(item=item, by=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
-        return redirect(reverse("meetings:detail", args=[item.meeting_id]) + "#agenda")
+        # Back at the edited item, not the top of the agenda.
+        return redirect(reverse("meetings:detail", args=[item.meeting_id]) + f"#agenda-item-{item.pk}")
     return render(request, "meetings/agenda/item_form.html", {"form": form, "item": item, "meeting": item.meeting})
 
 
@@ -136,6 +137,7 @@ def attachment_download(request, pk):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # meeting papers: no copies in shared caches
     return response
 
 

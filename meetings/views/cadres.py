@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,8 @@ from meetings import access, selectors, services
 from meetings.forms.cadres import AssignmentEndForm, CadreAssignmentForm, PeriodForm
 from meetings.models import CadreAssignment
 from members.models import Member
+
+CADRES_PER_PAGE = 50
 
 
 @login_required
@@ -99,11 +102,26 @@ def cadre_report(request):
     branches, cadres = access.cadre_report_scope(user)
     if not branches.exists():
         raise Http404
-    rows = selectors.cadres.cadre_report(branches=branches, start=start, end=end, cadres=cadres)
+    # Counted in SQL and paged: a province has hundreds of cadres and tens of thousands of meetings.
+    listed = selectors.cadres.report_cadres(branches=branches, start=start, end=end, cadres=cadres)
+    page = Paginator(listed, CADRES_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.cadres.cadre_counts(
+        branches=branches, start=start, end=end, cadres=[row["cadre_id"] for row in page.object_list]
+    )
+    rows = selectors.cadres.cadre_count_rows(list(counts), branches=branches, start=start, end=end)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "meetings/cadres/report.html",
-        {"rows": rows, "form": form, "start": start, "end": end, "query": request.GET.urlencode()},
+        {
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "start": start,
+            "end": end,
+            "query": query.urlencode(),
+        },
     )
 
 

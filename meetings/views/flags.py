@@ -10,8 +10,14 @@ from django.utils import timezone
 
 from meetings import access, selectors
 from meetings.forms.flags import FlagsFilterForm
+from members.forms.picker import use_branch_picker
 
 BRANCHES_PER_PAGE = 40
+
+
+# Up to this many branches the page ranks them all (most serious first) before paging; above it
+# (a whole province) each page is ranked on its own so the page stays a fixed number of queries.
+RANK_ALL_UP_TO = 400
 
 
 @login_required
@@ -24,13 +30,25 @@ def flags(request):
     default = selectors.flags.Period.ending(timezone.localdate(now))
     branches = access.overseen_branches(request.user).order_by("path")
     form = FlagsFilterForm(request.GET or None, branches=branches, default=default)
+    use_branch_picker(form.fields["branch"], request.user)
     period, chosen = default, None
     if form.is_bound and form.is_valid():
         period = form.cleaned_data["period"]
         chosen = form.cleaned_data["branch"]
     shown = branches.filter(pk=chosen.pk) if chosen else branches
-    page = Paginator(shown, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = selectors.flags.branch_flags(branches=page.object_list, period=period, now=now)
+    if shown.count() <= RANK_ALL_UP_TO:
+        ranked = selectors.flags.rank_branches(selectors.flags.branch_flags(branches=shown, period=period, now=now))
+        page = Paginator(ranked, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    else:
+        page = Paginator(shown, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = selectors.flags.branch_flags(branches=page.object_list, period=period, now=now)
+        rows = selectors.flags.rank_branches(rows)
+    ratings = selectors.ratings.annual_ratings(
+        branches=[row.branch for row in rows], year=period.last.year, today=timezone.localdate(now)
+    )
+    for row in rows:
+        row.rating = ratings[row.branch.pk]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

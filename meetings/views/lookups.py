@@ -9,7 +9,8 @@ from django.utils.cache import patch_cache_control
 
 from meetings import access, documents
 from meetings.models import Meeting
-from members.models import Organization
+from members.models import AccessLog, Organization
+from members.services.register import access_log_record
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A save that started from an older version of the record (see services.minutes.StaleEdit).
@@ -41,6 +42,11 @@ def attachment_response(meeting: Meeting, what: str, extension: str, content: by
     return response
 
 
+def log_read(request, meeting: Meeting, action: AccessLog.Action) -> None:
+    """Note in the access log that a page or document naming the branch's members was read (ids only)."""
+    access_log_record(user=request.user, action=action, organization_id=meeting.branch_id, meeting_id=meeting.pk)
+
+
 def posted(request):
     """Bind a form on every POST, even an empty one, so missing fields show their errors."""
     return request.POST if request.method == "POST" else None
@@ -60,7 +66,7 @@ def read_page(request, meeting: Meeting, template: str):
         raise Http404
     context = {"meeting": meeting, "readable": access.can_read_records(request.user, meeting)}
     if context["readable"]:
-        context["doc"] = documents.document_data(meeting)
+        context["doc"] = documents.document_data(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
     context["is_cadre"] = access.is_assigned_cadre(request.user, meeting)
     return render(request, template, context)
 

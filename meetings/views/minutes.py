@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meetings import access, counting, documents, selectors, services
@@ -16,6 +18,8 @@ from meetings.forms.minutes import MinutesForm, ScoreForm, SpeechForm
 from meetings.models import AgendaItem, Meeting, MeetingRules, Minutes, Speech
 from meetings.models.minutes import ScoreLevel
 from meetings.views import lookups
+from members.forms.fields import LABEL_FIELDS
+from members.models import AccessLog, Member
 
 
 def _members_for_speeches(meeting: Meeting):
@@ -23,8 +27,22 @@ def _members_for_speeches(meeting: Meeting):
 
 
 def _names(members) -> list[str]:
-    """The suggestions for the speaker field, once per page."""
-    return list(dict.fromkeys(members.values_list("full_name", flat=True)))
+    """The suggestions for the speaker field, once per page: look-alike names told apart."""
+    return list(dict.fromkeys(Member.labels(members).values()))
+
+
+STEP_LABELS = {
+    "general": gettext_lazy("Chair and opening"),
+    "speeches": gettext_lazy("Speakers"),
+    "conclusions": gettext_lazy("Conclusions"),
+    "vote": gettext_lazy("Vote and closing"),
+}
+
+
+def _step(request) -> str:
+    """The part of the minutes on screen (one at a time: the whole form is too long for a phone)."""
+    step = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
+    return step if step in MinutesForm.STEPS else MinutesForm.STEPS[0]
 
 
 @login_required
@@ -37,38 +55,102 @@ def minutes_edit(request, pk):
         minutes = services.minutes.minutes_for(meeting)
     else:
         minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
+    step = _step(request)
+    # A post without a step (an older page) carries every field but the chair and minute-taker.
+    form_step = step if request.method == "GET" or "step" in request.POST else None
     items = list(meeting.agenda_items.prefetch_related("speeches").order_by("position", "pk"))
+    members = _members_for_speeches(meeting).only(*LABEL_FIELDS)
     form = MinutesForm(
         request.POST or None,
-        initial=_minutes_initial(minutes),
+        initial={**_minutes_initial(minutes), "chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id},
         agenda_items=items,
         voters=selectors.minutes.voters(meeting),
+        members=members,
+        step=form_step,
     )
     status = 200
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.minutes.minutes_save(
-                minutes=minutes,
-                **{name: form.cleaned_data[name] for name in services.minutes.MINUTES_FIELDS},
-                conclusions=form.cleaned_data["conclusions"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-            )
+            with transaction.atomic():
+                services.minutes.minutes_save(
+                    minutes=minutes,
+                    **{name: data[name] for name in services.minutes.MINUTES_FIELDS},
+                    conclusions=data["conclusions"] if form_step in (None, "conclusions") else None,
+                    expected_version=data["version"],
+                    by=request.user,
+                )
+                if form_step == "general" and (data["chair"], data["minute_taker"]) != (
+                    meeting.chair,
+                    meeting.minute_taker,
+                ):
+                    services.schedule.meeting_update(
+                        meeting=meeting,
+                        kind=meeting.kind,
+                        place=meeting.place,
+                        topic=meeting.topic,
+                        chair=data["chair"],
+                        minute_taker=data["minute_taker"],
+                        by=request.user,
+                    )
         except services.minutes.StaleEdit as stale:
             form.add_error(None, stale.message)
             status = lookups.STALE
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("The minutes are saved."))
-            return redirect("meetings:minutes", pk=meeting.pk)
+            return redirect(_step_url(meeting, _next_step(step)))
+    if form.errors:
+        _focus_first_error(form)
     context = {
         "meeting": meeting,
         "minutes": minutes,
         "form": form,
-        "items": [_item_block(meeting, item) for item in items],
-        "speaker_names": _names(_members_for_speeches(meeting)),
+        "step": step,
+        "steps": [{"key": key, "label": STEP_LABELS[key], "url": _step_url(meeting, key)} for key in MinutesForm.STEPS],
+        "next_step": _next_step(step),
+        "next_url": _step_url(meeting, _next_step(step)),
+        "error_links": _error_links(form, meeting, step),
         "voters": form.voters,
     }
+    if step == "speeches":
+        context["items"] = [_item_block(meeting, item) for item in items]
+        context["speaker_names"] = _names(members)
     return render(request, "meetings/minutes/minutes_form.html", context, status=status)
+
+
+def _step_url(meeting: Meeting, step: str) -> str:
+    return reverse("meetings:minutes", args=[meeting.pk]) + f"?step={step}"
+
+
+def _next_step(step: str) -> str:
+    steps = MinutesForm.STEPS
+    return steps[min(steps.index(step) + 1, len(steps) - 1)]
+
+
+def _error_links(form: MinutesForm, meeting: Meeting, step: str) -> list[dict]:
+    """The banner at the top of the page: each error, linked to its field (or to the vote)."""
+    links = []
+    vote_url = "#vote" if step == "vote" else _step_url(meeting, "vote") + "#vote"
+    for message in form.non_field_errors():
+        links.append({"message": message, "href": vote_url if message in form.vote_errors else ""})
+    for name, errors in form.errors.items():
+        if name == "__all__" or name not in form.fields:
+            continue
+        for message in errors:
+            links.append({"message": f"{form[name].label}: {message}", "href": f"#{form[name].id_for_label}"})
+    return links
+
+
+def _focus_first_error(form: MinutesForm) -> None:
+    """The page opens at the first field in error (autofocus: no script), else at the banner."""
+    for name in form.fields:
+        if name in form.errors:
+            form.fields[name].widget.attrs["autofocus"] = True
+            form.focus_banner = False
+            return
+    form.focus_banner = True
 
 
 def _minutes_initial(minutes: Minutes) -> dict:
@@ -106,7 +188,7 @@ def _speeches_response(request, meeting: Meeting, item: AgendaItem, form: Speech
     if lookups.is_htmx(request):
         item = _item(request, meeting, item.pk)
         return render(request, "meetings/minutes/_item_speeches.html", {"block": _item_block(meeting, item, form)})
-    return redirect(reverse("meetings:minutes", args=[meeting.pk]) + f"#item-{item.pk}")
+    return redirect(_step_url(meeting, "speeches") + f"#item-{item.pk}")
 
 
 @login_required
@@ -121,7 +203,7 @@ def speech_add(request, pk, item_pk):
     if lookups.is_htmx(request):
         return _speeches_response(request, meeting, item, form)
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(reverse("meetings:minutes", args=[meeting.pk]) + f"#item-{item.pk}")
+    return redirect(_step_url(meeting, "speeches") + f"#item-{item.pk}")
 
 
 @login_required
@@ -136,7 +218,7 @@ def speech_edit(request, pk, speech_pk):
             agenda_item=speech.agenda_item, speech=speech, **_speech_values(form), by=request.user
         )
         messages.success(request, _("Saved."))
-        return redirect(reverse("meetings:minutes", args=[meeting.pk]) + f"#item-{speech.agenda_item_id}")
+        return redirect(_step_url(meeting, "speeches") + f"#item-{speech.agenda_item_id}")
     context = {"meeting": meeting, "speech": speech, "form": form, "speaker_names": _names(members)}
     return render(request, "meetings/minutes/speech_form.html", context)
 
@@ -163,10 +245,19 @@ def minutes_adopt(request, pk):
             messages.success(request, _("The minutes are adopted. The roll is now locked."))
         return redirect(meeting)
     minutes = Minutes.objects.filter(meeting=meeting).first()
+    roll = selectors.roll.roll_summary(meeting)
+    vote = None
+    if minutes is not None:
+        vote = counting.vote_result(
+            votes_for=minutes.votes_for,
+            votes_against=minutes.votes_against,
+            votes_abstain=minutes.votes_abstain,
+            counts=roll,
+        )
     return render(
         request,
         "meetings/minutes/adopt.html",
-        {"meeting": meeting, "minutes": minutes, "roll": selectors.roll.roll_summary(meeting)},
+        {"meeting": meeting, "minutes": minutes, "roll": roll, "vote": vote},
     )
 
 
@@ -247,10 +338,14 @@ def score_confirm(request, pk):
 @login_required
 def minutes_docx(request, pk):
     meeting = lookups.downloadable(request, pk)
-    return lookups.attachment_response(meeting, "minutes", "docx", documents.minutes_docx(meeting), lookups.DOCX)
+    lookups.log_read(request, meeting, AccessLog.Action.MINUTES_DOCUMENT)
+    content = documents.minutes_docx(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
+    return lookups.attachment_response(meeting, "minutes", "docx", content, lookups.DOCX)
 
 
 @login_required
 def minutes_pdf(request, pk):
     meeting = lookups.downloadable(request, pk)
-    return lookups.attachment_response(meeting, "minutes", "pdf", documents.minutes_pdf(meeting), "application/pdf")
+    lookups.log_read(request, meeting, AccessLog.Action.MINUTES_DOCUMENT)
+    content = documents.minutes_pdf(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
+    return lookups.attachment_response(meeting, "minutes", "pdf", content, "application/pdf")

@@ -75,10 +75,12 @@ def _managed_resolution(request, pk) -> tuple[Meeting, Resolution]:
 @login_required
 def tasks(request, pk):
     meeting, resolution = _managed_resolution(request, pk)
+    next_regular = selectors.resolution.next_regular_meeting(meeting)
     form = TaskForm(
         request.POST or None,
-        initial={"report_at": selectors.resolution.next_regular_meeting(meeting)},
+        initial={"report_at": next_regular or TaskForm.NEXT},
         meetings=selectors.resolution.later_meetings(meeting),
+        expected_next=None if next_regular else selectors.schedule.expected_regular_day(meeting)[0],
     )
     if request.method == "POST" and form.is_valid():
         services.resolution.task_save(resolution=resolution, **_task_values(form), by=request.user)
@@ -95,7 +97,7 @@ def tasks(request, pk):
 
 def _task_values(form) -> dict:
     data = form.cleaned_data
-    return {name: data.get(name) for name in ("description", "lead", "deadline", "report_at")}
+    return {name: data.get(name) for name in ("description", "lead", "deadline", "report_at", "report_at_next")}
 
 
 def _task(resolution: Resolution, task_pk) -> Task:
@@ -112,7 +114,13 @@ def task_edit(request, pk, task_pk):
         "deadline": task.deadline,
         "report_at": task.report_at,
     }
-    form = TaskForm(request.POST or None, initial=initial, meetings=selectors.resolution.later_meetings(meeting))
+    next_regular = selectors.resolution.next_regular_meeting(meeting)
+    form = TaskForm(
+        request.POST or None,
+        initial=initial,
+        meetings=selectors.resolution.later_meetings(meeting),
+        expected_next=None if next_regular else selectors.schedule.expected_regular_day(meeting)[0],
+    )
     if request.method == "POST" and form.is_valid():
         services.resolution.task_save(resolution=resolution, task=task, **_task_values(form), by=request.user)
         messages.success(request, _("Saved."))

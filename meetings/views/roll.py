@@ -16,6 +16,7 @@ from meetings import access, counting, selectors, services
 from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
 from meetings.models import Mark, Meeting
 from meetings.views import lookups
+from members.models import AccessLog
 
 # The one-tap buttons of a roll row, in order. Each is named after its mark, which also gives
 # its colour in static/css/chibo.css (.roll), so that no row repeats a list of classes.
@@ -37,6 +38,7 @@ def _roll_url(meeting: Meeting, member_id: int | None = None) -> str:
 def roll_call(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
     user = request.user
+    lookups.log_read(request, meeting, AccessLog.Action.VIEW_ROLL)
     sheet = selectors.roll.roll_sheet(meeting)
     context = {
         "meeting": meeting,
@@ -48,7 +50,7 @@ def roll_call(request, pk):
         "buttons": ROLL_BUTTONS,
     }
     if access.can_log_meeting(user, meeting.branch):
-        names = {e.member.pk: e.member.full_name for e in sheet.entries}
+        names = {e.member.pk: e.label or e.member.full_name for e in sheet.entries}
         context["changes"] = [
             {"record": record, "name": names.get(record.member_id, "—"), "mark": Mark(record.mark).label}
             for record in selectors.roll.roll_changes(meeting)
@@ -115,6 +117,7 @@ def roll_mark(request, pk, member_pk):
 @login_required
 def attendance_sheet(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
+    lookups.log_read(request, meeting, AccessLog.Action.VIEW_ATTENDANCE)
     sheet = selectors.roll.roll_sheet(meeting)
     return render(
         request,

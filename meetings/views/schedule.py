@@ -21,6 +21,7 @@ from meetings.forms.schedule import (
 )
 from meetings.views import lookups
 from meetings.views.agenda import agenda_context
+from members.forms.picker import use_branch_picker
 from notifications.selectors import channel_counts
 
 
@@ -33,6 +34,7 @@ def meeting_list(request):
     user = request.user
     branches = access.organizations(user).filter(kind="branch").order_by("path")
     filter_form = MeetingFilterForm(request.GET or None, branches=branches)
+    use_branch_picker(filter_form.fields["branch"], user)
     meetings = access.meetings(user).select_related("branch").order_by("-planned_start", "-pk")
     if filter_form.is_valid():
         if branch := filter_form.cleaned_data["branch"]:

@@ -4,11 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
+from members.forms.widgets import DateInput
+from members.models import Member, Organization, OrganizationKind
+from members.services import cards
 from members.services.register import member_validate
 from members.text import clean_name, normalize_phone
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 
 
 class MemberForm(forms.ModelForm):
@@ -29,6 +31,9 @@ class MemberForm(forms.ModelForm):
             "temporarily_attached",
             "exempt_since",
             "exempt_reason",
+            "away_from",
+            "away_until",
+            "away_branch",
             "phone",
             "email",
             "residence",
@@ -40,14 +45,37 @@ class MemberForm(forms.ModelForm):
             "full_member_on": DATE_WIDGET,
             "joined_branch_on": DATE_WIDGET,
             "exempt_since": DATE_WIDGET,
+            "away_from": DATE_WIDGET,
+            "away_until": DATE_WIDGET,
             "citizen_id": forms.TextInput(attrs={"inputmode": "numeric"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args, branches, **kwargs):
+    def __init__(self, *args, branches, readable_members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
         self.fields["branch"].empty_label = None
+        # The receiving branch of a temporary transfer may lie outside the user's own branches.
+        self.fields["away_branch"].queryset = Organization.objects.filter(kind=OrganizationKind.BRANCH).order_by("path")
+        self.fields["away_branch"].help_text = _(
+            "Not expected at this branch's meetings during the period; on the roll of the receiving branch "
+            "as a temporarily attached member (attends, does not vote)."
+        )
+        # Members the user may see: a card number clash with one of them is named as such.
+        self.readable_members = readable_members
+        # The holder of a card number entered here whom the user may not see (see members.services.cards).
+        self.card_conflict: Member | None = None
+
+    def clean_party_card_number(self):
+        card = self.cleaned_data["party_card_number"].strip()
+        holder = cards.card_holder(card=card, exclude_pk=self.instance.pk)
+        if holder is None:
+            return card
+        if self.readable_members is not None and self.readable_members.filter(pk=holder.pk).exists():
+            raise ValidationError(_("Another member already has this party card number."), code="card_taken")
+        # Worded the same for every number held outside the user's scope: existence is not testable.
+        self.card_conflict = holder
+        raise ValidationError(cards.CARD_UNAVAILABLE, code="card_unavailable")
 
     def clean_full_name(self):
         name = clean_name(self.cleaned_data["full_name"])
@@ -75,6 +103,10 @@ class MemberForm(forms.ModelForm):
                 full_member_on=data.get("full_member_on"),
                 exempt_since=data.get("exempt_since"),
                 exempt_reason=data.get("exempt_reason", ""),
+                branch_id=data["branch"].pk if data.get("branch") else None,
+                away_from=data.get("away_from"),
+                away_until=data.get("away_until"),
+                away_branch_id=data["away_branch"].pk if data.get("away_branch") else None,
             )
         except ValidationError as error:
             self.add_error(None, error)

@@ -1,4 +1,5 @@
-from .access import AccessLog
+from .access import AccessLog, CardConflict
+from .accounts import AccountEvent, ResetCode
 from .imports import ImportBatch
 from .organizations import BranchType, Organization, OrganizationKind, Weekday, WeekOfMonth
 from .people import LeaveReason, Member, MemberStatus, Position, PositionKind, Sex
@@ -6,7 +7,9 @@ from .roles import Role, RoleKind
 
 __all__ = [
     "AccessLog",
+    "AccountEvent",
     "BranchType",
+    "CardConflict",
     "ImportBatch",
     "LeaveReason",
     "Member",
@@ -15,6 +18,7 @@ __all__ = [
     "OrganizationKind",
     "Position",
     "PositionKind",
+    "ResetCode",
     "Role",
     "RoleKind",
     "Sex",

@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.scoping import ScopedManager
+
+from .organizations import Organization
+from .people import Member
+
 
 class AccessLog(models.Model):
     """Who read or exported classified member data, and when (personal data law)."""
@@ -9,12 +14,20 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         VIEW_MEMBER = "view_member", _("Viewed a member record")
         EXPORT_BRANCH = "export_branch", _("Exported a branch's members")
+        VIEW_MEMBER_LIST = "view_member_list", _("Viewed the member list")
+        VIEW_BRANCH = "view_branch", _("Viewed a branch's members")
+        VIEW_ROLL = "view_roll", _("Viewed a meeting's roll")
+        VIEW_ATTENDANCE = "view_attendance", _("Viewed an attendance sheet")
+        MINUTES_DOCUMENT = "minutes_document", _("Downloaded the minutes")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    # Ids only: the log itself must hold no personal data.
+    # Ids only: the log itself must hold no personal data. ``organization_id`` is the branch
+    # whose data was read (for a member record, the member's branch then): it decides which
+    # commune staff read the entry.
     member_id = models.PositiveBigIntegerField(null=True, blank=True)
-    organization_id = models.PositiveBigIntegerField(null=True, blank=True)
+    organization_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -24,3 +37,41 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
+
+
+class CardConflict(models.Model):
+    """Someone entered a party card number that a member they may not see already holds.
+
+    They were told only that the number cannot be used; the commune staff who see both records
+    find the attempt here and resolve it (a typing error, or a transfer not yet recorded).
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Member form")
+        IMPORT = "import", _("Import from a file")
+
+    tried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("where"), max_length=10, choices=Source.choices)
+    # Where the number was entered, and the member who holds it (in their branch at the time).
+    branch = models.ForeignKey(
+        Organization, verbose_name=_("entered for branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("holder of the card"), on_delete=models.PROTECT, related_name="+")
+    member_branch = models.ForeignKey(
+        Organization, verbose_name=_("holder's branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="branch")
+
+    class Meta:
+        default_manager_name = "unscoped"
+        verbose_name = _("party card conflict")
+        verbose_name_plural = _("party card conflicts")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.tried_by_id} → {self.member_id} {self.at:%d/%m/%Y %H:%M}"

@@ -1,6 +1,7 @@
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,47 @@ class OrganizationKind(models.TextChoices):
     GRASSROOTS = "grassroots", _("Grassroots party committee")
     SUBCOMMITTEE = "subcommittee", _("Sub-committee")
     BRANCH = "branch", _("Party branch")
+
+
+# What may sit under a node of each kind. A branch is a leaf: nothing sits under it. A commune
+# sits under a province (or a former district); old data may keep a district level, so the
+# tree has no fixed depth, but it never puts a commune or a branch under a branch.
+ALLOWED_CHILDREN = {
+    OrganizationKind.PROVINCE: {
+        OrganizationKind.DISTRICT,
+        OrganizationKind.COMMUNE,
+        OrganizationKind.GRASSROOTS,
+        OrganizationKind.SUBCOMMITTEE,
+        OrganizationKind.BRANCH,
+    },
+    OrganizationKind.DISTRICT: {
+        OrganizationKind.COMMUNE,
+        OrganizationKind.GRASSROOTS,
+        OrganizationKind.SUBCOMMITTEE,
+        OrganizationKind.BRANCH,
+    },
+    OrganizationKind.COMMUNE: {OrganizationKind.GRASSROOTS, OrganizationKind.SUBCOMMITTEE, OrganizationKind.BRANCH},
+    OrganizationKind.GRASSROOTS: {OrganizationKind.SUBCOMMITTEE, OrganizationKind.BRANCH},
+    OrganizationKind.SUBCOMMITTEE: {OrganizationKind.BRANCH},
+    OrganizationKind.BRANCH: set(),
+}
+
+
+def parent_refusal(kind: str, parent_kind: str | None) -> str:
+    """Why a node of ``kind`` cannot sit under a node of ``parent_kind`` ("" when it can).
+    ``parent_kind`` None: a root, which only a province or a commune may be."""
+    if parent_kind is None:
+        if kind in (OrganizationKind.PROVINCE, OrganizationKind.DISTRICT, OrganizationKind.COMMUNE):
+            return ""
+        return str(_("A branch or a lower committee must sit under a commune or a higher committee."))
+    if kind in ALLOWED_CHILDREN.get(parent_kind, set()):
+        return ""
+    if parent_kind == OrganizationKind.BRANCH:
+        return str(_("Nothing can sit under a party branch: a branch is the lowest level of the tree."))
+    return str(
+        _("A %(kind)s cannot sit under a %(parent)s.")
+        % {"kind": OrganizationKind(kind).label, "parent": OrganizationKind(parent_kind).label}
+    )
 
 
 class BranchType(models.TextChoices):
@@ -78,19 +120,25 @@ class Organization(MP_Node):
             models.CheckConstraint(
                 condition=Q(meeting_day__isnull=True) | Q(meeting_day__gte=1, meeting_day__lte=31),
                 name="organization_meeting_day_range",
+                violation_error_message=_("The meeting day must be between 1 and 31."),
             ),
             models.CheckConstraint(
                 condition=Q(meeting_day__isnull=True) | Q(meeting_weekday__isnull=True),
                 name="organization_one_meeting_rule",
+                violation_error_message=_("Give either a day of the month or a weekday for the meeting, not both."),
             ),
             models.CheckConstraint(
                 condition=Q(meeting_weekday__isnull=True, meeting_week__isnull=True)
                 | Q(meeting_weekday__isnull=False, meeting_week__isnull=False),
                 name="organization_weekday_with_week",
+                violation_error_message=_(
+                    "A meeting weekday needs its week of the month, and a week needs its weekday."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind="branch") | Q(branch_type=""),
                 name="organization_branch_type_only_for_branches",
+                violation_error_message=_("Only a party branch has a branch type."),
             ),
         ]
 
@@ -99,6 +147,17 @@ class Organization(MP_Node):
 
     def get_absolute_url(self):
         return reverse("members:organization", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if not self.pk:  # a new node's parent is given to the service that adds it
+            return
+        parent = Organization.objects.get_parent(self)
+        refusal = parent_refusal(self.kind, parent.kind if parent else None)
+        if not refusal and self.pk and self.kind == OrganizationKind.BRANCH and not self.is_leaf():
+            refusal = str(_("An organisation with units under it cannot become a branch."))
+        if refusal:
+            raise ValidationError({"kind": refusal})
 
     @property
     def is_branch(self) -> bool:

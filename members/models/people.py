@@ -1,13 +1,18 @@
 import datetime
+import re
+from collections import Counter
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.dates import plausible_date
 from members.scoping import ScopedManager
 from members.text import clean_name, search_key
 
@@ -39,9 +44,24 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
 
     def search(self, text: str):
-        """Accent- and case-insensitive name search, also for NFD input."""
+        """Accent- and case-insensitive name search, also for NFD input. Names holding the text
+        with the accents typed come first ("Hằng" lists Hằng before Thắng), then the others."""
         key = search_key(text)
-        return self.filter(name_key__contains=key) if key else self
+        if not key:
+            return self
+        # The typed text as a case-insensitive substring of the (NFC) name. Databases differ on the
+        # case of non-ASCII letters (SQLite's LIKE and lower() fold only ASCII; PostgreSQL's depend
+        # on the locale), so the name is compared with the text's usual casings instead.
+        typed = clean_name(text)
+        casings = {typed, typed.lower(), typed.upper(), typed.title(), typed.capitalize()}
+        same_accents = Q()
+        for casing in sorted(casings):
+            same_accents |= Q(full_name__contains=casing)
+        accents_first = Case(When(same_accents, then=Value(0)), default=Value(1), output_field=IntegerField())
+        # Then the same order as Meta.ordering, as an expression the name_key index cannot serve: matches
+        # of a common name ("nguyen van") cluster in the index, and walking it for the first page
+        # reads most of a province; the trigram index finds them and a top-N sort orders them.
+        return self.filter(name_key__contains=key).order_by(accents_first, Lower("name_key"), "pk")
 
 
 class Member(models.Model):
@@ -49,7 +69,7 @@ class Member(models.Model):
 
     full_name = models.CharField(_("full name"), max_length=120)
     name_key = models.CharField(max_length=120, db_index=True, editable=False)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[plausible_date])
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True, default="Kinh")
     citizen_id = models.CharField(
@@ -59,8 +79,8 @@ class Member(models.Model):
         validators=[RegexValidator(r"^\d{12}$", _("A citizen ID has exactly 12 digits."))],
     )
     party_card_number = models.CharField(_("party card number"), max_length=20, blank=True)
-    admitted_on = models.DateField(_("date admitted"), null=True, blank=True)
-    full_member_on = models.DateField(_("date made full member"), null=True, blank=True)
+    admitted_on = models.DateField(_("date admitted"), null=True, blank=True, validators=[plausible_date])
+    full_member_on = models.DateField(_("date made full member"), null=True, blank=True, validators=[plausible_date])
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
     branch = models.ForeignKey(
         Organization,
@@ -69,15 +89,32 @@ class Member(models.Model):
         related_name="members",
         limit_choices_to={"kind": OrganizationKind.BRANCH},
     )
-    joined_branch_on = models.DateField(_("joined this branch on"), null=True, blank=True)
-    exempt_since = models.DateField(_("exempt from meetings since"), null=True, blank=True)
+    joined_branch_on = models.DateField(_("joined this branch on"), null=True, blank=True, validators=[plausible_date])
+    exempt_since = models.DateField(_("exempt from meetings since"), null=True, blank=True, validators=[plausible_date])
     exempt_reason = models.CharField(_("reason for exemption"), max_length=200, blank=True)
     temporarily_attached = models.BooleanField(_("temporarily attached"), default=False)
+    # Temporarily transferred out (chuyển sinh hoạt tạm thời): still on this branch's register,
+    # not expected here for the period; attends the receiving branch as an attached member.
+    away_from = models.DateField(
+        _("temporarily transferred out from"), null=True, blank=True, validators=[plausible_date]
+    )
+    away_until = models.DateField(
+        _("temporarily transferred out until"), null=True, blank=True, validators=[plausible_date]
+    )
+    away_branch = models.ForeignKey(
+        Organization,
+        verbose_name=_("receiving branch (temporary transfer)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attached_members",
+        limit_choices_to={"kind": OrganizationKind.BRANCH},
+    )
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     email = models.EmailField(_("email"), blank=True)
     residence = models.CharField(_("residence"), max_length=300, blank=True)
     workplace = models.CharField(_("workplace"), max_length=300, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[plausible_date])
     leave_reason = models.CharField(_("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True)
     leave_note = models.CharField(_("note on leaving"), max_length=300, blank=True)
     user = models.OneToOneField(
@@ -91,7 +128,7 @@ class Member(models.Model):
 
     history = HistoricalRecords()
     unscoped = MemberQuerySet.as_manager()
-    objects = ScopedManager.from_queryset(MemberQuerySet)(branch="branch", own="user")
+    objects = ScopedManager.from_queryset(MemberQuerySet)(branch="branch", own="user", visiting="away_branch")
 
     class Meta:
         default_manager_name = "unscoped"
@@ -115,10 +152,18 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True, leave_reason="") | Q(left_on__isnull=False) & ~Q(leave_reason=""),
                 name="member_leaving_has_date_and_reason",
+                violation_error_message=_("A member who leaves needs both the date and the reason."),
             ),
             models.CheckConstraint(
                 condition=Q(citizen_id="") | Q(citizen_id__regex=r"^[0-9]{12}$"),
                 name="member_citizen_id_12_digits",
+                violation_error_message=_("A citizen ID has exactly 12 digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(away_from__isnull=True, away_until__isnull=True, away_branch__isnull=True)
+                | Q(away_from__isnull=False) & (Q(away_until__isnull=True) | Q(away_until__gte=models.F("away_from"))),
+                name="member_away_period_order",
+                violation_error_message=_("A temporary transfer needs its start, and ends on or after it."),
             ),
         ]
 
@@ -141,8 +186,56 @@ class Member(models.Model):
         return self.left_on is not None
 
     @property
+    def place(self) -> str:
+        """The hamlet or residential group from the residence ("Xóm 3", "Tổ dân phố số 7"), else its first part."""
+        parts = [part.strip() for part in (self.residence or "").split(",") if part.strip()]
+        for part in parts:
+            match = _PLACE.search(part)
+            if match:
+                return clean_name(part[match.start() :])[:40]
+        return parts[0][:40] if parts else ""
+
+    @property
+    def distinct_label(self) -> str:
+        """The name with the birth year and the hamlet or group: "Nguyễn Thị Oanh (1962, Xóm 3)"."""
+        hints = [str(self.date_of_birth.year) if self.date_of_birth else "", self.place]
+        hints = [hint for hint in hints if hint]
+        return f"{self.full_name} ({', '.join(hints)})" if hints else self.full_name
+
+    @staticmethod
+    def labels(members: Iterable["Member"]) -> dict[int, str]:
+        """Each member's label in a list: the plain name, or ``distinct_label`` where two share a name.
+
+        Two members with the same name, year and hamlet still differ: the number of their record is added.
+        """
+        members = list(members)
+        names = Counter(member.name_key for member in members)
+        labels = {
+            member.pk: member.distinct_label if names[member.name_key] > 1 else member.full_name for member in members
+        }
+        repeated = Counter(labels.values())
+        return {pk: f"{label} #{pk}" if repeated[label] > 1 else label for pk, label in labels.items()}
+
+    @property
     def is_exempt(self) -> bool:
         return self.exempt_since is not None
+
+    def away_on(self, day: datetime.date) -> bool:
+        """Temporarily transferred out on the day (from and until both included)."""
+        return is_away(self, day)
+
+
+# Where a residence names the hamlet or group: "Xóm 3", "thôn Song Khê", "Tổ dân phố số 7", "Ấp Hòa Khánh".
+_PLACE = re.compile(r"\b(xóm|thôn|tổ|ấp|khóm|bản|buôn|làng|khu|khối|phum|sóc)\b", re.IGNORECASE)
+
+
+def is_away(member, day: datetime.date) -> bool:
+    """Whether a member (or a row with the same attributes) was temporarily transferred out on the day."""
+    return (
+        member.away_from is not None
+        and member.away_from <= day
+        and (member.away_until is None or member.away_until >= day)
+    )
 
 
 class PositionKind(models.TextChoices):
@@ -164,8 +257,8 @@ class Position(models.Model):
         Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="positions"
     )
     kind = models.CharField(_("position"), max_length=20, choices=PositionKind.choices)
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[plausible_date])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[plausible_date])
 
     history = HistoricalRecords()
     unscoped = PositionQuerySet.as_manager()
@@ -180,6 +273,7 @@ class Position(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="position_ends_after_start",
+                violation_error_message=_("A position cannot end before it starts."),
             ),
             models.UniqueConstraint(
                 fields=["branch"],

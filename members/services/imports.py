@@ -4,7 +4,10 @@ Three steps, so that nothing is saved before the user has seen the result:
 
 1. ``parse_upload`` reads the file, checks each row on its own (dates, phone,
    citizen ID, duplicates within the file) and returns JSON-serialisable rows
-   that are stored in an ``ImportBatch``;
+   that are stored in an ``ImportBatch``. A commune's own list has more than
+   members in it (a title, headings, a totals row, notes, signatures and the
+   place and date under the table): such rows are recognised and kept only as
+   a note ("skip") shown on the preview;
 2. ``plan_import`` compares those rows with the branch's members as they are
    now and says, for each row, whether it will be created, updated, left
    unchanged or skipped because of an error (shown on the preview page). The
@@ -24,6 +27,7 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -42,8 +46,10 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from members.models import ImportBatch, Member, MemberStatus, Organization, Sex
-from members.services.register import member_validate
+from members import access
+from members.models import CardConflict, ImportBatch, Member, MemberStatus, Organization, Sex
+from members.services.cards import card_conflict_record
+from members.services.register import member_save, member_validate
 from members.text import clean_name, normalize_phone, search_key
 
 # The most data rows one file may hold; a residential branch has a few hundred members.
@@ -54,6 +60,11 @@ MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10
 # An .xlsx is a zip: refuse one that unpacks to far more than a member list needs.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Reading a sheet stops after this many blank rows in a row: a sheet's stated size lies when one
+# styled empty cell sits far below the list (M1048576 makes openpyxl offer a million empty rows).
+BLANK_RUN_LIMIT = 100
+# No list of MAX_ROWS members needs data below this row, however it is spaced.
+MAX_SHEET_ROWS = 2 * (MAX_ROWS + HEADER_SEARCH_ROWS) + BLANK_RUN_LIMIT
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -101,13 +112,25 @@ COLUMNS: tuple[Column, ...] = (
         "12345678",
         ("so the", "so the dang", "the dang vien"),
     ),
-    Column("admitted_on", "Ngày vào Đảng", _("Date as dd/mm/yyyy."), datetime.date(2000, 5, 19), ("ngay vao dang",)),
+    Column(
+        "admitted_on",
+        "Ngày vào Đảng",
+        _("Date as dd/mm/yyyy."),
+        datetime.date(2000, 5, 19),
+        # Also as two-row headers: "Ngày vào Đảng" over "Dự bị", "Ngày, tháng, năm" over "Vào Đảng".
+        ("ngay vao dang", "ngay vao dang du bi", "ngay thang nam vao dang", "ngay ket nap", "ngay ket nap dang"),
+    ),
     Column(
         "full_member_on",
         "Ngày chính thức",
         _("Date as dd/mm/yyyy; not before the date admitted."),
         datetime.date(2001, 5, 19),
-        ("ngay chuyen chinh thuc",),
+        (
+            "ngay chuyen chinh thuc",
+            "ngay cong nhan chinh thuc",
+            "ngay vao dang chinh thuc",
+            "ngay thang nam chinh thuc",
+        ),
     ),
     Column(
         "status",
@@ -156,7 +179,8 @@ for _column in COLUMNS:
     for _name in (_column.header, _column.field, *_column.aliases):
         _HEADERS[_header_key(_name)] = _column.field
 # Columns that lists often have and that are safe to drop without a warning.
-_QUIET_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
+_NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+_QUIET_HEADERS = {*_NUMBER_HEADERS, "ghi chu"}
 
 
 # --- Messages -----------------------------------------------------------------
@@ -176,6 +200,14 @@ ROW_MESSAGES = {
     "bad_date_of_birth": _("Row %(row)s: the date of birth “%(value)s” is not a date (use dd/mm/yyyy)."),
     "bad_admitted_on": _("Row %(row)s: the date admitted “%(value)s” is not a date (use dd/mm/yyyy)."),
     "bad_full_member_on": _("Row %(row)s: the date made full member “%(value)s” is not a date (use dd/mm/yyyy)."),
+    # Written the right way, but no such day: 30/02/1980, 31/04/2001.
+    "no_such_date_of_birth": _("Row %(row)s: the date of birth %(value)s is not in the calendar."),
+    "no_such_admitted_on": _("Row %(row)s: the date admitted %(value)s is not in the calendar."),
+    "no_such_full_member_on": _("Row %(row)s: the date made full member %(value)s is not in the calendar."),
+    "formula_no_value": _(
+        "Row %(row)s: the cell in the column “%(column)s” has a formula but no value yet; open the file in "
+        "Excel, save it and upload it again."
+    ),
     "bad_sex": _("Row %(row)s: the sex “%(value)s” is not recognised (write Nam or Nữ)."),
     "bad_status": _("Row %(row)s: the status “%(value)s” is not recognised (write Chính thức or Dự bị)."),
     "bad_citizen_id": _("Row %(row)s: the citizen ID “%(value)s” does not have exactly 12 digits."),
@@ -198,7 +230,11 @@ ROW_MESSAGES = {
         "Row %(row)s: %(name)s with the same date of birth is also on row %(other)s. "
         "Remove the repeated row or add the party card numbers."
     ),
-    "card_other_branch": _("Row %(row)s: the party card number %(value)s belongs to a member of another branch."),
+    # Worded the same for every number held by a member the importer may not edit: whether such a
+    # member exists must not be testable (members.services.cards).
+    "card_unavailable": _(
+        "Row %(row)s: this party card number cannot be used; please contact the Party Committee Office."
+    ),
     "card_left_member": _("Row %(row)s: the party card number %(value)s belongs to %(name)s, who has left the branch."),
     "card_mismatch": _(
         "Row %(row)s: %(name)s with this date of birth is already in the branch with party card number "
@@ -211,6 +247,24 @@ ROW_MESSAGES = {
 }
 
 
+# Rows of the sheet that are not members (totals, notes, signatures, headings): skipped with a note.
+SKIP_MESSAGES = {
+    "total": _("Row %(row)s (“%(text)s”) is a totals row, not a member: skipped."),
+    "signature": _("Row %(row)s (“%(text)s”) is a signature line under the table, not a member: skipped."),
+    "date_line": _("Row %(row)s (“%(text)s”) is the place and date under the table, not a member: skipped."),
+    "note": _("Row %(row)s (“%(text)s”) is a note, not a member: skipped."),
+    "heading": _(
+        "Row %(row)s (“%(text)s”) is a heading inside the table (its STT is not a number), not a member: skipped."
+    ),
+    "below_table": _("Row %(row)s (“%(text)s”) is below the end of the table, not a member: skipped."),
+    "not_a_name": _(
+        "Row %(row)s (“%(text)s”) has no name in the column “Họ và tên” and no member data, "
+        "so it is not a member: skipped."
+    ),
+    "empty_numbered": _("Row %(row)s has only its number (%(text)s) and nothing else: skipped."),
+}
+
+
 def _error(code: str, number: int, **params) -> dict:
     """A row error as stored in ImportBatch.rows: a code and its parameters, no sentence."""
     return {"code": code, "params": {"row": number, **params}}
@@ -218,6 +272,10 @@ def _error(code: str, number: int, **params) -> dict:
 
 def row_error_message(error: dict) -> str:
     return str(ROW_MESSAGES[error["code"]] % error["params"])
+
+
+def skip_message(skip: dict) -> str:
+    return str(SKIP_MESSAGES[skip["code"]] % skip["params"])
 
 
 def _date_text(value: datetime.date | str | None) -> str:
@@ -295,6 +353,14 @@ def _corrupt() -> ImportFileError:
     )
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell saved without its computed value (the file was written by a program, not
+    saved by a spreadsheet application), so there is nothing to read in it."""
+
+    formula: str
+
+
 def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -307,29 +373,64 @@ def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
         raise _not_spreadsheet()
     if unpacked > MAX_UNPACKED_BYTES:
         raise _corrupt()
-    workbook = None
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows: list[Sequence[Any]] = []
-        filled = 0
         # Read-only sheets are parsed lazily, so damage can surface while iterating.
-        for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True):
-            if _is_blank(row):
-                rows.append(())  # keep the numbering, not the empty cells
-                continue
-            filled += 1
-            if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise _too_many_rows()
-            rows.append(row)
+        rows = _sheet_values(data, data_only=True)
+        _mark_formulas(rows, _sheet_values(data, data_only=False))
         return rows
     except ImportFileError:
         raise
     except Exception:  # openpyxl raises many kinds of errors on damaged files
         raise _corrupt() from None
+
+
+def _sheet_values(data: bytes, *, data_only: bool) -> list[Sequence[Any]]:
+    """The first sheet's rows down to the last one with data.
+
+    A sheet's stated size cannot be trusted (one styled empty cell at M1048576 makes it a million
+    rows long), so reading stops after BLANK_RUN_LIMIT blank rows in a row, and refuses a sheet
+    with data below MAX_SHEET_ROWS. Blank rows are kept as () so that rows keep their numbers.
+    """
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[Sequence[Any]] = []
+        filled = blank_run = 0
+        for row in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True):
+            if _is_blank(row):
+                blank_run += 1
+                if blank_run > BLANK_RUN_LIMIT:
+                    break
+                rows.append(())  # keep the numbering, not the empty cells
+                continue
+            blank_run = 0
+            filled += 1
+            if filled > MAX_ROWS + HEADER_SEARCH_ROWS or len(rows) >= MAX_SHEET_ROWS:
+                raise _too_many_rows()
+            rows.append(row)
     finally:
-        if workbook is not None:
-            workbook.close()
+        workbook.close()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _mark_formulas(values: list[Sequence[Any]], formulas: list[Sequence[Any]]) -> None:
+    """Put a Formula where a cell has a formula but no saved value (``values`` read with
+    data_only, ``formulas`` without), so that the row says so rather than "the name is missing".
+    Rows holding only such formulas are blank in ``values``: they are added back."""
+    values.extend([()] * (len(formulas) - len(values)))
+    for index, (row, formula_row) in enumerate(zip(values, formulas, strict=False)):
+        if not formula_row:
+            continue
+        row = list(row) + [None] * (len(formula_row) - len(row))
+        changed = False
+        for position, formula in enumerate(formula_row):
+            if row[position] is None and isinstance(formula, str) and formula.startswith("="):
+                row[position] = Formula(formula)
+                changed = True
+        if changed:
+            values[index] = tuple(row)
 
 
 def _csv_rows(data: bytes, *, is_csv: bool) -> list[Sequence[Any]]:
@@ -357,7 +458,22 @@ def _csv_rows(data: bytes, *, is_csv: bool) -> list[Sequence[Any]]:
 
 
 def _is_blank(row: Sequence[Any]) -> bool:
-    return all(_text(value) == "" for value in row)
+    return all(not isinstance(value, Formula) and _text(value) == "" for value in row)
+
+
+def _no_header(searched: list[tuple[int, Sequence[Any]]]) -> ImportFileError:
+    first, last = searched[0][0], searched[-1][0]
+    if first == last:
+        message = gettext(
+            "No column “Họ và tên” was found: the column names must be in the first rows "
+            "(searched row %(first)s). Download the template to see how."
+        )
+    else:
+        message = gettext(
+            "No column “Họ và tên” was found: the column names must be in the first rows "
+            "(searched rows %(first)s–%(last)s). Download the template to see how."
+        )
+    return ImportFileError(message % {"first": first, "last": last}, "no_name_column")
 
 
 def _read_table(table: list[Sequence[Any]]) -> ParsedFile:
@@ -365,28 +481,37 @@ def _read_table(table: list[Sequence[Any]]) -> ParsedFile:
     if not numbered:
         raise ImportFileError(gettext("The file is empty."), "empty")
     header_at = None
-    for index, (_number, row) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
+    searched = numbered[:HEADER_SEARCH_ROWS]
+    for index, (_number, row) in enumerate(searched):
         if "full_name" in (_HEADERS.get(_header_key(cell)) for cell in row):
             header_at = index
             break
     if header_at is None:
-        raise ImportFileError(
-            gettext(
-                "The first row must hold the column names, with a column “Họ và tên”. Download the template to see how."
-            ),
-            "no_name_column",
-        )
-    header = numbered[header_at][1]
+        raise _no_header(searched)
+    header_number, header = numbered[header_at]
+    labels = [_text(cell) for cell in header]
+    first_data = header_at + 1
+    # Column names on two rows: "Ngày vào Đảng" merged over "Dự bị | Chính thức".
+    if (
+        first_data < len(numbered)
+        and numbered[first_data][0] == header_number + 1
+        and (combined := _two_row_labels(labels, numbered[first_data][1]))
+    ):
+        labels = combined
+        first_data += 1
     positions: dict[str, int] = {}
+    number_at: int | None = None
     ignored = []
-    for position, cell in enumerate(header):
-        key = _header_key(cell)
+    for position, label in enumerate(labels):
+        key = _header_key(label)
         field_name = _HEADERS.get(key)
         if field_name and field_name not in positions:
             positions[field_name] = position
+        elif key in _NUMBER_HEADERS and number_at is None:
+            number_at = position
         elif key and key not in _QUIET_HEADERS:
-            ignored.append(_text(cell))
-    data_rows = numbered[header_at + 1 :]
+            ignored.append(label)
+    data_rows = numbered[first_data:]
     if not data_rows:
         raise ImportFileError(
             gettext("The file has no member rows under the column names."),
@@ -394,20 +519,166 @@ def _read_table(table: list[Sequence[Any]]) -> ParsedFile:
         )
     if len(data_rows) > MAX_ROWS:
         raise _too_many_rows()
+    table_rows = [_TableRow(number, row, positions, number_at) for number, row in data_rows]
     rows = []
-    for number, row in data_rows:
-        cells = {name: row[position] if position < len(row) else None for name, position in positions.items()}
-        values, errors = _clean_row(number, cells)
-        rows.append({"row": number, "values": values, "errors": errors})
+    for table_row, skip in zip(table_rows, _skipped_rows(table_rows), strict=True):
+        if skip:
+            params = {"row": table_row.number, "text": table_row.excerpt}
+            rows.append({"row": table_row.number, "values": {}, "errors": [], "skip": {"code": skip, "params": params}})
+        else:
+            rows.append({"row": table_row.number, "values": table_row.values, "errors": table_row.errors})
     _flag_duplicates(rows)
     return ParsedFile(rows=rows, ignored_columns=ignored)
+
+
+def _two_row_labels(labels: list[str], below: Sequence[Any]) -> list[str] | None:
+    """The column names when the row under the header completes them, or None.
+
+    A merged cell names a group ("Ngày, tháng, năm" or "Ngày vào Đảng") over the columns under
+    it ("Sinh | Vào Đảng | Chính thức", "Dự bị | Chính thức"); only the group's first cell holds
+    its text. The row below is taken as part of the header when it is empty under "Họ và tên" and
+    names at least one more known column that way.
+    """
+    below_texts = [_text(cell) for cell in below]
+    name_at = next(position for position, label in enumerate(labels) if _HEADERS.get(_header_key(label)) == "full_name")
+    if name_at < len(below_texts) and below_texts[name_at]:
+        return None
+    width = max(len(labels), len(below_texts))
+    labels = labels + [""] * (width - len(labels))
+    combined = list(labels)
+    group = ""
+    for position in range(width):
+        group = labels[position] or group
+        sub = below_texts[position] if position < len(below_texts) else ""
+        if not sub:
+            continue
+        for label in (f"{group} {sub}", sub):
+            if _HEADERS.get(_header_key(label)):
+                combined[position] = label
+                break
+        else:
+            combined[position] = labels[position] or sub
+    known_before = {_HEADERS.get(_header_key(label)) for label in labels} - {None}
+    known_after = {_HEADERS.get(_header_key(label)) for label in combined} - {None}
+    return combined if known_after - known_before else None
+
+
+# --- Telling members from the other rows of a sheet ------------------------------------
+
+# Fields whose valid value shows that a row describes a person, whatever its name cell holds.
+_MEMBER_DATA = ("date_of_birth", "admitted_on", "full_member_on", "sex", "status", "citizen_id", "phone", "email")
+# Lines below a table, read on the row's text in lower case with its accents ("Công" is a name,
+# "Cộng: 10" a total). Matched only on rows with no member data.
+_ROW_KINDS = (
+    ("total", re.compile(r"^(?:tổng cộng|tổng số)\b|^(?:cộng|tổng)\s*(?:[:\-.]|\d|$)")),
+    (
+        "signature",
+        re.compile(
+            r"^(?:người lập|người duyệt|người ký|t/m\b|tm\b|thay mặt|bí thư|phó bí thư|xác nhận|"
+            r"thủ trưởng|trưởng ban|chánh văn phòng|đại diện)|\(ký|ký tên|ký,? ghi rõ|ghi rõ họ"
+        ),
+    ),
+    ("date_line", re.compile(r"\bngày\W*[\w.…_]{0,10}\W*tháng\W*[\w.…_]{0,10}\W*năm\b")),
+    ("note", re.compile(r"^(?:ghi chú|lưu ý|chú ý|chú thích|\*)")),
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]*)*")
+_NUMBER = re.compile(r"\d{1,4}\.?")
+
+
+def _row_kind(text: str) -> str | None:
+    folded = " ".join(unicodedata.normalize("NFC", text).lower().split())
+    return next((kind for kind, pattern in _ROW_KINDS if pattern.search(folded)), None)
+
+
+def _name_like(text: str) -> bool:
+    """Words of letters, as a person's name is (not digits, colons, sentences)."""
+    words = [word.strip("().,") for word in text.split()]
+    letters = sum(len(word) for word in words)
+    return 1 <= len(words) <= 8 and letters >= 2 and all(_WORD.fullmatch(word) for word in words)
+
+
+class _TableRow:
+    """One non-blank row under the header, read as a member would be."""
+
+    def __init__(self, number: int, row: Sequence[Any], positions: dict[str, int], number_at: int | None):
+        self.number = number
+        cells = {name: row[position] if position < len(row) else None for name, position in positions.items()}
+        self.values, self.errors = _clean_row(number, cells)
+        self.has_formula = any(isinstance(value, Formula) for value in cells.values())
+        self.name = clean_name(_text(cells.get("full_name")))
+        # Texts of the other recognised columns, and of every cell (what the preview shows).
+        self.other_texts = [_text(value) for name, value in cells.items() if name != "full_name" and _text(value)]
+        self.texts = [text for value in row if (text := value.formula if isinstance(value, Formula) else _text(value))]
+        excerpt = " · ".join(self.texts)
+        self.excerpt = excerpt if len(excerpt) <= 80 else excerpt[:79] + "…"
+        index = row[number_at] if number_at is not None and number_at < len(row) else None
+        self.index = _text(index)
+        self.numbered = isinstance(index, Formula | int | float) or bool(_NUMBER.fullmatch(self.index))
+
+    @property
+    def has_member_data(self) -> bool:
+        if self.has_formula or any(name in self.values for name in _MEMBER_DATA):
+            return True
+        card = self.values.get("party_card_number", "")
+        return len(card) >= 5 and any(ch.isdigit() for ch in card)
+
+
+def _skipped_rows(rows: list[_TableRow]) -> list[str | None]:
+    """For each row, why it is not a member (a code of SKIP_MESSAGES), or None for a member row.
+
+    A row with member data (a valid date, sex, status, citizen ID, phone, email or card number) is
+    always a member row, and is checked as such. Other rows are not members when they are a total,
+    a note, a signature or date line, a heading whose STT is not a number while the others are, a
+    row below the table (after such a line, or after the last numbered row), or a row with no
+    name-like value in the name column.
+    """
+    named = sum(1 for row in rows if row.name)
+    numbered_count = sum(1 for row in rows if row.numbered)
+    numbered_table = numbered_count >= 2 and 2 * numbered_count >= named
+    last_numbered = max((row.number for row in rows if row.numbered), default=None) if numbered_table else None
+    ended = False
+    kinds: list[str | None] = []
+    for row in rows:
+        kind = _classify(row, numbered_table=numbered_table, ended=ended, last_numbered=last_numbered)
+        # A total, signature or date line under member rows closes the table (a note does not).
+        if kind in ("total", "signature", "date_line") and None in kinds:
+            ended = True
+        kinds.append(kind)
+    return kinds
+
+
+def _classify(row: _TableRow, *, numbered_table: bool, ended: bool, last_numbered: int | None) -> str | None:
+    if row.has_member_data:
+        return None
+    below = ended or (last_numbered is not None and row.number > last_numbered)
+    if row.name:
+        if kind := _row_kind(row.name):
+            return kind
+        if _name_like(row.name):
+            if below and not row.numbered:
+                return "below_table"
+            if numbered_table and row.index and not row.numbered:
+                return "heading"
+            return None
+    for text in row.texts:
+        if kind := _row_kind(text):
+            return kind
+    if below and not row.numbered:
+        return "below_table"
+    if row.name:
+        return "not_a_name"
+    if row.other_texts:
+        return None  # a member row without a name: reported as such
+    if row.numbered and len(row.texts) == 1:
+        return "empty_numbered"
+    return "not_a_name"
 
 
 # --- Checking one row -------------------------------------------------------------
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, Formula):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -424,8 +695,13 @@ _DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?:\s+\d{1,
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
+class NoSuchDate(ValueError):
+    """Written as a date, but the calendar has no such day (30/02/1980)."""
+
+
 def _parse_date(value: Any) -> datetime.date | None:
-    """A date cell, or text dd/mm/yyyy (also with - or .), or yyyy-mm-dd; raise ValueError otherwise."""
+    """A date cell, or text dd/mm/yyyy (also with - or .), or yyyy-mm-dd; raise ValueError otherwise
+    (NoSuchDate when the text is a well-formed date of a day that does not exist)."""
     if isinstance(value, datetime.datetime):
         day = value.date()
     elif isinstance(value, datetime.date):
@@ -442,7 +718,12 @@ def _parse_date(value: Any) -> datetime.date | None:
             y, m, d = (int(part) for part in match.groups())
         else:
             raise ValueError(text)
-        day = datetime.date(y, m, d)
+        try:
+            day = datetime.date(y, m, d)
+        except ValueError:
+            if 1 <= m <= 12 and 1 <= d <= 31:
+                raise NoSuchDate(text) from None
+            raise  # 15/13/1975 is more likely month and day swapped: ask for dd/mm/yyyy
     if day.year < 1900:
         raise ValueError(day)
     return day
@@ -470,8 +751,14 @@ def _clean_row(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], list
             return False
         return True
 
+    for field_name, cell in cells.items():
+        if isinstance(cell, Formula):
+            error("formula_no_value", column=_header(field_name))
+
     name = clean_name(_text(cells.get("full_name")))
-    if not name:
+    if isinstance(cells.get("full_name"), Formula):
+        pass  # said above
+    elif not name:
         error("missing_name")
     elif fits("full_name", name):
         values["full_name"] = name
@@ -480,6 +767,8 @@ def _clean_row(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], list
         raw = cells.get(field_name)
         try:
             day = _parse_date(raw)
+        except NoSuchDate:
+            error(f"no_such_{field_name}", value=_text(raw))
         except ValueError:
             error(f"bad_{field_name}", value=_text(raw))
         else:
@@ -571,8 +860,12 @@ def _flag_duplicates(rows: list[dict]) -> None:
 class Action(models.TextChoices):
     CREATE = "create", _("New member")
     UPDATE = "update", _("Update")
+    # The card belongs to a member of another branch the importer also keeps: they move here.
+    MOVE = "move", _("Moves to this branch")
     UNCHANGED = "unchanged", _("Unchanged")
     ERROR = "error", _("Skipped")
+    # A total, note, signature or heading of the sheet: not a member, skipped without an error.
+    NOT_MEMBER = "not_member", _("Not a member row")
 
 
 @dataclass
@@ -583,6 +876,10 @@ class RowPlan:
     action: Action
     member: Member | None = None
     changed: list[str] = field(default_factory=list)
+    # For a move: the branch the member leaves.
+    moved_from: Organization | None = None
+    # For a row that is not a member: what it is.
+    note: str = ""
 
     @property
     def changed_labels(self) -> list[str]:
@@ -592,6 +889,8 @@ class RowPlan:
 @dataclass
 class ImportPlan:
     rows: list[RowPlan]
+    # Members holding a card number of the file whom the importer may not edit (recorded once per upload).
+    conflicts: list[Member] = field(default_factory=list)
 
     def count(self, action: Action) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -609,12 +908,20 @@ class ImportPlan:
         return self.count(Action.UNCHANGED)
 
     @property
+    def moved(self) -> int:
+        return self.count(Action.MOVE)
+
+    @property
     def skipped(self) -> int:
         return self.count(Action.ERROR)
 
     @property
+    def not_members(self) -> int:
+        return self.count(Action.NOT_MEMBER)
+
+    @property
     def to_import(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.moved
 
 
 def _typed(values: dict[str, str]) -> dict[str, Any]:
@@ -625,15 +932,26 @@ def _typed(values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def plan_import(*, batch: ImportBatch) -> ImportPlan:
-    """What confirming the batch would do now, row by row. Two queries whatever the size."""
+def plan_import(*, batch: ImportBatch, by: AbstractBaseUser | None = None) -> ImportPlan:
+    """What confirming the batch would do now, row by row, for ``by`` (the uploader by default).
+    Two queries whatever the size (and the importer's roles, once per request).
+
+    A card number held by a member of another branch moves that member here when ``by`` may edit
+    them (commune staff over both branches); otherwise the row is refused in words that do not
+    say whether the number exists, and the holder is listed in ``conflicts``."""
+    by = by or batch.created_by
     branch: Organization = batch.branch
+    not_members = {row["row"]: skip_message(row["skip"]) for row in batch.rows if row.get("skip")}
     rows = [(row, _typed(row["values"])) for row in batch.rows]
     cards = {values["party_card_number"] for _row, values in rows if values.get("party_card_number")}
     keys = {search_key(values["full_name"]) for _row, values in rows if values.get("full_name")}
     # Card numbers are national: a clash with a member of any commune must be found (and refused,
     # without showing that member), so this lookup reads past the importer's own scope.
-    candidates = list(Member.unscoped.filter(Q(party_card_number__in=cards) | Q(branch=branch, name_key__in=keys)))
+    candidates = list(
+        Member.unscoped.filter(Q(party_card_number__in=cards) | Q(branch=branch, name_key__in=keys)).select_related(
+            "branch"
+        )
+    )
     by_card = {member.party_card_number: member for member in candidates if member.party_card_number}
     by_person: dict[tuple, list[Member]] = defaultdict(list)
     for member in candidates:
@@ -642,12 +960,16 @@ def plan_import(*, batch: ImportBatch) -> ImportPlan:
 
     matched: dict[int, int] = {}
     plans = []
+    conflicts: list[Member] = []
     for row, values in rows:
         number = row["row"]
+        if number in not_members:
+            plans.append(RowPlan(number, values, [], Action.NOT_MEMBER, note=not_members[number]))
+            continue
         errors = list(row["errors"])
         member = None
         if not errors:
-            member = _match(number, values, branch, by_card, by_person, errors)
+            member = _match(number, values, branch, by_card, by_person, errors, by, conflicts)
         if member is not None and not errors:
             if member.pk in matched:
                 errors.append(_error("same_member", number, other=matched[member.pk]))
@@ -660,11 +982,14 @@ def plan_import(*, batch: ImportBatch) -> ImportPlan:
             plans.append(RowPlan(number, values, messages, Action.ERROR))
         elif member is None:
             plans.append(RowPlan(number, values, messages, Action.CREATE))
+        elif member.branch_id != branch.pk:
+            changed = [name for name, value in values.items() if getattr(member, name) != value]
+            plans.append(RowPlan(number, values, messages, Action.MOVE, member, [*changed, "branch"], member.branch))
         else:
             changed = [name for name, value in values.items() if getattr(member, name) != value]
             action = Action.UPDATE if changed else Action.UNCHANGED
             plans.append(RowPlan(number, values, messages, action, member, changed))
-    return ImportPlan(plans)
+    return ImportPlan(plans, conflicts)
 
 
 def _rule_errors(number: int, values: dict[str, Any], member: Member | None) -> list[dict]:
@@ -693,12 +1018,14 @@ def _rule_errors(number: int, values: dict[str, Any], member: Member | None) -> 
     return []
 
 
-def _match(number, values, branch, by_card, by_person, errors) -> Member | None:
-    """The branch member this row describes: by card number, else by name and date of birth."""
+def _match(number, values, branch, by_card, by_person, errors, by, conflicts) -> Member | None:
+    """The member this row describes: by card number (a member of another branch whom ``by`` may
+    edit moves here), else a branch member by name and date of birth."""
     card = values.get("party_card_number")
     if card and (owner := by_card.get(card)):
-        if owner.branch_id != branch.pk:
-            errors.append(_error("card_other_branch", number, value=card))
+        if owner.branch_id != branch.pk and not access.can_edit_member(by, owner):
+            errors.append(_error("card_unavailable", number))
+            conflicts.append(owner)
         elif owner.left_on is not None:
             errors.append(_error("card_left_member", number, value=card, name=owner.full_name))
         else:
@@ -721,12 +1048,19 @@ def _match(number, values, branch, by_card, by_person, errors) -> Member | None:
 
 
 def create_batch(*, branch: Organization, by: AbstractBaseUser, filename: str, parsed: ParsedFile) -> ImportBatch:
-    return ImportBatch.objects.create(branch=branch, created_by=by, filename=filename[:200], rows=parsed.rows)
+    """Store the uploaded rows for the preview. Card numbers held by members the importer may not
+    edit are recorded as conflicts for the commune staff, once per upload."""
+    batch = ImportBatch.objects.create(branch=branch, created_by=by, filename=filename[:200], rows=parsed.rows)
+    for holder in plan_import(batch=batch, by=by).conflicts:
+        card_conflict_record(by=by, branch=branch, holder=holder, source=CardConflict.Source.IMPORT)
+    return batch
 
 
 def _new_member(branch: Organization, values: dict[str, Any]) -> Member:
-    # Bulk creation skips Member.save(), so do what it does here.
-    member = Member(branch=branch, **values)
+    # Bulk creation skips Member.save(), so do what it does here. What the file does not say stays
+    # empty: no model default (ethnicity "Kinh") is filled in for it. The status is the exception:
+    # every member has one, and the template says an empty one means Chính thức.
+    member = Member(branch=branch, **{"ethnicity": "", **values})
     member.full_name = clean_name(member.full_name)
     member.name_key = search_key(member.full_name)
     member.joined_branch_on = member.admitted_on
@@ -761,7 +1095,7 @@ def import_confirm(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
         if claimed != 1:
             batch.refresh_from_db()
             return batch
-        plan = plan_import(batch=batch)
+        plan = plan_import(batch=batch, by=by)
         to_create = [_new_member(batch.branch, row.values) for row in plan.rows if row.action == Action.CREATE]
         to_update, fields = [], set()
         for row in plan.rows:
@@ -769,6 +1103,14 @@ def import_confirm(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
                 fields |= _apply(row.member, row.values, row.changed)
                 to_update.append(row.member)
         reason = (gettext("Imported from %(file)s") % {"file": batch.filename})[:100]
+        moved = [row for row in plan.rows if row.action == Action.MOVE]
+        for row in moved:
+            # One by one through the member service: the move ends the ties to the old branch.
+            member = row.member
+            _apply(member, row.values, [name for name in row.changed if name != "branch"])
+            member.branch = batch.branch
+            member._change_reason = reason
+            member_save(member=member, by=by)
         if to_create:
             bulk_create_with_history(to_create, Member, default_user=by, default_change_reason=reason)
         if to_update:
@@ -777,7 +1119,7 @@ def import_confirm(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
             )
         batch.status = ImportBatch.Status.DONE
         batch.created_count = len(to_create)
-        batch.updated_count = len(to_update)
+        batch.updated_count = len(to_update) + len(moved)
         batch.save(update_fields=["status", "created_count", "updated_count"])
     return batch
 

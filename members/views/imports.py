@@ -73,7 +73,7 @@ def import_preview(request, pk):
             % {"created": batch.created_count, "updated": batch.updated_count},
         )
         return redirect("members:organization", branch.pk)
-    plan = imports.plan_import(batch=batch) if batch.status == ImportBatch.Status.PENDING else None
+    plan = imports.plan_import(batch=batch, by=request.user) if batch.status == ImportBatch.Status.PENDING else None
     return render(request, "members/import_preview.html", {"batch": batch, "branch": branch, "plan": plan})
 
 

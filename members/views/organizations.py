@@ -4,11 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from members import access, selectors
+from members import access, extensions, selectors
 from members.forms.organizations import OrganizationForm
+from members.home import home_panels
+from members.models import AccessLog, Organization, OrganizationKind
 from members.services.organizations import organization_save
+from members.services.register import access_log_record
 
 
 @login_required
@@ -16,13 +20,57 @@ def home(request):
     roles = access.roles(request.user)
     summaries = selectors.organization_summaries([role.organization for role in roles])
     places = list(zip(roles, summaries, strict=True))
-    return render(request, "members/home.html", {"places": places, "show_outbox": access.can_see_outbox(request.user)})
+    context = {
+        "places": places,
+        "show_outbox": access.can_see_outbox(request.user),
+        # The agenda template and the meeting rules are kept by commune staff; others get no button.
+        "keeps_local_practice": bool(access.staff_organizations(request.user)),
+        "next_steps": home_panels(request),
+    }
+    return render(request, "members/home.html", context)
 
 
 @login_required
 def organization_tree(request):
-    organizations = selectors.subtree_with_counts(access.organizations(request.user))
-    return render(request, "members/tree.html", {"organizations": organizations})
+    """The tree opens lazily: the user's own nodes with their counts; each node's children come
+    on demand (``organization_children``), so a province's thousands of branches are never one page."""
+    tops = access.top_nodes(request.user)
+    summaries = selectors.organization_summaries(tops)
+    for node, summary in zip(tops, summaries, strict=True):
+        node.branch_count, node.member_count = summary["branches"], summary["members"]
+    return render(request, "members/tree.html", {"organizations": tops})
+
+
+@login_required
+def organization_children(request, pk):
+    """One level of the tree under a node the user reaches (htmx fragment); outsiders get 404."""
+    visible = access.organizations(request.user)
+    node = get_object_or_404(visible, pk=pk)
+    children = selectors.children_with_counts(node, visible)
+    kinds = dict(OrganizationKind.choices)
+    for child in children:
+        child.url = reverse("members:organization", args=[child.pk])
+        child.children_url = reverse("members:tree_children", args=[child.pk])
+        child.kind_label = kinds.get(child.kind, child.kind)
+    return render(request, "members/_tree_children.html", {"node": node, "children": children})
+
+
+@login_required
+def branch_pick(request):
+    """The branch picker's answer (members/forms/picker.py): up to 20 of the user's branches whose
+    name contains the text, each with its parent's name. Two queries; outsiders' branches never show."""
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    branches = []
+    if len(text) >= 2:
+        branches = list(access.branches(request.user).filter(name__icontains=text).order_by("path")[:20])
+        parents = dict(
+            Organization.objects.filter(path__in={b.path[: -Organization.steplen] for b in branches}).values_list(
+                "path", "name"
+            )
+        )
+        for branch in branches:
+            branch.parent_name = parents.get(branch.path[: -Organization.steplen], "")
+    return render(request, "members/_branch_pick.html", {"branches": branches, "short": len(text) < 2})
 
 
 @login_required
@@ -43,11 +91,13 @@ def organization_detail(request, pk):
         context["counts"] = selectors.branch_counts(organization)
         context["positions"] = selectors.current_positions(organization)
         if context["can_read_members"]:
+            access_log_record(user=user, action=AccessLog.Action.VIEW_BRANCH, organization_id=organization.pk)
             context["members"] = organization.members.active().only(
                 "full_name", "status", "exempt_since", "temporarily_attached", "date_of_birth", "branch_id"
             )
     else:
         context["summary"] = selectors.organization_summary(organization)
+    context["panels"] = extensions.organization_panels(request, organization)
     return render(request, "members/organization_detail.html", context)
 
 

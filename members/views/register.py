@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from members import access
 from members.filters import MemberFilter
+from members.forms.picker import use_branch_picker
 from members.forms.register import LeaveForm, MemberForm
-from members.models import AccessLog, Member, Position
-from members.services import register
+from members.models import AccessLog, CardConflict, Member, Position
+from members.services import cards, register
 
 PAGE_SIZE = 50
 
@@ -22,7 +23,14 @@ def member_list(request):
     members = access.members(user).select_related("branch")
     branches = access.branches(user).order_by("path")
     member_filter = MemberFilter(request.GET, queryset=members, branches=branches)
+    use_branch_picker(member_filter.form.fields["branch"], user)
     page = Paginator(member_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    branch_id = request.GET.get("branch", "")
+    register.access_log_record(
+        user=user,
+        action=AccessLog.Action.VIEW_MEMBER_LIST,
+        organization_id=int(branch_id) if branch_id.isdigit() and member_filter.is_valid() else None,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -41,10 +49,14 @@ def member_list(request):
 def member_detail(request, pk):
     member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
     can_edit = access.can_edit_member(request.user, member)
-    register.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
+    register.access_log_record(
+        user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id
+    )
     context = {
         "member": member,
         "can_edit": can_edit,
+        # A cadre sees their own record but not always their own branch: no link that leads to a 404.
+        "branch_visible": access.can_open_organization(request.user, member.branch),
         "positions": member.positions.select_related("branch").order_by("-started_on"),
     }
     if can_edit:
@@ -61,22 +73,31 @@ def member_create(request):
     initial = {}
     if (branch_id := request.GET.get("branch", "")).isdigit():
         initial["branch"] = branches.filter(pk=branch_id).first()
-    form = MemberForm(request.POST or None, branches=branches, initial=initial)
+    form = MemberForm(
+        request.POST or None, branches=branches, readable_members=access.members(request.user), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         member = register.member_save(member=form.save(commit=False), by=request.user)
         messages.success(request, _("Added %(name)s.") % {"name": member.full_name})
         return redirect(member)
+    _record_card_conflict(request, form, None)
     return render(request, "members/member_form.html", {"form": form})
 
 
 @login_required
 def member_edit(request, pk):
     member = _editable_member(request, pk)
-    form = MemberForm(request.POST or None, instance=member, branches=access.editable_branches(request.user))
+    form = MemberForm(
+        request.POST or None,
+        instance=member,
+        branches=access.editable_branches(request.user),
+        readable_members=access.members(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         register.member_save(member=form.save(commit=False), by=request.user)
         messages.success(request, _("Saved."))
         return redirect(member)
+    _record_card_conflict(request, form, member)
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
@@ -100,11 +121,24 @@ def member_leave(request, pk):
     return render(request, "members/member_leave.html", {"form": form, "member": member})
 
 
+def _record_card_conflict(request, form: MemberForm, member: Member | None) -> None:
+    """A card number held by a member the user may not see: leave it for the commune staff."""
+    if form.card_conflict is None:
+        return
+    branch = form.cleaned_data.get("branch") or (member.branch if member else None)
+    if branch is not None:
+        cards.card_conflict_record(
+            by=request.user, branch=branch, holder=form.card_conflict, source=CardConflict.Source.FORM
+        )
+
+
 def _editable_member(request, pk) -> Member:
     member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
     if not access.can_edit_member(request.user, member):
         raise Http404
-    register.access_log_record(user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk)
+    register.access_log_record(
+        user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id
+    )
     return member
 
 

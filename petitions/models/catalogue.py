@@ -82,7 +82,11 @@ class Category(models.Model):
                 name="petition_category_unique_name",
                 violation_error_message=_("This commune already has a category with this name."),
             ),
-            models.CheckConstraint(condition=models.Q(default_days__gte=1), name="petition_category_days_positive"),
+            models.CheckConstraint(
+                condition=models.Q(default_days__gte=1),
+                name="petition_category_days_positive",
+                violation_error_message=_("The default time to answer is at least one day."),
+            ),
         ]
 
     def __str__(self):

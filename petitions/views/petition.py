@@ -141,6 +141,7 @@ def _render(request, petition: Petition, bound: ActionForm | None = None, status
         "timeline": [(event, event_details(event)) for event in events],
         "attachments": petition.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),
         "show_contact": access.can_see_contact(user, petition),
+        "meeting_links": access.can_open_meetings(user, petition),
         "action_forms": _forms(request, petition, allowed, commune, bound),
         "bound_action": bound.action if bound is not None else None,
         "today": timezone.localdate(),

@@ -90,7 +90,7 @@ def test_commune_settings_cadre_and_guidance(demo):
     rules = MeetingRules.objects.get(organization=commune)
     assert (rules.min_minutes, rules.min_minutes_combined, rules.min_attendance_rate) == (90, 120, 85)
     assert (rules.max_absences_in_row, rules.minutes_deadline_days, rules.materials_days_before) == (3, 2, 1)
-    assert [c["max"] for c in rules.rubric] == [15, 20, 45, 20]
+    assert [c["max"] for c in rules.rubric] == [5, 5, 10, 30, 10, 5, 30, 5]  # the HD 42 rubric
 
     items = AgendaTemplate.objects.get(organization=commune).items
     assert [item["title"] for item in items] == [item["title"] for item in DEFAULT_AGENDA]

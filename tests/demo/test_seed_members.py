@@ -20,6 +20,7 @@ from members.models import (
     WeekOfMonth,
 )
 from members.text import search_key
+from notifications.models import Notification
 
 TODAY = datetime.date(2026, 3, 5)
 SONG_KHE = "hn-tam-hung-song-khe"
@@ -230,3 +231,12 @@ def test_command_with_force_runs_and_prints_the_logins(settings):
     for username in [*EXPECTED_LOGINS, "admin"]:
         assert f"{username} / {DEMO_PASSWORD}" in text
     assert "Phó Bí thư Đảng ủy xã Tam Hưng" in text
+
+
+def test_the_command_sends_no_email_or_sms_about_the_past_it_enters(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+    outward = Notification.objects.exclude(channel="inbox")
+    assert outward.exists(), "the demo records answered petitions: their messages are kept"
+    assert not outward.exclude(status="cancelled").exists()

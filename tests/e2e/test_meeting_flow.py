@@ -81,7 +81,7 @@ def test_secretary_prepares_holds_and_records_next_months_meeting(live_server, p
     login(page, live_server, SECRETARY_USERNAME, DEMO_PASSWORD)
 
     # Meetings, from the phone's menu.
-    page.get_by_role("button", name="Danh mục").click()
+    page.locator("label[for=nav-toggle]").click()  # the phone menu opens without JavaScript
     page.locator("#mainnav").get_by_role("link", name="Sinh hoạt chi bộ").click()
     expect(page.get_by_role("heading", name="Sinh hoạt chi bộ", level=1)).to_be_visible()
     _fits_the_phone(page)
@@ -185,10 +185,14 @@ def test_secretary_prepares_holds_and_records_next_months_meeting(live_server, p
     # The minutes: the vote must add up to the full members present, as the page says.
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
     page.get_by_role("link", name="Ghi biên bản").click()
+    # In steps: the opening first, then (after the speakers and conclusions) the vote.
+    page.get_by_label("Khai mạc (tuyên bố lý do, giới thiệu đại biểu, cử thư ký)").fill("Đồng chí Bí thư khai mạc.")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    expect(page.get_by_role("alert")).to_have_text("Đã lưu biên bản.")
+    page.get_by_role("link", name="4. Biểu quyết và bế mạc").click()
     voters_line = page.get_by_text("đảng viên chính thức có mặt và biểu quyết")
     voters = int(re.match(r"\d+", voters_line.inner_text())[0])
     assert 0 < voters <= expected_count - 2
-    page.get_by_label("Khai mạc (tuyên bố lý do, giới thiệu đại biểu, cử thư ký)").fill("Đồng chí Bí thư khai mạc.")
     page.get_by_label("Tán thành", exact=True).fill(str(voters))
     page.get_by_label("Không tán thành", exact=True).fill("0")
     page.get_by_label("Không biểu quyết", exact=True).fill("0")
@@ -198,10 +202,18 @@ def test_secretary_prepares_holds_and_records_next_months_meeting(live_server, p
 
     # The score, from the minutes page.
     page.get_by_role("link", name="Chấm điểm", exact=True).click()
-    page.get_by_label("Chuẩn bị (/15)").fill("14")
-    page.get_by_label("Tham dự (/20)").fill("15")
-    page.get_by_label("Tiến hành sinh hoạt (/45)").fill("40")
-    page.get_by_label("Bế mạc (/20)").fill("18")
+    # The HD 42 rubric the commune starts from.
+    for label, points in (
+        ("Thời gian, thời lượng (/5)", 5),
+        ("Tham dự (/5)", 5),
+        ("Chuẩn bị (/10)", 9),
+        ("Tiến hành sinh hoạt, đảng viên tham gia (/30)", 26),
+        ("Chủ trì (/10)", 9),
+        ("Nguyên tắc sinh hoạt đảng (/5)", 5),
+        ("Kết quả thực hiện nghị quyết tháng trước (/30)", 23),
+        ("Kết thúc sinh hoạt, biên bản (/5)", 5),
+    ):
+        page.get_by_label(label).fill(str(points))
     page.get_by_role("button", name="Lưu điểm").click()
     expect(page.get_by_role("alert")).to_have_text("Đã lưu điểm.")
     expect(page.locator("tfoot")).to_contain_text("87/100")
@@ -223,15 +235,19 @@ def test_secretary_prepares_holds_and_records_next_months_meeting(live_server, p
     # The secretary chairs by default; the minute-taker is appointed at the meeting.
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
     page.locator("#meeting-actions").get_by_role("link", name="Sửa", exact=True).click()
-    expect(page.get_by_label("Chủ trì")).not_to_have_value("")
-    page.get_by_label("Thư ký").select_option(index=2)
+    # Each member list has a filter box above it (static/js/pick.js): the select itself is meant here.
+    expect(page.get_by_label("Chủ trì", exact=True)).not_to_have_value("")
+    page.get_by_label("Thư ký", exact=True).select_option(index=2)
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Đã lưu.")
 
     # The meeting was held (only a held meeting's minutes can be adopted): its actual times.
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
     page.get_by_role("link", name="Ghi nhận đã họp").click()
-    expect(page.get_by_label("Ngày họp")).to_have_value(meeting_day.isoformat())
+    expect(page.get_by_label("Ngày họp")).to_have_value(meeting_day.strftime("%d/%m/%Y"))
+    # Next month's meeting cannot be recorded held before it starts: this rehearsal says it was
+    # brought forward to yesterday evening.
+    page.get_by_label("Ngày họp").fill((today - datetime.timedelta(days=1)).strftime("%d/%m/%Y"))
     page.get_by_label("Giờ bắt đầu thực tế").fill("19:35")
     page.get_by_label("Giờ kết thúc thực tế").fill("21:45")
     page.get_by_role("button", name="Lưu", exact=True).click()

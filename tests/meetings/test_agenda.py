@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from meetings import selectors, services
@@ -12,7 +13,14 @@ from ..factories import UserFactory
 from .conftest import at, make_meeting
 
 HX = {"HTTP_HX_REQUEST": "true"}
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages are checked in their English msgid
+
+
+def english(client):
+    """Messages are checked in their English msgid: the user chose English (the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 D = datetime.date
 
 
@@ -198,7 +206,7 @@ def test_copy_the_agenda_of_last_months_meeting(secretary, tree):
 
 def test_copy_with_no_earlier_meeting_says_so(secretary, meeting):
     _agenda(meeting, "A")
-    response = secretary.post(reverse("meetings:agenda_copy_last", args=[meeting.pk]), **HX, **ENGLISH)
+    response = english(secretary).post(reverse("meetings:agenda_copy_last", args=[meeting.pk]), **HX)
     _assert_fragment(response)
     assert "no earlier meeting" in response.content.decode()
     assert _titles(meeting) == ["A"]

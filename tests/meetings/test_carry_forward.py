@@ -119,14 +119,15 @@ def test_only_tasks_under_review_here_can_be_carried(tree, months, secretary):
     assert not Task.objects.filter(resolution=second).exists()
 
 
-def test_previous_resolution_is_the_latest_earlier_one_of_the_branch(tree, months):
+def test_previous_resolution_is_the_previous_regular_meetings_of_the_branch(tree, months):
     november, december, january, first, second, tasks = months
     october = make_meeting(tree.branch, datetime.date(2026, 10, 5))
     services.resolution.resolution_for(october)
     later_same_month = make_meeting(tree.branch, datetime.date(2026, 11, 25), kind=MeetingKind.EXTRAORDINARY)
     services.resolution.resolution_for(make_meeting(tree.sibling, datetime.date(2026, 11, 25)))
     extraordinary = services.resolution.resolution_for(later_same_month)
-    assert selectors.resolution.previous_resolution(december) == extraordinary
+    # An extraordinary meeting in between does not hide last month's monthly resolution.
+    assert selectors.resolution.previous_resolution(december) == first != extraordinary
     assert selectors.resolution.previous_resolution(later_same_month) == first
     assert selectors.resolution.previous_resolution(january) == second
     assert selectors.resolution.previous_resolution(october) is None
@@ -170,6 +171,11 @@ def test_database_refuses_a_repeated_resolution_number(tree):
     second_meeting = make_meeting(tree.branch, datetime.date(2026, 10, 20), kind="extraordinary")
     with pytest.raises(IntegrityError), transaction.atomic():
         Resolution.objects.create(
-            meeting=second_meeting, branch=tree.branch, number=first.number, year=first.year, title="x"
+            meeting=second_meeting,
+            branch=tree.branch,
+            number=first.number,
+            year=first.year,
+            series_start=first.series_start,
+            title="x",
         )
     assert services.resolution.resolution_for(second_meeting).number == first.number + 1

@@ -10,7 +10,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from meetings import documents, services
-from meetings.documents.pdf import FONT_STACK
+from meetings.documents.pdf import FONT_FAMILY
 from meetings.models import AgendaItem, Attendance, Category, Guest, Mark, MeetingStatus, Speech, Task
 from members.models import MemberStatus, PositionKind
 
@@ -54,11 +54,14 @@ def pdf_fonts(content: bytes) -> set[str]:
     return fonts
 
 
-def held_meeting(tree, *, full_members=9, adopted=True):
-    """Song Khê, 5/12/2026: full members, one probationary, one absent with reason, a cadre, a vote, a score."""
+def held_meeting(tree, *, full_members=9, adopted=True, committee=True):
+    """Song Khê, 5/12/2026: full members, one probationary, one absent with reason, a cadre, a vote, a score.
+    With ``committee``, the minute-taker holds a committee position (the branch has a chi ủy)."""
     secretary = MemberFactory(branch=tree.branch, full_name=SECRETARY)
     PositionFactory(member=secretary, branch=tree.branch, kind=PositionKind.SECRETARY)
     taker = MemberFactory(branch=tree.branch, full_name=MINUTE_TAKER)
+    if committee:
+        PositionFactory(member=taker, branch=tree.branch, kind=PositionKind.COMMITTEE)
     absent = MemberFactory(branch=tree.branch, full_name=ABSENT)
     others = MemberFactory.create_batch(full_members - 3, branch=tree.branch)
     probationary = MemberFactory(
@@ -141,20 +144,21 @@ MINUTES_EXPECTED = [
     MINUTE_TAKER,
     CADRE,
     "Phó Bí thư Đảng ủy, Chủ tịch UBND xã",
-    f"Đồng chí {ABSENT}: vắng có lý do (Ốm nằm viện)",
-    "Tổng số đảng viên phải triệu tập: 10 đồng chí",
+    f"Đồng chí {ABSENT}: vắng có lý do.",
+    "Tổng số đảng viên của chi bộ: 10 đồng chí.",
+    "Số đảng viên phải triệu tập: 10 đồng chí",
     "Có mặt: 9 đồng chí (chính thức: 8; dự bị: 1; sinh hoạt tạm thời: 0), đạt 90%",
     "Vắng mặt: 1 đồng chí (có lý do: 1; không lý do: 0)",
     "Đề nghị sửa đường thôn.",
     "Thống nhất sửa đường làng.",
     "Tán thành: 8 đồng chí (100%)",
     "Tổng điểm: 93/100. Xếp loại: Tốt.",
-    "T/M CHI ỦY – BÍ THƯ",
+    "CHỦ TRÌ",
     "THƯ KÝ",
 ]
 RESOLUTION_EXPECTED = [
     "NGHỊ QUYẾT",
-    "Số 1-NQ/CB",
+    "Số 01-NQ/CB",
     "Chi bộ thôn Song Khê lãnh đạo thực hiện nhiệm vụ tháng 12/2026",
     "có mặt: 9 đồng chí",
     "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG TRƯỚC",
@@ -164,7 +168,7 @@ RESOLUTION_EXPECTED = [
     "IV. TỰ ĐÁNH GIÁ CHẤT LƯỢNG SINH HOẠT",
     "Nơi nhận:",
     "Đảng ủy xã (để b/c)",
-    "T/M CHI ỦY – BÍ THƯ",
+    "T/M CHI ỦY BÍ THƯ",
 ]
 
 
@@ -185,27 +189,28 @@ def test_resolution_documents_carry_the_vietnamese_text(held, fmt):
 
 
 def test_a_branch_without_chi_uy_signs_for_the_branch(tree):
-    meeting = held_meeting(tree, full_members=5)
+    """No committee position held: the secretary signs for the branch, whatever the member count."""
+    meeting = held_meeting(tree, full_members=9, committee=False)
     text = pdf_text(documents.resolution_pdf(meeting))
-    assert "T/M CHI BỘ – BÍ THƯ" in text
+    assert "T/M CHI BỘ BÍ THƯ" in text
     assert "CHI ỦY" not in text
-    assert "T/M CHI BỘ – BÍ THƯ" in docx_text(documents.minutes_docx(meeting))
+    assert "T/M CHI BỘ BÍ THƯ" in docx_text(documents.resolution_docx(meeting))
 
 
-def test_pdf_embeds_its_fonts_in_the_serif_stack(held):
+def test_pdf_embeds_its_fonts_in_one_family(held):
     fonts = pdf_fonts(documents.minutes_pdf(held))
     assert fonts
-    # Subset names look like /ABCDEF+Liberation-Serif; any of the stack will do.
-    assert all(any(name.replace(" ", "") in font.replace("-", "") for name in FONT_STACK) for font in fonts)
+    # Subset names look like /ABCDEF+TeXGyreTermes-Bold.
+    assert all(FONT_FAMILY.replace(" ", "") in font.split("+")[-1].replace("-", "") for font in fonts), fonts
 
 
-def test_docx_layout_a4_two_cm_margins_times_new_roman(held):
+def test_docx_layout_a4_hd36_margins_times_new_roman(held):
     document = Document(io.BytesIO(documents.minutes_docx(held)))
     section = document.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
-    assert round(section.left_margin.cm, 1) == 2.0 and round(section.top_margin.cm, 1) == 2.0
+    assert round(section.left_margin.mm) == 30 and round(section.top_margin.mm) == 20
     normal = document.styles["Normal"].font
-    assert normal.name == "Times New Roman" and normal.size.pt == 13
+    assert normal.name == "Times New Roman" and normal.size.pt == 14
     header = document.tables[0].rows[0].cells
     assert header[0].paragraphs[0].text == "ĐẢNG BỘ XÃ TAM HƯNG"
     assert header[0].paragraphs[2].text == "*"

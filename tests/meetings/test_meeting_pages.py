@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,10 +25,15 @@ from meetings.models import (
 )
 
 from ..factories import MemberFactory, UserFactory
-from .conftest import at, make_meeting
+from .conftest import TZ, at, make_meeting
 
 D = datetime.date
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages are checked in their English msgid
+
+
+def english(client):
+    """Messages are checked in their English msgid: the user chose English (the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 # --- Scope: every page that takes an id ----------------------------------------------------------
@@ -211,6 +218,7 @@ def test_readers_cannot_create(request, persona):
     assert request.getfixturevalue(persona).get(reverse("meetings:create")).status_code == 404
 
 
+@time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=TZ), tick=False)  # after it was held
 def test_commune_staff_log_a_meeting_a_branch_reported(staff, tree):
     response = staff.post(reverse("meetings:create"), _create_data(tree.sibling, held="on"))
     assert response.status_code == 302
@@ -221,7 +229,7 @@ def test_commune_staff_log_a_meeting_a_branch_reported(staff, tree):
 
 def test_a_second_regular_meeting_in_a_month_is_refused_plainly(secretary, tree):
     make_meeting(tree.branch, day=D(2026, 12, 5))
-    response = secretary.post(reverse("meetings:create"), _create_data(tree.branch, day="2026-12-19"), **ENGLISH)
+    response = english(secretary).post(reverse("meetings:create"), _create_data(tree.branch, day="2026-12-19"))
     assert response.status_code == 200
     assert "already has a regular meeting for 12/2026" in response.content.decode()
     assert Meeting.objects.count() == 1
@@ -264,7 +272,7 @@ def test_moving_through_the_page_keeps_the_old_date_and_reason(secretary, meetin
         at(D(2026, 12, 6), 8),
         "Trùng lịch họp thôn",
     )
-    html = secretary.get(reverse("meetings:detail", args=[meeting.pk]), **ENGLISH).content.decode()
+    html = english(secretary).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "Moved from 05/12/2026 19:30 to 06/12/2026 08:00: Trùng lịch họp thôn" in html
 
 
@@ -291,10 +299,11 @@ def test_send_notice_through_the_page(secretary, meeting):
     secretary.post(reverse("meetings:send_notice", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.NOTICE_SENT and meeting.notice_sent_at is not None
-    response = secretary.post(reverse("meetings:send_notice", args=[meeting.pk]), follow=True, **ENGLISH)
+    response = english(secretary).post(reverse("meetings:send_notice", args=[meeting.pk]), follow=True)
     assert "draft" in response.content.decode()  # refused plainly the second time
 
 
+@time_machine.travel(datetime.datetime(2026, 12, 5, 21, 30, tzinfo=TZ), tick=False)  # as it ends
 def test_mark_held_through_the_page(secretary, meeting):
     response = secretary.post(
         reverse("meetings:mark_held", args=[meeting.pk]),

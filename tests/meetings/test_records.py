@@ -89,27 +89,47 @@ def test_good_needs_criteria_marked_full_for_good_at_their_maximum():
 
 
 def score_data(minutes, **points):
-    data = {"version": minutes.version, "score_preparation": 15, "score_attendance": 20}
-    data.update({"score_conduct": 40, "score_closing": 15})
+    """90 points on the default (HD 42) rubric, every criterion needed for Good at its maximum."""
+    data = {"version": minutes.version, "score_time": 5, "score_attendance": 5, "score_preparation": 10}
+    data.update({"score_conduct": 27, "score_chairing": 8, "score_principles": 5, "score_results": 25})
+    data.update({"score_closing": 5})
     data.update({f"score_{key}": value for key, value in points.items()})
     return data
 
 
+def everyone_present(meeting, by, count=10):
+    """A roll fit for Good: ``count`` full members, all present."""
+    for member in MemberFactory.create_batch(count, branch=meeting.branch):
+        Attendance.objects.create(
+            meeting=meeting, member=member, mark=Mark.PRESENT, category=Category.FULL, marked_by=by
+        )
+
+
 def test_secretary_scores_the_meeting_on_the_default_rubric(meeting, secretary):
+    everyone_present(meeting, secretary.user)
     minutes = services.minutes.minutes_for(meeting)
     response = secretary.post(f"/meetings/{meeting.pk}/score/", score_data(minutes))
     assert response.status_code == 302
     minutes.refresh_from_db()
-    assert minutes.scores == {"preparation": 15, "attendance": 20, "conduct": 40, "closing": 15}
+    assert minutes.scores == {
+        "time": 5,
+        "attendance": 5,
+        "preparation": 10,
+        "conduct": 27,
+        "chairing": 8,
+        "principles": 5,
+        "results": 25,
+        "closing": 5,
+    }
     assert (minutes.score_total, minutes.score_level) == (90, "good")
 
 
 @pytest.mark.parametrize(
     ("points", "message"),
     [
-        ({"conduct": 46}, "Conduct: enter between 0 and 45 points."),
-        ({"preparation": -1}, "Preparation: enter between 0 and 15 points."),
-        ({"closing": ""}, "Closing: enter between 0 and 20 points."),
+        ({"conduct": 31}, "Conduct and members&#x27; participation: enter between 0 and 30 points."),
+        ({"preparation": -1}, "Preparation: enter between 0 and 10 points."),
+        ({"closing": ""}, "Closing and minutes: enter between 0 and 5 points."),
     ],
 )
 def test_a_criterion_outside_its_range_is_refused(meeting, secretary, points, message):
@@ -128,7 +148,8 @@ def test_the_score_service_refuses_points_over_the_maximum(meeting, secretary):
     with pytest.raises(ValidationError):
         services.minutes.score_save(
             minutes=minutes,
-            scores={"preparation": 16, "attendance": 20, "conduct": 45, "closing": 20},
+            scores={"time": 5, "attendance": 5, "preparation": 11, "conduct": 30, "chairing": 10, "principles": 5}
+            | {"results": 30, "closing": 5},
             rules=MeetingRules.objects.for_branch(meeting.branch),
             expected_version=1,
             by=secretary.user,
@@ -141,6 +162,7 @@ def test_the_communes_rubric_and_thresholds_apply(tree, meeting, secretary):
         rubric=[{"key": "time", "label": "Time", "max": 50}, {"key": "results", "label": "Results", "max": 50}],
         level_good=80,
     )
+    everyone_present(meeting, secretary.user)
     minutes = services.minutes.minutes_for(meeting)
     response = secretary.post(f"/meetings/{meeting.pk}/score/", {"version": 1, "score_time": 40, "score_results": 41})
     assert response.status_code == 302
@@ -153,6 +175,7 @@ def test_the_communes_rubric_and_thresholds_apply(tree, meeting, secretary):
 
 @pytest.fixture
 def scored(meeting, secretary):
+    everyone_present(meeting, secretary.user)
     minutes = services.minutes.minutes_for(meeting)
     secretary.post(f"/meetings/{meeting.pk}/score/", score_data(minutes))
     minutes.refresh_from_db()
@@ -197,7 +220,7 @@ def test_changing_a_confirmed_score_needs_a_new_confirmation(meeting, scored, se
 
 
 def test_cadre_cannot_change_the_score(meeting, scored, cadre):
-    response = cadre.post(f"/meetings/{meeting.pk}/score/", score_data(scored, conduct=45))
+    response = cadre.post(f"/meetings/{meeting.pk}/score/", score_data(scored, conduct=30))
     assert response.status_code == 404
     scored.refresh_from_db()
     assert scored.score_total == 90
@@ -305,7 +328,7 @@ def test_minutes_save_conclusions_per_agenda_item(meeting, secretary):
 def test_speeches_by_member_or_typed_name(tree, meeting, secretary):
     item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
     speaker = MemberFactory(branch=tree.branch, full_name="Vũ Thị Lan")
-    page = secretary.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/?step=speeches").content.decode()
     assert '<option value="Vũ Thị Lan">' in page  # suggested once, for every item
     assert page.count('list="speaker-names"') == 1 and page.count('<datalist id="speaker-names">') == 1
     url = f"/meetings/{meeting.pk}/minutes/items/{item.pk}/speeches/"
@@ -353,15 +376,16 @@ def test_edit_a_speech(meeting, secretary):
 # --- Resolution -------------------------------------------------------------------------------
 
 
-def test_resolution_numbers_run_per_branch_and_year(tree):
+def test_resolution_numbers_run_per_branch_and_year_without_a_term_start(tree):
+    """No committee term recorded: per calendar year (tests/meetings/test_documents_hd36.py: per term)."""
     november = make_meeting(tree.branch, datetime.date(2026, 11, 5))
     december = make_meeting(tree.branch, datetime.date(2026, 12, 5))
     january = make_meeting(tree.branch, datetime.date(2027, 1, 5))
     sibling = make_meeting(tree.sibling, datetime.date(2026, 12, 5))
-    assert services.resolution.resolution_for(november).reference == "Số 1-NQ/CB"
-    assert services.resolution.resolution_for(december).reference == "Số 2-NQ/CB"
+    assert services.resolution.resolution_for(november).reference == "Số 01-NQ/CB"
+    assert services.resolution.resolution_for(december).reference == "Số 02-NQ/CB"
     assert services.resolution.resolution_for(december).number == 2  # get, not a new number
-    assert services.resolution.resolution_for(january).reference == "Số 1-NQ/CB"
+    assert services.resolution.resolution_for(january).reference == "Số 01-NQ/CB"
     assert services.resolution.resolution_for(sibling).number == 1
     assert (
         services.resolution.resolution_for(december).title
@@ -377,7 +401,7 @@ def test_starting_the_resolution_is_a_post(meeting, secretary):
     assert secretary.get(f"/meetings/{meeting.pk}/resolution/").status_code == 200
 
 
-def test_resolution_number_must_be_free_in_the_year(tree, secretary):
+def test_resolution_number_must_be_free_in_the_term(tree, secretary):
     november = make_meeting(tree.branch, datetime.date(2026, 11, 5))
     december = make_meeting(tree.branch, datetime.date(2026, 12, 5))
     services.resolution.resolution_for(november)
@@ -385,7 +409,7 @@ def test_resolution_number_must_be_free_in_the_year(tree, secretary):
     data = {"version": 1, "number": 1, "title": resolution.title, "recipients": "x"}
     response = secretary.post(f"/meetings/{december.pk}/resolution/", data)
     assert response.status_code == 200
-    assert "already has resolution number 1 in 2026" in response.content.decode()
+    assert "already has resolution number 1 in this term (numbered from 01/01/2026)" in response.content.decode()
 
 
 def test_tasks_add_edit_remove_with_report_back_meeting(tree, secretary):
@@ -396,7 +420,7 @@ def test_tasks_add_edit_remove_with_report_back_meeting(tree, secretary):
     services.resolution.resolution_for(december)
     url = f"/meetings/{december.pk}/resolution/tasks/"
     page = secretary.get(url)
-    assert page.context["form"]["report_at"].value() == january.pk  # next month's regular meeting
+    assert page.context["form"]["report_at"].value() == str(january.pk)  # next month's regular meeting
     choices = [pk for pk, _label in page.context["form"].fields["report_at"].choices if pk]
     assert [int(str(pk)) for pk in choices] == [january.pk, thematic.pk]
     data = {"description": "Vận động làm đường", "lead": "Đ/c Thưởng", "deadline": "2026-12-31"}
@@ -572,7 +596,7 @@ def test_meeting_page_shows_the_records_partial(full_records, secretary, plain_m
     page = secretary.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f"/meetings/{meeting.pk}/minutes/" in page
     assert f"/meetings/{meeting.pk}/minutes.pdf" in page
-    assert "Số 2-NQ/CB" in page
+    assert "Số 02-NQ/CB" in page
     member_page = plain_member.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f"/meetings/{meeting.pk}/minutes.pdf" not in member_page
 

@@ -5,10 +5,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from chibo.celery import app
 from meetings import reminders
-from meetings.models import AgendaItem, Guest, MeetingStatus
+from meetings.models import AgendaItem, Guest, MeetingStatus, ReminderRules
 from meetings.services.schedule import meeting_cancel, meeting_move, meeting_postpone, meeting_send_notice
 from meetings.tasks import chase_meetings, schedule_regular_meetings
 from members.models import RoleKind
@@ -116,6 +117,28 @@ def test_reminders_3_days_and_1_day_before_at_8(people, meeting):
     assert due == {at(D(2026, 12, 2), 8), at(D(2026, 12, 4), 8)}
     assert recipients(reminders.REMINDER) == people.expected
     assert set(rows(reminders.REMINDER).values_list("status", flat=True)) == {PENDING}
+
+
+@time_machine.travel(at(D(2026, 11, 25), 10), tick=False)
+def test_the_communes_timings_decide_the_reminders(people, meeting, tree):
+    ReminderRules.objects.create(
+        organization=tree.commune, first_reminder_days=7, second_reminder_days=0, reminder_hour=18
+    )
+    meeting_send_notice(meeting=meeting, by=people.secretary)
+
+    assert set(rows(reminders.REMINDER).values_list("due_at", flat=True)) == {at(D(2026, 11, 28), 18)}
+
+
+@time_machine.travel(at(D(2026, 11, 25), 10), tick=False)
+def test_a_branch_follows_its_own_timings_over_the_communes(people, meeting, tree):
+    ReminderRules.objects.create(organization=tree.commune, first_reminder_days=7, second_reminder_days=0)
+    ReminderRules.objects.create(organization=tree.branch, first_reminder_days=2, second_reminder_days=1)
+    meeting_send_notice(meeting=meeting, by=people.secretary)
+
+    assert set(rows(reminders.REMINDER).values_list("due_at", flat=True)) == {
+        at(D(2026, 12, 3), 8),
+        at(D(2026, 12, 4), 8),
+    }
 
 
 @time_machine.travel(at(D(2026, 12, 3), 10), tick=False)
@@ -322,3 +345,43 @@ def test_beat_runs_the_tasks():
         "meetings.tasks.schedule_regular_meetings",
         "petitions.tasks.chase_petitions",
     } <= tasks
+
+
+def test_the_communes_timings_decide_the_secretarys_and_staffs_chases(secretary, staff_users, meeting, tree):
+    ReminderRules.objects.create(organization=tree.commune, agenda_empty_days=8, commune_minutes_days=3)
+    with time_machine.travel(at(D(2026, 11, 27), 7), tick=False):
+        chase_meetings()  # eight days before
+    assert recipients(reminders.AGENDA_EMPTY) == {secretary.user.pk}
+
+    meeting.status = MeetingStatus.HELD
+    meeting.actual_start, meeting.actual_end = at(MEETING_DAY, 19, 30), at(MEETING_DAY, 21, 30)
+    meeting.save()
+    with time_machine.travel(at(D(2026, 12, 9), 7), tick=False):
+        chase_meetings()  # three days after
+    assert recipients(reminders.MINUTES_OVERDUE_COMMUNE) == {staff_users.staff.pk}
+
+
+def test_commune_staff_set_the_timings_and_others_get_404(client, staff, secretary, outsider, tree):
+    url = reverse("meetings:reminder_rules", args=[tree.commune.pk])
+    for user in (secretary.user, outsider.user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(staff.user)
+    assert client.get(url).status_code == 200
+    values = {
+        "first_reminder_days": "5",
+        "second_reminder_days": "5",
+        "reminder_hour": "30",
+        "agenda_empty_days": "4",
+        "commune_minutes_days": "6",
+        "petition_due_soon_days": "3",
+        "petition_leader_after_days": "7",
+    }
+    response = client.post(url, values)
+    assert response.status_code == 200  # refused, what was typed is kept
+    assert not ReminderRules.objects.exists()
+    assert 'value="30"' in response.content.decode()
+    response = client.post(url, {**values, "second_reminder_days": "0", "reminder_hour": "17"})
+    assert response.status_code == 302
+    kept = ReminderRules.objects.get(organization=tree.commune)
+    assert (kept.reminder_days, kept.reminder_hour, kept.petition_leader_after_days) == ((5,), 17, 7)

@@ -33,12 +33,18 @@ def test_staff_see_the_defaults_in_vietnamese(staff, tree):
     page = staff.get(reverse("meetings:rules", args=[tree.commune.pk]))
     assert page.status_code == 200
     assert page.context["form"]["min_minutes"].value() == 90
-    assert [f["label"].value() for f in page.context["rubric"].forms[:4]] == [
-        "Chuẩn bị",
+    # The HD 42 rubric commune staff start from.
+    assert [f["label"].value() for f in page.context["rubric"].forms[:8]] == [
+        "Thời gian, thời lượng",
         "Tham dự",
-        "Tiến hành sinh hoạt",
-        "Bế mạc",
+        "Chuẩn bị",
+        "Tiến hành sinh hoạt, đảng viên tham gia",
+        "Chủ trì",
+        "Nguyên tắc sinh hoạt đảng",
+        "Kết quả thực hiện nghị quyết tháng trước",
+        "Kết thúc sinh hoạt, biên bản",
     ]
+    assert [f["max"].value() for f in page.context["rubric"].forms[:8]] == [5, 5, 10, 30, 10, 5, 30, 5]
 
 
 def test_staff_change_the_rules_and_branches_follow(staff, tree):

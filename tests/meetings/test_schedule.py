@@ -24,7 +24,7 @@ from meetings.models import (
 from members.models import OrganizationKind, Weekday, WeekOfMonth
 
 from ..factories import MemberFactory, UserFactory, make_org
-from .conftest import at, make_meeting
+from .conftest import TZ, at, make_meeting
 
 D = datetime.date
 
@@ -275,7 +275,8 @@ def test_a_new_meeting_lists_the_assigned_cadres_as_expected_guests(tree):
 
 
 def test_commune_staff_log_a_meeting_the_branch_reported(tree):
-    meeting = _new(tree.branch, held=True)
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=TZ), tick=False):  # after it was held
+        meeting = _new(tree.branch, held=True)
     assert meeting.status == MeetingStatus.HELD
     assert meeting.logged_by_commune
     assert (meeting.actual_start, meeting.actual_end) == (meeting.planned_start, meeting.planned_end)
@@ -355,6 +356,7 @@ def test_send_notice_records_when(meeting, user):
     assert error.value.code == "status"
 
 
+@time_machine.travel(datetime.datetime(2026, 12, 5, 21, 30, tzinfo=TZ), tick=False)
 def test_mark_held_records_the_actual_times(meeting, user):
     services.schedule.meeting_mark_held(
         meeting=meeting, actual_start=at(D(2026, 12, 5), 19, 40), actual_end=at(D(2026, 12, 5), 21, 20), by=user

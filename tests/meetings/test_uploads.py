@@ -178,6 +178,8 @@ def test_readers_in_scope_download_through_the_scoped_view(request, attachment, 
     assert b"".join(response.streaming_content) == DOCX_BYTES
     assert response["Content-Type"] == services.uploads.DOCX.content_type
     assert "attachment" in response["Content-Disposition"] and "du-thao.docx" in response["Content-Disposition"]
+    # Meeting papers are not kept by shared caches or the browser, like documents and exports.
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 def test_outsiders_get_404_for_a_file(outsider, attachment):

@@ -110,3 +110,18 @@ def test_retry_puts_a_failed_row_back_due_now(person, django_capture_on_commit_c
     assert len(callbacks) == 1
     # A row that is not failed is left alone.
     assert notification_retry(notification=row).status == "pending"
+
+
+def test_history_reaches_the_inbox_but_sends_nothing_out(person, django_capture_on_commit_callbacks, monkeypatch):
+    nudged = []
+    monkeypatch.setattr(services, "enqueue_send", nudged.append)
+    with django_capture_on_commit_callbacks(execute=True), services.recording_history():
+        rows = enqueue(person)
+    assert {row.channel: row.status for row in rows} == {"email": "cancelled", "inbox": "sent", "sms": "cancelled"}
+    assert nudged == []
+
+    # Outside the block, messages go out as usual.
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = enqueue(person, key="ping:2")
+    assert {row.channel: row.status for row in rows} == {"email": "pending", "inbox": "sent", "sms": "pending"}
+    assert len(nudged) == 1

@@ -255,6 +255,7 @@ def test_attachments_download_within_scope_only(secretary, outsider, petition, s
     assert url in secretary.get(detail(petition)).content.decode()
     download = secretary.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "no-store" in download["Cache-Control"]
     assert outsider.get(url).status_code == 404
 
 

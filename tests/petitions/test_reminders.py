@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 
+from meetings.models import ReminderRules
 from members.models import RoleKind
 from notifications.models import Notification
 from petitions import reminders
@@ -157,3 +158,24 @@ def test_chase_runs_a_fixed_number_of_queries(tree, catalogue, people, django_as
         make_petition(tree.branch, catalogue.roads, people.staff, S.FORWARDED, deadline=D(2026, 12, 25))
     with time_machine.travel(at(D(2026, 12, 10), 7), tick=False), django_assert_max_num_queries(6):
         reminders.chase_petitions()
+
+
+def test_the_communes_timings_decide_the_officers_and_leaders_reminders(tree, catalogue, people):
+    ReminderRules.objects.create(organization=tree.commune, petition_due_soon_days=4, petition_leader_after_days=1)
+    soon = make_petition(
+        tree.branch, catalogue.roads, people.staff, S.FORWARDED, officer=people.officer, deadline=D(2026, 12, 14)
+    )
+    late = make_petition(
+        tree.branch,
+        catalogue.roads,
+        people.staff,
+        S.FORWARDED,
+        officer=people.officer,
+        raised_on=D(2026, 11, 20),
+        deadline=D(2026, 12, 4),
+    )
+    # Tuesday 8/12: 14/12 is four working days away (9, 10, 11, 14); 4/12 is two working days past.
+    with time_machine.travel(at(D(2026, 12, 8), 7), tick=False):
+        chase_petitions()
+    assert recipients(reminders.DUE_SOON, about_id=soon.pk) == {people.officer.pk}
+    assert recipients(reminders.OVERDUE_LEADER, about_id=late.pk) == {people.leader.pk}

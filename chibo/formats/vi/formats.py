@@ -12,3 +12,5 @@ FIRST_DAY_OF_WEEK = 1
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
 NUMBER_GROUPING = 3
+# Times typed on a phone: 19:30, 19.30, 19h30 or 19h (24-hour).
+TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M", "%Hh%M", "%Hh"]

@@ -3,11 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboard.services.summaries import branch_months_refresh_recent
 from demo.meetings import seed_meetings_demo
 from demo.members import seed_demo
 from demo.petitions import seed_petitions_demo
 from members.access import system_scope
 from members.models import RoleKind
+from notifications.services import recording_history
 
 
 class Command(BaseCommand):
@@ -32,11 +34,14 @@ class Command(BaseCommand):
                     "members and accounts with a published password. Use --force if you really mean it."
                 )
             )
-        # A command acts for nobody in particular: it sees and writes every branch.
-        with system_scope():
+        # A command acts for nobody in particular: it sees and writes every branch. What it
+        # enters happened in the past: members find it in their inbox, no email or SMS goes out.
+        with system_scope(), recording_history():
             result = seed_demo(stdout=self.stdout if options["verbosity"] >= 1 else None)
             seed_meetings_demo(today=timezone.localdate())
             seed_petitions_demo(today=timezone.localdate())
+            # The leaders' dashboard reads monthly summaries: the last twelve months, computed now.
+            branch_months_refresh_recent(today=timezone.localdate(), count=12)
         created = result["created"]
         self.stdout.write(
             _(

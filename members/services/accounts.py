@@ -1,0 +1,174 @@
+"""Accounts: lockouts and their unlock, one-time reset codes, and the audit of account events.
+
+Nothing here logs or stores a password, a reset code or a one-time password: the log names
+user ids, the audit table (AccountEvent) holds ids, and a reset code is kept only as a keyed hash.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import logging
+import secrets
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from members.models import AccountEvent, ResetCode
+
+log = logging.getLogger("chibo.accounts")
+
+RESET_CODE_LIFETIME = datetime.timedelta(hours=24)
+# 12 characters from 32 that cannot be misread (no I, O, 0, 1): 60 bits, so guessing a live
+# code within its day is hopeless even without throttling.
+RESET_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+RESET_CODE_LENGTH = 12
+RECOVERY_CODE_COUNT = 10
+
+
+def _digest(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def _normalize(raw: str) -> str:
+    """What the user typed, as stored: upper case, without spaces and dashes."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def account_event_record(*, kind: str, user=None, actor=None, at: datetime.datetime | None = None) -> AccountEvent:
+    event = AccountEvent.objects.create(kind=kind, user=user, actor=actor, at=at or timezone.now())
+    log.warning(
+        "Account event %s: user id %s, by user id %s", kind, getattr(user, "pk", None), getattr(actor, "pk", None)
+    )
+    return event
+
+
+def lockout_record(*, username: str | None) -> AccountEvent | None:
+    """A login was refused for too many failures (django-axes' user_locked_out signal).
+
+    Recorded once per lockout period and account: axes signals again on each try while locked.
+    A username that matches no account is recorded without a user (and without the name typed,
+    which is sometimes a password typed in the wrong box)."""
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    if AccountEvent.objects.filter(kind=AccountEvent.Kind.LOCKED_OUT, user=user, at__gte=since).exists():
+        return None
+    return account_event_record(kind=AccountEvent.Kind.LOCKED_OUT, user=user)
+
+
+def account_unlock(*, user, by) -> int:
+    """Lift the lockout of ``user``: forget the failed logins for their username (the failures
+    they made from an address go with them). Returns how many records were removed."""
+    removed = axes_reset(username=user.get_username())
+    account_event_record(kind=AccountEvent.Kind.UNLOCKED, user=user, actor=by)
+    return removed
+
+
+def reset_code_issue(*, user, by) -> tuple[str, ResetCode]:
+    """A new one-time reset code for ``user`` (to be shown once); the user's older codes stop working."""
+    now = timezone.now()
+    code = "".join(secrets.choice(RESET_CODE_ALPHABET) for _ in range(RESET_CODE_LENGTH))
+    with transaction.atomic():
+        ResetCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        row = ResetCode.objects.create(
+            user=user, digest=_digest(code), issued_by=by, issued_at=now, expires_at=now + RESET_CODE_LIFETIME
+        )
+        account_event_record(kind=AccountEvent.Kind.RESET_CODE_ISSUED, user=user, actor=by, at=now)
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}", row
+
+
+def reset_code_find(*, username: str, code: str) -> ResetCode | None:
+    """The live code matching this username and code, or None (wrong, used or expired alike)."""
+    return (
+        ResetCode.objects.select_related("user")
+        .filter(
+            digest=_digest(_normalize(code)),
+            user__username=username,
+            user__is_active=True,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def reset_code_redeem(*, reset_code: ResetCode, password: str) -> bool:
+    """Set the new password and use the code up; False when it was used or expired meanwhile.
+
+    The claim is one conditional UPDATE, so two submissions of the same code set one password.
+    The account's lockout is lifted too: the code came from commune staff who know the person."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = ResetCode.objects.filter(pk=reset_code.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now
+        )
+        if not claimed:
+            return False
+        user = reset_code.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        account_event_record(kind=AccountEvent.Kind.RESET_CODE_USED, user=user, at=now)
+    axes_reset(username=user.get_username())
+    return True
+
+
+def password_reset_by_email_record(*, user) -> None:
+    """The user set a new password through the emailed link: record it and lift the lockout."""
+    account_event_record(kind=AccountEvent.Kind.RESET_BY_EMAIL, user=user)
+    axes_reset(username=user.get_username())
+
+
+# --- Two-factor ----------------------------------------------------------------------
+
+
+def two_factor_device_start(*, user) -> TOTPDevice:
+    """An unconfirmed authenticator for ``user`` to scan; confirmed once a code from it is entered.
+    Reuses the pending one so reloading the page does not change the QR code."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if pending is not None:
+        return pending
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def two_factor_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the pending authenticator with a code from it: it replaces any earlier one, and a new
+    set of recovery codes is made. Returns the recovery codes (to show once), or None for a wrong code."""
+    if not device.verify_token(token.strip()):
+        return None
+    user = device.user
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(user=user)
+        account_event_record(kind=AccountEvent.Kind.TWO_FACTOR_ON, user=user)
+    return codes
+
+
+def recovery_codes_renew(*, user) -> list[str]:
+    """A new set of recovery codes (the old ones stop working); shown once."""
+    with transaction.atomic():
+        codes = _recovery_codes_replace(user=user)
+        account_event_record(kind=AccountEvent.Kind.RECOVERY_CODES, user=user)
+    return codes
+
+
+def _recovery_codes_replace(*, user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def two_factor_turn_off(*, user) -> None:
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        account_event_record(kind=AccountEvent.Kind.TWO_FACTOR_OFF, user=user)

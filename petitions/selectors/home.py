@@ -1,0 +1,42 @@
+"""What an officer of a commune body has to do next, for the home page (petitions/home.py).
+
+``officer_queue`` runs three queries whatever the number of petitions: the user's bodies
+(cached on the user by petitions.access), the first few petitions waiting for an answer, and
+how many there are in all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+
+from members.access import nodes
+from petitions import access
+from petitions.models import RUNNING_STATUSES, Petition
+
+SHOWN = 5
+
+
+@dataclass
+class OfficerQueue:
+    petitions: list[Petition]
+    total: int
+    overdue_ids: set[int]
+
+
+def officer_queue(user, *, today: datetime.date) -> OfficerQueue | None:
+    """The petitions this officer holds, or that wait at their bodies, still to be answered,
+    the nearest deadline first; None for a user who is not an officer."""
+    if not nodes(user, access.OFFICER_ROLE):
+        return None
+    held = Q(officer=user)
+    if bodies := access.body_ids(user):
+        held |= Q(body_id__in=bodies)
+    waiting = access.petitions(user).filter(held, status__in=RUNNING_STATUSES)
+    first = list(
+        waiting.select_related("branch", "body").order_by(F("deadline").asc(nulls_last=True), "raised_on", "pk")[:SHOWN]
+    )
+    overdue = {petition.pk for petition in first if petition.is_overdue(today)}
+    return OfficerQueue(petitions=first, total=waiting.count(), overdue_ids=overdue)

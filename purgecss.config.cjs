@@ -1,0 +1,24 @@
+// Keeps only the Bootstrap rules the pages use (npm run build). Content: every template, the apps'
+// Python (forms and views name classes) and our JavaScript. Classes built at render time and those
+// of crispy-forms' Bootstrap 5 templates (installed by pip, not scanned here) are kept by pattern.
+module.exports = {
+  content: [
+    "templates/**/*.html",
+    "*/templates/**/*.html",
+    "{chibo,dashboard,demo,meetings,members,notifications,petitions,workdays}/**/*.py",
+    "static/**/*.js",
+  ],
+  css: ["static/build/bootstrap.css"],
+  output: "static/build/",
+  variables: true,
+  safelist: {
+    standard: [
+      // Built at render time: message tags, outbox statuses.
+      /^alert-(success|info|warning|danger|secondary)$/, /^text-bg-/,
+      // crispy_bootstrap5's templates (checked against crispy-bootstrap5's templates).
+      /^form-(control|select|label|text|check|check-input|check-label|check-inline)$/, /^is-invalid$/,
+      /^invalid-feedback$/, /^col-form-label$/, /^mb-[023]$/, /^text-(break|danger)$/, /^alert-heading$/,
+    ],
+    variables: [/^--bs-(body|emphasis|secondary|tertiary|border|link|focus|form|highlight|code|heading)/],
+  },
+};

@@ -1,0 +1,228 @@
+"""Two-factor login (django-otp): required for commune staff, leaders and superusers when
+CHIBO_2FA_REQUIRED is on, optional for others, always asked of whoever turned it on, and not
+skipped by going to another URL after the password."""
+
+import datetime
+import logging
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from members.models import AccountEvent, RoleKind
+from members.services.accounts import two_factor_confirm, two_factor_device_start
+
+from ..factories import MemberFactory, UserFactory, give_role
+
+PASSWORD = "matkhau-123"
+START = timezone.now().replace(microsecond=0)
+SETUP = "/account/two-factor/setup/"
+VERIFY = "/account/two-factor/"
+
+
+@pytest.fixture
+def required(settings):
+    settings.CHIBO_2FA_REQUIRED = True
+
+
+def password_step(username, when=START) -> Client:
+    client = Client()
+    with time_machine.travel(when, tick=False):
+        response = client.post("/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client
+
+
+def code_for(device: TOTPDevice, when) -> str:
+    with time_machine.travel(when, tick=False):
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def with_authenticator(user, when=START) -> TOTPDevice:
+    device = two_factor_device_start(user=user)
+    earlier = when - datetime.timedelta(minutes=5)
+    with time_machine.travel(earlier, tick=False):
+        assert two_factor_confirm(device=device, token=code_for(device, earlier))
+    device.refresh_from_db()
+    return device
+
+
+@pytest.fixture
+def commune_staff(tree):
+    user = UserFactory(username="vanphong")
+    give_role(user, RoleKind.COMMUNE_STAFF, tree.commune)
+    return user
+
+
+@pytest.fixture
+def member(tree):
+    user = UserFactory(username="dangvien")
+    give_role(user, RoleKind.MEMBER, tree.branch)
+    MemberFactory(branch=tree.branch, user=user)
+    return user
+
+
+# Pages a user might go to straight after the password, by hand or by an old bookmark.
+ELSEWHERE = ["/", "/members/", "/organizations/", "/meetings/", "/accounts/", "/account/", "/admin/", "/password/"]
+
+
+@pytest.mark.parametrize("role", [RoleKind.COMMUNE_STAFF, RoleKind.LEADER])
+def test_staff_and_leaders_must_set_up_an_authenticator_before_anything_else(tree, required, role):
+    user = UserFactory(username="nguoi-doc-ca-xa")
+    give_role(user, role, tree.commune)
+    client = password_step("nguoi-doc-ca-xa")
+
+    for url in ELSEWHERE:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(SETUP), url
+    assert client.post("/accounts/1/unlock/").status_code == 302
+    assert client.get(VERIFY).status_code == 302
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    assert 'src="data:image/svg+xml' in page.content.decode()
+    assert not re.findall(r"<script(?![^>]*\bsrc=)", page.content.decode())  # no inline script (CSP)
+
+
+def test_superusers_must_too(tree, required):
+    UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = password_step("root")
+    assert client.get("/admin/")["Location"].startswith(SETUP)
+
+
+def test_setting_up_with_a_real_code_shows_recovery_codes_once_and_opens_the_site(required, commune_staff):
+    client = password_step("vanphong")
+    with time_machine.travel(START, tick=False):
+        client.get(SETUP)
+    device = TOTPDevice.objects.get(user=commune_staff, confirmed=False)
+
+    later = START + datetime.timedelta(seconds=40)
+    with time_machine.travel(later, tick=False):
+        wrong = client.post(SETUP, {"code": "000000" if code_for(device, later) != "000000" else "111111"})
+    assert wrong.status_code == 200 and 'id="recovery-codes"' not in wrong.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    with time_machine.travel(later + datetime.timedelta(seconds=5), tick=False):
+        response = client.post(SETUP, {"code": code_for(device, later + datetime.timedelta(seconds=5))})
+
+    assert response.status_code == 200
+    codes = list(StaticToken.objects.filter(device__user=commune_staff).values_list("token", flat=True))
+    assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
+    assert client.get("/members/").status_code == 200
+    assert client.get("/accounts/").status_code == 200
+    assert AccountEvent.objects.filter(kind=AccountEvent.Kind.TWO_FACTOR_ON, user=commune_staff).exists()
+    # Shown once: the account page tells how many are left, not which.
+    account = client.get("/account/").content.decode()
+    assert not any(code in account for code in codes)
+
+
+def test_after_the_password_every_url_leads_to_the_code_step_until_a_right_code(commune_staff):
+    device = with_authenticator(commune_staff)
+    client = password_step("vanphong")
+
+    for url in ELSEWHERE:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(VERIFY), url
+    assert client.get("/meetings/")["Location"] == f"{VERIFY}?next=%2Fmeetings%2F"
+    # Not a way round: registering another authenticator, or posting to a page.
+    assert client.get(SETUP)["Location"].startswith(VERIFY)
+    assert client.post(SETUP, {"code": "123456"})["Location"].startswith(VERIFY)
+    assert client.post("/account/two-factor/off/")["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user=commune_staff).count() == 1
+
+    when = START + datetime.timedelta(minutes=1)
+    with time_machine.travel(when, tick=False):
+        bad = "000000" if code_for(device, when) != "000000" else "111111"
+        wrong = client.post(f"{VERIFY}?next=/meetings/", {"code": bad, "next": "/meetings/"})
+    assert wrong.status_code == 200 and client.get("/members/").status_code == 302
+    # django-otp makes the next try wait after a wrong code; a minute later the right code works.
+    when += datetime.timedelta(minutes=1)
+    with time_machine.travel(when, tick=False):
+        right = client.post(VERIFY, {"code": code_for(device, when), "next": "/meetings/"})
+
+    assert right.status_code == 302 and right["Location"] == "/meetings/"
+    assert client.get("/members/").status_code == 200
+
+
+def test_a_code_is_asked_of_whoever_turned_it_on_even_when_not_required(settings, member):
+    settings.CHIBO_2FA_REQUIRED = False
+    assert password_step("dangvien").get("/password/").status_code == 200
+    with_authenticator(member)
+    assert password_step("dangvien").get("/password/")["Location"].startswith(VERIFY)
+
+
+def test_with_the_requirement_off_staff_log_in_without_a_code_until_they_turn_it_on(settings, commune_staff):
+    """The demo: its logins have no authenticator; commune staff turning it on then need a code."""
+    settings.CHIBO_2FA_REQUIRED = False
+    client = password_step("vanphong")
+    assert client.get("/accounts/").status_code == 200
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=commune_staff)
+    when = START + datetime.timedelta(minutes=2)
+    with time_machine.travel(when, tick=False):
+        assert client.post(SETUP, {"code": code_for(device, when)}).status_code == 200
+
+    again = password_step("vanphong", when=when + datetime.timedelta(minutes=1))
+    assert again.get("/accounts/")["Location"].startswith(VERIFY)
+
+
+def test_plain_members_are_not_asked_when_required(required, member):
+    client = password_step("dangvien")
+    assert client.get("/password/").status_code == 200
+    assert client.get("/account/").status_code == 200
+
+
+def test_a_recovery_code_works_once(commune_staff):
+    with_authenticator(commune_staff)
+    code = StaticToken.objects.filter(device__user=commune_staff).first().token
+
+    first = password_step("vanphong")
+    assert first.post(VERIFY, {"code": code})["Location"] == "/"
+    assert first.get("/members/").status_code == 200
+    assert StaticToken.objects.filter(device__user=commune_staff).count() == 9
+
+    second = password_step("vanphong", when=START + datetime.timedelta(minutes=5))
+    with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
+        refused = second.post(VERIFY, {"code": code})
+    assert refused.status_code == 200
+    assert second.get("/members/")["Location"].startswith(VERIFY)
+
+
+def test_staff_cannot_turn_it_off_when_required_but_a_member_can(required, commune_staff, member):
+    for user, stays in ((commune_staff, True), (member, False)):
+        device = with_authenticator(user)
+        client = password_step(user.username)
+        when = START + datetime.timedelta(minutes=3)
+        with time_machine.travel(when, tick=False):
+            client.post(VERIFY, {"code": code_for(device, when)})
+        client.post("/account/two-factor/off/")
+        assert TOTPDevice.objects.filter(user=user).exists() is stays
+
+
+def test_nothing_logged_holds_a_code(commune_staff, caplog):
+    caplog.set_level(logging.DEBUG)
+    device = with_authenticator(commune_staff)
+    client = password_step("vanphong")
+    when = START + datetime.timedelta(minutes=4)
+    code = code_for(device, when)
+    with time_machine.travel(when, tick=False):
+        client.post(VERIFY, {"code": code})
+    recovery = list(StaticToken.objects.filter(device__user=commune_staff).values_list("token", flat=True))
+    assert code not in caplog.text and PASSWORD not in caplog.text
+    assert not any(token in caplog.text for token in recovery)
+
+
+def test_a_session_from_before_two_factor_was_on_must_give_a_code_to_turn_it_off(member):
+    client = password_step("dangvien")
+    with_authenticator(member)  # turned on from another session
+
+    response = client.post("/account/two-factor/off/")
+
+    assert response["Location"] == VERIFY
+    assert client.post("/account/two-factor/recovery-codes/")["Location"].startswith(VERIFY)
+    assert client.get("/account/")["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user=member).exists()

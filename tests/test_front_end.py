@@ -1,0 +1,62 @@
+"""What the pages send: Bootstrap's CSS built from Sass with only what is used, no Bootstrap
+JavaScript, htmx only where a page uses it, a favicon, and colours that read at 4.5:1."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+ROOT = Path(settings.BASE_DIR)
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_no_template_relies_on_bootstrap_javascript():
+    for path in TEMPLATES:
+        text = path.read_text()
+        assert "data-bs-" not in text, path
+        assert "bootstrap.bundle" not in text and "bootstrap.min" not in text, path
+
+
+def test_htmx_is_loaded_only_by_pages_that_use_it():
+    base = (ROOT / "templates/base.html").read_text()
+    assert "vendor/htmx" not in base
+    assert "build/bootstrap.css" in base
+    loaders = {p.name for p in TEMPLATES if "vendor/htmx" in p.read_text()}
+    assert {"meeting_detail.html", "minutes_form.html"} <= loaders  # the agenda and the speeches
+    assert "roll.html" not in loaders  # the roll sends its taps with static/js/roll.js
+
+
+def test_the_brand_red_and_the_postpone_button_read_at_4_5_to_1():
+    danger = re.search(r"^\$danger:\s*(#[0-9a-f]{6});", (ROOT / "assets/bootstrap.scss").read_text(), re.M)
+    assert contrast(danger.group(1), "#ffffff") >= 4.5  # the menu's white links on the red bar
+    css = (ROOT / "static/css/chibo.css").read_text()
+    assert re.search(r"\.navbar-dark \{[^}]*--bs-navbar-color: #fff;", css)  # not Bootstrap's 55 % white
+    amber = re.search(r"\.btn-outline-warning \{ --bs-btn-color: (#[0-9a-f]{6});", css).group(1)
+    assert contrast(amber, "#ffffff") >= 4.5
+
+
+def test_favicon_is_linked_and_favicon_ico_answers(client):
+    assert finders.find("favicon.svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("favicon.svg")
+    page = client.get(reverse("login")).content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+def test_the_phone_menu_opens_without_javascript(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "<script" not in page  # the login page needs none at all

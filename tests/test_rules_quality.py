@@ -1,0 +1,175 @@
+"""Quality levels (Tốt needs attendance strictly above 85 % and nobody absent without reason), the
+HD 42 default rubric, and the annual rating of a branch from its months."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+
+from meetings import counting, selectors, services
+from meetings.models import (
+    DEFAULT_RUBRIC,
+    Attendance,
+    Category,
+    Mark,
+    Meeting,
+    MeetingKind,
+    MeetingRules,
+    MeetingStatus,
+    Minutes,
+)
+from meetings.models.minutes import ScoreLevel
+
+from .factories import MemberFactory, UserFactory
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+G, F, A, P = ScoreLevel.GOOD, ScoreLevel.FAIR, ScoreLevel.AVERAGE, ScoreLevel.POOR
+FULL_MARKS = {c["key"]: c["max"] for c in DEFAULT_RUBRIC}
+
+
+def test_the_default_rubric_is_hd_42():
+    assert [(c["key"], c["max"]) for c in DEFAULT_RUBRIC] == [
+        ("time", 5),
+        ("attendance", 5),
+        ("preparation", 10),
+        ("conduct", 30),
+        ("chairing", 10),
+        ("principles", 5),
+        ("results", 30),
+        ("closing", 5),
+    ]
+    assert sum(c["max"] for c in DEFAULT_RUBRIC) == 100
+    assert {c["key"] for c in DEFAULT_RUBRIC if c.get("full_for_good")} == {"time", "attendance", "closing"}
+    assert MeetingRules().rubric == [] and counting.rubric_of(MeetingRules()) == DEFAULT_RUBRIC
+
+
+def roll(present, expected, unexcused=0):
+    counts = counting.RollCounts(expected=expected, present=present, absent_unexcused=unexcused)
+    counts.rate = counting.rate_of(present, expected)
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("present", "expected", "unexcused", "level"),
+    [
+        (17, 20, 0, F),  # 85.0 %: not above 85
+        (171, 200, 0, G),  # 85.5 %
+        (851, 1000, 0, G),  # 85.1 %
+        (2001, 2354, 0, F),  # 85.004 % is shown as 85.0 %: judged as shown, not above 85
+        (20, 20, 0, G),
+        (19, 20, 1, F),  # one absent without reason
+        (0, 0, 0, F),  # nobody expected, no roll: not Good
+    ],
+)
+def test_good_needs_attendance_strictly_above_the_minimum_and_no_unexcused(present, expected, unexcused, level):
+    rules = MeetingRules()
+    assert counting.score_level(100, rules, FULL_MARKS, roll(present, expected, unexcused)) == level
+
+
+def test_good_attendance_follows_the_communes_minimum():
+    assert counting.score_level(95, MeetingRules(min_attendance_rate=80), FULL_MARKS, roll(17, 20)) == G
+    assert counting.score_level(95, MeetingRules(min_attendance_rate=80), FULL_MARKS, roll(16, 20)) == F
+
+
+def test_key_criteria_below_maximum_are_not_good():
+    scores = dict(FULL_MARKS, closing=4)
+    assert counting.score_level(99, MeetingRules(), scores, roll(20, 20)) == F
+
+
+@pytest.mark.parametrize(
+    ("months", "level"),
+    [
+        ([G] * 7 + [F] * 5, G),
+        ([G] * 6 + [F] * 6, F),  # six Tốt months are not enough
+        ([G] * 11 + [A], F),  # one Trung bình month: not Tốt
+        ([F] * 7 + [A] * 5, F),
+        ([F] * 6 + [A] * 6, A),
+        ([G] * 9 + [P] * 3, P),  # three Kém months
+        ([G] * 10 + [P] * 2, A),
+        ([G] * 11 + [None], A),  # a month without a scored meeting is neither Khá nor Trung bình or better
+        ([], A),
+    ],
+)
+def test_annual_level(months, level):
+    assert counting.annual_level(months) == level
+
+
+def scored(branch, month, level, total=90, kind=MeetingKind.REGULAR, status=MeetingStatus.ADOPTED):
+    start = datetime.datetime(month.year, month.month, 5, 19, 30, tzinfo=TZ)
+    meeting = Meeting.objects.create(
+        branch=branch,
+        kind=kind,
+        month=month,
+        status=status,
+        planned_start=start,
+        planned_end=start + datetime.timedelta(hours=2),
+        actual_start=start,
+        actual_end=start + datetime.timedelta(hours=2),
+    )
+    Minutes.objects.create(meeting=meeting, score_total=total, score_level=level)
+    return meeting
+
+
+def test_annual_ratings_for_many_branches_in_one_query(tree, django_assert_num_queries):
+    for month in range(1, 13):
+        scored(tree.branch, datetime.date(2026, month, 1), G if month <= 7 else F)
+        scored(tree.sibling, datetime.date(2026, month, 1), G if month <= 6 else F)
+    # An extraordinary meeting's score and a cancelled meeting do not count for the month.
+    scored(tree.sibling, datetime.date(2026, 12, 1), G, kind=MeetingKind.EXTRAORDINARY)
+    with django_assert_num_queries(1):
+        ratings = selectors.ratings.annual_ratings(
+            branches=[tree.branch, tree.sibling, tree.other_branch], year=2026, today=datetime.date(2027, 1, 10)
+        )
+    assert ratings[tree.branch.pk].level == G
+    assert ratings[tree.sibling.pk].level == F
+    assert ratings[tree.sibling.pk].good_months == 6
+    assert ratings[tree.other_branch.pk].unscored_months == 12
+    assert ratings[tree.branch.pk].complete
+
+
+def test_a_running_year_is_rated_on_its_months_so_far(tree):
+    for month in range(1, 11):
+        scored(tree.branch, datetime.date(2026, month, 1), G)
+    rating = selectors.ratings.annual_rating(tree.branch, 2026, today=datetime.date(2026, 11, 26))
+    assert len(rating.months) == 10 and not rating.complete  # November counts once scored
+    assert rating.level == G
+    scored(tree.branch, datetime.date(2026, 11, 1), A)
+    rating = selectors.ratings.annual_rating(tree.branch, 2026, today=datetime.date(2026, 11, 26))
+    assert len(rating.months) == 11 and rating.level == F
+
+
+def test_branch_page_shows_the_annual_rating_with_its_months(tree, staff):
+    for month in range(1, 13):
+        scored(tree.branch, datetime.date(2025, month, 1), G if month <= 8 else F)
+    page = staff.get(reverse("members:organization", args=[tree.branch.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="annual-rating"' in html
+    assert 'data-rating="good"' in html  # 2025: eight Tốt months, the rest Khá
+    assert html.count('class="badge text-decoration-none text-bg-success"') >= 8
+
+
+def roll_of(meeting, present, unexcused=0, excused=0):
+    """Full members with these marks at the meeting."""
+    marker = UserFactory(username="roll-marker")
+    marks = [Mark.PRESENT] * present + [Mark.UNEXCUSED] * unexcused + [Mark.EXCUSED] * excused
+    for how in marks:
+        member = MemberFactory(branch=meeting.branch)
+        Attendance.objects.create(meeting=meeting, member=member, mark=how, category=Category.FULL, marked_by=marker)
+
+
+@pytest.mark.parametrize(
+    ("present", "unexcused", "excused", "level"),
+    [(17, 0, 3, F), (18, 0, 2, G), (19, 1, 0, F)],
+    ids=["85.0 percent", "90 percent", "one unexcused"],
+)
+def test_the_score_service_levels_with_the_roll(tree, present, unexcused, excused, level):
+    meeting = scored(tree.branch, datetime.date(2026, 12, 1), "", status=MeetingStatus.HELD)
+    roll_of(meeting, present, unexcused, excused)
+    minutes = Minutes.objects.get(meeting=meeting)
+    services.minutes.score_save(
+        minutes=minutes, scores=FULL_MARKS, rules=MeetingRules(), expected_version=minutes.version, by=None
+    )
+    minutes.refresh_from_db()
+    assert (minutes.score_total, minutes.score_level) == (100, level)
