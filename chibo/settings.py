@@ -173,9 +173,12 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
-# Login throttling (django-axes, README "Logging in"): 5 failures lock the username, and the
-# address, for 15 minutes; the lockout page does not say whether the username exists.
+# Login throttling (django-axes, README "Logging in"): 5 failures lock the username, and 30
+# whatever the usernames lock the address, for 15 minutes (members.signin.LoginThrottle); the
+# lockout page does not say whether the username exists.
+AXES_HANDLER = "members.signin.LoginThrottle"
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 30
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

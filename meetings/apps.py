@@ -10,7 +10,9 @@ class MeetingsConfig(AppConfig):
         from members.extensions import register_organization_panel
         from members.home import register_home_panel
 
-        from . import home, panels
+        # tasks: registered with Celery in every process (guidance publishing queues one by name,
+        # also from a management command, where Celery's autodiscovery has not run).
+        from . import home, panels, tasks  # noqa: F401
 
         register_organization_panel(panels.BRANCH_RATING)
         for panel in home.PANELS:

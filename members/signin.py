@@ -10,7 +10,11 @@ does not skip it. Sessions that owe nothing carry no mark, and the middleware co
 
 from __future__ import annotations
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_lockout_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
@@ -25,6 +29,31 @@ SETUP = "setup"
 # What a session that still owes its second step may open, besides the step itself.
 ALWAYS_OPEN = {"logout", "healthz", "set_language"}
 STEP_VIEWS = {VERIFY: "members:two_factor", SETUP: "members:two_factor_setup"}
+
+
+class LoginThrottle(AxesDatabaseHandler):
+    """django-axes' database handler with two limits: AXES_FAILURE_LIMIT (5) failures lock a
+    username from any address; an address is locked after AXES_ADDRESS_FAILURE_LIMIT failures
+    whatever the usernames. A commune office or a carrier shares one address: one person's typos
+    must not lock out everyone there, the staff who would unlock them first."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        limit, address_limit = settings.AXES_FAILURE_LIMIT, settings.AXES_ADDRESS_FAILURE_LIMIT
+        counts = [0]
+        parameters = get_lockout_parameters(request, credentials)
+        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True):
+            failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            # On axes' scale: reaching the address's own limit counts as reaching AXES_FAILURE_LIMIT.
+            counts.append(failures * limit // address_limit if parameter == "ip_address" else failures)
+        return max(counts)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A good password clears that username's failures only: axes would also clear every
+        failure from the address, so logging into one's own account between guesses at another
+        would lift the other's lock."""
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
 
 def client_address(request) -> str | None:
