@@ -292,7 +292,7 @@ class RollEntry:
 
     member: Countable
     standing: Standing
-    attendance: Attendance | None = None
+    attendance: Attendance | None = None  # or a row with its mark, category and reason (the roll selector)
     label: str = ""  # the member's name as lists show it (members.Member.labels): set by the roll selector
 
     @property

@@ -40,9 +40,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Q
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from meetings import counting
@@ -212,6 +214,32 @@ SEVERITY_WEIGHTS = {
 }
 
 
+# The meeting flags, in the order the page shows them (BranchFlags.meeting_issues).
+ISSUE_KEYS = (
+    "too_short",
+    "materials_late",
+    "minutes_late",
+    "low_attendance",
+    "unexcused",
+    "absent_in_a_row",
+    "no_roll",
+)
+
+
+@lru_cache(maxsize=64)
+def _issue_labels(language: str | None, rate: int, count: int) -> tuple[str, ...]:
+    """The labels of ``ISSUE_KEYS`` in a language (a page asks for them many times per branch)."""
+    return (
+        _("Too short"),
+        _("Materials late"),
+        _("Minutes late"),
+        _("Attendance below %(rate)d%%") % {"rate": rate},
+        _("Absent without reason"),
+        _("Absent more than %(count)d times in a row") % {"count": count},
+        _("No roll recorded"),
+    )
+
+
 @dataclass
 class BranchFlags:
     branch: Organization
@@ -239,23 +267,8 @@ class BranchFlags:
     @property
     def meeting_issues(self) -> list[tuple[str, str, list[MeetingIssue]]]:
         """(key, label, issues) of every meeting flag, in the order the page shows them."""
-        return [
-            ("too_short", _("Too short"), self.too_short),
-            ("materials_late", _("Materials late"), self.materials_late),
-            ("minutes_late", _("Minutes late"), self.minutes_late),
-            (
-                "low_attendance",
-                _("Attendance below %(rate)d%%") % {"rate": self.rules.min_attendance_rate},
-                self.low_attendance,
-            ),
-            ("unexcused", _("Absent without reason"), self.unexcused),
-            (
-                "absent_in_a_row",
-                _("Absent more than %(count)d times in a row") % {"count": self.rules.max_absences_in_row},
-                self.absent_in_a_row,
-            ),
-            ("no_roll", _("No roll recorded"), self.no_roll),
-        ]
+        labels = _issue_labels(get_language(), self.rules.min_attendance_rate, self.rules.max_absences_in_row)
+        return list(zip(ISSUE_KEYS, labels, (getattr(self, key) for key in ISSUE_KEYS), strict=True))
 
     @property
     def flag_count(self) -> int:

@@ -5,6 +5,7 @@ Reads here run a fixed number of queries whatever the size of the branch.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings.counting import (
+    MemberFacts,
     RollCounts,
     RollEntry,
     absence_runs,
@@ -96,12 +98,22 @@ class RollSheet:
         raise KeyError(member_id)
 
 
-def _entries(meeting: Meeting) -> list[RollEntry]:
-    """Two queries: the candidates and this meeting's marks."""
+def _entries(meeting: Meeting, *, facts_only: bool = False) -> list[RollEntry]:
+    """Two queries: the candidates and this meeting's marks (as rows with ``mark``, ``category``
+    and ``reason``, not model instances: a roll has up to 300 of them). With ``facts_only``, for
+    counting: the members as ``MemberFacts`` rows and without labels."""
     day = meeting.day
-    marks = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    marks = {
+        row.member_id: row
+        for row in Attendance.objects.filter(meeting=meeting).values_list(
+            "member_id", "mark", "category", "reason", named=True
+        )
+    }
     entries = []
-    for member in roll_candidates(meeting):
+    candidates = roll_candidates(meeting)
+    if facts_only:
+        candidates = (MemberFacts(*row) for row in candidates.values_list(*MemberFacts.FIELDS))
+    for member in candidates:
         attendance = marks.get(member.pk)
         if attendance is None:
             standing = standing_on(member, day, None, branch_id=meeting.branch_id)
@@ -109,6 +121,8 @@ def _entries(meeting: Meeting) -> list[RollEntry]:
             standing = standing_on(member, day, attendance.mark, attendance.category, branch_id=meeting.branch_id)
         if standing is not None:  # always, for a candidate
             entries.append(RollEntry(member=member, standing=standing, attendance=attendance))
+    if facts_only:
+        return entries
     # Two members with the same name are told apart by birth year and hamlet.
     labels = Member.labels(entry.member for entry in entries)
     for entry in entries:
@@ -127,13 +141,16 @@ def expected_members(meeting: Meeting) -> list[Member]:
 
 
 def count_roll(meeting: Meeting) -> RollCounts:
-    return count_entries(_entries(meeting))
+    return count_entries(_entries(meeting, facts_only=True))
 
 
-def absences_in_a_row(branch: Organization, until_meeting: Meeting) -> dict[int, int]:
+def absences_in_a_row(
+    branch: Organization, until_meeting: Meeting, member_ids: Iterable[int] | None = None
+) -> dict[int, int]:
     """Per member id, how many meetings in a row they have been absent, counting back from
     ``until_meeting`` within its calendar year (``absence_runs``). Cancelled and postponed
-    meetings are skipped, except ``until_meeting`` itself. Two queries."""
+    meetings are skipped, except ``until_meeting`` itself. With ``member_ids`` (not empty), only those
+    members' marks are read (each member's run depends on their own marks alone). Two queries."""
     year = until_meeting.day.year
     candidates = (
         Meeting.objects.filter(branch=branch)
@@ -147,9 +164,11 @@ def absences_in_a_row(branch: Organization, until_meeting: Meeting) -> dict[int,
     )
     meetings.append(until_meeting)
     marks: dict[int, dict[int, str]] = {m.pk: {} for m in meetings}
-    for meeting_id, member_id, mark in Attendance.objects.filter(meeting_id__in=marks).values_list(
-        "meeting_id", "member_id", "mark"
-    ):
+    rows = Attendance.objects.filter(meeting_id__in=marks)
+    member_ids = list(member_ids or ())
+    if member_ids:  # (an empty list would skip the query: the count of queries stays fixed)
+        rows = rows.filter(member_id__in=member_ids)
+    for meeting_id, member_id, mark in rows.values_list("meeting_id", "member_id", "mark"):
         marks[meeting_id][member_id] = mark
     *_, runs = absence_runs((m.day, marks[m.pk]) for m in meetings)  # the runs after the last one
     return runs
@@ -172,7 +191,7 @@ def roll_flags(meeting: Meeting, counts: RollCounts) -> list[str]:
             % {"count": len(unexcused), "names": ", ".join(a.name for a in unexcused)}
         )
     limit = rules.max_absences_in_row
-    runs = absences_in_a_row(meeting.branch, meeting)
+    runs = absences_in_a_row(meeting.branch, meeting, member_ids=[a.member_id for a in counts.absentees])
     for absentee, run in runs_over_the_limit(counts.absentees, runs, limit):
         flags.append(
             _("%(name)s has been absent %(count)d meetings in a row (more than %(limit)d).")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +43,7 @@ def _agenda_response(request, meeting, *, error: str = ""):
 def agenda_context(request, meeting, can_manage: bool) -> dict:
     """The agenda part of the meeting page (also swapped in place by htmx)."""
     items = list(selectors.agenda.agenda_items(meeting))
+    attachment_form = AttachmentForm(auto_id=False) if can_manage else None
     return {
         "meeting": meeting,
         "agenda_items": items,
@@ -47,7 +51,14 @@ def agenda_context(request, meeting, can_manage: bool) -> dict:
         "can_manage": can_manage,
         "copy_last": can_manage and meeting.allows("copy_last"),
         "agenda_form": AgendaItemForm(auto_id="id_new_%s") if can_manage else None,
-        "attachment_form": AttachmentForm(auto_id=False) if can_manage else None,
+        "attachment_form": attachment_form,
+        # Each item's upload form has the same (unbound, id-less) file picker: rendered once, when
+        # the template first shows it (the template calls it).
+        "file_pick": functools.cache(
+            lambda: render_to_string("_file_pick.html", {"field": attachment_form["file"], "without_id": True})
+        )
+        if attachment_form
+        else "",
     }
 
 

@@ -130,8 +130,8 @@ def test_htmx_tap_returns_the_row_and_the_counts_out_of_band(secretary, meeting,
     response = htmx(secretary, mark_url(meeting, member), {"mark": "present"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert [t.name for t in response.templates][:2] == ["meetings/roll/_row.html", "meetings/roll/_counts.html"]
-    assert f'id="roll-{member.pk}"' in html
+    assert [t.name for t in response.templates] == ["meetings/roll/_counts.html"]  # the row: RollRows
+    assert html.startswith(f'<li id="roll-{member.pk}"')
     assert 'aria-pressed="true"' in html
     assert 'id="roll-counts"' in html and 'hx-swap-oob="true"' in html
     assert "50" in html  # 1 of 2 present
@@ -146,9 +146,46 @@ def test_absent_with_reason_reveals_the_reason_box(secretary, meeting, member):
     assert 'name="reason"' not in html
 
 
-def test_the_page_includes_the_same_row_partial(secretary, meeting, member):
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
+
+
+def row_html(html, member):
+    """A member's row in a page or a tap's answer, with the CSRF token (masked anew per response) blanked."""
+    found = re.search(rf'<li id="roll-{member.pk}".*?</li>', html, re.S)
+    assert found, f"no row for {member}"
+    return CSRF_VALUE.sub(r'\1-"', found.group(0))
+
+
+@pytest.mark.parametrize("mark", ["present", "excused", "unexcused"])
+def test_the_page_and_a_tap_give_the_same_row(secretary, meeting, member, tree, mark):
+    MemberFactory(branch=tree.branch, full_name="An <b>Đỗ</b> & Co")
+    tapped = htmx(secretary, mark_url(meeting, member), {"mark": mark, "reason": 'Đi "xa" <i>'})
+    tapped = htmx(secretary, mark_url(meeting, member), {"mark": mark, "reason": 'Đi "xa" <i>'})
+    page = secretary.get(roll_url(meeting)).content.decode()
+    assert row_html(tapped.content.decode(), member) == row_html(page, member)
+    if mark == "excused":
+        assert 'value="Đi &quot;xa&quot; &lt;i&gt;"' in row_html(page, member)
+    assert "An &lt;b&gt;Đỗ&lt;/b&gt; &amp; Co" in page and "<b>Đỗ" not in page
+
+
+def test_readers_rows_show_the_mark_and_the_reason_only_to_who_may_read_it(
+    secretary, leader, cadre, meeting, member, tree
+):
+    unmarked = MemberFactory(branch=tree.branch, full_name="Trần Văn Chưa")
+    htmx(secretary, mark_url(meeting, member), {"mark": "excused", "reason": "Ốm <b>nặng</b>"})
+    excused = escape(str(Mark.EXCUSED.label))
+    leaders_row = row_html(leader.get(roll_url(meeting)).content.decode(), member)
+    assert f'<span class="badge text-bg-light border">{excused}</span><small> Ốm &lt;b&gt;nặng&lt;/b&gt;</small>' in (
+        leaders_row
+    )
+    assert "<form" not in leaders_row
+    cadres_page = cadre.get(roll_url(meeting)).content.decode()
+    assert f'<span class="badge text-bg-light border">{excused}</span></div>' in row_html(cadres_page, member)
+    assert escape(gettext("Not marked")) in row_html(cadres_page, unmarked)
+
+
+def test_the_page_includes_the_same_row_markup(secretary, meeting, member):
     response = secretary.get(roll_url(meeting))
-    assert "meetings/roll/_row.html" in [t.name for t in response.templates]
     html = response.content.decode()
     # static/js/roll.js sends the row's form (shown at once, retried); without JS it posts.
     assert f'action="{mark_url(meeting, member)}"' in html
