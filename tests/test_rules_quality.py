@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetings import counting, selectors, services
@@ -20,6 +21,7 @@ from meetings.models import (
     Minutes,
 )
 from meetings.models.minutes import ScoreLevel
+from meetings.selectors.ratings import AnnualRating, MonthLevel
 
 from .factories import MemberFactory, UserFactory
 
@@ -173,3 +175,10 @@ def test_the_score_service_levels_with_the_roll(tree, present, unexcused, excuse
     )
     minutes.refresh_from_db()
     assert (minutes.score_total, minutes.score_level) == (100, level)
+
+
+def test_a_year_without_a_scored_month_is_not_rated():
+    rating = AnnualRating(year=2025, months=[MonthLevel(month=datetime.date(2025, m, 1)) for m in range(1, 13)])
+    assert not rating.rated
+    html = render_to_string("meetings/_annual_rating.html", {"rating": rating})
+    assert 'data-rating=""' in html and "chưa xếp loại" in html

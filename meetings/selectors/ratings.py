@@ -37,6 +37,11 @@ class AnnualRating:
     complete: bool = True  # False while the year is not over: the level so far
 
     @property
+    def rated(self) -> bool:
+        """At least one month scored: a year with none is not rated (not "Average")."""
+        return any(m.level for m in self.months)
+
+    @property
     def level(self) -> str:
         return counting.annual_level(m.level for m in self.months)
 
