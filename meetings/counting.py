@@ -338,8 +338,12 @@ class Absentee:
     reason: str
 
 
+# (Category.values builds its list at every use; a roll is counted per meeting, many per page.)
+_CATEGORY_VALUES = tuple(Category.values)
+
+
 def _empty_by_category() -> dict[str, int]:
-    return dict.fromkeys(Category.values, 0)
+    return dict.fromkeys(_CATEGORY_VALUES, 0)
 
 
 @dataclasses.dataclass
@@ -418,8 +422,9 @@ def count_entries(entries: Iterable[RollEntry]) -> RollCounts:
     counts = RollCounts()
     for entry in entries:
         standing = entry.standing
-        counts.voters += standing.votes
-        counts.voting_base += standing.in_voting_base
+        in_voting_base = standing.in_voting_base  # (Standing.votes, without computing it twice)
+        counts.voters += standing.present and in_voting_base
+        counts.voting_base += in_voting_base
         if not standing.expected:
             counts.not_expected += 1
             continue
