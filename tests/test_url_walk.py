@@ -296,14 +296,15 @@ def candidates(endpoint: Endpoint, parameter: str, converter: str) -> list:
         return STRING_PARAMETERS[parameter]()
     if converter != "int":
         return []
-    word = stem(endpoint, parameter)
+    # A route may name a model by another word: /accounts/<pk>/ takes a user's id.
+    word = {"account": "user"}.get(stem(endpoint, parameter), stem(endpoint, parameter))
 
     def likeliness(model) -> tuple:
         name = model.__name__.lower()
         return (name != word, not (word and (word in name or name in word)), model.__name__)
 
     values: dict[int, None] = {}
-    for model in sorted(project_models(), key=likeliness):
+    for model in sorted([*project_models(), get_user_model()], key=likeliness):
         values.update(dict.fromkeys(model._base_manager.order_by("pk").values_list("pk", flat=True)))
     return list(values)
 
