@@ -10,31 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members import access
 from members.models import Organization
+
+from .rules import LocalPracticeQuerySet
 
 # Upper bounds: a reminder further ahead than this is noise, and the daily chases look this
 # far ahead and no further.
 MAX_DAYS_BEFORE = 14
 MAX_WORKING_DAYS = 10
 MAX_DAYS_AFTER = 30
-
-
-class ReminderRulesQuerySet(models.QuerySet):
-    def for_branches(self, branches) -> dict[int, "ReminderRules"]:
-        """Each branch's timings: the nearest ancestor's, else unsaved defaults. One query."""
-        branches = list(branches)
-        if not branches:
-            return {}
-        kept = list(self.filter(access.above_any_q(branches, prefix="organization__")).select_related("organization"))
-        found = {}
-        for branch in branches:
-            rules = access.nearest_above(branch, kept, lambda row: row.organization)
-            found[branch.pk] = rules if rules is not None else self.model(organization=branch)
-        return found
-
-    def for_branch(self, branch: Organization) -> "ReminderRules":
-        return self.for_branches([branch])[branch.pk]
 
 
 class ReminderRules(models.Model):
@@ -79,7 +63,7 @@ class ReminderRules(models.Model):
 
     history = HistoricalRecords()
 
-    objects = ReminderRulesQuerySet.as_manager()
+    objects = LocalPracticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder timings")

@@ -31,9 +31,12 @@ class HolidayShift(models.TextChoices):
     AFTER = "after", _("to the working day after")
 
 
-class MeetingRulesQuerySet(models.QuerySet):
-    def for_branches(self, branches) -> dict[int, "MeetingRules"]:
-        """Each branch's rules: the nearest ancestor's, else unsaved DOMAIN.md defaults. One query."""
+class LocalPracticeQuerySet(models.QuerySet):
+    """Settings a commune (or a branch) keeps for the branches under it, one row per organisation:
+    each branch follows the nearest ancestor's row, else the model's unsaved defaults."""
+
+    def for_branches(self, branches) -> dict[int, models.Model]:
+        """{branch id: its settings}. One query whatever the number of branches."""
         branches = list(branches)
         if not branches:
             return {}
@@ -41,15 +44,22 @@ class MeetingRulesQuerySet(models.QuerySet):
         found = {}
         for branch in branches:
             rules = access.nearest_above(branch, kept, lambda row: row.organization)
-            if rules is None:
-                rules = self.model(organization=branch)
-            if not rules.rubric:
-                rules.rubric = [dict(criterion) for criterion in DEFAULT_RUBRIC]
-            found[branch.pk] = rules
+            found[branch.pk] = self.completed(rules if rules is not None else self.model(organization=branch))
         return found
 
-    def for_branch(self, branch: Organization) -> "MeetingRules":
+    def for_branch(self, branch: Organization) -> models.Model:
         return self.for_branches([branch])[branch.pk]
+
+    def completed(self, rules: models.Model) -> models.Model:
+        """The row as the branches use it (a hook for defaults a field cannot hold)."""
+        return rules
+
+
+class MeetingRulesQuerySet(LocalPracticeQuerySet):
+    def completed(self, rules: "MeetingRules") -> "MeetingRules":
+        if not rules.rubric:
+            rules.rubric = [dict(criterion) for criterion in DEFAULT_RUBRIC]
+        return rules
 
 
 class MeetingRules(models.Model):
