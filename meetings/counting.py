@@ -52,7 +52,7 @@ from meetings.models import (
 )
 from meetings.models.minutes import ScoreLevel
 from members.models import LeaveReason, Member, MemberStatus
-from members.models.people import is_away
+from members.models.people import is_away, label_with_hints
 
 
 def attendance_good_enough(counts: RollCounts, minimum: int) -> bool:
@@ -111,7 +111,9 @@ TRANSFERRED = "transferred"
 AWAY = "away"
 
 
-@dataclasses.dataclass(frozen=True)
+# Not frozen: a roll builds hundreds of these per page, and a frozen dataclass sets each field
+# through object.__setattr__; nothing changes them after they are made.
+@dataclasses.dataclass(slots=True)
 class MemberFacts:
     """What the counting rules read of a member. A ``Member`` has the same attributes; this is
     for rows fetched with ``values_list(*MemberFacts.FIELDS)``."""
@@ -147,11 +149,27 @@ class MemberFacts:
     away_branch_id: int | None = None
 
 
+@dataclasses.dataclass(slots=True)
+class ListedMember(MemberFacts):
+    """A member as a roll lists it: the counting facts and what tells namesakes apart
+    (``Member.labels``), read as a row; a roll of 300 builds no model instances."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (*MemberFacts.FIELDS, "name_key", "date_of_birth", "residence")
+
+    name_key: str = ""
+    date_of_birth: datetime.date | None = None
+    residence: str = ""
+
+    @property
+    def distinct_label(self) -> str:
+        return label_with_hints(self.full_name, self.date_of_birth, self.residence)
+
+
 # A Member, or its facts fetched for many branches at once.
 Countable = Member | MemberFacts
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class Standing:
     """How one member counts at one meeting (the answer of ``standing_on``)."""
 
@@ -263,6 +281,15 @@ def absence_runs(held: Iterable[tuple[datetime.date, Mapping[int, str]]]) -> Ite
         for member_id, mark in marks.items():
             runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
         yield {member_id: run for member_id, run in runs.items() if run}
+
+
+def roll_people(meeting: Meeting) -> QuerySet[Member]:
+    """Everyone who may be on the meeting's roll before ``standing_on`` decides: the branch's
+    members, past and present, and those temporarily transferred to it, in name order. For
+    reading a whole roll: simpler SQL than ``roll_candidates`` (a third of the time to build),
+    and the rules are applied once, in Python."""
+    branch_id = meeting.branch_id
+    return Member.objects.filter(Q(branch_id=branch_id) | Q(away_branch_id=branch_id)).order_by("name_key", "pk")
 
 
 def roll_candidates(meeting: Meeting) -> QuerySet[Member]:

@@ -98,10 +98,16 @@ def subtree_q(nodes: Iterable[Organization], prefix: str = "") -> Q:
 
     ``prefix`` is the lookup path from the rows to their organisation, e.g. ``"branch__"``.
     """
-    paths = _outermost(node.path for node in nodes)
-    if not paths:
+    by_path = {node.path: node for node in nodes}
+    outermost = [by_path[path] for path in _outermost(by_path)]
+    if not outermost:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
+    # A node without children (a branch) is its whole subtree: match its id, which needs no join
+    # to the organisation table (a secretary's every query). A stale count can only hide rows.
+    leaves = [node.pk for node in outermost if not node.numchild]
+    parts = [Q(**{f"{prefix}pk__in": leaves})] if leaves else []
+    parts += [Q(**{f"{prefix}path__startswith": node.path}) for node in outermost if node.numchild]
+    return reduce(or_, parts)
 
 
 def ancestor_paths(node: Organization, *, include_self: bool = True) -> list[str]:

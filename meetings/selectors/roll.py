@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings.counting import (
+    ListedMember,
     MemberFacts,
     RollCounts,
     RollEntry,
@@ -21,7 +22,7 @@ from meetings.counting import (
     count_entries,
     counts_for_runs,
     meeting_order,
-    roll_candidates,
+    roll_people,
     runs_over_the_limit,
     standing_on,
 )
@@ -98,10 +99,11 @@ class RollSheet:
         raise KeyError(member_id)
 
 
-def _entries(meeting: Meeting, *, facts_only: bool = False) -> list[RollEntry]:
+def _entries(meeting: Meeting, *, row=ListedMember) -> list[RollEntry]:
     """Two queries: the candidates and this meeting's marks (as rows with ``mark``, ``category``
-    and ``reason``, not model instances: a roll has up to 300 of them). With ``facts_only``, for
-    counting: the members as ``MemberFacts`` rows and without labels."""
+    and ``reason``, not model instances: a roll has up to 300 of them). The members are rows of
+    ``row``'s fields (``ListedMember``: labelled to tell namesakes apart; ``MemberFacts``: for
+    counting alone), or ``Member`` instances when ``row`` is None."""
     day = meeting.day
     marks = {
         row.member_id: row
@@ -110,18 +112,18 @@ def _entries(meeting: Meeting, *, facts_only: bool = False) -> list[RollEntry]:
         )
     }
     entries = []
-    candidates = roll_candidates(meeting)
-    if facts_only:
-        candidates = (MemberFacts(*row) for row in candidates.values_list(*MemberFacts.FIELDS))
+    candidates = roll_people(meeting)
+    if row is not None:
+        candidates = (row(*values) for values in candidates.values_list(*row.FIELDS))
     for member in candidates:
         attendance = marks.get(member.pk)
         if attendance is None:
             standing = standing_on(member, day, None, branch_id=meeting.branch_id)
         else:
             standing = standing_on(member, day, attendance.mark, attendance.category, branch_id=meeting.branch_id)
-        if standing is not None:  # always, for a candidate
+        if standing is not None:  # None: not on this roll (left before the day, joined after it, …)
             entries.append(RollEntry(member=member, standing=standing, attendance=attendance))
-    if facts_only:
+    if row is MemberFacts:
         return entries
     # Two members with the same name are told apart by birth year and hamlet.
     labels = Member.labels(entry.member for entry in entries)
@@ -137,11 +139,11 @@ def roll_sheet(meeting: Meeting) -> RollSheet:
 
 def expected_members(meeting: Meeting) -> list[Member]:
     """Members counted as expected: on the roll that day, less exempt and transferred out who did not attend."""
-    return [e.member for e in _entries(meeting) if e.expected]
+    return [e.member for e in _entries(meeting, row=None) if e.expected]
 
 
 def count_roll(meeting: Meeting) -> RollCounts:
-    return count_entries(_entries(meeting, facts_only=True))
+    return count_entries(_entries(meeting, row=MemberFacts))
 
 
 def absences_in_a_row(

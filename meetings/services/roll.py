@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from meetings import access
-from meetings.counting import category_on, roll_candidates
+from meetings.counting import MemberFacts, category_on, roll_candidates
 from meetings.extensions import records_changed
 from meetings.models import (
     Attendance,
@@ -82,12 +82,12 @@ def mark_remaining_present(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
         rows = [
             Attendance(
                 meeting=meeting,
-                member=entry.member,
+                member_id=entry.member.pk,
                 mark=Mark.PRESENT,
                 category=entry.category,
                 marked_by=by,
             )
-            for entry in _entries(meeting)
+            for entry in _entries(meeting, row=MemberFacts)
             if entry.mark is None and not entry.excluded
         ]
         bulk_create_with_history(rows, Attendance, default_user=by)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from meetings import access, selectors, services
 from meetings.forms.agenda import AgendaItemForm, AgendaTemplateFormSet, AttachmentForm
 from meetings.models import AgendaItem, Attachment
 from meetings.views import lookups
+from members.links import SLOT, url_maker
 
 
 def _agenda_item(request, pk) -> AgendaItem:
@@ -43,6 +45,7 @@ def _agenda_response(request, meeting, *, error: str = ""):
 def agenda_context(request, meeting, can_manage: bool) -> dict:
     """The agenda part of the meeting page (also swapped in place by htmx)."""
     items = list(selectors.agenda.agenda_items(meeting))
+    _link_items(items, can_manage)
     attachment_form = AttachmentForm(auto_id=False) if can_manage else None
     return {
         "meeting": meeting,
@@ -52,6 +55,8 @@ def agenda_context(request, meeting, can_manage: bool) -> dict:
         "copy_last": can_manage and meeting.allows("copy_last"),
         "agenda_form": AgendaItemForm(auto_id="id_new_%s") if can_manage else None,
         "attachment_form": attachment_form,
+        # One CSRF field for the items' many small forms, masked once.
+        "csrf_field": csrf_input(request) if can_manage else "",
         # Each item's upload form has the same (unbound, id-less) file picker: rendered once, when
         # the template first shows it (the template calls it).
         "file_pick": functools.cache(
@@ -60,6 +65,31 @@ def agenda_context(request, meeting, can_manage: bool) -> dict:
         if attachment_form
         else "",
     }
+
+
+def _link_items(items: list[AgendaItem], can_manage: bool) -> None:
+    """Give each item (``item.links``) and file (``.url``) its links, each URL reversed once per list."""
+    download = url_maker("meetings:attachment_download", SLOT)
+    guidance = url_maker("meetings:guidance_detail", SLOT)
+    makers = {}
+    if can_manage:
+        makers = {
+            "up": url_maker("meetings:agenda_move", SLOT, "up"),
+            "down": url_maker("meetings:agenda_move", SLOT, "down"),
+            "edit": url_maker("meetings:agenda_edit", SLOT),
+            "delete": url_maker("meetings:agenda_delete", SLOT),
+            "upload": url_maker("meetings:attachment_upload", SLOT),
+        }
+    remove = url_maker("meetings:attachment_delete", SLOT)
+    for item in items:
+        item.links = {name: make(item.pk) for name, make in makers.items()}
+        if item.guidance_id:
+            item.links["guidance"] = guidance(item.guidance_id)
+            for attachment in item.guidance.attachments.all():
+                attachment.url = download(attachment.pk)
+        for attachment in item.attachments.all():
+            attachment.url = download(attachment.pk)
+            attachment.remove_url = remove(attachment.pk) if can_manage else ""
 
 
 @login_required

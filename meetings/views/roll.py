@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from meetings.counting import EXEMPT, TRANSFERRED, RollEntry
 from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
 from meetings.models import Category, Mark, Meeting
 from meetings.views import lookups
+from members.links import SLOT, url_maker
 from members.models import AccessLog
 
 # The one-tap buttons of a roll row, in order. Each is named after its mark, which also gives
@@ -31,10 +33,6 @@ ROLL_BUTTONS = [
     {"value": Mark.EXCUSED, "label": gettext_lazy("Absent, with reason")},
     {"value": Mark.UNEXCUSED, "label": gettext_lazy("Absent, no reason")},
 ]
-
-
-# Stands for the member's id in the tap URL, reversed once per page rather than once per row.
-_MEMBER_SLOT = 918273645
 
 
 class RollRows:
@@ -51,8 +49,7 @@ class RollRows:
     def __init__(self, request, meeting: Meeting, *, can_mark: bool, show_reasons: bool = False):
         self.can_mark = can_mark
         self.show_reasons = show_reasons
-        url = reverse("meetings:roll_mark", args=[meeting.pk, _MEMBER_SLOT])
-        self._url_head, self._url_tail = (escape(part) for part in url.rsplit(str(_MEMBER_SLOT), 1))
+        self._action = url_maker("meetings:roll_mark", meeting.pk, SLOT)
         self._csrf = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">' if can_mark else ""
         )
@@ -86,7 +83,7 @@ class RollRows:
             # One tap: roll.js shows the mark at once, posts it (retrying while the network is down:
             # a repeated mark changes nothing) and swaps this row; without JavaScript the form posts
             # and the page comes back at this row.
-            action = f"{self._url_head}{entry.member.pk}{self._url_tail}"
+            action = escape(self._action(entry.member.pk))
             label = _("Mark %(name)s") % {"name": name}  # name is escaped
             parts += [f'<form method="post" action="{action}">', self._csrf, f'<div role="group" aria-label="{label}">']
             for value, text in self._buttons:
@@ -172,17 +169,21 @@ def roll_mark(request, pk, member_pk):
     meeting = lookups.meeting_or_404(request, pk)
     if not access.can_manage_meeting(request.user, meeting):
         raise Http404
-    member = get_object_or_404(counting.roll_candidates(meeting), pk=member_pk)
+    # Found among the branch's people (a cheap query); the service checks the roll's rules.
+    member = get_object_or_404(counting.roll_people(meeting), pk=member_pk)
     form = MarkForm(request.POST)
     error = ""
     if form.is_valid():
-        services.roll.record_mark(
-            meeting=meeting,
-            member=member,
-            mark=form.cleaned_data["mark"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
+        try:
+            services.roll.record_mark(
+                meeting=meeting,
+                member=member,
+                mark=form.cleaned_data["mark"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError:  # not on this meeting's roll: as if not found
+            raise Http404 from None
     else:
         error = _("Not saved: choose one of the buttons.")
     if not request.headers.get("HX-Request"):

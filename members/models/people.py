@@ -188,19 +188,12 @@ class Member(models.Model):
     @property
     def place(self) -> str:
         """The hamlet or residential group from the residence ("Xóm 3", "Tổ dân phố số 7"), else its first part."""
-        parts = [part.strip() for part in (self.residence or "").split(",") if part.strip()]
-        for part in parts:
-            match = _PLACE.search(part)
-            if match:
-                return clean_name(part[match.start() :])[:40]
-        return parts[0][:40] if parts else ""
+        return place_of(self.residence)
 
     @property
     def distinct_label(self) -> str:
         """The name with the birth year and the hamlet or group: "Nguyễn Thị Oanh (1962, Xóm 3)"."""
-        hints = [str(self.date_of_birth.year) if self.date_of_birth else "", self.place]
-        hints = [hint for hint in hints if hint]
-        return f"{self.full_name} ({', '.join(hints)})" if hints else self.full_name
+        return label_with_hints(self.full_name, self.date_of_birth, self.residence)
 
     @staticmethod
     def labels(members: Iterable["Member"]) -> dict[int, str]:
@@ -227,6 +220,23 @@ class Member(models.Model):
 
 # Where a residence names the hamlet or group: "Xóm 3", "thôn Song Khê", "Tổ dân phố số 7", "Ấp Hòa Khánh".
 _PLACE = re.compile(r"\b(xóm|thôn|tổ|ấp|khóm|bản|buôn|làng|khu|khối|phum|sóc)\b", re.IGNORECASE)
+
+
+def place_of(residence: str | None) -> str:
+    """The hamlet or residential group of a residence ("Xóm 3", "Tổ dân phố số 7"), else its first part."""
+    parts = [part.strip() for part in (residence or "").split(",") if part.strip()]
+    for part in parts:
+        match = _PLACE.search(part)
+        if match:
+            return clean_name(part[match.start() :])[:40]
+    return parts[0][:40] if parts else ""
+
+
+def label_with_hints(full_name: str, date_of_birth: datetime.date | None, residence: str | None) -> str:
+    """A name told apart by birth year and hamlet or group (for a member, or a row of its fields)."""
+    hints = [str(date_of_birth.year) if date_of_birth else "", place_of(residence)]
+    hints = [hint for hint in hints if hint]
+    return f"{full_name} ({', '.join(hints)})" if hints else full_name
 
 
 def is_away(member, day: datetime.date) -> bool:

@@ -11,6 +11,7 @@ from members import access
 from members.filters import MemberFilter
 from members.forms.picker import use_branch_picker
 from members.forms.register import LeaveForm, MemberForm
+from members.links import SLOT, url_maker
 from members.models import AccessLog, CardConflict, Member, Position
 from members.services import cards, register
 
@@ -25,6 +26,9 @@ def member_list(request):
     member_filter = MemberFilter(request.GET, queryset=members, branches=branches)
     use_branch_picker(member_filter.form.fields["branch"], user)
     page = Paginator(member_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    member_url = url_maker("members:member", SLOT)
+    for member in page:
+        member.url = member_url(member.pk)
     branch_id = request.GET.get("branch", "")
     register.access_log_record(
         user=user,
