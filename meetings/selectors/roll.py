@@ -158,6 +158,7 @@ def absences_in_a_row(
         Meeting.objects.filter(branch=branch)
         .filter(Q(planned_start__year=year) | Q(actual_start__year=year))
         .exclude(pk=until_meeting.pk)
+        .only("status", "planned_start", "actual_start")  # what ordering and counting read
     )
     last = meeting_order(until_meeting)
     meetings = sorted(

@@ -68,7 +68,8 @@ def agenda_context(request, meeting, can_manage: bool) -> dict:
 
 
 def _link_items(items: list[AgendaItem], can_manage: bool) -> None:
-    """Give each item (``item.links``) and file (``.url``) its links, each URL reversed once per list."""
+    """Give each item its links (``item.links``) and files (``item.files``, ``item.guidance_files``,
+    each with its ``url``), each URL reversed once per list."""
     download = url_maker("meetings:attachment_download", SLOT)
     guidance = url_maker("meetings:guidance_detail", SLOT)
     makers = {}
@@ -83,11 +84,15 @@ def _link_items(items: list[AgendaItem], can_manage: bool) -> None:
     remove = url_maker("meetings:attachment_delete", SLOT)
     for item in items:
         item.links = {name: make(item.pk) for name, make in makers.items()}
+        # The files as lists: the template tests and loops over them without asking a missing
+        # guidance for its files (a failed lookup costs an exception per item).
+        item.files = list(item.attachments.all())
+        item.guidance_files = list(item.guidance.attachments.all()) if item.guidance_id else []
         if item.guidance_id:
             item.links["guidance"] = guidance(item.guidance_id)
-            for attachment in item.guidance.attachments.all():
-                attachment.url = download(attachment.pk)
-        for attachment in item.attachments.all():
+        for attachment in item.guidance_files:
+            attachment.url = download(attachment.pk)
+        for attachment in item.files:
             attachment.url = download(attachment.pk)
             attachment.remove_url = remove(attachment.pk) if can_manage else ""
 
