@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from meetings.models import NOT_YET_HELD, REGULAR_KINDS, Meeting, MeetingStatus
 from meetings.months import local_datetime
 from members.models import Organization
-from petitions.models import Petition
+from petitions.models import Petition, PetitionStatus
 
-from .review import answered_since_last_meeting, meeting_petitions, set_days_overdue
+from .review import answered_since_last_meeting, set_days_overdue
 
 
 def next_meeting(branch: Organization, *, today: datetime.date | None = None) -> Meeting | None:
@@ -53,14 +54,35 @@ class MeetingPanelRows:
 
 
 def meeting_panel_rows(meeting: Meeting, *, today: datetime.date | None = None) -> MeetingPanelRows:
-    """The meeting page's petitions: two queries (three when one of them is overdue)."""
+    """The meeting page's petitions: one query (two when one of them is overdue).
+
+    The rows of ``meeting_petitions`` (raised, answered and reported back here) and of
+    ``answered_since_last_meeting`` (the answers to read out) in one read, sorted as each lists
+    them; a petition may be in both, as it would be read by the two."""
     today = today or timezone.localdate()
-    here = meeting_petitions(meeting)
-    raised = list({p.pk: p for p in [*here.raised, *here.answered_here]}.values())
-    waiting = (
-        [] if meeting.status == MeetingStatus.CANCELLED else list(answered_since_last_meeting(meeting.branch, meeting))
-    )
-    for petition in [*raised, *waiting, *here.reported_back]:
+    waiting_q = Q(branch=meeting.branch, status=PetitionStatus.ANSWERED, answered_on__lte=meeting.day)
+    here_q = Q(meeting=meeting) | Q(answered_at_meeting=meeting) | Q(reported_back_at_meeting=meeting)
+    wanted = here_q if meeting.status == MeetingStatus.CANCELLED else here_q | waiting_q
+    rows = list(Petition.objects.filter(wanted).select_related("category", "body", "raised_by_member"))
+    waiting = []
+    if meeting.status != MeetingStatus.CANCELLED:
+        day = meeting.day
+        waiting = sorted(
+            (
+                p
+                for p in rows
+                if p.branch_id == meeting.branch_id
+                and p.status == PetitionStatus.ANSWERED
+                and p.answered_on is not None
+                and p.answered_on <= day
+            ),
+            key=lambda p: (p.answered_on, p.pk),
+        )
+    here = sorted(rows, key=lambda p: (p.raised_on, p.pk))
+    raised = [p for p in here if p.meeting_id == meeting.pk]
+    raised += [p for p in here if p.answered_at_meeting_id == meeting.pk and p.meeting_id != meeting.pk]
+    reported_back = [p for p in here if p.reported_back_at_meeting_id == meeting.pk]
+    for petition in rows:
         petition.branch = meeting.branch  # all of the meeting's branch: no query to find it again
     set_days_overdue(raised, today=today)
-    return MeetingPanelRows(raised=raised, to_report=waiting, reported_back=here.reported_back)
+    return MeetingPanelRows(raised=raised, to_report=waiting, reported_back=reported_back)
