@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
 
 from .meetings import Meeting
@@ -100,7 +101,7 @@ class Guidance(models.Model):
         return self.title
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceDisplay, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)

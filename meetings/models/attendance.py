@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from members.dates import plausible_date
 from members.models import Member, Organization
+from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
 
 from .meetings import Meeting
@@ -31,7 +32,7 @@ class Category(models.TextChoices):
     ATTACHED = "attached", _("Temporarily attached")
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceDisplay, models.Model):
     """One member's mark at one meeting; one row only, whatever the taps or devices."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from members.dates import DB_FIRST_DAY, DB_FIRST_MOMENT, DB_LAST_DAY, DB_LAST_MOMENT
 from members.models import Member, Organization
+from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
 
 
@@ -57,7 +58,7 @@ STATUS_ACTIONS = {
 }
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceDisplay, models.Model):
     """One meeting of a branch: planned, held, minuted."""
 
     branch = models.ForeignKey(

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from members.models.display import ChoiceDisplay
+
 
 class OrganizationKind(models.TextChoices):
     PROVINCE = "province", _("Provincial party committee")
@@ -91,7 +93,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class Organization(MP_Node):
+class Organization(ChoiceDisplay, MP_Node):
     """A node of the party tree: province → commune → (grassroots…) → branch.
 
     The tree has no fixed depth; "everything under X" is one indexed

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.dates import plausible_date
+from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
 from members.text import clean_name, search_key
 
@@ -64,7 +65,7 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(name_key__contains=key).order_by(accents_first, Lower("name_key"), "pk")
 
 
-class Member(models.Model):
+class Member(ChoiceDisplay, models.Model):
     """A party member (đảng viên). Never deleted: leaving sets ``left_on``."""
 
     full_name = models.CharField(_("full name"), max_length=120)

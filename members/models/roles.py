@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.models.display import ChoiceDisplay
+
 from .organizations import Organization
 
 
@@ -16,7 +18,7 @@ class RoleKind(models.TextChoices):
     OFFICER = "officer", _("Officer of a body")
 
 
-class Role(models.Model):
+class Role(ChoiceDisplay, models.Model):
     """What a user may do, and where: a role held at one node of the tree."""
 
     user = models.ForeignKey(

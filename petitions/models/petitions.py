@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from meetings.models import Meeting
 from members.models import Member, Organization, OrganizationKind, RoleKind
+from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
 from workdays.calendar import add_working_days, working_days_between
 
@@ -178,7 +179,7 @@ def default_deadline(category: Category, start: datetime.date) -> datetime.date:
     return add_working_days(start, category.default_days)
 
 
-class Petition(models.Model):
+class Petition(ChoiceDisplay, models.Model):
     """A resident's or member's petition that the branch carries to the commune."""
 
     branch = models.ForeignKey(
