@@ -76,6 +76,18 @@ def test_three_unexcused_spread_over_more_than_twelve_months_are_not(tree, marke
     assert flags.removal == []
 
 
+def test_absences_of_the_year_before_count_for_removal_but_not_for_runs(tree, marker):
+    # Before the period's year only absences without reason are read (branch_flags): enough for
+    # the twelve months of removal, and a run of absences starts afresh in January anyway.
+    member = MemberFactory(branch=tree.branch)
+    months = [(2025, 8), (2025, 10), (2025, 11), (2025, 12), (2026, 2)]
+    monthly(tree.branch, months, {member: [U, E, E, U, U]}, marker)
+    flags = flags_of(tree.branch, datetime.date(2026, 1, 1), datetime.date(2026, 3, 1))
+    assert [(g.count, g.days[0]) for g in flags.removal] == [(3, datetime.date(2025, 8, 5))]
+    in_a_row = dict((key, issues) for key, _label, issues in flags.meeting_issues)["absent_in_a_row"]
+    assert list(in_a_row) == []
+
+
 def test_people_flags_count_people_not_absences(tree, marker):
     member = MemberFactory(branch=tree.branch)
     months = [(2026, m) for m in range(6, 12)]

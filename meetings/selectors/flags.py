@@ -4,14 +4,17 @@
 queries whatever the number of branches, meetings or members:
 
 1. the meeting rules of every ancestor of the branches (nearest one wins);
-2. the branches' meetings from 1 January of the period's first year (runs of absences count
-   within a calendar year) to the end of its last quarter (whole quarters are judged);
-3. the attendance marks of those meetings up to the period's end;
+2. the branches' meetings from twelve months before the period (absences without reason) or
+   1 January of its first year (runs of absences count within a calendar year), whichever is
+   earlier, to the end of its last quarter (whole quarters are judged);
+3. the attendance marks of those meetings up to the period's end: every mark from January of the
+   year of the period's first held meeting, only the absences without reason before it;
 4. the branches' members, to count who was expected on each meeting's day.
 
-The roll is counted by the same rules as the roll page: ``meetings.roll.standing_on`` and
-``count_entries`` for each meeting, ``absence_runs`` and ``runs_over_the_limit`` for absences in a
-row, fed from rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries.
+The roll is counted by the same rules as the roll page (``meetings.counting.standing_on``, as in
+``roll_figures``; ``_BranchRoll`` takes a shortcut for members who stand the same way on every
+day of the period), ``absence_runs`` and ``runs_over_the_limit`` for absences in a row, fed from
+rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries.
 
 Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
 
@@ -49,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from meetings import counting
 from meetings.models import (
+    PRESENT_MARKS,
     REGULAR_KINDS,
     THEMATIC_KINDS,
     Attendance,
@@ -363,36 +367,153 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
         meeting.start = meeting.actual_start or meeting.planned_start
     meetings.sort(key=counting.meeting_order)
 
-    in_period = {m.pk for m in meetings if m.status in HELD_STATUSES and m.month in period}
+    # (``id`` rather than ``pk`` in these loops: ``pk`` is a property, read thousands of times.)
+    zone = timezone.get_current_timezone()  # (timezone.localdate looks it up at every call)
+    days = {m.id: m.start.astimezone(zone).date() for m in meetings}
+    held = [m for m in meetings if m.status in HELD_STATUSES and m.month in period]
+    in_period = {m.id for m in held}
     # Meetings whose marks make or break a run of absences.
     counted = [m for m in meetings if counting.counts_for_runs(m) and m.month <= period.last]
-    marks, categories = _marks([m.pk for m in counted])
+    # Runs start afresh each calendar year: before the year of the period's first held meeting
+    # only absences without reason matter (grounds for removal), not the whole roll.
+    runs_from = min((days[pk] for pk in in_period), default=datetime.date.max).replace(month=1, day=1)
+    marks, unexcused = _flag_marks(
+        [m.id for m in counted if days[m.id] >= runs_from],
+        [m.id for m in counted if days[m.id] < runs_from],
+    )
     people = _members(branch_ids)
+    held_days = [days[m.id] for m in held]
+    first_day, last_day = min(held_days, default=today), max(held_days, default=today)
 
     by_branch: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         by_branch[meeting.branch_id].append(meeting)
+    counted_by_branch: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in counted:
+        counted_by_branch[meeting.branch_id].append(meeting)
 
     result = []
     for branch in branches:
         flags = BranchFlags(branch=branch, rules=rules[branch.pk])
         own = by_branch[branch.pk]
         members = people.get(branch.pk, {})
+        roll = _BranchRoll(branch.pk, members, first_day, last_day)
         flags.months = _months(own, period, today)
         flags.quarters = _quarters(own, period, today)
         counts = {}
         for meeting in own:
-            if meeting.pk in in_period:
-                counts[meeting.pk] = roll_figures(
-                    meeting, marks.get(meeting.pk, {}), members, categories.get(meeting.pk)
-                )
+            if meeting.id in in_period:
+                counts[meeting.id] = roll.figures(days[meeting.id], marks.get(meeting.id, {}))
                 _meeting_flags(flags, meeting, now)
-                _roll_flags(flags, meeting, counts[meeting.pk])
-        own_counted = [m for m in counted if m.branch_id == branch.pk]
-        _streak_flags(flags, own_counted, marks, counts)
-        flags.removal = _removal_grounds(own_counted, marks, members, period)
+                _roll_flags(flags, meeting, counts[meeting.id])
+        own_counted = counted_by_branch[branch.pk]
+        # Runs of absences restart each January: those before the period's year end before it.
+        _streak_flags(flags, [m for m in own_counted if days[m.id] >= runs_from], marks, counts, days)
+        flags.removal = _removal_grounds(own_counted, unexcused, members, period, days)
         result.append(flags)
     return result
+
+
+# The marks that count as present, as the plain strings the database gives (a set: looked up per mark).
+_PRESENT = frozenset(mark.value for mark in PRESENT_MARKS)
+
+
+class _BranchRoll:
+    """``roll_figures`` for the many meetings of one branch, as far as the flags read them
+    (expected, present, absentees and the rate; not the counts by category nor the vote, so the
+    category kept with a mark is not read, and an absentee's is left blank).
+
+    Most members stand the same way on every day of the period (own members who joined before
+    its first held meeting and did not leave, go away or become exempt by its last): each is
+    expected, present or absent by their mark alone. Only the others go through
+    ``counting.standing_on`` at each meeting (tests check both agree with ``roll_figures``).
+    """
+
+    def __init__(
+        self, branch_id: int, people: dict[int, counting.Countable], first: datetime.date, last: datetime.date
+    ):
+        self.branch_id = branch_id
+        self.people = people
+        self.order = {pk: index for index, pk in enumerate(people)}
+        self.plain: set[int] = set()
+        self.others: list[counting.Countable] = []
+        for pk, person in people.items():
+            if (
+                person.branch_id == branch_id
+                and (person.joined_branch_on is None or person.joined_branch_on <= first)
+                and (person.left_on is None or person.left_on > last)
+                and (person.exempt_since is None or person.exempt_since > last)
+                and (
+                    person.away_from is None
+                    or person.away_from > last
+                    or (person.away_until is not None and person.away_until < first)
+                )
+            ):
+                self.plain.add(pk)
+            else:
+                self.others.append(person)
+
+    def figures(self, day: datetime.date, marks: dict[int, str]) -> counting.RollCounts:
+        counts = counting.RollCounts()
+        expected = len(self.plain)
+        present = 0
+        absentees = []
+        plain = self.plain
+        for pk, mark in marks.items():
+            if pk in plain:
+                if mark in _PRESENT:
+                    present += 1
+                else:
+                    absentees.append((pk, mark))
+        for person in self.others:
+            mark = marks.get(person.pk)
+            standing = counting.standing_on(person, day, mark, branch_id=self.branch_id)
+            if standing is None or not standing.expected:
+                continue
+            expected += 1
+            if mark is None:
+                continue
+            if standing.present:
+                present += 1
+            else:
+                absentees.append((person.pk, mark))
+        absentees.sort(key=lambda row: self.order[row[0]])
+        counts.expected, counts.present = expected, present
+        counts.unmarked = expected - present - len(absentees)
+        for pk, mark in absentees:
+            excused = mark == Mark.EXCUSED
+            counts.absent_excused += excused
+            counts.absent_unexcused += not excused
+            counts.absentees.append(
+                counting.Absentee(member_id=pk, name=self.people[pk].full_name, category="", excused=excused, reason="")
+            )
+        counts.rate = counting.rate_of(present, expected)
+        return counts
+
+
+def _flag_marks(whole: list[int], unexcused_only: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, list[int]]]:
+    """{meeting: {member: mark}} of the meetings ``whole``, and {meeting: [member absent without
+    reason]} of those and of the meetings ``unexcused_only``; one query. (Not the category kept
+    with each mark: the flags count who was expected and present, not by category.)"""
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    unexcused: dict[int, list[int]] = defaultdict(list)
+    if not whole and not unexcused_only:
+        return marks, unexcused
+    # From the meetings to their marks (the scope is the meetings'): PostgreSQL then looks the
+    # meetings up by id; from the marks, the scope's join made it read every meeting of a province.
+    rows = (
+        Meeting.objects.filter(pk__in=[*whole, *unexcused_only])
+        .filter(Q(pk__in=whole) | Q(attendances__mark=Mark.UNEXCUSED))
+        .values_list("pk", "attendances__member_id", "attendances__mark")
+        .order_by()
+    )
+    for meeting_id, member_id, mark in rows:
+        if member_id is None:  # a meeting without marks
+            continue
+        marks[meeting_id][member_id] = mark
+        if mark == Mark.UNEXCUSED:
+            unexcused[meeting_id].append(member_id)
+    return marks, unexcused
 
 
 def _marks(meeting_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, str]]]:
@@ -531,18 +652,19 @@ def _streak_flags(
     meetings: list[Meeting],
     marks: dict[int, dict[int, str]],
     counts: dict[int, counting.RollCounts],
+    days: dict[int, datetime.date],
 ) -> None:
     """Members absent, even with reason, more than N meetings in a row within a calendar year,
     at each held meeting of the period (``counts``). ``meetings``: the branch's meetings that
     count for runs, in order."""
     limit = flags.rules.max_absences_in_row
-    runs_after = counting.absence_runs((m.day, marks.get(m.pk, {})) for m in meetings)
+    runs_after = counting.absence_runs((days[m.id], marks.get(m.id, {})) for m in meetings)
     for meeting, runs in zip(meetings, runs_after, strict=True):
-        if meeting.pk not in counts:
+        if meeting.id not in counts:
             continue
         over = sorted(
             (a.name, run, a.member_id)
-            for a, run in counting.runs_over_the_limit(counts[meeting.pk].absentees, runs, limit)
+            for a, run in counting.runs_over_the_limit(counts[meeting.id].absentees, runs, limit)
         )
         if over:
             names = ", ".join(f"{name} ({count})" for name, count, _pk in over)
@@ -551,19 +673,19 @@ def _streak_flags(
 
 def _removal_grounds(
     meetings: list[Meeting],
-    marks: dict[int, dict[int, str]],
+    unexcused: dict[int, list[int]],
     people: dict[int, counting.Countable],
     period: Period,
+    days: dict[int, datetime.date],
 ) -> list[RemovalGrounds]:
     """Members absent without reason from three meetings within twelve months, where the third
     (or a later one) falls in the period. ``meetings``: the branch's meetings that count for runs."""
-    days: dict[int, list[datetime.date]] = defaultdict(list)
+    absences_of: dict[int, list[datetime.date]] = defaultdict(list)
     for meeting in meetings:
-        for member_id, mark in marks.get(meeting.pk, {}).items():
-            if mark == Mark.UNEXCUSED:
-                days[member_id].append(meeting.day)
+        for member_id in unexcused.get(meeting.id, ()):
+            absences_of[member_id].append(days[meeting.id])
     found = []
-    for member_id, absences in days.items():
+    for member_id, absences in absences_of.items():
         absences.sort()
         best: list[datetime.date] = []
         for i, day in enumerate(absences):

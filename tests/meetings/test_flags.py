@@ -12,7 +12,7 @@ from django.utils import translation
 
 from meetings import selectors
 from meetings.models import Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
-from meetings.selectors.flags import Period, State, _members, branch_flags, roll_figures
+from meetings.selectors.flags import Period, State, _BranchRoll, _members, branch_flags, roll_figures
 from members.models import LeaveReason, OrganizationKind, RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
@@ -325,6 +325,40 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
     counts = selectors.roll.count_roll(meeting)
     assert (counts.expected, counts.present) == (figures.expected, figures.present)
     assert counts.rate == figures.rate
+    # branch_flags counts the same with its shortcut for members who stand the same way all period,
+    # whether the period is that one day (the member may take the shortcut) or a whole year (not).
+    people = _members([tree.branch.pk])[tree.branch.pk]
+    for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
+        fast = _BranchRoll(tree.branch.pk, people, first, last).figures(DAY, marks)
+        assert _roll_numbers(fast) == _roll_numbers(figures)
+
+
+def _roll_numbers(counts):
+    """What the flags read of a roll."""
+    absentees = [(a.member_id, a.name, a.excused) for a in counts.absentees]
+    return (counts.expected, counts.present, counts.marked, counts.rate, absentees)
+
+
+def test_branch_roll_counts_visitors_and_members_away_like_roll_figures(tree, marker):
+    meeting = held(tree.branch, DAY)
+    here = MemberFactory.create_batch(3, branch=tree.branch)
+    away = MemberFactory(branch=tree.branch, away_from=D(2026, 9, 1), away_until=D(2026, 12, 31))
+    visitor = MemberFactory(
+        branch=tree.sibling, away_branch=tree.branch, away_from=D(2026, 9, 1), away_until=D(2026, 12, 31)
+    )
+    marks_given = [Mark.PRESENT, Mark.UNEXCUSED, Mark.EXCUSED, None, Mark.LATE]
+    for member, what in zip([*here, away, visitor], marks_given, strict=True):
+        if what:
+            mark(meeting, member, what, marker)
+    # A member of the other branch marked here by mistake is not on this roll.
+    mark(meeting, MemberFactory(branch=tree.sibling), Mark.UNEXCUSED, marker)
+    marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
+    people = _members([tree.branch.pk])[tree.branch.pk]
+    figures = roll_figures(meeting, marks, people)
+    assert (figures.expected, figures.present) == (4, 2)
+    for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
+        fast = _BranchRoll(tree.branch.pk, people, first, last).figures(DAY, marks)
+        assert _roll_numbers(fast) == _roll_numbers(figures)
 
 
 # --- (7) absent more than three times in a row -----------------------------------------------
