@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -107,7 +108,11 @@ def _related_or_none(meeting, name):
 def meeting_detail(request, pk):
     user = request.user
     meeting = get_object_or_404(
-        access.meetings(user).select_related("branch", "chair", "minute_taker", "minutes", "resolution"), pk=pk
+        access.meetings(user)
+        .select_related("branch", "minutes", "resolution")
+        # Only the names of the chair and the minute-taker are shown: not two whole member rows.
+        .annotate(chair_name=F("chair__full_name"), minute_taker_name=F("minute_taker__full_name")),
+        pk=pk,
     )
     can_manage = access.can_manage_meeting(user, meeting)
     context = agenda_context(request, meeting, can_manage)
