@@ -46,5 +46,6 @@ RUN DEBUG=false \
 USER chibo
 EXPOSE 8000
 # The web service in docker-compose.yml runs migrate first; worker and beat
-# override this command.
-CMD ["gunicorn", "chibo.wsgi", "--bind", "0.0.0.0:8000", "--timeout", "60"]
+# override this command. Threads keep a phone's connection open between a page and its files
+# (the sync worker closes it after each response: one more round trip per file).
+CMD ["gunicorn", "chibo.wsgi", "--bind", "0.0.0.0:8000", "--timeout", "60", "--worker-class", "gthread", "--threads", "4"]

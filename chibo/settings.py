@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The first page writes the CSS into the page; a cookie lets the next ones link it (chibo/stylesheet.py).
+    "chibo.stylesheet.StylesheetCookieMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a login refused for too many failures into the lockout page (members.signin).
     "axes.middleware.AxesMiddleware",
@@ -140,6 +142,8 @@ TEMPLATES = [
                 "petitions.context_processors.navigation",
                 "notifications.context_processors.unread",
             ],
+            # {% inline_stylesheets %}: the CSS written into the page's head (chibo/stylesheet.py).
+            "libraries": {"stylesheet": "chibo.stylesheet"},
         },
     },
 ]
@@ -299,7 +303,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # The one inline <style> of base.html carries the request's nonce (chibo/stylesheet.py);
+        # style attributes and any other inline style stay refused.
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],

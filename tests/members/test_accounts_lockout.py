@@ -36,8 +36,8 @@ def fail(client, username, times=5):
 
 
 def page_text(response) -> str:
-    """The page without its CSRF tokens (they differ per session)."""
-    return re.sub(r'(value="|X-CSRFToken": ")[^"]*"', "", response.content.decode())
+    """The page without its CSRF tokens and CSP nonces (they differ per session and response)."""
+    return re.sub(r'(value="|X-CSRFToken": "|nonce=")[^"]*"', "", response.content.decode())
 
 
 @pytest.fixture
