@@ -10,6 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
 from chibo import stylesheet
+from demo import weight
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +101,7 @@ def test_a_cookie_for_older_css_gets_the_css_written_in_again(client):
     response = client.get(reverse("login"))
     assert response.content.decode().count("<style") == 1
     assert response.cookies[stylesheet.COOKIE].value != "an-old-version"
+
+
+def test_the_weight_budget_clears_the_same_cookie():
+    assert weight.CSS_COOKIE == stylesheet.COOKIE
