@@ -301,6 +301,11 @@ UNSCOPED_READERS = {
     # The member form's card check, the same national lookup; the holder is never shown to a user
     # who may not see them (members.services.cards).
     "members/services/cards.py",
+    # Correlated subqueries (OuterRef("pk")) under a scoped query of meetings: they read only the
+    # marks and minutes of meetings that query found, without joining the scope a second time
+    # (which made PostgreSQL read every meeting of a province).
+    "meetings/selectors/flags.py",
+    "meetings/selectors/ratings.py",
 }
 
 

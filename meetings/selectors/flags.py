@@ -7,14 +7,17 @@ queries whatever the number of branches, meetings or members:
 2. the branches' meetings from twelve months before the period (absences without reason) or
    1 January of its first year (runs of absences count within a calendar year), whichever is
    earlier, to the end of its last quarter (whole quarters are judged);
-3. the attendance marks of those meetings up to the period's end: every mark from January of the
-   year of the period's first held meeting, only the absences without reason before it;
+3. the attendance marks of those meetings up to the period's end, a row per meeting with its
+   members grouped by mark: every mark from January of the year of the period's first held
+   meeting, only the absences without reason before it;
 4. the branches' members, to count who was expected on each meeting's day.
 
 The roll is counted by the same rules as the roll page (``meetings.counting.standing_on``, as in
 ``roll_figures``; ``_BranchRoll`` takes a shortcut for members who stand the same way on every
 day of the period), ``absence_runs`` and ``runs_over_the_limit`` for absences in a row, fed from
-rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries.
+rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries. The members
+counted by their mark alone are counted by set operations on the groups of marks, and runs of
+absences are followed only for members absent often enough to be over a limit (``_FlagMarks.runs``).
 
 Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
 
@@ -45,7 +48,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Aggregate, Case, CharField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -377,13 +381,15 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     # Runs start afresh each calendar year: before the year of the period's first held meeting
     # only absences without reason matter (grounds for removal), not the whole roll.
     runs_from = min((days[pk] for pk in in_period), default=datetime.date.max).replace(month=1, day=1)
-    marks, unexcused = _flag_marks(
-        [m.id for m in counted if days[m.id] >= runs_from],
-        [m.id for m in counted if days[m.id] < runs_from],
-    )
     people = _members(branch_ids)
     held_days = [days[m.id] for m in held]
     first_day, last_day = min(held_days, default=today), max(held_days, default=today)
+    rolls = {pk: _BranchRoll(pk, people.get(pk, {}), first_day, last_day) for pk in branch_ids}
+    whole = [m.id for m in counted if days[m.id] >= runs_from]
+    marks = _flag_marks(whole, [m.id for m in counted if days[m.id] < runs_from])
+    # Nobody absent at most this many times can be absent more than a branch's limit in a row.
+    fewest = min(rules[pk].max_absences_in_row for pk in branch_ids)
+    runs = marks.runs(whole, {person.pk for roll in rolls.values() for person in roll.others}, fewest)
 
     by_branch: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
@@ -396,20 +402,19 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     for branch in branches:
         flags = BranchFlags(branch=branch, rules=rules[branch.pk])
         own = by_branch[branch.pk]
-        members = people.get(branch.pk, {})
-        roll = _BranchRoll(branch.pk, members, first_day, last_day)
+        roll = rolls[branch.pk]
         flags.months = _months(own, period, today)
         flags.quarters = _quarters(own, period, today)
         counts = {}
         for meeting in own:
             if meeting.id in in_period:
-                counts[meeting.id] = roll.figures(days[meeting.id], marks.get(meeting.id, {}))
+                counts[meeting.id] = roll.figures_of_groups(days[meeting.id], marks.groups.get(meeting.id, {}))
                 _meeting_flags(flags, meeting, now)
                 _roll_flags(flags, meeting, counts[meeting.id])
         own_counted = counted_by_branch[branch.pk]
         # Runs of absences restart each January: those before the period's year end before it.
-        _streak_flags(flags, [m for m in own_counted if days[m.id] >= runs_from], marks, counts, days)
-        flags.removal = _removal_grounds(own_counted, unexcused, members, period, days)
+        _streak_flags(flags, [m for m in own_counted if days[m.id] >= runs_from], runs, counts, days)
+        flags.removal = _removal_grounds(own_counted, marks.unexcused, roll.people, period, days)
         result.append(flags)
     return result
 
@@ -452,10 +457,11 @@ class _BranchRoll:
                 self.plain.add(pk)
             else:
                 self.others.append(person)
+        self.other_ids = {person.pk for person in self.others}
 
     def figures(self, day: datetime.date, marks: dict[int, str]) -> counting.RollCounts:
-        counts = counting.RollCounts()
-        expected = len(self.plain)
+        """The roll of a meeting held on ``day`` from its marks {member: mark} (what the tests
+        hold ``figures_of_groups``, the one ``branch_flags`` uses, and ``roll_figures`` to)."""
         present = 0
         absentees = []
         plain = self.plain
@@ -465,8 +471,34 @@ class _BranchRoll:
                     present += 1
                 else:
                     absentees.append((pk, mark))
+        return self._counts(day, present, absentees, marks.get)
+
+    def figures_of_groups(self, day: datetime.date, groups: dict[str, list[int]]) -> counting.RollCounts:
+        """``figures`` from the marks grouped by mark {mark: [member]}: the members counted by
+        their mark alone are counted by set operations rather than one by one."""
+        present = 0
+        absentees = []
+        plain = self.plain
+        for mark, members in groups.items():
+            if mark in _PRESENT:
+                present += len(plain.intersection(members))
+            else:
+                absentees.extend((pk, mark) for pk in plain.intersection(members))
+        others = {}
+        if self.others:
+            wanted = self.other_ids
+            for mark, members in groups.items():
+                for pk in wanted.intersection(members):
+                    others[pk] = mark
+        return self._counts(day, present, absentees, others.get)
+
+    def _counts(self, day: datetime.date, present: int, absentees: list, mark_of) -> counting.RollCounts:
+        """The plain members' figures, and the others' by the full rules (``mark_of``: a member's
+        mark at the meeting, or None)."""
+        counts = counting.RollCounts()
+        expected = len(self.plain)
         for person in self.others:
-            mark = marks.get(person.pk)
+            mark = mark_of(person.pk)
             standing = counting.standing_on(person, day, mark, branch_id=self.branch_id)
             if standing is None or not standing.expected:
                 continue
@@ -491,29 +523,93 @@ class _BranchRoll:
         return counts
 
 
-def _flag_marks(whole: list[int], unexcused_only: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, list[int]]]:
-    """{meeting: {member: mark}} of the meetings ``whole``, and {meeting: [member absent without
-    reason]} of those and of the meetings ``unexcused_only``; one query. (Not the category kept
-    with each mark: the flags count who was expected and present, not by category.)"""
-    marks: dict[int, dict[int, str]] = defaultdict(dict)
-    unexcused: dict[int, list[int]] = defaultdict(list)
+@dataclass
+class _FlagMarks:
+    """The marks the flags read (``_flag_marks``)."""
+
+    # {meeting: {mark: [member]}} of the meetings read whole
+    groups: dict[int, dict[str, list[int]]] = field(default_factory=lambda: defaultdict(dict))
+    # {meeting: [member absent without reason]}
+    unexcused: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def runs(self, whole: list[int], others: set[int], fewest: int) -> dict[int, dict[int, str]]:
+        """{meeting: {member: mark}} of the meetings ``whole``, for runs of absences: only for
+        the members absent from them more than ``fewest`` times (nobody else can be absent more
+        than the limit in a row) and for ``others`` (those ``_BranchRoll`` counts by the rules)."""
+        absences: dict[int, int] = defaultdict(int)
+        for meeting_id in whole:
+            for mark, members in self.groups.get(meeting_id, {}).items():
+                if mark not in _PRESENT:
+                    for pk in members:
+                        absences[pk] += 1
+        wanted = others | {pk for pk, times in absences.items() if times > fewest}
+        result: dict[int, dict[int, str]] = {}
+        for meeting_id in whole:
+            marks = {}
+            for mark, members in self.groups.get(meeting_id, {}).items():
+                for pk in wanted.intersection(members):
+                    marks[pk] = mark
+            result[meeting_id] = marks
+        return result
+
+
+class _Joined(Aggregate):
+    """A group's values in one string, "12,7,30": a row per meeting rather than one per mark
+    (reading the marks one by one was most of the flags' Python time)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS varchar), ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "%(function)s(%(expressions)s, ',')"
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", template=template, **extra_context)
+
+
+# The group of the present (present, late, left early: the flags read no more than "present").
+_PRESENT_GROUP = Mark.PRESENT
+
+
+def _flag_marks(whole: list[int], unexcused_only: list[int]) -> _FlagMarks:
+    """The marks of the meetings ``whole`` grouped by mark (the present in one group), and the
+    members absent without reason from those and from the meetings ``unexcused_only``; one query,
+    a row per meeting. (Not the category kept with each mark: the flags count who was expected
+    and present, not by category.)"""
+    found = _FlagMarks()
     if not whole and not unexcused_only:
-        return marks, unexcused
-    # From the meetings to their marks (the scope is the meetings'): PostgreSQL then looks the
-    # meetings up by id; from the marks, the scope's join made it read every meeting of a province.
+        return found
+    # Each meeting's marks looked up by the meeting (``unscoped``: the marks of meetings the
+    # scoped query below has found). A GROUP BY over the join instead made PostgreSQL read the
+    # meetings table in parallel, and cost the database more than it saved here.
+    marks = Attendance.unscoped.filter(meeting_id=OuterRef("pk")).values("meeting_id")
+    present = marks.filter(mark__in=PRESENT_MARKS).annotate(ids=_Joined("member_id")).values("ids")
+    absent = (
+        marks.exclude(mark__in=PRESENT_MARKS)
+        .annotate(pairs=_Joined(Concat(Cast("member_id", CharField()), Value(":"), "mark")))
+        .values("pairs")
+    )
     rows = (
         Meeting.objects.filter(pk__in=[*whole, *unexcused_only])
-        .filter(Q(pk__in=whole) | Q(attendances__mark=Mark.UNEXCUSED))
-        .values_list("pk", "attendances__member_id", "attendances__mark")
+        .annotate(present=Case(When(pk__in=whole, then=Subquery(present))), absent=Subquery(absent))
+        .values_list("pk", "present", "absent")
         .order_by()
     )
-    for meeting_id, member_id, mark in rows:
-        if member_id is None:  # a meeting without marks
+    in_whole = set(whole)
+    for meeting_id, present_ids, absent_pairs in rows:
+        by_mark: dict[str, list[int]] = {}
+        if absent_pairs:
+            for pair in absent_pairs.split(","):
+                member_id, mark = pair.split(":", 1)
+                by_mark.setdefault(mark, []).append(int(member_id))
+            if Mark.UNEXCUSED in by_mark:
+                found.unexcused[meeting_id] = by_mark[Mark.UNEXCUSED]
+        if meeting_id not in in_whole:  # read for its absences without reason only
             continue
-        marks[meeting_id][member_id] = mark
-        if mark == Mark.UNEXCUSED:
-            unexcused[meeting_id].append(member_id)
-    return marks, unexcused
+        if present_ids:
+            by_mark[_PRESENT_GROUP] = list(map(int, present_ids.split(",")))
+        if by_mark:
+            found.groups[meeting_id] = by_mark
+    return found
 
 
 def _marks(meeting_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, str]]]:
@@ -538,9 +634,12 @@ def _members(branch_ids: list[int]) -> dict[int, dict[int, counting.MemberFacts]
     )
     wanted = set(branch_ids)
     for facts in rows:
-        person = counting.MemberFacts(**dict(zip(counting.MemberFacts.FIELDS, facts, strict=True)))
-        for branch_id in {person.branch_id, person.away_branch_id} & wanted:
+        person = counting.MemberFacts(*facts)  # (FIELDS are in the order of its fields)
+        branch_id, away_branch_id = person.branch_id, person.away_branch_id
+        if branch_id in wanted:
             people[branch_id][person.pk] = person
+        if away_branch_id is not None and away_branch_id != branch_id and away_branch_id in wanted:
+            people[away_branch_id][person.pk] = person
     return people
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from meetings import counting
-from meetings.models import REGULAR_KINDS, MeetingStatus, Minutes
+from meetings.models import REGULAR_KINDS, Meeting, MeetingStatus, Minutes
 from meetings.models.minutes import ScoreLevel
 
 # Meetings whose score counts for the month: held, minutes adopted or not yet.
@@ -90,19 +91,23 @@ def annual_ratings(*, branches, year: int, today: datetime.date | None = None) -
         )
         for pk in branch_ids
     }
+    # From the meetings, each looking its minutes up by meeting: joined the other way round,
+    # PostgreSQL hashed the whole minutes table (a sequential scan growing with the province).
+    # ``unscoped``: the minutes of meetings the scoped query below has found (no second join).
+    scored = Minutes.unscoped.filter(meeting_id=OuterRef("pk"))
     rows = (
-        Minutes.objects.filter(
-            meeting__branch_id__in=branch_ids,
-            meeting__month__year=year,
-            meeting__kind__in=REGULAR_KINDS,
-            meeting__status__in=SCORED_STATUSES,
+        Meeting.objects.filter(
+            branch_id__in=branch_ids,
+            month__year=year,
+            kind__in=REGULAR_KINDS,
+            status__in=SCORED_STATUSES,
         )
-        .exclude(score_level="")
-        .values_list("meeting__branch_id", "meeting__month", "score_level", "score_total", "meeting_id")
-        .order_by("meeting__planned_start")
+        .annotate(level=Subquery(scored.values("score_level")), total=Subquery(scored.values("score_total")))
+        .values_list("branch_id", "month", "level", "total", "pk")
+        .order_by("planned_start")
     )
     for branch_id, month, level, total, meeting_id in rows:
-        if month.month > last_month:
+        if not level or month.month > last_month:  # no minutes, or not scored
             continue
         cell = ratings[branch_id].months[month.month - 1]
         cell.level, cell.score, cell.meeting_id = level, total, meeting_id

@@ -10,6 +10,7 @@ repeated on each of several hundred badges, which kept a province page over 100 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from functools import lru_cache
 from html import escape as html_escape
 
@@ -22,6 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from meetings.models.minutes import ScoreLevel
 
 register = template.Library()
 
@@ -215,15 +218,18 @@ def _rating(rating) -> str:
             f'<span class="badge text-bg-secondary">{_escape(_("not rated: no month scored"))}</span></div>'
         )
     so_far = "" if rating.complete else f" ({_escape(_('so far'))})"
+    # The level and the months at each counted once (each of AnnualRating's properties counts).
+    level = rating.level
+    months = Counter(cell.level for cell in rating.months)
     tally = _("Good %(good)s, Fair %(fair)s, Average %(average)s, Poor %(poor)s, not scored %(none)s") % {
-        "good": rating.good_months,
-        "fair": rating.fair_months,
-        "average": rating.average_months,
-        "poor": rating.poor_months,
-        "none": rating.unscored_months,
+        "good": months[ScoreLevel.GOOD],
+        "fair": months[ScoreLevel.FAIR],
+        "average": months[ScoreLevel.AVERAGE],
+        "poor": months[ScoreLevel.POOR],
+        "none": months[None],
     }
     return (
-        f'<div class="mt-1 small" data-rating="{_escape(rating.level)}">{year}: '
-        f'<span class="badge {_LEVEL_COLOURS.get(rating.level, "text-bg-danger")}">{_escape(rating.label)}</span>'
+        f'<div class="mt-1 small" data-rating="{_escape(level)}">{year}: '
+        f'<span class="badge {_LEVEL_COLOURS.get(level, "text-bg-danger")}">{_escape(ScoreLevel(level).label)}</span>'
         f'{so_far} <span class="text-secondary">{_escape(tally)}</span></div>'
     )

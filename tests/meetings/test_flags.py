@@ -1,5 +1,6 @@
 """Flags the commune sees per branch: table-driven, with time frozen."""
 
+import dataclasses
 import datetime
 from types import SimpleNamespace
 
@@ -10,9 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from meetings import selectors
-from meetings.models import Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
-from meetings.selectors.flags import Period, State, _BranchRoll, _members, branch_flags, roll_figures
+from meetings import counting, selectors
+from meetings.models import PRESENT_MARKS, Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
+from meetings.selectors.flags import (
+    Period,
+    State,
+    _BranchRoll,
+    _flag_marks,
+    _members,
+    branch_flags,
+    roll_figures,
+)
 from members.models import LeaveReason, OrganizationKind, RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
@@ -329,8 +338,23 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
     # whether the period is that one day (the member may take the shortcut) or a whole year (not).
     people = _members([tree.branch.pk])[tree.branch.pk]
     for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
-        fast = _BranchRoll(tree.branch.pk, people, first, last).figures(DAY, marks)
-        assert _roll_numbers(fast) == _roll_numbers(figures)
+        roll = _BranchRoll(tree.branch.pk, people, first, last)
+        assert _roll_numbers(roll.figures(DAY, marks)) == _roll_numbers(figures)
+        assert _roll_numbers(roll.figures_of_groups(DAY, _grouped(marks))) == _roll_numbers(figures)
+
+
+def test_member_facts_fields_are_in_the_order_of_its_fields():
+    # selectors.flags._members builds them from rows by position.
+    assert tuple(f.name for f in dataclasses.fields(counting.MemberFacts)) == counting.MemberFacts.FIELDS
+
+
+def _grouped(marks):
+    """Marks {member: mark} grouped as ``_flag_marks`` reads them: {mark: [member]}, the present
+    (present, late, left early) in one group."""
+    groups = {}
+    for pk, what in marks.items():
+        groups.setdefault(Mark.PRESENT if what in PRESENT_MARKS else what, []).append(pk)
+    return groups
 
 
 def _roll_numbers(counts):
@@ -357,8 +381,9 @@ def test_branch_roll_counts_visitors_and_members_away_like_roll_figures(tree, ma
     figures = roll_figures(meeting, marks, people)
     assert (figures.expected, figures.present) == (4, 2)
     for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
-        fast = _BranchRoll(tree.branch.pk, people, first, last).figures(DAY, marks)
-        assert _roll_numbers(fast) == _roll_numbers(figures)
+        roll = _BranchRoll(tree.branch.pk, people, first, last)
+        assert _roll_numbers(roll.figures(DAY, marks)) == _roll_numbers(figures)
+        assert _roll_numbers(roll.figures_of_groups(DAY, _grouped(marks))) == _roll_numbers(figures)
 
 
 # --- (7) absent more than three times in a row -----------------------------------------------
@@ -399,6 +424,48 @@ def test_a_new_year_starts_a_new_run(tree, marker):
     period = Period(first=D(2026, 12, 1), last=D(2027, 2, 1))
     flags = flags_of(tree.branch, period, now=at(D(2027, 3, 10), 9))
     assert issues(flags, "absent_in_a_row") == []
+
+
+def test_marks_are_read_grouped_by_mark(tree, marker):
+    before = held(tree.branch, D(2025, 12, 5))
+    meeting = held(tree.branch, D(2026, 10, 5))
+    people = MemberFactory.create_batch(6, branch=tree.branch)
+    marks_given = [Mark.PRESENT, Mark.LATE, Mark.LEFT_EARLY, Mark.EXCUSED, Mark.UNEXCUSED]
+    for person, what in zip(people, marks_given, strict=False):
+        mark(meeting, person, what, marker)
+    mark(before, people[0], Mark.UNEXCUSED, marker)
+    mark(before, people[1], Mark.EXCUSED, marker)
+    mark(before, people[2], Mark.PRESENT, marker)
+    empty = held(tree.branch, D(2026, 11, 5))
+    found = _flag_marks([meeting.pk, empty.pk], [before.pk])
+    groups = {what: sorted(ids) for what, ids in found.groups[meeting.pk].items()}
+    assert groups == {
+        Mark.PRESENT: sorted(p.pk for p in people[:3]),
+        Mark.EXCUSED: [people[3].pk],
+        Mark.UNEXCUSED: [people[4].pk],
+    }
+    # Before the runs' year only the absences without reason are kept (grounds for removal).
+    assert before.pk not in found.groups
+    assert empty.pk not in found.groups
+    assert dict(found.unexcused) == {meeting.pk: [people[4].pk], before.pk: [people[0].pk]}
+
+
+def test_runs_on_a_page_of_branches_with_different_limits(tree, marker):
+    # Runs are read only for members absent more often than the smallest limit of the page; each
+    # branch is still held to its own: three in a row is over 2 here, not over 4 there.
+    MeetingRules.objects.create(organization=tree.branch, max_absences_in_row=2)
+    MeetingRules.objects.create(organization=tree.sibling, max_absences_in_row=4)
+    pattern = [Mark.PRESENT, Mark.EXCUSED, Mark.EXCUSED, Mark.EXCUSED, Mark.PRESENT]
+    for branch in (tree.branch, tree.sibling):
+        member, present = MemberFactory(branch=branch), MemberFactory(branch=branch)
+        for month, what in zip(range(7, 12), pattern, strict=True):
+            meeting = held(branch, D(2026, month, 5))
+            mark(meeting, member, what, marker)
+            mark(meeting, present, Mark.PRESENT, marker)
+    with time_machine.travel(NOW, tick=False):
+        rows = branch_flags(branches=[tree.branch, tree.sibling], period=JUL_TO_NOV)
+    found = [[issue.meeting.month for issue in issues(row, "absent_in_a_row")] for row in rows]
+    assert found == [[D(2026, 10, 1)], []]
 
 
 # --- Rules ------------------------------------------------------------------------------------
