@@ -54,6 +54,10 @@ class MemberQuerySet(models.QuerySet):
         # case of non-ASCII letters (SQLite's LIKE and lower() fold only ASCII; PostgreSQL's depend
         # on the locale), so the name is compared with the text's usual casings instead.
         typed = clean_name(text)
+        found = self.filter(name_key__contains=key)
+        if typed.isascii():
+            # No accents typed: nothing to prefer (and no CASE over every match of a common name).
+            return found.order_by(Lower("name_key"), "pk")
         casings = {typed, typed.lower(), typed.upper(), typed.title(), typed.capitalize()}
         same_accents = Q()
         for casing in sorted(casings):
@@ -62,7 +66,7 @@ class MemberQuerySet(models.QuerySet):
         # Then the same order as Meta.ordering, as an expression the name_key index cannot serve: matches
         # of a common name ("nguyen van") cluster in the index, and walking it for the first page
         # reads most of a province; the trigram index finds them and a top-N sort orders them.
-        return self.filter(name_key__contains=key).order_by(accents_first, Lower("name_key"), "pk")
+        return found.order_by(accents_first, Lower("name_key"), "pk")
 
 
 class Member(ChoiceDisplay, models.Model):
