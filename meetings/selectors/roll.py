@@ -5,6 +5,7 @@ Reads here run a fixed number of queries whatever the size of the branch.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -152,28 +153,36 @@ def absences_in_a_row(
     """Per member id, how many meetings in a row they have been absent, counting back from
     ``until_meeting`` within its calendar year (``absence_runs``). Cancelled and postponed
     meetings are skipped, except ``until_meeting`` itself. With ``member_ids`` (not empty), only those
-    members' marks are read (each member's run depends on their own marks alone). Two queries."""
+    members' marks are read (each member's run depends on their own marks alone). One query: the
+    marks of the branch's meetings of that year, each with what ordering and counting read of its
+    meeting (a meeting without any of these marks changes no run)."""
     year = until_meeting.day.year
-    candidates = (
-        Meeting.objects.filter(branch=branch)
-        .filter(Q(planned_start__year=year) | Q(actual_start__year=year))
-        .exclude(pk=until_meeting.pk)
-        .only("status", "planned_start", "actual_start")  # what ordering and counting read
-    )
     last = meeting_order(until_meeting)
-    meetings = sorted(
-        (m for m in candidates if counts_for_runs(m) and m.day.year == year and meeting_order(m) <= last),
+    rows = Attendance.objects.filter(meeting__branch=branch).filter(
+        Q(meeting__planned_start__year=year) | Q(meeting__actual_start__year=year)
+    )
+    member_ids = list(member_ids or ())
+    if member_ids:
+        rows = rows.filter(member_id__in=member_ids)
+    meetings: dict[int, Meeting] = {until_meeting.pk: until_meeting}
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    fields = ("meeting_id", "member_id", "mark", "meeting__status", "meeting__planned_start", "meeting__actual_start")
+    for meeting_id, member_id, mark, status, planned_start, actual_start in rows.values_list(*fields):
+        if meeting_id not in meetings:
+            meetings[meeting_id] = Meeting(
+                pk=meeting_id, status=status, planned_start=planned_start, actual_start=actual_start
+            )
+        marks[meeting_id][member_id] = mark
+    held = sorted(
+        (
+            m
+            for m in meetings.values()
+            if m.pk != until_meeting.pk and counts_for_runs(m) and m.day.year == year and meeting_order(m) <= last
+        ),
         key=meeting_order,
     )
-    meetings.append(until_meeting)
-    marks: dict[int, dict[int, str]] = {m.pk: {} for m in meetings}
-    rows = Attendance.objects.filter(meeting_id__in=marks)
-    member_ids = list(member_ids or ())
-    if member_ids:  # (an empty list would skip the query: the count of queries stays fixed)
-        rows = rows.filter(member_id__in=member_ids)
-    for meeting_id, member_id, mark in rows.values_list("meeting_id", "member_id", "mark"):
-        marks[meeting_id][member_id] = mark
-    *_, runs = absence_runs((m.day, marks[m.pk]) for m in meetings)  # the runs after the last one
+    held.append(until_meeting)
+    *_, runs = absence_runs((m.day, marks[m.pk]) for m in held)  # the runs after the last one
     return runs
 
 
