@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from meetings.forms.schedule import (
     MeetingMoveForm,
     ReasonForm,
 )
+from meetings.models import MeetingMove
 from meetings.views import lookups
 from meetings.views.agenda import agenda_context
 from members.forms.picker import use_branch_picker
@@ -111,7 +112,11 @@ def meeting_detail(request, pk):
         access.meetings(user)
         .select_related("branch", "minutes", "resolution")
         # Only the names of the chair and the minute-taker are shown: not two whole member rows.
-        .annotate(chair_name=F("chair__full_name"), minute_taker_name=F("minute_taker__full_name")),
+        .annotate(
+            chair_name=F("chair__full_name"),
+            minute_taker_name=F("minute_taker__full_name"),
+            has_moves=Exists(MeetingMove.objects.filter(meeting=OuterRef("pk"))),
+        ),
         pk=pk,
     )
     can_manage = access.can_manage_meeting(user, meeting)
@@ -126,7 +131,7 @@ def meeting_detail(request, pk):
             "minutes": _related_or_none(meeting, "minutes"),
             "resolution": _related_or_none(meeting, "resolution"),
             "is_cadre": access.is_assigned_cadre(user, meeting),
-            "moves": meeting.moves.all(),
+            "moves": meeting.moves.all() if meeting.has_moves else [],  # most meetings: no query
             "actions": meeting.allowed_actions() if can_manage else {},
             "panels": extensions.meeting_panels(request, meeting),
             "notice_rows": reminders.notice_rows(meeting) if can_manage and meeting.notice_sent_at else None,
