@@ -19,9 +19,10 @@ STALE = 409
 PAGE_SIZE = 30
 
 
-def meeting_or_404(request, pk, *, manage: bool = False) -> Meeting:
-    """The meeting if the user sees it (and, with ``manage``, may manage it); else 404."""
-    found = get_object_or_404(access.meetings(request.user).select_related("branch", "chair", "minute_taker"), pk=pk)
+def meeting_or_404(request, pk, *, manage: bool = False, related=("branch", "chair", "minute_taker")) -> Meeting:
+    """The meeting if the user sees it (and, with ``manage``, may manage it); else 404.
+    ``related``: what to read with it (the roll's pages need only the branch)."""
+    found = get_object_or_404(access.meetings(request.user).select_related(*related), pk=pk)
     if manage and not access.can_manage_meeting(request.user, found):
         raise Http404
     return found

@@ -143,7 +143,7 @@ def _roll_url(meeting: Meeting, member_id: int | None = None) -> str:
 
 @login_required
 def roll_call(request, pk):
-    meeting = lookups.meeting_or_404(request, pk)
+    meeting = lookups.meeting_or_404(request, pk, related=("branch",))
     user = request.user
     lookups.log_read(request, meeting, AccessLog.Action.VIEW_ROLL)
     sheet = selectors.roll.roll_sheet(meeting)
@@ -185,7 +185,7 @@ def roll_mark_remaining(request, pk):
 @login_required
 @require_POST
 def roll_mark(request, pk, member_pk):
-    meeting = lookups.meeting_or_404(request, pk)
+    meeting = lookups.meeting_or_404(request, pk, related=("branch",))
     if not access.can_manage_meeting(request.user, meeting):
         raise Http404
     # Found among the branch's people (a cheap query); the service checks the roll's rules.
@@ -222,7 +222,7 @@ def roll_mark(request, pk, member_pk):
 
 @login_required
 def attendance_sheet(request, pk):
-    meeting = lookups.meeting_or_404(request, pk)
+    meeting = lookups.meeting_or_404(request, pk, related=("branch",))
     lookups.log_read(request, meeting, AccessLog.Action.VIEW_ATTENDANCE)
     sheet = selectors.roll.roll_sheet(meeting)
     return render(
