@@ -1,13 +1,16 @@
 """seed_scale and benchmark_pages at a tiny size, so they cannot rot."""
 
+import gc
 import io
 import random
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from demo import scale
+from demo import benchmark, scale
 from meetings.models import Attendance, Meeting
 from members.access import subtree_q
 from members.models import Member, Organization, OrganizationKind, Role, RoleKind
@@ -95,3 +98,29 @@ def test_benchmark_pages_prints_every_page_and_the_summary(debug):
 def test_benchmark_pages_needs_the_province(debug):
     with pytest.raises(CommandError, match="seed_scale"):
         call_command("benchmark_pages", repeat=1, stdout=io.StringIO())
+
+
+def test_benchmark_pages_times_with_the_application_frozen_as_the_server_does(debug, monkeypatch):
+    _seed()
+    frozen = []
+    real = benchmark._timed
+
+    def timed(*args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(benchmark, "_timed", timed)
+    gc.unfreeze()
+    call_command("benchmark_pages", repeat=1, warmup=0, stdout=io.StringIO())
+    assert frozen and frozen[0] > 10_000
+    assert gc.get_freeze_count() == 0  # the command's process is left as it was
+
+
+def test_the_wsgi_application_loads_its_views_then_freezes_them():
+    # In a process of its own, as a server worker starts.
+    script = (
+        "import gc, sys, chibo.wsgi; "
+        "print('meetings.views.schedule' in sys.modules, gc.get_freeze_count() > 10000, len(gc.get_objects()) < 10000)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
