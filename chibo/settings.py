@@ -236,7 +236,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- Celery ------------------------------------------------------------------
 REDIS_URL = _url("REDIS_URL", "redis://127.0.0.1:6379/0") if os.environ.get("REDIS_URL", "").strip() else ""
-CELERY_BROKER_URL = _url("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# "localhost": the folder broker has no host, but kombu warns on every process without one.
+CELERY_BROKER_URL = _url("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
