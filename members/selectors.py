@@ -5,6 +5,7 @@ import re
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -137,13 +138,43 @@ def account_rows(users: list) -> list[dict]:
     ]
 
 
-def children_with_counts(node: Organization, visible: QuerySet[Organization]) -> list[Organization]:
-    """The node's children among ``visible``, in tree order, each with ``branch_count`` and
-    ``member_count`` (current members) under it. Three queries, whatever the subtree's size:
-    counts are grouped by the children's path prefix, so the tree opens one level at a time."""
-    children = list(visible.filter(subtree_q([node]), depth=node.depth + 1).order_by("path"))
+CHILDREN_PER_PAGE = 100
+
+
+def children_with_counts(node: Organization, visible: QuerySet[Organization], page=None) -> Page:
+    """One page of the node's children among ``visible`` (``CHILDREN_PER_PAGE``, in tree order),
+    each with ``branch_count`` and ``member_count`` (current members) under it. Four queries,
+    whatever the subtree's size: counts cover only the page's children, grouped by their path
+    prefix, so the tree opens one level, and one page of a level, at a time (a province may
+    have a thousand communes)."""
+    listed = Paginator(visible.filter(subtree_q([node]), depth=node.depth + 1).order_by("path"), CHILDREN_PER_PAGE)
+    children_page = listed.get_page(page)
+    children = list(children_page.object_list)
+    children_page.object_list = children
     if not children:
-        return children
+        return children_page
+    width = len(children[0].path)
+    branches = dict(
+        Organization.objects.filter(subtree_q(children), kind=OrganizationKind.BRANCH)
+        .annotate(prefix=Substr("path", 1, width))
+        .order_by()
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .values_list("prefix", "n")
+    )
+    members = dict(
+        Member.objects.active()
+        .filter(subtree_q(children, prefix="branch__"))
+        .annotate(prefix=Substr("branch__path", 1, width))
+        .order_by()
+        .values("prefix")
+        .annotate(n=Count("branch_id"))  # not the id: the partial index of current members answers alone
+        .values_list("prefix", "n")
+    )
+    for child in children:
+        child.branch_count = branches.get(child.path, 0)
+        child.member_count = members.get(child.path, 0)
+    return children_page
     width = len(children[0].path)
     branches = dict(
         Organization.objects.filter(subtree_q([node]), kind=OrganizationKind.BRANCH, depth__gt=node.depth)

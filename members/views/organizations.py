@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,13 +47,16 @@ def organization_children(request, pk):
     """One level of the tree under a node the user reaches (htmx fragment); outsiders get 404."""
     visible = access.organizations(request.user)
     node = get_object_or_404(visible, pk=pk)
-    children = selectors.children_with_counts(node, visible)
+    page = selectors.children_with_counts(node, visible, request.GET.get("page"))
     kinds = dict(OrganizationKind.choices)
-    for child in children:
+    for child in page.object_list:
         child.url = reverse("members:organization", args=[child.pk])
         child.children_url = reverse("members:tree_children", args=[child.pk])
         child.kind_label = kinds.get(child.kind, child.kind)
-    return render(request, "members/_tree_children.html", {"node": node, "children": children})
+    context = {"node": node, "children": page.object_list, "page": page, "more_only": page.number > 1}
+    if page.has_next():
+        context["more_url"] = f"{reverse('members:tree_children', args=[node.pk])}?page={page.next_page_number()}"
+    return render(request, "members/_tree_children.html", context)
 
 
 @login_required
@@ -81,9 +85,16 @@ def organization_detail(request, pk):
     context = {
         "organization": organization,
         "ancestors": visible.filter(access.above_q(organization, include_self=False)).order_by("path"),
-        "children": selectors.subtree_with_counts(visible.filter(access.subtree_q([organization]))).filter(
-            depth=organization.depth + 1
-        ),
+        # One page of children (a province may have a thousand communes); a branch has none.
+        "page": None
+        if organization.is_branch
+        else Paginator(
+            selectors.subtree_with_counts(visible.filter(access.subtree_q([organization]))).filter(
+                depth=organization.depth + 1
+            ),
+            selectors.CHILDREN_PER_PAGE,
+        ).get_page(request.GET.get("page")),
+        "query": "",
         "can_edit": access.can_edit_organization(user, organization),
         "can_read_members": access.can_read_members_of(user, organization),
     }

@@ -3,6 +3,7 @@
 from django.test import Client
 from django.urls import reverse
 
+from members import selectors
 from members.models import Organization, Role, RoleKind
 
 from ..factories import MemberFactory, UserFactory
@@ -60,3 +61,43 @@ def test_a_node_opens_in_a_fixed_number_of_queries(tree, staff, django_assert_ma
     with django_assert_max_num_queries(8):
         page = staff.get(children_url(tree.commune))
     assert len(page.context["children"]) == 8
+
+
+def _extra_branches(tree, count):
+    for i in range(count):
+        Organization.objects.get(pk=tree.commune.pk).add_child(
+            name=f"Chi bộ thêm {i}", kind="branch", code=f"extra-{i}", branch_type="village"
+        )
+
+
+def test_a_node_with_many_children_opens_one_page_at_a_time(tree, staff, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(selectors, "CHILDREN_PER_PAGE", 3)
+    _extra_branches(tree, 3)  # 5 branches under the commune
+    MemberFactory.create_batch(2, branch=tree.sibling)
+    first = staff.get(children_url(tree.commune), headers={"HX-Request": "true"})
+    html = first.content.decode()
+    assert [o.pk for o in first.context["children"]] == [tree.branch.pk, tree.sibling.pk] + [
+        o.pk for o in Organization.objects.filter(code="extra-0")
+    ]
+    assert html.count("<ul") == 1 and html.count("<li") == 4  # three children and the "more" button
+    assert f'hx-get="{children_url(tree.commune)}?page=2"' in html
+    assert "Xem thêm (đã hiện 3/5)" in html
+    with django_assert_max_num_queries(9):
+        second = staff.get(children_url(tree.commune) + "?page=2", headers={"HX-Request": "true"})
+    rest = second.content.decode()
+    # The next page replaces the button inside the same list: items only, no second list, no button.
+    assert "<ul" not in rest and rest.count("<li") == 2 and "page=3" not in rest
+    assert [o.name for o in second.context["children"]] == ["Chi bộ thêm 1", "Chi bộ thêm 2"]
+    assert [o.member_count for o in first.context["children"]] == [0, 2, 0]
+
+
+def test_the_organisation_page_lists_its_children_a_page_at_a_time(tree, staff, monkeypatch):
+    monkeypatch.setattr(selectors, "CHILDREN_PER_PAGE", 3)
+    _extra_branches(tree, 3)
+    first = staff.get(reverse("members:organization", args=[tree.commune.pk]))
+    assert len(first.context["page"].object_list) == 3
+    assert 'href="?&amp;page=2"' in first.content.decode()
+    second = staff.get(reverse("members:organization", args=[tree.commune.pk]) + "?page=2")
+    assert [o.name for o in second.context["page"].object_list] == ["Chi bộ thêm 1", "Chi bộ thêm 2"]
+    branch = staff.get(reverse("members:organization", args=[tree.branch.pk]))
+    assert branch.context["page"] is None
