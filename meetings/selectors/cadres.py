@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 
@@ -140,12 +140,19 @@ def cadre_counts(
     up to ``today`` at a branch the cadre was assigned to on the meeting's day (``expected``),
     and those of them where the cadre's guest row says they came (``attended``). The same rule
     as ``cadre_report`` (a test compares them). Rows: ``cadre_id``, ``expected``, ``attended``,
-    ordered by name; one query when evaluated, so it pages with a Paginator."""
+    ordered by name; one query when evaluated, so it pages with a Paginator. Unordered
+    (``.order_by()``) it does not join the cadres' records at all."""
     today = today or timezone.localdate()
     meeting = "branch__meetings__"
-    day = TruncDate(Coalesce(F(f"{meeting}actual_start"), F(f"{meeting}planned_start")))
+    began = Coalesce(F(f"{meeting}actual_start"), F(f"{meeting}planned_start"))
+    # The period's bounds as instants (local midnights): compared with no time zone conversion
+    # on every meeting row, as the meeting's local day needs (a good part of the query's time).
+    since, until = (
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        for day in (start, min(end, today) + datetime.timedelta(days=1))
+    )
     counted = (
-        Q(meeting_day__gte=start, meeting_day__lte=min(end, today))
+        Q(meeting_began__gte=since, meeting_began__lt=until)
         & Q(meeting_day__gte=F("started_on"))
         & (Q(ended_on__isnull=True) | Q(meeting_day__lte=F("ended_on")))
         & ~Q(**{f"{meeting}status__in": NOT_HELD})
@@ -154,8 +161,8 @@ def cadre_counts(
     if cadres is not None:
         assignments = assignments.filter(cadre__in=cadres)
     return (
-        assignments.alias(meeting_day=day)
-        .values("cadre_id", "cadre__name_key")
+        assignments.alias(meeting_began=began, meeting_day=TruncDate(began))
+        .values("cadre_id")
         .annotate(
             expected=Count(f"{meeting}id", filter=counted, distinct=True),
             attended=Count(
@@ -176,16 +183,19 @@ def report_cadres(
     cadres: QuerySet[Member] | list[Member] | None = None,
 ) -> QuerySet:
     """The cadres following any of ``branches`` in the period, by name: ``cadre_id`` rows to page
-    through before counting (counting only the page's cadres keeps a province's report cheap)."""
+    through before counting (counting only the page's cadres keeps a province's report cheap),
+    each with ``total``, how many such cadres there are: a page and its paginator's count in one
+    query (a separate count read the scope's assignments a second time)."""
     assignments = CadreAssignment.objects.filter(branch__in=branches).overlapping(start, end)
     if cadres is not None:
         assignments = assignments.filter(cadre__in=cadres)
-    # Grouped, and ordered by an expression: a DISTINCT … ORDER BY name_key LIMIT walks the whole
-    # name index of the members (a province's 100,000) to find the few hundred cadres.
+    # Grouped by the cadre alone (the name is one per cadre): grouping by the name too made
+    # PostgreSQL sort every assignment before the window. Ordered by an expression: a DISTINCT …
+    # ORDER BY name_key LIMIT walks the whole name index of the members to find the few cadres.
     return (
-        assignments.values("cadre_id", "cadre__name_key")
-        .annotate(assignments=Count("pk"))
-        .order_by(Lower("cadre__name_key"), "cadre_id")
+        assignments.values("cadre_id")
+        .annotate(name_key=Max("cadre__name_key"), total=Window(Count("*")))
+        .order_by(Lower("name_key"), "cadre_id")
     )
 
 
@@ -201,6 +211,9 @@ def cadre_count_rows(counts: list[dict], *, branches: QuerySet[Organization], st
         CadreAssignment.objects.filter(branch__in=branches, cadre_id__in=ids)
         .overlapping(start, end)
         .select_related("branch", "cadre")
+        # What the report shows: a province's page has hundreds of assignments, and a member's
+        # and a branch's every column made building them a good part of the page's time.
+        .only("cadre_id", "branch_id", "title", "cadre__full_name", "branch__name")
         .order_by("cadre_id", "started_on", "pk")
     )
     for assignment in assignments:

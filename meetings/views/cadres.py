@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,6 +93,25 @@ def _period(request) -> tuple[PeriodForm, tuple]:
     return form, (default["start"], default["end"])
 
 
+def _counted_page(listed, number) -> Page:
+    """``Paginator(listed).get_page(number)`` in one query: each row of ``listed`` carries the
+    ``total`` count. A number past the last page or below 1 falls back to the paginator (which
+    shows the last page, as ``get_page`` does)."""
+    paginator = Paginator(listed, CADRES_PER_PAGE)
+    try:
+        number = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        return paginator.get_page(number)
+    bottom = (number - 1) * CADRES_PER_PAGE
+    rows = list(listed[bottom : bottom + CADRES_PER_PAGE])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0]["total"] if rows else 0  # the paginator then asks no COUNT query
+    return Page(rows, number, paginator)
+
+
 @login_required
 def cadre_report(request):
     """Per cadre: meetings expected against meetings attended. Commune staff and leaders see the
@@ -104,11 +123,14 @@ def cadre_report(request):
         raise Http404
     # Counted in SQL and paged: a province has hundreds of cadres and tens of thousands of meetings.
     listed = selectors.cadres.report_cadres(branches=branches, start=start, end=end, cadres=cadres)
-    page = Paginator(listed, CADRES_PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.cadres.cadre_counts(
-        branches=branches, start=start, end=end, cadres=[row["cadre_id"] for row in page.object_list]
+    page = _counted_page(listed, request.GET.get("page"))
+    ids = [row["cadre_id"] for row in page.object_list]
+    # Unordered, put in the page's order: the counts need not join the cadres' records to sort.
+    counted = selectors.cadres.cadre_counts(branches=branches, start=start, end=end, cadres=ids).order_by()
+    counts = {row["cadre_id"]: row for row in counted}
+    rows = selectors.cadres.cadre_count_rows(
+        [counts[pk] for pk in ids if pk in counts], branches=branches, start=start, end=end
     )
-    rows = selectors.cadres.cadre_count_rows(list(counts), branches=branches, start=start, end=end)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
