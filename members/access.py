@@ -110,6 +110,15 @@ def subtree_q(nodes: Iterable[Organization], prefix: str = "") -> Q:
     return reduce(or_, parts)
 
 
+def branches_q(branches: Iterable[Organization], prefix: str = "branch__") -> Q:
+    """Rows of exactly these branches, named by their paths as well as their ids. Under a scope
+    that joins the organisations (a province's, by path), PostgreSQL does not carry
+    ``branch_id IN (…)`` across the join and hashes every organisation of the scope (30,000 at
+    500,000 members, 4-5 ms a query); the paths let it read just these by the path index."""
+    branches = list(branches)
+    return Q(**{f"{prefix}pk__in": [b.pk for b in branches], f"{prefix}path__in": [b.path for b in branches]})
+
+
 def ancestor_paths(node: Organization, *, include_self: bool = True) -> list[str]:
     """Materialised paths of the node's ancestors, root first (and the node's own, last)."""
     step = Organization.steplen

@@ -12,6 +12,7 @@ from django.utils import timezone
 from meetings import counting
 from meetings.models import REGULAR_KINDS, Meeting, MeetingStatus, Minutes
 from meetings.models.minutes import ScoreLevel
+from members.access import branches_q
 
 # Meetings whose score counts for the month: held, minutes adopted or not yet.
 SCORED_STATUSES = (MeetingStatus.HELD, MeetingStatus.ADOPTED)
@@ -80,6 +81,7 @@ def annual_ratings(*, branches, year: int, today: datetime.date | None = None) -
     so far (``complete`` False; the current month only once scored). One query whatever the number
     of branches."""
     today = today or timezone.localdate()
+    branches = list(branches)
     branch_ids = [b.pk for b in branches]
     if not branch_ids:
         return {}
@@ -97,7 +99,7 @@ def annual_ratings(*, branches, year: int, today: datetime.date | None = None) -
     scored = Minutes.unscoped.filter(meeting_id=OuterRef("pk"))
     rows = (
         Meeting.objects.filter(
-            branch_id__in=branch_ids,
+            branches_q(branches),  # (by path too: see there)
             month__year=year,
             kind__in=REGULAR_KINDS,
             status__in=SCORED_STATUSES,

@@ -36,12 +36,15 @@ def flags(request):
         period = form.cleaned_data["period"]
         chosen = form.cleaned_data["branch"]
     shown = branches.filter(pk=chosen.pk) if chosen else branches
-    if shown.count() <= RANK_ALL_UP_TO:
+    count = shown.count()
+    if count <= RANK_ALL_UP_TO:
         ranked = selectors.flags.rank_branches(selectors.flags.branch_flags(branches=shown, period=period, now=now))
         page = Paginator(ranked, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
     else:
-        page = Paginator(shown, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(shown, BRANCHES_PER_PAGE)
+        paginator.count = count  # (counted once: a province's branches take a scan of the organisations)
+        page = paginator.get_page(request.GET.get("page"))
         rows = selectors.flags.branch_flags(branches=page.object_list, period=period, now=now)
         rows = selectors.flags.rank_branches(rows)
     ratings = selectors.ratings.annual_ratings(

@@ -22,6 +22,7 @@ from meetings.selectors.flags import (
     branch_flags,
     roll_figures,
 )
+from meetings.views import flags as flags_view
 from members.models import LeaveReason, OrganizationKind, RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
@@ -329,14 +330,14 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
     if what:
         mark(meeting, member, what, marker)
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
-    figures = roll_figures(meeting, marks, _members([tree.branch.pk])[tree.branch.pk])
+    figures = roll_figures(meeting, marks, _members([tree.branch])[tree.branch.pk])
     assert (figures.expected, figures.present) == (expected, present)
     counts = selectors.roll.count_roll(meeting)
     assert (counts.expected, counts.present) == (figures.expected, figures.present)
     assert counts.rate == figures.rate
     # branch_flags counts the same with its shortcut for members who stand the same way all period,
     # whether the period is that one day (the member may take the shortcut) or a whole year (not).
-    people = _members([tree.branch.pk])[tree.branch.pk]
+    people = _members([tree.branch])[tree.branch.pk]
     for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
         roll = _BranchRoll(tree.branch.pk, people, first, last)
         assert _roll_numbers(roll.figures(DAY, marks)) == _roll_numbers(figures)
@@ -346,6 +347,21 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
 def test_member_facts_fields_are_in_the_order_of_its_fields():
     # selectors.flags._members builds them from rows by position.
     assert tuple(f.name for f in dataclasses.fields(counting.MemberFacts)) == counting.MemberFacts.FIELDS
+
+
+def test_members_of_a_page_of_branches_in_name_order_with_their_visitors(tree):
+    # Own members and visitors are read in two halves of one query: still in name order, and a
+    # visitor from a branch of the same page is listed under both branches, once each.
+    away = {"away_from": D(2026, 9, 1), "away_until": D(2026, 12, 31)}
+    late = MemberFactory(branch=tree.branch, full_name="Trần Văn Cường")
+    visitor = MemberFactory(branch=tree.sibling, away_branch=tree.branch, full_name="Bùi Thị An", **away)
+    early = MemberFactory(branch=tree.branch, full_name="Đỗ Văn Bình")
+    elsewhere = MemberFactory(branch=tree.other_branch, away_branch=tree.branch, full_name="An Văn Đức", **away)
+    MemberFactory(branch=tree.other_branch)
+    people = _members([tree.branch, tree.sibling])
+    assert list(people[tree.branch.pk]) == [elsewhere.pk, visitor.pk, early.pk, late.pk]
+    assert list(people[tree.sibling.pk]) == [visitor.pk]
+    assert set(people) == {tree.branch.pk, tree.sibling.pk}
 
 
 def _grouped(marks):
@@ -377,7 +393,7 @@ def test_branch_roll_counts_visitors_and_members_away_like_roll_figures(tree, ma
     # A member of the other branch marked here by mistake is not on this roll.
     mark(meeting, MemberFactory(branch=tree.sibling), Mark.UNEXCUSED, marker)
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
-    people = _members([tree.branch.pk])[tree.branch.pk]
+    people = _members([tree.branch])[tree.branch.pk]
     figures = roll_figures(meeting, marks, people)
     assert (figures.expected, figures.present) == (4, 2)
     for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
@@ -437,7 +453,7 @@ def test_marks_are_read_grouped_by_mark(tree, marker):
     mark(before, people[1], Mark.EXCUSED, marker)
     mark(before, people[2], Mark.PRESENT, marker)
     empty = held(tree.branch, D(2026, 11, 5))
-    found = _flag_marks([meeting.pk, empty.pk], [before.pk])
+    found = _flag_marks([meeting.pk, empty.pk], [before.pk], [tree.branch])
     groups = {what: sorted(ids) for what, ids in found.groups[meeting.pk].items()}
     assert groups == {
         Mark.PRESENT: sorted(p.pk for p in people[:3]),
@@ -614,6 +630,24 @@ def test_query_count_does_not_grow_with_branches_or_meetings(client, marker):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 12
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_province_is_paged_then_ranked_and_its_branches_counted_once(client, marker, monkeypatch):
+    # Above RANK_ALL_UP_TO branches each page is ranked on its own: the branches are counted once
+    # (the paginator is given the count) and only the page's branches are read.
+    monkeypatch.setattr(flags_view, "RANK_ALL_UP_TO", 2)
+    monkeypatch.setattr(flags_view, "BRANCHES_PER_PAGE", 2)
+    commune = _commune_with(3, 2, marker)
+    client.force_login(commune.staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("meetings:flags"), {"page": 2})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3
+    assert [row.branch.name for row in response.context["rows"]] == ["Chi bộ 2"]
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "members_organization" in q["sql"]]
+    assert len(counts) == 1
+    assert len(queries) <= 12  # as many as when every branch is ranked (above)
 
 
 # --- Per-meeting .ics scope -----------------------------------------------------------------------
