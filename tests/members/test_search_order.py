@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member
+from members.views import register
 
 from ..factories import MemberFactory
 
@@ -64,3 +65,19 @@ def test_search_costs_no_extra_query(staff, names, django_assert_num_queries):
     staff.get(url)  # warm the session
     with django_assert_num_queries(9):  # as the member list without a search (test_register)
         staff.get(url, {"q": "Hằng"})
+
+
+def test_a_search_counts_only_up_to_the_cap(staff, names, monkeypatch):
+    monkeypatch.setattr(register, "SEARCH_CAP", 3)
+    response = staff.get(reverse("members:list"), {"q": "hang"})  # five match
+    found = response.content.decode()
+    assert "Hơn 3 đảng viên khớp: hãy gõ thêm tên để thu hẹp kết quả." in found
+    assert response.context["page"].paginator.count == 3
+    # The page still lists the first matches in order, and never more than the cap.
+    assert [m.full_name for m in response.context["page"]] == ["Lê Văn Thắng", "Nguyễn Thị Hằng", "Phạm Văn Hàng"]
+    few = staff.get(reverse("members:list"), {"q": "thắng"})
+    assert few.context["page"].paginator.count == 2 and not few.context["page"].paginator.more
+    assert "2 đảng viên" in few.content.decode()
+    # Without a search text, the register's count stays exact.
+    whole = staff.get(reverse("members:list"))
+    assert whole.context["page"].paginator.count == 6 and not hasattr(whole.context["page"].paginator, "cap")
