@@ -75,13 +75,21 @@ def _members_sheet(sheet: Worksheet, title: str) -> None:
             dimension.number_format = "@"
 
 
-def _append_row(sheet: Worksheet, values: dict[str, Any]) -> None:
-    sheet.append([_cell_value(values.get(column.field)) for column in COLUMNS])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, datetime.date):
-            cell.number_format = DATE_FORMAT
-        elif isinstance(cell.value, str):
-            cell.number_format = "@"
+def cell_formats(sheet: Worksheet, number: int, values: list[Any]) -> None:
+    """Dates as dd/mm/yyyy and text as text in row ``number`` (just appended with ``values``).
+    Cells are found by row and column: ``sheet.max_row`` and ``sheet[n]`` walk every cell
+    written so far, which makes a sheet's rows cost quadratic time."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, datetime.date):
+            sheet.cell(row=number, column=column).number_format = DATE_FORMAT
+        elif isinstance(value, str):
+            sheet.cell(row=number, column=column).number_format = "@"
+
+
+def _append_row(sheet: Worksheet, number: int, values: dict[str, Any]) -> None:
+    row = [_cell_value(values.get(column.field)) for column in COLUMNS]
+    sheet.append(row)
+    cell_formats(sheet, number, row)
 
 
 def _to_bytes(workbook: Workbook) -> bytes:
@@ -95,8 +103,8 @@ def export_workbook(*, branch: Organization, members: Iterable[Member]) -> bytes
     workbook = Workbook()
     sheet = workbook.active
     _members_sheet(sheet, gettext("Members"))
-    for member in members:
-        _append_row(sheet, _member_values(member))
+    for number, member in enumerate(members, start=2):
+        _append_row(sheet, number, _member_values(member))
     workbook.properties.title = branch.name
     return _to_bytes(workbook)
 
@@ -110,7 +118,7 @@ def template_workbook() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     _members_sheet(sheet, gettext("Members"))
-    _append_row(sheet, {column.field: column.example for column in COLUMNS})
+    _append_row(sheet, 2, {column.field: column.example for column in COLUMNS})
     for cell in sheet[2]:
         cell.font = Font(italic=True, color="666666")
 

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from members.services.exports import DATE_FORMAT, escape_cell
+from members.services.exports import cell_formats, escape_cell
 from petitions.models import Petition
 
 from .lookups import officer_name
@@ -47,25 +47,20 @@ def petitions_workbook(petitions: Iterable[Petition]) -> bytes:
     sheet.freeze_panes = "C2"
     for index, width in enumerate(_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    for petition in petitions:
-        sheet.append(
-            [
-                _text(petition.branch.name),
-                _text(petition.title),
-                _text(petition.category.name),
-                _text(petition.body.name if petition.body else ""),
-                _text(officer_name(petition.officer)),
-                petition.raised_on,
-                petition.deadline,
-                _text(str(petition.get_status_display())),
-                petition.days_overdue,
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(cell.value, str):
-                cell.number_format = "@"
+    for number, petition in enumerate(petitions, start=2):
+        row = [
+            _text(petition.branch.name),
+            _text(petition.title),
+            _text(petition.category.name),
+            _text(petition.body.name if petition.body else ""),
+            _text(officer_name(petition.officer)),
+            petition.raised_on,
+            petition.deadline,
+            _text(str(petition.get_status_display())),
+            petition.days_overdue,
+        ]
+        sheet.append(row)
+        cell_formats(sheet, number, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

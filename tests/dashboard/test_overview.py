@@ -226,6 +226,8 @@ def test_the_export_opens_in_a_spreadsheet_with_the_figures(data, leader):
     attendance = 12  # a rate, formatted as a percentage: (4 + 3) of (4 + 4) for Song Khê
     assert song_khe[attendance] == pytest.approx(0.875)
     assert sheet.cell(row=2, column=attendance + 1).number_format == "0.0%"
+    assert sheet.cell(row=4, column=attendance + 1).number_format == "0.0%"  # the total's rate too
+    assert sheet.cell(row=4, column=1).font.bold and not sheet.cell(row=3, column=1).font.bold
 
 
 def test_the_petitions_panel(data, leader, secretary):

@@ -44,6 +44,10 @@ def test_the_export_has_the_columns_the_filters_and_escapes_formulas(leader, tre
     assert late[5].date() == D(2026, 12, 1) and late[6].date() == D(2026, 12, 4)
     assert late[7] == "Đang thực hiện" and late[8] == 4
     assert len(table) == 3
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    for row in (2, 3):  # dates read as dates, titles as text, in every row
+        assert sheet.cell(row=row, column=6).number_format == "DD/MM/YYYY"
+        assert sheet.cell(row=row, column=2).number_format == "@"
 
     only = rows(leader.get(reverse("petitions:export"), {"branch": tree.sibling.pk}))
     assert [row[1] for row in only[1:]] == ["Nước sạch Phú Thịnh"]
