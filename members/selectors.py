@@ -178,25 +178,3 @@ def children_with_counts(node: Organization, visible: QuerySet[Organization], pa
         child.branch_count = branches.get(child.path, 0)
         child.member_count = members.get(child.path, 0)
     return children_page
-    width = len(children[0].path)
-    branches = dict(
-        Organization.objects.filter(subtree_q([node]), kind=OrganizationKind.BRANCH, depth__gt=node.depth)
-        .annotate(prefix=Substr("path", 1, width))
-        .order_by()
-        .values("prefix")
-        .annotate(n=Count("pk"))
-        .values_list("prefix", "n")
-    )
-    members = dict(
-        Member.objects.active()
-        .filter(subtree_q([node], prefix="branch__"))
-        .annotate(prefix=Substr("branch__path", 1, width))
-        .order_by()
-        .values("prefix")
-        .annotate(n=Count("branch_id"))  # not the id: the partial index of current members answers alone
-        .values_list("prefix", "n")
-    )
-    for child in children:
-        child.branch_count = branches.get(child.path, 0)
-        child.member_count = members.get(child.path, 0)
-    return children
