@@ -4,28 +4,29 @@
   petitions raised at the meeting, the answers to read out there (with a button to mark each
   reported back) and those already read out; those who may record get the big "Ghi kiến nghị"
   button. Two or three queries whatever the number of petitions.
-- Two minutes sections (page, DOCX and PDF): the petitions raised at the meeting, and the answers
-  reported back there. One query each. Residents are named only as "cử tri", never with their
-  name or phone: the minutes are read by every member of the branch.
+- Two minutes sections (page, DOCX and PDF): the petitions raised at the meeting (and the answers
+  given there), and the answers reported back there, as they stood when the minutes were adopted
+  and in the record's words (see "The minutes" below). One query each. Residents are "nhân dân",
+  never with their name or phone: the minutes are read by every member of the branch.
 
 ``register`` is called from ``PetitionsConfig.ready``.
 """
 
 from __future__ import annotations
 
-from django.utils import translation
+import datetime
+
+from django.db.models import OuterRef, Q, Subquery
 
 from meetings.extensions import MeetingPanel, MinutesSection, register_meeting_panel, register_minutes_section
 from meetings.models import Meeting, MeetingStatus
 from members.access import reaches
 from petitions import access
-from petitions.models import Petition, PetitionStatus
+from petitions.models import ANSWERED_STATUSES, EventKind, Petition, PetitionEvent, PetitionStatus
 from petitions.selectors.meeting import meeting_panel_rows
-from petitions.selectors.review import meeting_petitions
-from petitions.services.reportback import report_back_notes
 
 PANEL_TEMPLATE = "petitions/panels/meeting.html"
-RAISED_HEADING = "KIẾN NGHỊ CỦA ĐẢNG VIÊN, CỬ TRI"
+RAISED_HEADING = "Ý KIẾN, KIẾN NGHỊ CỦA ĐẢNG VIÊN VÀ NHÂN DÂN"
 REPORTED_HEADING = "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT KIẾN NGHỊ"
 
 
@@ -51,36 +52,132 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
 
 
 # --- The minutes -------------------------------------------------------------------------------
+#
+# The minutes are a party record filed for the long term: they state what happened at the meeting
+# and must read the same on the day they are adopted and years later. So the lines carry no
+# status (it changes after the meeting), no catalogue names (categories are renamed), and only
+# what was on record when the minutes were adopted (``meeting.minutes_adopted_at``): a petition
+# recorded later, or an answer marked given or read out there after the adoption, is not in them.
+# The words are the party's: "ý kiến, kiến nghị của đảng viên và nhân dân", "buổi sinh hoạt";
+# "cử tri" belongs to the People's Councils' meetings with voters.
+
+
+def _when(kind: str) -> Subquery:
+    """When the petition's first timeline entry of this kind was written (None without one)."""
+    events = PetitionEvent.objects.filter(petition=OuterRef("pk"), kind=kind).order_by("at", "pk")
+    return Subquery(events.values("at")[:1])
+
+
+def _minutes_rows(meeting: Meeting, here: Q) -> list[Petition]:
+    """The petitions ``here`` selects that were on record when the minutes were adopted (all of
+    them while the minutes are a draft), oldest raised first: one query.
+
+    A petition is on record from its ``created_at``. Each row has ``answered_here_at`` and
+    ``reported_back_at``, when the timeline says it was answered at a meeting or reported back
+    (None for a petition without those entries: then the meeting it points to is taken as it is).
+    """
+    rows = (
+        Petition.objects.filter(here)
+        .select_related("body", "raised_by_member")
+        .annotate(
+            answered_here_at=_when(EventKind.ANSWERED_AT_MEETING),
+            reported_back_at=_when(EventKind.REPORTED_BACK),
+        )
+        .order_by("raised_on", "pk")
+    )
+    if meeting.minutes_adopted_at is not None:
+        rows = rows.filter(created_at__lte=meeting.minutes_adopted_at)
+    return list(rows)
+
+
+def _by_adoption(meeting: Meeting, moment: datetime.datetime | None) -> bool:
+    """Whether something that happened at ``moment`` (None: not known) was on record when the
+    minutes were adopted."""
+    adopted = meeting.minutes_adopted_at
+    return adopted is None or moment is None or moment <= adopted
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _sentence(text: str) -> str:
+    """The text on one line, ending as a sentence."""
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".!?…" else f"{text}."
 
 
 def _raised_by(petition: Petition) -> str:
     if petition.raised_by_member is not None:
         return f"đồng chí {petition.raised_by_member.full_name} nêu"
-    return "cử tri phản ánh"
+    # Never the resident's name or phone: the minutes are read by every member of the branch.
+    return "nhân dân phản ánh"
+
+
+def raised_line(number: int, petition: Petition, *, answered_here: bool) -> str:
+    """One numbered line: the title, who raised it ("đồng chí <name> nêu" or "nhân dân phản ánh"),
+    and the answer given at the meeting when there was one."""
+    line = f"{number}. {' '.join(petition.title.split())} – {_raised_by(petition)}."
+    if answered_here:
+        line += f" Trả lời tại buổi sinh hoạt: {_sentence(petition.answer)}"
+    return line
 
 
 def raised_section(meeting: Meeting) -> MinutesSection | None:
-    here = meeting_petitions(meeting)
-    rows = list({p.pk: p for p in [*here.raised, *here.answered_here]}.values())
-    if not rows:
+    """What members and residents raised at the meeting, and what was answered there. One query."""
+    rows = _minutes_rows(meeting, Q(meeting=meeting) | Q(answered_at_meeting=meeting))
+
+    def answered_here(petition: Petition) -> bool:
+        return petition.answered_at_meeting_id == meeting.pk and _by_adoption(meeting, petition.answered_here_at)
+
+    # Raised here first, then those raised between meetings and answered here.
+    shown = [p for p in rows if p.meeting_id == meeting.pk]
+    shown += [p for p in rows if p.meeting_id != meeting.pk and answered_here(p)]
+    if not shown:
         return None
-    lines = []
-    with translation.override("vi"):
-        for number, petition in enumerate(rows, start=1):
-            line = f"{number}. {petition.title} ({petition.category.name}) – {_raised_by(petition)}."
-            if petition.answered_at_meeting_id == meeting.pk:
-                line += f" Trả lời tại cuộc họp: {' '.join(petition.answer.split())}"
-            else:
-                line += f" Tình trạng: {str(PetitionStatus(petition.status).label).lower()}."
-            lines.append(line)
+    lines = [raised_line(n, p, answered_here=answered_here(p)) for n, p in enumerate(shown, start=1)]
     return MinutesSection(heading=RAISED_HEADING, lines=lines)
 
 
+def outcome_line(number: int, petition: Petition) -> str:
+    """One sentence for the outcome of a petition, in the record's words, from what the petition holds:
+
+    - answered: "<title>: <body> trả lời ngày dd/mm/yyyy: <answer>";
+    - sent up (``escalated_to``: beyond the commune's authority): "<title>: không thuộc thẩm quyền
+      giải quyết của xã, đã chuyển lên <where> ngày dd/mm/yyyy", then the answer from there if it came;
+    - declined: "<title>: không giải quyết, lý do: <reason>" (the reason as recorded: the petition
+      does not say apart a refusal from "not the commune's to decide" otherwise).
+
+    No date by which the level above should answer: the petition does not record one.
+    """
+    parts = []
+    if petition.escalated_to:
+        up = f"không thuộc thẩm quyền giải quyết của xã, đã chuyển lên {petition.escalated_to}"
+        parts.append(up + (f" ngày {_day(petition.escalated_on)}" if petition.escalated_on else ""))
+    if petition.status in ANSWERED_STATUSES and petition.answer:
+        who = petition.escalated_to or (petition.body.name if petition.body_id else "")
+        said = f"{who} trả lời" if who else "được trả lời"
+        parts.append(f"{said} ngày {_day(petition.answered_on)}: {_sentence(petition.answer)}")
+    elif petition.status == PetitionStatus.DECLINED:
+        parts.append(f"không giải quyết, lý do: {_sentence(petition.decline_reason)}")
+    line = f"{number}. {' '.join(petition.title.split())}"
+    if not parts:
+        return f"{line}."
+    return f"{line}: {_sentence('; '.join(parts))}"
+
+
 def reported_section(meeting: Meeting) -> MinutesSection | None:
-    rows = meeting_petitions(meeting).reported_back
+    """The outcomes read out at the meeting (the answers reported back there), in the order they
+    came, as on the agenda item. One query."""
+    rows = [
+        p
+        for p in _minutes_rows(meeting, Q(reported_back_at_meeting=meeting))
+        if _by_adoption(meeting, p.reported_back_at)
+    ]
     if not rows:
         return None
-    return MinutesSection(heading=REPORTED_HEADING, lines=report_back_notes(rows).splitlines())
+    rows.sort(key=lambda p: (p.answered_on or datetime.date.min, p.pk))
+    return MinutesSection(heading=REPORTED_HEADING, lines=[outcome_line(n, p) for n, p in enumerate(rows, start=1)])
 
 
 def register() -> None:

@@ -160,10 +160,12 @@ def _docx_text(meeting) -> str:
 def test_the_minutes_list_what_was_raised_and_what_was_reported_back(tree, meeting, january, petitions, secretary):
     data = documents.document_data(meeting)
     [raised] = [section for section in data.sections if section.heading == RAISED_HEADING]
+    # What happened at the meeting: who raised what, and the answer given there; no status.
     assert raised.lines == [
-        "1. Sửa chữa tuyến đường nội thôn (Giao thông – đường sá) – đồng chí Trần Văn Bình nêu. Tình trạng: đã chuyển.",
-        "2. Lắp đèn đường xóm 2 (Khác) – cử tri phản ánh. Tình trạng: mới.",
-        "3. Hỗ trợ giống vụ đông (Khác) – cử tri phản ánh. Trả lời tại cuộc họp: Hội Nông dân xã hỗ trợ 50% giá giống.",
+        "1. Sửa chữa tuyến đường nội thôn – đồng chí Trần Văn Bình nêu.",
+        "2. Lắp đèn đường xóm 2 – nhân dân phản ánh.",
+        "3. Hỗ trợ giống vụ đông – nhân dân phản ánh. "
+        "Trả lời tại buổi sinh hoạt: Hội Nông dân xã hỗ trợ 50% giá giống.",
     ]
     assert REPORTED_HEADING not in [section.heading for section in data.sections]  # nothing read out on 5/12
 
@@ -171,13 +173,14 @@ def test_the_minutes_list_what_was_raised_and_what_was_reported_back(tree, meeti
     secretary.post(f"/petitions/{water.pk}/report_back/", {"report_back-meeting": january.pk})
     text = _docx_text(january)
     assert REPORTED_HEADING in text
-    assert "1. Nước giếng xóm 3 (UBND xã Tam Hưng, 08/12/2026): Nước đạt chuẩn." in text
+    assert "1. Nước giếng xóm 3: UBND xã Tam Hưng trả lời ngày 08/12/2026: Nước đạt chuẩn." in text
     assert RAISED_HEADING not in text  # nothing raised in January
 
     text = _docx_text(meeting)
     assert RAISED_HEADING in text and "Sửa chữa tuyến đường nội thôn" in text
-    # Residents are "cử tri" in the minutes: no name, no phone.
+    # Residents are "nhân dân" in the minutes: no name, no phone.
     assert "Nguyễn Văn Dân" not in text and "0912345678" not in text
+    assert "cử tri" not in text.lower()
 
 
 def test_the_minutes_page_lists_them(leader, meeting, petitions):
