@@ -102,7 +102,7 @@ MIDDLEWARE = [
     # HTML is gzipped (static files come precompressed from WhiteNoise above, which answers
     # before this). BREACH: Django masks the CSRF token with a new random mask on every
     # response, and this middleware pads each response with random bytes ("Heal The Breach");
-    # see README "Language, dates, error pages and compression".
+    # see docs/security.md#content-security-policy.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese whatever the browser's Accept-Language; English only when chosen (chibo/language.py).
@@ -177,7 +177,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
-# Login throttling (django-axes, README "Logging in"): 5 failures lock the username, and 30
+# Login throttling (django-axes, docs/security.md#lockout): 5 failures lock the username, and 30
 # whatever the usernames lock the address, for 15 minutes (members.signin.LoginThrottle); the
 # lockout page does not say whether the username exists.
 AXES_HANDLER = "members.signin.LoginThrottle"

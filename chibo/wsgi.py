@@ -19,6 +19,6 @@ application = get_wsgi_application()
 # Load every view module now, then move the whole loaded application (about 150,000 objects)
 # out of the garbage collector's reach: they live as long as the process. Without this, each
 # full collection walks them all, 65-90 ms in the middle of some request (the flags page's p95
-# on the generated province); with it, about 5 ms. See README "Province scale".
+# on the generated province); with it, about 5 ms. See docs/decisions/0004-gc-freeze.md.
 get_resolver().url_patterns  # noqa: B018 (imports the URLconf and its views)
 gc.freeze()

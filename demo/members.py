@@ -1,6 +1,6 @@
 """Demo data: party organisations, members, branch committees and one login per persona.
 
-The places and sizes come from the source articles (../shared/seeds): Chi bộ thôn Song Khê
+The places and sizes come from the source articles (named in docs/domain.md#sources): Chi bộ thôn Song Khê
 of xã Tam Hưng (Hà Nội) has 161 members and meets at the village's cultural house; Chi bộ
 Tổ dân phố số 7 of phường Đức Thắng has over 300, many of them working members; thôn Klu
 (xã Đakrông) and thôn Phương Hải (Hải Lăng) in Quảng Trị; khóm and ấp branches of the

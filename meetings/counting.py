@@ -1,6 +1,6 @@
 """The party's counting rules, as pure functions (and the SQL twin of the roll).
 
-Attendance (DOMAIN.md, "Attendance"):
+Attendance (docs/domain.md#attendance):
 
 - A meeting's roll is the branch's members *on the meeting day*: joined the branch on or
   before the day (or no date known) and not left by then. Today's list does not matter.
@@ -66,7 +66,7 @@ def attendance_good_enough(counts: RollCounts, minimum: int) -> bool:
 def score_level(total: int, rules, scores: dict | None = None, counts: RollCounts | None = None) -> str:
     """good / fair / average / poor at the commune's thresholds (default 90/70/50).
 
-    Good also needs (DOMAIN.md, HD 42): every rubric criterion marked ``"full_for_good": true``
+    Good also needs (docs/domain.md#quality-score, HD 42): every rubric criterion marked ``"full_for_good": true``
     at its maximum, and, when the roll is given, attendance strictly above the commune's
     minimum with no absence without reason (``attendance_good_enough``); otherwise Fair.
     """
@@ -567,7 +567,7 @@ def vote_result(*, votes_for, votes_against, votes_abstain, counts: RollCounts) 
     )
 
 
-# A year is rated from its monthly levels (DOMAIN.md, local practice): the months needed.
+# A year is rated from its monthly levels (docs/domain.md#annual-rating, local practice): the months needed.
 GOOD_MONTHS_FOR_GOOD_YEAR = 7
 FAIR_MONTHS_FOR_FAIR_YEAR = 7
 POOR_MONTHS_FOR_POOR_YEAR = 3

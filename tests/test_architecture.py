@@ -1,4 +1,4 @@
-"""The shape of the code (../shared/ARCHITECTURE.md): imports run one way, nothing hides a cycle,
+"""The shape of the code (docs/architecture.md): imports run one way, nothing hides a cycle,
 and only members/access.py filters by organisation path.
 
 import-linter (`make lint`) checks the order of the apps; these tests check what a layer

@@ -29,7 +29,7 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# The typical running order of a monthly meeting (DOMAIN.md, "The monthly meeting").
+# The typical running order of a monthly meeting (docs/domain.md#the-monthly-meeting).
 DEFAULT_AGENDA = [
     {"title": "Tuyên bố lý do, giới thiệu đại biểu", "kind": AgendaItemKind.OPENING.value, "minutes": 5},
     {"title": "Cử thư ký cuộc họp", "kind": AgendaItemKind.MINUTE_TAKER.value, "minutes": 2},

@@ -1,4 +1,4 @@
-"""When reminders go out: the commune's timings, DOMAIN.md's defaults otherwise.
+"""When reminders go out: the commune's timings, the defaults of docs/domain.md#local-practice otherwise.
 
 Kept apart from MeetingRules (lengths, thresholds, scoring): these say nothing about a
 meeting's quality, only when people are told. Petition reminders read them too (petitions

@@ -11,7 +11,7 @@ from members import access
 from members.models import Organization
 
 # The default scoring rubric: the HD 42-HD/BTCTW (2025) weighting commune staff start from
-# (DOMAIN.md, "Meeting quality score"): time 5, attendance 5, preparation 10, conduct 30,
+# (docs/domain.md#quality-score): time 5, attendance 5, preparation 10, conduct 30,
 # chairing 10, principles 5, results of last month's resolution 30, closing 5. Good also needs
 # the criteria marked ``full_for_good`` at their maximum (length, attendance, minutes adopted).
 DEFAULT_RUBRIC = [
@@ -63,7 +63,7 @@ class MeetingRulesQuerySet(LocalPracticeQuerySet):
 
 
 class MeetingRules(models.Model):
-    """Local practice, set per commune; DOMAIN.md defaults otherwise."""
+    """Local practice, set per commune; the defaults of docs/domain.md#local-practice otherwise."""
 
     organization = models.OneToOneField(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="meeting_rules"
@@ -79,7 +79,7 @@ class MeetingRules(models.Model):
     level_good = models.PositiveSmallIntegerField(_("score for Good"), default=90)
     level_fair = models.PositiveSmallIntegerField(_("score for Fair"), default=70)
     level_average = models.PositiveSmallIntegerField(_("score for Average"), default=50)
-    # Branches do not meet on a public holiday or in the Tết break (DOMAIN.md, local practice):
+    # Branches do not meet on a public holiday or in the Tết break (docs/domain.md#calendar, local practice):
     # the scheduler moves such a day to the nearest working day before it, or after it.
     holiday_shift = models.CharField(
         _("a meeting day on a holiday moves"),

@@ -19,7 +19,7 @@ rows fetched once for all meetings instead of ``count_roll``'s per-meeting queri
 counted by their mark alone are counted by set operations on the groups of marks, and runs of
 absences are followed only for members absent often enough to be over a limit (``_FlagMarks.runs``).
 
-Flags per branch (DOMAIN.md, thresholds from the commune's MeetingRules):
+Flags per branch (docs/domain.md#attendance, thresholds from the commune's MeetingRules):
 
 - a month that is over without a held regular meeting (regular, or regular + thematic);
 - a quarter that is over without a held thematic meeting (thematic, or regular + thematic);

@@ -1,4 +1,4 @@
-"""The annual rating of each branch from its monthly quality levels (DOMAIN.md, "Meeting quality
+"""The annual rating of each branch from its monthly quality levels (docs/domain.md#annual-rating, "Meeting quality
 score"): ``annual_ratings`` answers for any number of branches in one query."""
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def _guidance_row(meeting: Meeting, guidance: Guidance) -> AgendaItem:
     )
 
 
-# The items that close a meeting, in their running order (DOMAIN.md, "The monthly meeting").
+# The items that close a meeting, in their running order (docs/domain.md#the-monthly-meeting).
 CLOSING_KINDS = (
     AgendaItemKind.TASKS,
     AgendaItemKind.VOTE,

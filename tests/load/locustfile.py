@@ -3,7 +3,7 @@
 Each simulated user is the secretary of a branch of the province (``scale-bNNNNN-sec``, password
 ``chibo-scale-2026``) who logs in once, then reads the meeting page, the roll, the member list
 and the flags or dashboard, and taps marks on the roll of their latest held meeting. Run against
-gunicorn on 127.0.0.1 (see README, "Province scale"):
+gunicorn on 127.0.0.1 (see docs/performance.md#load-locust):
 
     .venv/bin/locust -f tests/load/locustfile.py --headless -u 40 -r 10 -t 60s --host http://127.0.0.1:8000
 

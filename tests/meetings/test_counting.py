@@ -1,4 +1,4 @@
-"""The counting rules of the roll (DOMAIN.md, "Attendance") and the flags the commune looks for.
+"""The counting rules of the roll (docs/domain.md#attendance) and the flags the commune looks for.
 
 The meeting is Song Khê's of 5/12/2026 unless a case says otherwise.
 """

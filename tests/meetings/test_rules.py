@@ -1,4 +1,4 @@
-"""Commune staff set their local practice (DOMAIN.md: configurable per commune)."""
+"""Commune staff set their local practice (docs/domain.md#local-practice: configurable per commune)."""
 
 from django.urls import reverse
 

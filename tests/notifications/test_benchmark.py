@@ -1,6 +1,6 @@
 """`manage.py benchmark_reminders`: its last line, its count at the sink, and that it cleans up.
 
-The numbers of a real run belong in the README, not in a test: here the counts are small and
+The numbers of a real run belong in docs/performance.md, not in a test: here the counts are small and
 only correctness is checked (every row delivered once, nothing left behind). The run with a
 worker process needs a test database that process can reach (PostgreSQL, as in CI), like
 test_worker_e2e.py; the in-process run works everywhere.
