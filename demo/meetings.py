@@ -14,7 +14,8 @@ Every held regular meeting also has its minutes (opening, closing, the vote) and
 score, and its resolution: section I reviews the tasks of the previous regular meeting's
 resolution (done, in progress, not done) and carries the unfinished ones forward with their
 deadlines; section II adds the month's new tasks. One month's vote at Song Khê did not pass
-(exactly half of the voting base in favour). A Song Khê member is temporarily transferred to
+(exactly half of the voting base in favour): that resolution has no number, and the next month
+reviews the one before it. A Song Khê member is temporarily transferred to
 Phú Thịnh for the last three months (not expected at home, attached at Phú Thịnh), and the
 branches keep the exempt members of demo.members (not expected unless they come).
 
@@ -69,7 +70,14 @@ from meetings.services.agenda import (
 from meetings.services.cadres import assignment_create, cadre_record
 from meetings.services.guidance import guidance_insert, guidance_publish
 from meetings.services.minutes import minutes_adopt, minutes_for, minutes_save, score_save
-from meetings.services.resolution import resolution_for, resolution_save, task_carry, task_save, tasks_review
+from meetings.services.resolution import (
+    resolution_for,
+    resolution_issue,
+    resolution_save,
+    task_carry,
+    task_save,
+    tasks_review,
+)
 from meetings.services.roll import mark_remaining_present, record_mark
 from meetings.services.rules import meeting_rules_save
 from meetings.services.schedule import (
@@ -527,6 +535,8 @@ def _close(meeting: Meeting, times: _Times, by) -> None:
 def _adopt(meeting: Meeting, times: _Times, by) -> None:
     if times.adopted is not None:
         minutes_adopt(meeting=meeting, by=by)
+        # The resolution is numbered at the adoption, only if its vote passed.
+        resolution_issue(meeting=meeting, by=by)
         # minutes_adopt stamps the present moment; these minutes were adopted in the past.
         Meeting.objects.filter(pk=meeting.pk).update(minutes_adopted_at=times.adopted)
 

@@ -16,6 +16,9 @@ from members.text import ControlCharactersStripped
 
 
 class ResolutionForm(ControlCharactersStripped, VersionedForm):
+    """The resolution's text; its number only once issued (a draft is numbered when the minutes
+    are adopted with the vote passed: services.resolution.resolution_issue)."""
+
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=MAX_DOCUMENT_NUMBER)
     title = forms.CharField(label=_("Title"), max_length=300)
     results = forms.CharField(label=_("I. Results of last month"), required=False, widget=_textarea(6))
@@ -26,6 +29,10 @@ class ResolutionForm(ControlCharactersStripped, VersionedForm):
     def __init__(self, *args, resolution: Resolution, **kwargs):
         super().__init__(*args, **kwargs)
         self.resolution = resolution
+        # A draft has no number to type. A page opened on the draft and posted after it was
+        # numbered sends none either: the save is then refused as stale, not for the number.
+        if resolution.number is None or (self.is_bound and "number" not in self.data):
+            del self.fields["number"]
 
     def clean_number(self):
         number = self.cleaned_data["number"]

@@ -90,7 +90,9 @@ class Resolution(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="resolution")
     # The meeting's branch, kept here so the database can refuse a repeated number.
     branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="resolutions")
-    number = models.PositiveIntegerField(_("number"))
+    # Given when the minutes are adopted with the vote passed (services.resolution.resolution_issue):
+    # a draft, or a resolution the branch voted down, has none.
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     # Numbers run from 01 through a committee term, or a calendar year where the commune says so
     # (MeetingRules.numbering_start): the first day of the run this resolution is numbered in.
@@ -122,19 +124,29 @@ class Resolution(models.Model):
                 violation_error_message=_("The branch already has a resolution with this number in this term."),
             ),
             models.CheckConstraint(
-                condition=Q(number__gte=1, number__lte=MAX_DOCUMENT_NUMBER),
+                condition=Q(number__isnull=True) | Q(number__gte=1, number__lte=MAX_DOCUMENT_NUMBER),
                 name="resolution_number_range",
                 violation_error_message=_("A resolution number is between 1 and 9999."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.number:02d}-NQ/CB"
+        return f"{self.number_text}-NQ/CB"
+
+    @property
+    def issued(self) -> bool:
+        """Numbered: the vote passed and the minutes were adopted. Otherwise a draft."""
+        return self.number is not None
+
+    @property
+    def number_text(self) -> str:
+        """The number with two digits at least (HD 36-HD/VPTW); dots for a draft's missing number."""
+        return f"{self.number:02d}" if self.number is not None else "…"
 
     @property
     def reference(self) -> str:
-        """The number as written, "Số 01-NQ/CB": two digits at least (HD 36-HD/VPTW)."""
-        return f"Số {self.number:02d}-NQ/CB"
+        """The number as written, "Số 01-NQ/CB"; a draft's "Số …-NQ/CB", left to fill in."""
+        return f"Số {self.number_text}-NQ/CB"
 
 
 class TaskOutcome(models.TextChoices):

@@ -14,15 +14,24 @@ from meetings.models import (
 from meetings.months import add_months
 
 
+def resolution_passed(resolution: Resolution | None) -> bool:
+    """Whether the resolution was issued: its vote passed and the minutes were adopted, so it has
+    a number (``services.resolution.resolution_issue``). A draft, or one voted down, has none."""
+    return resolution is not None and resolution.number is not None
+
+
 def previous_resolution(meeting: Meeting) -> Resolution | None:
-    """The resolution of the branch's previous regular meeting (regular, or regular + thematic).
-    An extraordinary or thematic meeting in between does not hide it: section I of a monthly
-    resolution reviews last month's monthly resolution. Cancelled meetings have none to review."""
+    """The last resolution the branch passed at a regular meeting (regular, or regular + thematic)
+    before this one. An extraordinary or thematic meeting in between does not hide it: section I
+    of a monthly resolution reviews last month's monthly resolution. Cancelled meetings have none
+    to review, and a resolution that did not pass (no number) is skipped: it never took effect,
+    so September reviews July's when August's vote failed."""
     return (
         Resolution.objects.filter(
             meeting__branch_id=meeting.branch_id,
             meeting__planned_start__lt=meeting.planned_start,
             meeting__kind__in=REGULAR_KINDS,
+            number__isnull=False,
         )
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting")
@@ -32,14 +41,15 @@ def previous_resolution(meeting: Meeting) -> Resolution | None:
 
 
 def tasks_to_review(meeting: Meeting) -> list[Task]:
-    """Section I: at a regular meeting, every task of the previous regular meeting's resolution;
-    at any meeting, the earlier tasks due back at it."""
+    """Section I: at a regular meeting, every task of the last resolution passed at a regular
+    meeting (``previous_resolution``); at any meeting, the earlier tasks due back at it. Tasks of
+    a resolution that did not pass (no number) are never reviewed: they were not adopted."""
     q = Q(report_at=meeting)
     previous = previous_resolution(meeting) if meeting.kind in REGULAR_KINDS else None
     if previous is not None:
         q |= Q(resolution=previous)
     return list(
-        Task.objects.filter(q)
+        Task.objects.filter(q, resolution__number__isnull=False)
         .exclude(resolution__meeting=meeting)
         .select_related("resolution__meeting", "report_at")
         .order_by("resolution__meeting__planned_start", "position", "pk")

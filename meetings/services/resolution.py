@@ -20,9 +20,13 @@ from meetings.models import (
     TaskOutcome,
 )
 from meetings.months import add_months, local_datetime
+from meetings.selectors.minutes import vote_outcome
 from meetings.selectors.resolution import next_regular_meeting, tasks_to_review
 from meetings.selectors.schedule import expected_regular_day
-from meetings.services.minutes import save_versioned
+
+# The module, not its names: services.minutes calls resolution_issue when the minutes are adopted,
+# so each imports the other, and names are looked up when called.
+from meetings.services import minutes as minutes_service
 from meetings.services.schedule import meeting_create
 from members.dates import MAX_DOCUMENT_NUMBER, check_plausible
 from members.models import Organization
@@ -49,8 +53,9 @@ def default_recipients(branch: Organization) -> str:
 
 
 def resolution_for(meeting: Meeting) -> Resolution:
-    """The meeting's resolution, created on first use with the branch's next number in the
-    committee term (or the calendar year, where the commune numbers per year)."""
+    """The meeting's resolution, created on first use as a draft: no number until the minutes are
+    adopted with the vote passed (``resolution_issue``). ``series_start`` is the run it will be
+    numbered in: the committee term, or the calendar year where the commune numbers per year."""
     existing = Resolution.objects.filter(meeting=meeting).first()
     if existing:
         return existing
@@ -58,15 +63,10 @@ def resolution_for(meeting: Meeting) -> Resolution:
     series_start = MeetingRules.objects.for_branch(meeting.branch).numbering_start(day)
     try:
         with transaction.atomic():
-            # Lock the branch row so two resolutions of one branch never get the same number.
-            Organization.objects.select_for_update().filter(pk=meeting.branch_id).first()
-            last = Resolution.objects.filter(branch_id=meeting.branch_id, series_start=series_start).aggregate(
-                n=Max("number")
-            )["n"]
             return Resolution.objects.create(
                 meeting=meeting,
                 branch_id=meeting.branch_id,
-                number=(last or 0) + 1,
+                number=None,
                 year=day.year,
                 series_start=series_start,
                 title=resolution_title(meeting),
@@ -77,10 +77,46 @@ def resolution_for(meeting: Meeting) -> Resolution:
 
 
 @transaction.atomic
+def resolution_issue(*, meeting: Meeting, by: AbstractBaseUser | None) -> Resolution | None:
+    """At the adoption of the minutes: the resolution takes its number only if the branch passed
+    it (more than half of the voting base in favour, ``meetings.counting.vote_result``).
+
+    Gives the meeting's resolution the branch's next number in its series (``series_start``), under
+    a lock on the branch row so two resolutions of one branch never get the same number. One that
+    already has a number keeps it. Returns the numbered resolution, or None (and leaves it a draft)
+    when the meeting has no resolution or its vote failed or was not recorded. Call it inside the
+    adoption's transaction, before what is adopted is kept.
+    """
+    resolution = Resolution.objects.filter(meeting=meeting).first()
+    if resolution is None:
+        return None
+    if resolution.number is not None:
+        return resolution
+    outcome = vote_outcome(meeting)
+    if outcome is None or not outcome.passed:
+        return None
+    # Lock the branch row so two resolutions of one branch never get the same number.
+    Organization.objects.select_for_update().filter(pk=resolution.branch_id).first()
+    resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    if resolution.number is not None:  # numbered meanwhile
+        return resolution
+    last = Resolution.objects.filter(branch_id=resolution.branch_id, series_start=resolution.series_start).aggregate(
+        n=Max("number")
+    )["n"]
+    resolution.number = (last or 0) + 1
+    # A new version: an edit form opened on the draft is refused as stale rather than saved over it.
+    resolution.version += 1
+    resolution.updated_by = by
+    resolution._history_user = by
+    resolution.save(update_fields=["number", "version", "updated_by", "updated_at"])
+    return resolution
+
+
+@transaction.atomic
 def resolution_save(
     *,
     resolution: Resolution,
-    number: int,
+    number: int | None = None,
     title: str,
     results: str,
     implementation: str,
@@ -89,19 +125,29 @@ def resolution_save(
     expected_version: int,
     by: AbstractBaseUser | None,
 ) -> Resolution:
-    if not 1 <= number <= MAX_DOCUMENT_NUMBER:
-        raise ValidationError(
-            _("A resolution number is between 1 and %(max)s.") % {"max": MAX_DOCUMENT_NUMBER}, code="number_range"
-        )
+    """Save the resolution's text. ``number`` corrects the number of an issued resolution; None
+    keeps it as it is. A draft cannot be given one: it is numbered when the minutes are adopted
+    with the vote passed (``resolution_issue``)."""
     fields = {
-        "number": number,
         "title": title,
         "results": results,
         "implementation": implementation,
         "assessment": assessment,
         "recipients": recipients,
     }
-    return save_versioned(
+    if number is not None:
+        if resolution.number is None:
+            raise ValidationError(
+                _("A draft resolution gets its number when the minutes are adopted with the vote passed."),
+                code="number_draft",
+            )
+        if not 1 <= number <= MAX_DOCUMENT_NUMBER:
+            raise ValidationError(
+                _("A resolution number is between 1 and %(max)s.") % {"max": MAX_DOCUMENT_NUMBER},
+                code="number_range",
+            )
+        fields["number"] = number
+    return minutes_service.save_versioned(
         Resolution, obj=resolution, fields=fields, expected_version=expected_version, by=by, what="resolution"
     )
 

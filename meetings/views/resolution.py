@@ -36,13 +36,15 @@ def resolution_edit(request, pk):
         try:
             services.resolution.resolution_save(
                 resolution=resolution,
-                **{name: form.cleaned_data[name] for name in services.resolution.RESOLUTION_FIELDS},
+                **{name: form.cleaned_data.get(name) for name in services.resolution.RESOLUTION_FIELDS},
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
         except services.minutes.StaleEdit as stale:
             form.add_error(None, stale.message)
             status = lookups.STALE
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("The resolution is saved."))
             return redirect("meetings:resolution", pk=meeting.pk)

@@ -23,13 +23,23 @@ def fast_passwords_english_pages(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+def issued(resolution: Resolution) -> Resolution:
+    """The resolution as passed and adopted: numbered (tests/meetings/test_resolution_numbering.py
+    numbers them through the vote and services.resolution.resolution_issue)."""
+    last = Resolution.objects.filter(branch=resolution.branch, number__isnull=False).count()
+    Resolution.objects.filter(pk=resolution.pk).update(number=last + 1)
+    resolution.refresh_from_db()
+    return resolution
+
+
 @pytest.fixture
 def months(tree):
-    """November's resolution with three tasks; December's meeting and resolution; January's meeting."""
+    """November's resolution (passed) with three tasks; December's meeting and draft resolution;
+    January's meeting."""
     november = make_meeting(tree.branch, NOVEMBER)
     december = make_meeting(tree.branch, DECEMBER)
     january = make_meeting(tree.branch, JANUARY)
-    first = services.resolution.resolution_for(november)
+    first = issued(services.resolution.resolution_for(november))
     tasks = [
         Task.objects.create(resolution=first, position=n, description=text, lead=lead, report_at=december)
         for n, (text, lead) in enumerate(
@@ -113,7 +123,7 @@ def test_a_done_task_is_not_carried(months, secretary):
 
 def test_only_tasks_under_review_here_can_be_carried(tree, months, secretary):
     november, december, january, first, second, tasks = months
-    elsewhere = services.resolution.resolution_for(make_meeting(tree.sibling, NOVEMBER))
+    elsewhere = issued(services.resolution.resolution_for(make_meeting(tree.sibling, NOVEMBER)))
     foreign = Task.objects.create(resolution=elsewhere, description="x", lead="y", outcome=TaskOutcome.NOT_DONE)
     assert secretary.post(f"/meetings/{december.pk}/resolution/review/{foreign.pk}/carry/").status_code == 404
     assert not Task.objects.filter(resolution=second).exists()
@@ -122,13 +132,16 @@ def test_only_tasks_under_review_here_can_be_carried(tree, months, secretary):
 def test_previous_resolution_is_the_previous_regular_meetings_of_the_branch(tree, months):
     november, december, january, first, second, tasks = months
     october = make_meeting(tree.branch, datetime.date(2026, 10, 5))
-    services.resolution.resolution_for(october)
+    issued(services.resolution.resolution_for(october))
     later_same_month = make_meeting(tree.branch, datetime.date(2026, 11, 25), kind=MeetingKind.EXTRAORDINARY)
-    services.resolution.resolution_for(make_meeting(tree.sibling, datetime.date(2026, 11, 25)))
-    extraordinary = services.resolution.resolution_for(later_same_month)
+    issued(services.resolution.resolution_for(make_meeting(tree.sibling, datetime.date(2026, 11, 25))))
+    extraordinary = issued(services.resolution.resolution_for(later_same_month))
     # An extraordinary meeting in between does not hide last month's monthly resolution.
     assert selectors.resolution.previous_resolution(december) == first != extraordinary
     assert selectors.resolution.previous_resolution(later_same_month) == first
+    # December's resolution is still a draft: January would review November's.
+    assert selectors.resolution.previous_resolution(january) == first
+    issued(second)
     assert selectors.resolution.previous_resolution(january) == second
     assert selectors.resolution.previous_resolution(october) is None
 
@@ -137,7 +150,7 @@ def test_an_older_task_due_back_at_this_meeting_is_reviewed_too(tree, months):
     november, december, january, first, second, tasks = months
     october = make_meeting(tree.branch, datetime.date(2026, 10, 5))
     long_task = Task.objects.create(
-        resolution=services.resolution.resolution_for(october),
+        resolution=issued(services.resolution.resolution_for(october)),
         description="Dồn điền đổi thửa",
         lead="HTX",
         report_at=december,
@@ -167,7 +180,7 @@ def test_resolution_documents_show_last_months_outcomes(months, secretary):
 
 
 def test_database_refuses_a_repeated_resolution_number(tree):
-    first = services.resolution.resolution_for(make_meeting(tree.branch, datetime.date(2026, 10, 5)))
+    first = issued(services.resolution.resolution_for(make_meeting(tree.branch, datetime.date(2026, 10, 5))))
     second_meeting = make_meeting(tree.branch, datetime.date(2026, 10, 20), kind="extraordinary")
     with pytest.raises(IntegrityError), transaction.atomic():
         Resolution.objects.create(
@@ -178,4 +191,5 @@ def test_database_refuses_a_repeated_resolution_number(tree):
             series_start=first.series_start,
             title="x",
         )
-    assert services.resolution.resolution_for(second_meeting).number == first.number + 1
+    # Started, it is a draft: numbered only when passed (tests/meetings/test_resolution_numbering.py).
+    assert services.resolution.resolution_for(second_meeting).number is None
