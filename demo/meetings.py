@@ -12,7 +12,7 @@ What it adds (codes and usernames are those of demo.members):
 
 Every held regular meeting also has its minutes (opening, closing, the vote) and its quality
 score, and its resolution: section I reviews the tasks of the previous regular meeting's
-resolution (done, in progress, not done) and carries the unfinished ones forward with their
+resolution (done, in progress, not done) and carries the unfinished ones forward with new
 deadlines; section II adds the month's new tasks. One month's vote at Song Khê did not pass
 (exactly half of the voting base in favour): that resolution has no number, and the next month
 reviews the one before it. A Song Khê member is temporarily transferred to
@@ -494,9 +494,17 @@ def _records(branch: _Branch, meeting: Meeting, ago: int, rng) -> None:
     tasks_review(meeting=meeting, outcomes=outcomes, by=by)
     for task in tasks_to_review(meeting):
         if task.outcome in (TaskOutcome.IN_PROGRESS, TaskOutcome.NOT_DONE):
-            task_carry(task=task, into=resolution, by=by)
-    # Section II: two or three new tasks of the month.
+            # A new deadline, set at the meeting (the demo's day, not today's): a month on, or
+            # the old one when it is later still.
+            deadline = meeting.day + datetime.timedelta(days=30)
+            if task.deadline is not None and task.deadline > deadline:
+                deadline = task.deadline
+            task_carry(task=task, into=resolution, deadline=deadline, by=by, today=meeting.day)
+    carried = {task.description for task in resolution.tasks.all()}
+    # Section II: two or three new tasks of the month (one carried forward is not added twice).
     for description, lead, days in rng.sample(TASKS, rng.choice((2, 3))):
+        if description in carried:
+            continue
         task_save(
             resolution=resolution,
             description=description,

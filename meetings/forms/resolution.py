@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,32 @@ class TaskForm(ControlCharactersStripped, forms.Form):
         data["report_at_next"] = choice == self.NEXT
         data["report_at"] = self.meetings.get(choice)
         return data
+
+
+class TaskCarryForm(ControlCharactersStripped, forms.Form):
+    """The new deadline of a task carried into this month (services.resolution.task_carry)."""
+
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=DATE_WIDGET,
+        validators=[plausible_date],
+        error_messages={"required": _("Enter the new deadline.")},
+    )
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        today = self.today or timezone.localdate()
+        if deadline < today:
+            raise forms.ValidationError(
+                _("The new deadline cannot be in the past (today is %(today)s)."),
+                code="deadline_past",
+                params={"today": f"{today:%d/%m/%Y}"},
+            )
+        return deadline
 
 
 class TaskOutcomeForm(ControlCharactersStripped, forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
 
 from meetings.models import (
@@ -68,3 +70,35 @@ def later_meetings(meeting: Meeting):
 def next_regular_meeting(meeting: Meeting) -> Meeting | None:
     following = add_months(meeting.month, 1)
     return later_meetings(meeting).filter(month=following, kind__in=REGULAR_KINDS).first()
+
+
+def normalised_task(description: str) -> str:
+    """A task's description as compared for repeats: case folded, runs of spaces as one."""
+    return " ".join(description.split()).casefold()
+
+
+def task_in_section_two(resolution: Resolution, description: str, *, exclude: Task | None = None) -> Task | None:
+    """The task of this resolution's section II with the same description (``normalised_task``)."""
+    wanted = normalised_task(description)
+    tasks = resolution.tasks.all()
+    if exclude is not None and exclude.pk is not None:
+        tasks = tasks.exclude(pk=exclude.pk)
+    return next((task for task in tasks if normalised_task(task.description) == wanted), None)
+
+
+def report_month(task: Task) -> datetime.date:
+    """The month the task is reported back in: its meeting's, or else the month after the
+    resolution's meeting (the branch's next regular meeting)."""
+    if task.report_at is not None:
+        return task.report_at.month
+    return add_months(task.resolution.meeting.month, 1)
+
+
+def report_label(task: Task) -> str:
+    """ "Báo cáo tại" as the documents write it: "Kỳ sinh hoạt tháng 01/2027 (05/01/2027)" when
+    the task is due back at a meeting, "Kỳ sinh hoạt tháng 01/2027" (the month after the
+    resolution's meeting: the next regular meeting) when no meeting is set. Never empty."""
+    label = f"Kỳ sinh hoạt tháng {report_month(task):%m/%Y}"
+    if task.report_at is not None:
+        label += f" ({task.report_at.day:%d/%m/%Y})"
+    return label

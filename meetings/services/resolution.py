@@ -21,7 +21,7 @@ from meetings.models import (
 )
 from meetings.months import add_months, local_datetime
 from meetings.selectors.minutes import vote_outcome
-from meetings.selectors.resolution import next_regular_meeting, tasks_to_review
+from meetings.selectors.resolution import next_regular_meeting, task_in_section_two, tasks_to_review
 from meetings.selectors.schedule import expected_regular_day
 
 # The module, not its names: services.minutes calls resolution_issue when the minutes are adopted,
@@ -165,8 +165,10 @@ def task_save(
     by: AbstractBaseUser | None,
 ) -> Task:
     """Add or edit a task of section II. ``report_at_next`` reports it back at the branch's next
-    regular meeting, planned now (on its expected day) when it does not exist yet."""
+    regular meeting, planned now (on its expected day) when it does not exist yet. A task whose
+    description (case and spacing aside) is already in section II is refused."""
     check_plausible(deadline=deadline)
+    _check_not_in_section_two(resolution, description, exclude=task)
     if report_at_next:
         report_at = next_regular_meeting_ensure(meeting=resolution.meeting, by=by)
     if task is None:
@@ -177,6 +179,12 @@ def task_save(
     task._history_user = by
     task.save()
     return task
+
+
+def _check_not_in_section_two(resolution: Resolution, description: str, *, exclude: Task | None = None) -> None:
+    if task_in_section_two(resolution, description, exclude=exclude) is not None:
+        error = ValidationError(_("This task is already in section II."), code="task_repeated")
+        raise ValidationError({"description": error})
 
 
 def next_regular_meeting_ensure(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
@@ -231,8 +239,18 @@ def tasks_review(*, meeting: Meeting, outcomes: dict[int, str], by: AbstractBase
 
 
 @transaction.atomic
-def task_carry(*, task: Task, into: Resolution, by: AbstractBaseUser | None) -> Task:
-    """Carry an unfinished task into this month's section II; clicking twice carries it once."""
+def task_carry(
+    *,
+    task: Task,
+    into: Resolution,
+    deadline: datetime.date | None,
+    by: AbstractBaseUser | None,
+    today: datetime.date | None = None,
+) -> Task:
+    """Carry an unfinished task into this month's section II with a new ``deadline`` (required,
+    not before ``today``, by default timezone.localdate()); it is reported back at the next
+    regular meeting. Clicking twice carries it once (the first carry is returned); a task whose
+    description is already in section II, typed by hand, is refused."""
     if task.pk not in {t.pk for t in tasks_to_review(into.meeting)}:
         raise ValidationError(_("This task is not under review at this meeting."))
     # Lock the task so two clicks are serialised, then look for an earlier carry.
@@ -242,16 +260,29 @@ def task_carry(*, task: Task, into: Resolution, by: AbstractBaseUser | None) -> 
     existing = Task.objects.filter(resolution=into, carried_from=task).first()
     if existing:
         return existing
+    check_new_deadline(deadline, today=today)
+    _check_not_in_section_two(into, task.description)
     last = into.tasks.aggregate(n=Max("position"))["n"]
     carried = Task(
         resolution=into,
         position=(last or 0) + 1,
         description=task.description,
         lead=task.lead,
-        deadline=task.deadline,  # a carried task keeps its deadline
+        deadline=deadline,
         report_at=next_regular_meeting(into.meeting),
         carried_from=task,
     )
     carried._history_user = by
     carried.save()
     return carried
+
+
+def check_new_deadline(deadline: datetime.date | None, *, today: datetime.date | None = None) -> None:
+    """A carried task's new deadline: given, not in the past (``today`` itself is fine), plausible."""
+    if deadline is None:
+        raise ValidationError({"deadline": ValidationError(_("Enter the new deadline."), code="required")})
+    today = today or timezone.localdate()
+    if deadline < today:
+        message = _("The new deadline cannot be in the past (today is %(today)s).") % {"today": f"{today:%d/%m/%Y}"}
+        raise ValidationError({"deadline": ValidationError(message, code="deadline_past")})
+    check_plausible(deadline=deadline)

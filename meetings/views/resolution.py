@@ -11,13 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings import access, documents, selectors, services
-from meetings.forms.resolution import ResolutionForm, TaskForm, TaskOutcomeForm
+from meetings.forms.resolution import ResolutionForm, TaskCarryForm, TaskForm, TaskOutcomeForm
 from meetings.models import Meeting, Resolution, Task
 from meetings.views import lookups
 
 
 def _resolution(meeting: Meeting) -> Resolution | None:
     return Resolution.objects.filter(meeting=meeting).first()
+
+
+def _section_two(resolution: Resolution) -> list[Task]:
+    """The resolution's tasks, each with ``report_month``: the month it is reported back in, the
+    next regular meeting's when no meeting is set (selectors.resolution.report_month)."""
+    tasks = list(resolution.tasks.select_related("report_at", "carried_from", "resolution__meeting"))
+    for task in tasks:
+        task.report_month = selectors.resolution.report_month(task)
+    return tasks
 
 
 @login_required
@@ -53,7 +62,7 @@ def resolution_edit(request, pk):
         "resolution": resolution,
         "form": form,
         "review": selectors.resolution.tasks_to_review(meeting),
-        "tasks": resolution.tasks.select_related("report_at", "carried_from"),
+        "tasks": _section_two(resolution),
     }
     return render(request, "meetings/resolution/resolution_form.html", context, status=status)
 
@@ -85,14 +94,18 @@ def tasks(request, pk):
         expected_next=None if next_regular else selectors.schedule.expected_regular_day(meeting)[0],
     )
     if request.method == "POST" and form.is_valid():
-        services.resolution.task_save(resolution=resolution, **_task_values(form), by=request.user)
-        messages.success(request, _("Task added."))
-        return redirect("meetings:tasks", pk=meeting.pk)
+        try:
+            services.resolution.task_save(resolution=resolution, **_task_values(form), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)  # a task already in section II: what was typed is kept
+        else:
+            messages.success(request, _("Task added."))
+            return redirect("meetings:tasks", pk=meeting.pk)
     context = {
         "meeting": meeting,
         "resolution": resolution,
         "form": form,
-        "tasks": resolution.tasks.select_related("report_at", "carried_from"),
+        "tasks": _section_two(resolution),
     }
     return render(request, "meetings/resolution/tasks.html", context)
 
@@ -124,9 +137,13 @@ def task_edit(request, pk, task_pk):
         expected_next=None if next_regular else selectors.schedule.expected_regular_day(meeting)[0],
     )
     if request.method == "POST" and form.is_valid():
-        services.resolution.task_save(resolution=resolution, task=task, **_task_values(form), by=request.user)
-        messages.success(request, _("Saved."))
-        return redirect("meetings:tasks", pk=meeting.pk)
+        try:
+            services.resolution.task_save(resolution=resolution, task=task, **_task_values(form), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("meetings:tasks", pk=meeting.pk)
     return render(request, "meetings/resolution/task_form.html", {"meeting": meeting, "task": task, "form": form})
 
 
@@ -143,6 +160,13 @@ def task_remove(request, pk, task_pk):
 def task_review(request, pk):
     """Section I: last month's tasks, each marked done / in progress / not done with a note."""
     meeting, resolution = _managed_resolution(request, pk)
+    return _review_page(request, meeting, resolution, outcomes=request.POST or None)
+
+
+def _review_page(request, meeting: Meeting, resolution: Resolution, *, outcomes=None, carrying=None):
+    """The review page. ``outcomes``: the posted outcomes, saved when every row is valid;
+    ``carrying``: (task pk, bound TaskCarryForm) of a carry that was refused, shown with its error
+    and what was typed."""
     review = selectors.resolution.tasks_to_review(meeting)
     carried = set(
         Task.objects.filter(resolution=resolution, carried_from__in=review).values_list("carried_from_id", flat=True)
@@ -151,21 +175,24 @@ def task_review(request, pk):
         {
             "task": task,
             "form": TaskOutcomeForm(
-                request.POST or None,
+                outcomes,
                 prefix=f"task-{task.pk}",
                 initial={"outcome": task.outcome, "note": task.outcome_note},
             ),
             "carried": task.pk in carried,
             "carryable": task.outcome in services.resolution.CARRYABLE,
+            "carry_form": (
+                carrying[1] if carrying and carrying[0] == task.pk else TaskCarryForm(prefix=f"carry-{task.pk}")
+            ),
         }
         for task in review
     ]
     # Validate every row (not all() over a generator) so each shows its own errors.
-    if request.method == "POST" and all([row["form"].is_valid() for row in rows]):
-        outcomes = {
+    if outcomes is not None and all([row["form"].is_valid() for row in rows]):
+        saved = {
             row["task"].pk: (row["form"].cleaned_data["outcome"], row["form"].cleaned_data["note"]) for row in rows
         }
-        services.resolution.tasks_review(meeting=meeting, outcomes=outcomes, by=request.user)
+        services.resolution.tasks_review(meeting=meeting, outcomes=saved, by=request.user)
         messages.success(request, _("Last month's tasks are updated."))
         return redirect("meetings:task_review", pk=meeting.pk)
     previous = selectors.resolution.previous_resolution(meeting)
@@ -176,17 +203,33 @@ def task_review(request, pk):
 @login_required
 @require_POST
 def task_carry(request, pk, task_pk):
+    """Carry an unfinished task into this month with the new deadline typed beside it."""
     meeting, resolution = _managed_resolution(request, pk)
     task = next((t for t in selectors.resolution.tasks_to_review(meeting) if t.pk == task_pk), None)
     if task is None:
         raise Http404
-    try:
-        services.resolution.task_carry(task=task, into=resolution, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The task is carried into this month's tasks."))
-    return redirect("meetings:task_review", pk=meeting.pk)
+    # The page offers no deadline box for these: say it above the page, as before.
+    if task.outcome not in services.resolution.CARRYABLE:
+        messages.error(request, _("Only tasks marked in progress or not done can be carried forward."))
+        return redirect("meetings:task_review", pk=meeting.pk)
+    if Task.objects.filter(resolution=resolution, carried_from=task).exists():
+        return redirect("meetings:task_review", pk=meeting.pk)  # a second click: carried once
+    form = TaskCarryForm(request.POST, prefix=f"carry-{task.pk}")
+    if form.is_valid():
+        try:
+            services.resolution.task_carry(
+                task=task, into=resolution, deadline=form.cleaned_data["deadline"], by=request.user
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and set(error.error_dict) <= {"deadline"}:
+                form.add_error(None, error)
+            else:
+                # Not about the deadline (the task is already in section II): said in its row.
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The task is carried into this month's tasks."))
+            return redirect("meetings:task_review", pk=meeting.pk)
+    return _review_page(request, meeting, resolution, carrying=(task.pk, form))
 
 
 @login_required

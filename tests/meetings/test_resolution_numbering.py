@@ -19,6 +19,7 @@ from meetings.models import (
     MeetingStatus,
     Minutes,
     Resolution,
+    Task,
 )
 from members.models import Member, MemberStatus
 
@@ -262,3 +263,26 @@ def test_the_start_page_says_when_the_number_comes(tree, secretary):
     assert "the draft gets the branch's next number when the minutes are adopted, if the vote passed" in content
     secretary.post(f"/meetings/{meeting.pk}/resolution/start/")
     assert Resolution.objects.get(meeting=meeting).number is None
+
+
+# --- "Báo cáo tại" ------------------------------------------------------------------------------------
+
+
+def test_report_label_is_never_empty(tree):
+    december = make_meeting(tree.branch, datetime.date(2026, 12, 5))
+    january = make_meeting(tree.branch, datetime.date(2027, 1, 7))
+    resolution = services.resolution.resolution_for(december)
+    set_at = Task.objects.create(resolution=resolution, description="a", lead="b", report_at=january)
+    not_set = Task.objects.create(resolution=resolution, description="c", lead="d")
+    assert selectors.resolution.report_label(set_at) == "Kỳ sinh hoạt tháng 01/2027 (07/01/2027)"
+    # No meeting chosen: the next regular meeting's month, the one after the resolution's.
+    assert selectors.resolution.report_label(not_set) == "Kỳ sinh hoạt tháng 01/2027"
+    assert selectors.resolution.report_month(not_set) == datetime.date(2027, 1, 1)
+
+
+def test_the_tasks_page_shows_the_month_when_no_meeting_is_set(tree, secretary):
+    november = make_meeting(tree.branch, datetime.date(2026, 11, 5))
+    resolution = services.resolution.resolution_for(november)
+    Task.objects.create(resolution=resolution, description="Sửa cầu", lead="Trưởng thôn")
+    content = secretary.get(f"/meetings/{november.pk}/resolution/tasks/").content.decode()
+    assert "regular meeting of 12/2026" in content
