@@ -74,7 +74,14 @@ class Digest:
 
 def leaders(*, among=None) -> list:
     """Active users holding a leader role (of these users only, when ``among`` is a user queryset)."""
-    users = get_user_model().objects.filter(roles__kind=RoleKind.LEADER, is_active=True).distinct().order_by("pk")
+    # With their member records: the digest greets them by name (members.names.person_name).
+    users = (
+        get_user_model()
+        .objects.filter(roles__kind=RoleKind.LEADER, is_active=True)
+        .select_related("member")
+        .distinct()
+        .order_by("pk")
+    )
     if among is not None:
         users = users.filter(pk__in=among.values("pk"))
     return list(users)

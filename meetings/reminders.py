@@ -156,7 +156,8 @@ def attendees(meeting: Meeting, *, today: datetime.date | None = None) -> list:
             .values_list("cadre__user_id", flat=True)
         )
     wanted = list(dict.fromkeys(member_users + cadre_users))
-    users = get_user_model().objects.filter(pk__in=wanted, is_active=True).in_bulk()
+    # With their member records: the messages greet them by name (members.names.person_name).
+    users = get_user_model().objects.filter(pk__in=wanted, is_active=True).select_related("member").in_bulk()
     return [users[pk] for pk in wanted if pk in users]
 
 

@@ -163,7 +163,8 @@ def role_holders(
     )
     if held_at:
         roles = roles.filter(organization__kind=held_at)
-    for role in roles.select_related("user", "organization").order_by("user_id"):
+    # "user__member": the name the messages greet them by (members.names.person_name).
+    for role in roles.select_related("user__member", "organization").order_by("user_id"):
         for branch in branches:
             if is_under(branch, role.organization) and role.user not in found[branch.pk]:
                 found[branch.pk].append(role.user)

@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .models import AccessLog, CardConflict, Member, Organization, Position, Role
 from .models.accounts import AccountEvent
+from .names import person_name
 from .services.positions import position_validate
 from .services.register import member_save
 
@@ -109,3 +113,25 @@ class AccountEventAdmin(ReadOnly, admin.ModelAdmin):
 
     list_display = ["at", "kind", "user", "actor"]
     list_filter = ["kind"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's, with the name printed family name first (members.names.person_name: the linked
+    member's full name, else "last_name first_name") and asked for in that order ("Họ", "Tên")."""
+
+    list_display = ("username", "name", "email", "is_staff")
+    list_select_related = ("member",)
+    fieldsets = (
+        DjangoUserAdmin.fieldsets[0],
+        (DjangoUserAdmin.fieldsets[1][0], {"fields": ("last_name", "first_name", "email")}),
+        *DjangoUserAdmin.fieldsets[2:],
+    )
+
+    @admin.display(description=_("full name"), ordering="last_name")
+    def name(self, user) -> str:
+        return person_name(user)

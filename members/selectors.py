@@ -6,13 +6,14 @@ import re
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members.access import subtree_q
 from members.models import Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
+from members.names import person_name
 
 
 def branch_counts(branch: Organization) -> dict[str, int]:
@@ -124,13 +125,14 @@ def account_rows(users: list) -> list[dict]:
     """For each user: the member's name, whether two-factor is on, and until when it is locked out.
     Three queries whatever the number of users."""
     ids = [user.pk for user in users]
-    names = dict(Member.objects.filter(user_id__in=ids).values_list("user_id", "full_name"))
+    # The member records, for the names (members.names.person_name): one query for the list.
+    prefetch_related_objects(users, Prefetch("member", queryset=Member.objects.only("pk", "user_id", "full_name")))
     with_device = set(TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True))
     locks = locked_until([user.get_username() for user in users])
     return [
         {
             "user": user,
-            "name": names.get(user.pk) or user.get_full_name(),
+            "name": person_name(user),
             "two_factor": user.pk in with_device,
             "locked_until": locks.get(user.get_username()),
         }

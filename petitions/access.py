@@ -76,6 +76,7 @@ def officers(commune: Organization) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(above_q(commune, prefix="roles__organization__"), roles__kind=RoleKind.OFFICER)
+        .select_related("member")  # their names (members.names.person_name) in the choices
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

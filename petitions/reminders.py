@@ -22,12 +22,14 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from meetings.models import ReminderRules
 from members.access import role_holders, system_scope
 from members.models import OrganizationKind, RoleKind
+from members.names import person_name, person_names
 from notifications.services import notification_enqueue, notifications_cancel
 from workdays.calendar import is_working_day, working_days_until
 
@@ -99,9 +101,7 @@ def petition_answered(petition: Petition) -> list:
         **petition_context(petition),
         "answer": petition.answer,
         "answered_on": _day(petition.answered_on),
-        "answered_by": (petition.answered_by.get_full_name() or petition.answered_by.get_username())
-        if petition.answered_by_id
-        else "",
+        "answered_by": person_name(petition.answered_by) if petition.answered_by_id else "",
     }
     key = f"petition:{petition.pk}:answered:{petition.answered_on.isoformat()}"
     return _enqueue(users, kind=ANSWERED, petition=petition, key=key, context=context)
@@ -123,8 +123,8 @@ def chase_petitions(*, now: datetime.datetime | None = None) -> list:
     horizon = today + datetime.timedelta(days=LONGEST_DUE_SOON * 2 + 14)
     petitions = list(
         Petition.objects.filter(status__in=RUNNING_STATUSES, deadline__isnull=False, deadline__lte=horizon)
-        .select_related("branch", "body", "officer")
-        .prefetch_related(Prefetch("body__officers"))
+        .select_related("branch", "body", "officer__member")
+        .prefetch_related(Prefetch("body__officers", queryset=get_user_model().objects.select_related("member")))
         .order_by("deadline", "pk")
     )
     if not petitions:
@@ -162,4 +162,4 @@ def chase_petitions(*, now: datetime.datetime | None = None) -> list:
 
 
 def _names(users: list) -> str:
-    return ", ".join(user.get_full_name() or user.get_username() for user in users)
+    return person_names(users)

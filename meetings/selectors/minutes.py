@@ -8,7 +8,7 @@ from meetings.models import (
     Minutes,
 )
 from meetings.selectors.roll import count_roll
-from members.models import Member
+from members.names import person_name
 
 
 def voters(meeting: Meeting) -> int:
@@ -39,8 +39,5 @@ def vote_outcome(meeting: Meeting, minutes: Minutes | None = None) -> VoteResult
 
 
 def confirmed_by_name(minutes: Minutes) -> str:
-    user = minutes.score_confirmed_by
-    if user is None:
-        return ""
-    member = Member.objects.filter(user=user).first()
-    return member.full_name if member else (user.get_full_name() or user.get_username())
+    """Who confirmed the score, as the documents print it (members.names.person_name)."""
+    return person_name(minutes.score_confirmed_by)

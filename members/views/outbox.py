@@ -26,11 +26,13 @@ def _recipients_or_404(user):
 @login_required
 def outbox(request):
     recipients = _recipients_or_404(request.user)
-    rows = outbox_for(recipients)
+    rows = outbox_for(recipients).select_related("recipient__member")
     kinds = list(rows.order_by("kind").values_list("kind", flat=True).distinct())
     filter_form = OutboxFilterForm(request.GET or None, kinds=kinds)
     if filter_form.is_valid():
-        rows = outbox_for(recipients, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"])
+        rows = outbox_for(
+            recipients, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"]
+        ).select_related("recipient__member")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row.kind_label = kind_label(row.kind)

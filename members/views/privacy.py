@@ -17,7 +17,7 @@ def access_log(request):
     user = request.user
     if not access.can_read_access_log(user):
         raise Http404
-    entries = access.access_log(user).select_related("user").order_by("-at", "-pk")
+    entries = access.access_log(user).select_related("user__member").order_by("-at", "-pk")
     action = request.GET.get("action", "")
     if action in AccessLog.Action.values:
         entries = entries.filter(action=action)
@@ -49,6 +49,6 @@ def card_conflicts(request):
     user = request.user
     if not access.can_read_access_log(user):
         raise Http404
-    conflicts = access.card_conflicts(user).select_related("tried_by", "member", "branch", "member_branch")
+    conflicts = access.card_conflicts(user).select_related("tried_by__member", "member", "branch", "member_branch")
     page = Paginator(conflicts.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "members/card_conflicts.html", {"page": page, "query": ""})

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
+from members.names import person_name
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"]
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy.")}
@@ -24,7 +25,7 @@ def date_field(label, *, required: bool = False, help_text: str = "") -> forms.D
 
 
 def person(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -30,7 +30,8 @@ from petitions.models import (
 )
 from workdays.calendar import working_days_until
 
-LIST_RELATED = ("branch", "category", "body", "officer", "meeting")
+# "officer__member": the officer's name (members.names.person_name) without a query per row.
+LIST_RELATED = ("branch", "category", "body", "officer", "officer__member", "meeting")
 
 
 # --- Days overdue, for a whole list at once ------------------------------------------------------
@@ -200,4 +201,4 @@ def meeting_petitions(meeting: Meeting) -> MeetingPetitions:
 
 def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
     """The petition's timeline, oldest first, with who did each step: one query."""
-    return PetitionEvent.objects.filter(petition=petition).select_related("by").order_by("at", "pk")
+    return PetitionEvent.objects.filter(petition=petition).select_related("by__member").order_by("at", "pk")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from members.models import Organization, OrganizationKind
+from members.names import person_names
 from petitions import access
 from petitions.models import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, Category
 
@@ -144,7 +145,7 @@ def body_set_officers(*, body: Body, officers: Iterable[AbstractBaseUser], by: A
     if strangers:
         raise ValidationError(
             _("%(names)s is not an officer of this commune."),
-            params={"names": ", ".join(user.get_full_name() or user.get_username() for user in strangers)},
+            params={"names": person_names(strangers)},
             code="officer",
         )
     body.officers.set(officers)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Meeting, MeetingStatus
 from meetings.services.uploads import check_upload
 from members.models import Member, Organization
+from members.names import person_name
 from petitions import access, reminders
 from petitions.models import (
     ACTIONS,
@@ -99,7 +100,7 @@ def _check_day(day: datetime.date, petition: Petition, message: str) -> datetime
 
 
 def _person(user: AbstractBaseUser | None) -> str:
-    return "" if user is None else (user.get_full_name() or user.get_username())
+    return person_name(user)
 
 
 def _day(day: datetime.date | None) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -100,7 +102,9 @@ def catalogue(request, pk):
             "commune": commune,
             "communes": _kept_communes(user),
             "categories": access.categories(commune).order_by("position", "name"),
-            "bodies": access.bodies(commune).prefetch_related("officers").order_by("position", "name"),
+            "bodies": access.bodies(commune)
+            .prefetch_related(Prefetch("officers", queryset=get_user_model().objects.select_related("member")))
+            .order_by("position", "name"),
             "category_form": category_form,
             "body_form": body_form,
             "adding": adding,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from members.access import above_any_q, nodes, subtree_q
 from members.models import Organization, OrganizationKind
+from members.names import person_name
 from petitions import access
 from petitions.models import OVERSEERS, Body, Category, Petition
 
@@ -19,9 +20,9 @@ DETAIL_RELATED = (
     "meeting",
     "category__commune",
     "body",
-    "officer",
+    "officer__member",
     "raised_by_member",
-    "answered_by",
+    "answered_by__member",
     "answered_at_meeting",
     "reported_back_at_meeting",
 )
@@ -72,6 +73,7 @@ def scope_officers(user) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(petitions_held__in=access.petitions(user))
+        .select_related("member")
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
@@ -85,7 +87,7 @@ def assignable_officers(user) -> QuerySet:
     found = access.officers(places[0])
     for commune in places[1:]:
         found = found | access.officers(commune)
-    return found.distinct().order_by("last_name", "first_name", "username")
+    return found.select_related("member").distinct().order_by("last_name", "first_name", "username")
 
 
 def scope_branches(user) -> QuerySet[Organization]:
@@ -96,4 +98,4 @@ def scope_branches(user) -> QuerySet[Organization]:
 
 
 def officer_name(user) -> str:
-    return "" if user is None else (user.get_full_name() or user.get_username())
+    return person_name(user)

@@ -25,6 +25,7 @@ from demo.petitions import LEADER_USERNAME, LEFT_FOR_THE_VISITOR, OFFICER_USERNA
 from meetings.models import REGULAR_KINDS, Meeting, MeetingStatus
 from meetings.months import add_months, first_of_month
 from members.models import Organization
+from members.names import person_name
 from petitions.models import Petition, PetitionStatus
 
 from .conftest import login
@@ -165,7 +166,7 @@ def test_a_petition_from_the_meeting_to_the_report_back(live_server, person, dem
     forward.locator("summary").click()
     forward.get_by_label("Cơ quan giải quyết").select_option(label="UBND xã Tam Hưng")
     officer_user = get_user_model().objects.get(username=OFFICER_USERNAME)
-    forward.get_by_label("Cán bộ phụ trách").select_option(label=officer_user.get_full_name())
+    forward.get_by_label("Cán bộ phụ trách").select_option(label=person_name(officer_user))
     deadline = today + datetime.timedelta(days=21)
     forward.get_by_label("Thời hạn").fill(deadline.isoformat())
     forward.get_by_role("button", name="Chuyển cơ quan giải quyết").click()

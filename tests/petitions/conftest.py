@@ -60,7 +60,8 @@ def _client(user) -> Client:
 @pytest.fixture
 def officer(tree, catalogue):
     """An officer of UBND xã Tam Hưng (officer role at the commune, on UBND's list)."""
-    user = UserFactory(username="officer", first_name="Cán bộ", last_name="UBND")
+    # first_name is the given name, last_name the family and middle names: "Nguyễn Quang Tuyên".
+    user = UserFactory(username="officer", first_name="Tuyên", last_name="Nguyễn Quang")
     give_role(user, RoleKind.OFFICER, tree.commune)
     catalogue.ubnd.officers.add(user)
     return _client(user)

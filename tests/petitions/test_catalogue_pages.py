@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from members.names import person_name
 from petitions.models import Body, Category
 
 
@@ -46,7 +47,7 @@ def test_staff_add_rename_reorder_and_choose_officers(staff, tree, catalogue, of
     )
 
     body = reverse("petitions:body_edit", args=[catalogue.farmers.pk])
-    assert officer.user.get_full_name() in staff.get(body).content.decode()
+    assert person_name(officer.user) in staff.get(body).content.decode()
     response = staff.post(body, {"name": "Hội Nông dân xã Tam Hưng", "kind": "mass", "officers": [officer.user.pk]})
     assert response.status_code == 302
     assert list(Body.objects.get(pk=catalogue.farmers.pk).officers.all()) == [officer.user]

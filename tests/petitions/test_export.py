@@ -40,7 +40,7 @@ def test_the_export_has_the_columns_the_filters_and_escapes_formulas(leader, tre
     ]  # fmt: skip
     late = table[1]  # most overdue first, as the list
     assert late[1] == '\'=HYPERLINK("http://x","bấm")'
-    assert late[0] == "Chi bộ thôn Song Khê" and late[3] == "UBND xã Tam Hưng" and late[4] == "Cán bộ UBND"
+    assert late[0] == "Chi bộ thôn Song Khê" and late[3] == "UBND xã Tam Hưng" and late[4] == "Nguyễn Quang Tuyên"
     assert late[5].date() == D(2026, 12, 1) and late[6].date() == D(2026, 12, 4)
     assert late[7] == "Đang thực hiện" and late[8] == 4
     assert len(table) == 3
