@@ -211,27 +211,28 @@ def test_a_draft_has_no_number_to_type(tree, voters, secretary):
     assert resolution.number is None and resolution.recipients == "- Lưu chi bộ."
 
 
-def test_an_issued_resolution_keeps_its_number_field(tree, voters, staff):
-    """Once adopted only the commune staff correct the record (meetings.access.can_manage_meeting)."""
-    meeting = voted(tree.branch, AUGUST, voters, 4)
+def test_an_issued_resolution_keeps_its_number_field(tree, voters, secretary):
+    """Numbered and still open to edits (issued before the minutes were locked): its number
+    is shown and corrected as before. Adopted minutes lock the record."""
+    meeting = voted(tree.branch, AUGUST, voters, 4, adopted=False)
     resolution = issue(meeting)
-    page = staff.get(f"/meetings/{meeting.pk}/resolution/")
+    page = secretary.get(f"/meetings/{meeting.pk}/resolution/")
     assert page.context["form"]["number"].value() == 1
     assert "Số 01-NQ/CB" in page.content.decode()
-    response = staff.post(f"/meetings/{meeting.pk}/resolution/", resolution_post(resolution, number=3))
+    response = secretary.post(f"/meetings/{meeting.pk}/resolution/", resolution_post(resolution, number=3))
     assert response.status_code == 302
     resolution.refresh_from_db()
     assert resolution.number == 3
-    response = staff.post(f"/meetings/{meeting.pk}/resolution/", resolution_post(resolution, number=""))
+    response = secretary.post(f"/meetings/{meeting.pk}/resolution/", resolution_post(resolution, number=""))
     assert response.status_code == 200  # an issued number cannot be blanked
 
 
-def test_a_draft_edited_while_it_was_numbered_is_refused_as_stale(tree, voters, staff):
-    meeting = voted(tree.branch, AUGUST, voters, 4)
+def test_a_draft_edited_while_it_was_numbered_is_refused_as_stale(tree, voters, secretary):
+    meeting = voted(tree.branch, AUGUST, voters, 4, adopted=False)
     resolution = meeting.resolution
     data = resolution_post(resolution, results="Đã xong")  # the page was opened on the draft
     issue(meeting)
-    response = staff.post(f"/meetings/{meeting.pk}/resolution/", data)
+    response = secretary.post(f"/meetings/{meeting.pk}/resolution/", data)
     assert response.status_code == 409
     resolution.refresh_from_db()
     assert (resolution.number, resolution.results) == (1, "")
