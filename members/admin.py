@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .forms.accounts import AdminLoginForm
 from .models import AccessLog, CardConflict, Member, Organization, Position, Role
 from .models.accounts import AccountEvent
 from .names import person_name
@@ -117,6 +118,8 @@ class AccountEventAdmin(ReadOnly, admin.ModelAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+# The admin's login bounds the username too (members.forms.accounts.BoundedUsername).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

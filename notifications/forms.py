@@ -5,7 +5,9 @@ from .models import ChannelPreference, normalize_phone
 
 
 class PreferenceForm(forms.ModelForm):
-    email = forms.EmailField(label=_("Email address"), required=False)
+    # The user's email column holds 254 characters (RFC 5321's path limit): a longer address is
+    # refused here, not by the database after the preference was written.
+    email = forms.EmailField(label=_("Email address"), required=False, max_length=254)
 
     class Meta:
         model = ChannelPreference

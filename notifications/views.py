@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -42,9 +43,11 @@ def preferences(request):
     preference = preference_of(request.user)
     form = PreferenceForm(request.POST or None, instance=preference, initial={"email": request.user.email})
     if request.method == "POST" and form.is_valid():
-        form.save()
-        request.user.email = form.cleaned_data["email"]
-        request.user.save(update_fields=["email"])
+        # Everything was validated above (the email's length included); both rows change together.
+        with transaction.atomic():
+            form.save()
+            request.user.email = form.cleaned_data["email"]
+            request.user.save(update_fields=["email"])
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

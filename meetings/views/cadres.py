@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from meetings import access, selectors, services
 from meetings.forms.cadres import AssignmentEndForm, CadreAssignmentForm, PeriodForm
 from meetings.models import CadreAssignment
+from members.ids import query_id
 from members.models import Member
 
 CADRES_PER_PAGE = 50
@@ -49,7 +50,7 @@ def assignment_create(request):
     if not branches.exists():
         raise Http404
     initial = {"started_on": timezone.localdate()}
-    if (branch_id := request.GET.get("branch", "")).isdigit():
+    if (branch_id := query_id(request, "branch", strict=False)) is not None:
         initial["branch"] = branches.filter(pk=branch_id).first()
     form = CadreAssignmentForm(
         request.POST or None, cadres=access.members(user).active(), branches=branches, initial=initial

@@ -24,6 +24,7 @@ from meetings.models import MeetingMove
 from meetings.views import lookups
 from meetings.views.agenda import agenda_context
 from members.forms.picker import use_branch_picker
+from members.ids import query_id
 from notifications.selectors import channel_counts
 
 
@@ -67,9 +68,7 @@ def meeting_create(request):
         raise Http404
     can_log = bool(access.staff_organizations(user))
     initial = {}
-    if branch_id := request.GET.get("branch"):
-        if not branch_id.isdigit():
-            raise Http404
+    if (branch_id := query_id(request, "branch")) is not None:
         initial["branch"] = get_object_or_404(branches, pk=branch_id)
         initial["place"] = initial["branch"].meeting_place
     form = MeetingCreateForm(lookups.posted(request), branches=branches, can_log=can_log, initial=initial)

@@ -2,13 +2,38 @@
 authenticator, a password set with a reset code, the emailed reset, and the staff's account search."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import AccountEvent
 from members.services.accounts import account_event_record, reset_code_find
+
+
+class BoundedUsername:
+    """Django's login form sets the username's ``max_length`` after the field is built, which
+    only changes the widget: the server took any length and handed it to django-axes, whose
+    failure record holds 255 characters (a longer name was a database error). Checked here, a
+    username longer than the user model's is refused before ``authenticate()`` runs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        limit = self.username_field.max_length or 150
+        field.validators.append(
+            MaxLengthValidator(limit, message=_("A username has at most %(limit_value)s characters."))
+        )
+
+
+class LoginForm(BoundedUsername, AuthenticationForm):
+    """The login page's form (chibo/urls.py)."""
+
+
+class AdminLoginForm(BoundedUsername, AdminAuthenticationForm):
+    """The admin site's login form (members/admin.py)."""
 
 
 class OneTimeCodeForm(forms.Form):

@@ -13,6 +13,7 @@ from django import forms
 from django.template.loader import render_to_string
 
 from members import access
+from members.ids import parse_id
 
 
 class BranchPicker(forms.Widget):
@@ -21,9 +22,9 @@ class BranchPicker(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = ""
-        if value not in (None, "") and str(value).isdigit():
+        if (branch_id := parse_id(value if isinstance(value, int) else str(value or ""))) is not None:
             # One query, and only when a branch is chosen: its name in the text box.
-            chosen = self.choices.queryset.filter(pk=value).values_list("name", flat=True).first() or ""
+            chosen = self.choices.queryset.filter(pk=branch_id).values_list("name", flat=True).first() or ""
         context["widget"]["chosen"] = chosen
         return context
 

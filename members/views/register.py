@@ -12,6 +12,7 @@ from members import access
 from members.filters import MemberFilter
 from members.forms.picker import use_branch_picker
 from members.forms.register import LeaveForm, MemberForm
+from members.ids import query_id
 from members.links import SLOT, url_maker
 from members.models import AccessLog, CardConflict, Member, Position
 from members.services import cards, register
@@ -57,11 +58,11 @@ def member_list(request):
     member_url = url_maker("members:member", SLOT)
     for member in page:
         member.url = member_url(member.pk)
-    branch_id = request.GET.get("branch", "")
+    branch_id = query_id(request, "branch", strict=False)
     register.access_log_record(
         user=user,
         action=AccessLog.Action.VIEW_MEMBER_LIST,
-        organization_id=int(branch_id) if branch_id.isdigit() and member_filter.is_valid() else None,
+        organization_id=branch_id if branch_id is not None and member_filter.is_valid() else None,
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,7 +104,7 @@ def member_create(request):
     if not branches.exists():
         raise Http404
     initial = {}
-    if (branch_id := request.GET.get("branch", "")).isdigit():
+    if (branch_id := query_id(request, "branch", strict=False)) is not None:
         initial["branch"] = branches.filter(pk=branch_id).first()
     form = MemberForm(
         request.POST or None, branches=branches, readable_members=access.members(request.user), initial=initial
