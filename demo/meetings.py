@@ -2,7 +2,7 @@
 
 What it adds (codes and usernames are those of demo.members):
 
-- the commune's meeting rules (DOMAIN.md defaults, default rubric) and agenda template;
+- the commune's meeting rules (docs/domain.md#local-practice defaults, default rubric) and agenda template;
 - the commune cadre (login canbo.phutrach) assigned to follow Chi bộ thôn Song Khê;
 - the commune's content guidance for next month;
 - six months of past meetings for every Tam Hưng branch, with the roll, so the flags page
@@ -44,12 +44,16 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from meetings.documents.content import records_freeze
 from meetings.models import (
     DEFAULT_AGENDA,
     DEFAULT_RUBRIC,
+    PRESENT_MARKS,
+    AdoptedRecord,
     AgendaItemKind,
     AgendaTemplate,
     CadreAssignment,
+    Category,
     Guidance,
     Mark,
     Meeting,
@@ -72,7 +76,6 @@ from meetings.services.guidance import guidance_insert, guidance_publish
 from meetings.services.minutes import minutes_adopt, minutes_for, minutes_save, score_save
 from meetings.services.resolution import (
     resolution_for,
-    resolution_issue,
     resolution_save,
     task_carry,
     task_save,
@@ -87,7 +90,7 @@ from meetings.services.schedule import (
     meeting_update,
     regular_meeting_day,
 )
-from members.models import Member, MemberStatus, Organization, PositionKind
+from members.models import Member, MemberStatus, Organization, Position, PositionKind
 from members.selectors import current_positions
 from members.services.register import member_transfer_temporarily
 
@@ -402,6 +405,35 @@ def _take_roll(branch: _Branch, meeting: Meeting, ago: int, rng, away: Member | 
     mark_remaining_present(meeting=meeting, by=branch.marker)
 
 
+def _signers_present(meeting: Meeting, by) -> None:
+    """Who signs the minutes was there: when the usual minute-taker is absent, a present committee
+    member (else the first present full member) takes the minutes that day."""
+    present = {
+        a.member_id: a.member
+        for a in meeting.attendances.filter(mark__in=PRESENT_MARKS, category=Category.FULL).select_related("member")
+    }
+    if meeting.minute_taker_id in present or not present:
+        return
+    committee = set(
+        Position.objects.filter(branch_id=meeting.branch_id, member_id__in=present)
+        .held_on(meeting.day)
+        .values_list("member_id", flat=True)
+    )
+    others = sorted(
+        (m for pk, m in present.items() if pk != meeting.chair_id), key=lambda m: (m.pk not in committee, m.name_key)
+    )
+    if others:
+        meeting_update(
+            meeting=meeting,
+            kind=meeting.kind,
+            place=meeting.place,
+            topic=meeting.topic,
+            chair=meeting.chair,
+            minute_taker=others[0],
+            by=by,
+        )
+
+
 def _keep_turnout(marks: list[_Mark], turnout: float) -> None:
     """On an ordinary month, chance absences must not pull a small branch under the 85% flag:
     the last ones drawn came after all."""
@@ -542,16 +574,14 @@ def _close(meeting: Meeting, times: _Times, by) -> None:
 
 def _adopt(meeting: Meeting, times: _Times, by) -> None:
     if times.adopted is not None:
-        minutes_adopt(meeting=meeting, by=by)
-        # The resolution is numbered at the adoption, only if its vote passed.
-        resolution_issue(meeting=meeting, by=by)
-        # minutes_adopt stamps the present moment; these minutes were adopted in the past.
-        Meeting.objects.filter(pk=meeting.pk).update(minutes_adopted_at=times.adopted)
+        # These minutes were adopted in the past, at that moment.
+        minutes_adopt(meeting=meeting, by=by, now=times.adopted)
 
 
 def _hold(branch: _Branch, kind: str, ago: int, month, times: _Times, topic: str, rng, away, cadre) -> None:
     meeting = _prepare(branch, kind, month, times, topic)
     _take_roll(branch, meeting, ago, rng, away)
+    _signers_present(meeting, branch.marker)
     if cadre is not None and kind != MeetingKind.THEMATIC:
         _record_cadre(meeting, cadre, ago, rng, branch.marker)
     _close(meeting, times, branch.marker)
@@ -687,3 +717,15 @@ def seed_meetings_demo(*, today: datetime.date) -> None:
             if code in orgs:
                 branch = _branch_setup(orgs[code], plan, users, today)
                 _past_meetings(branch, today, cadre)
+
+
+def records_refreeze(*, since: datetime.datetime) -> int:
+    """Freeze again the records the demo adopted since ``since``, once everything they report is
+    entered. The demo enters a past year in order of subject, not of time: the petitions raised at
+    a meeting are seeded after the meeting was adopted, so its first freeze could not hold them.
+    Only the demo does this; in use, adoption comes after what the meeting recorded."""
+    fresh = list(AdoptedRecord.objects.filter(created_at__gte=since).values_list("meeting_id", flat=True))
+    AdoptedRecord.objects.filter(meeting_id__in=fresh).delete()
+    for meeting in Meeting.objects.filter(pk__in=fresh).select_related("branch", "chair", "minute_taker"):
+        records_freeze(meeting)
+    return len(fresh)

@@ -392,6 +392,10 @@ def _tell(story: Story, cast: _Cast, today: datetime.date) -> None:
         by=recorder,
     )
     _stamp(petition, day, 20, 15)
+    # Recorded at the meeting, as its timeline says (the minutes list what was on record when adopted).
+    Petition.objects.filter(pk=petition.pk).update(
+        created_at=min(local_datetime(day, datetime.time(20, 15)), timezone.now())
+    )
     for step in story.steps:
         by = _who(step, cast, recorder)
         day = min(add_working_days(day, step.days), today)

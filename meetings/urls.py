@@ -66,6 +66,7 @@ urlpatterns = [
     # Minutes, speeches and the score
     path("<int:pk>/minutes/", minutes.minutes_edit, name="minutes"),
     path("<int:pk>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
+    path("<int:pk>/minutes/amend/", minutes.amend, name="minutes_amend"),
     path("<int:pk>/minutes/items/<int:item_pk>/speeches/", minutes.speech_add, name="speech_add"),
     path("<int:pk>/minutes/speeches/<int:speech_pk>/", minutes.speech_edit, name="speech_edit"),
     path("<int:pk>/minutes/speeches/<int:speech_pk>/remove/", minutes.speech_remove, name="speech_remove"),

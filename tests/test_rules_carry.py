@@ -1,5 +1,6 @@
-"""Carry-forward: section I reviews the previous REGULAR meeting's tasks; a carried task keeps its
-deadline; "report back at" offers the next regular meeting before it exists."""
+"""Carry-forward: section I reviews the tasks of the previous REGULAR meeting's resolution that
+passed; a carried task takes a new deadline; "report back at" offers the next regular meeting
+before it exists."""
 
 import datetime
 import zoneinfo
@@ -8,6 +9,8 @@ import pytest
 
 from meetings import selectors, services
 from meetings.models import Meeting, MeetingKind, MeetingStatus, Task, TaskOutcome
+
+from .meetings.test_resolution_numbering import passed_resolution
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -27,7 +30,7 @@ def meeting_on(branch, day, kind=MeetingKind.REGULAR, **fields):
 @pytest.fixture
 def november(tree):
     meeting = meeting_on(tree.branch, datetime.date(2026, 11, 5))
-    resolution = services.resolution.resolution_for(meeting)
+    resolution = passed_resolution(meeting)
     for n, deadline in enumerate((datetime.date(2026, 11, 30), datetime.date(2027, 2, 28))):
         services.resolution.task_save(
             resolution=resolution, description=f"Việc {n}", lead="Chi ủy", deadline=deadline, by=None
@@ -54,16 +57,20 @@ def test_a_cancelled_regular_meeting_is_skipped(tree, november):
     assert selectors.resolution.previous_resolution(january).meeting == november
 
 
-def test_a_carried_task_keeps_its_deadline(tree, november):
+def test_a_carried_task_takes_its_new_deadline(tree, november):
     december = meeting_on(tree.branch, datetime.date(2026, 12, 5))
     into = services.resolution.resolution_for(december)
     long_task = Task.objects.get(description="Việc 1")
     services.resolution.tasks_review(
         meeting=december, outcomes={long_task.pk: (TaskOutcome.IN_PROGRESS, "Đạt 50%")}, by=None
     )
-    carried = services.resolution.task_carry(task=long_task, into=into, by=None)
-    assert carried.deadline == datetime.date(2027, 2, 28)
+    carried = services.resolution.task_carry(
+        task=long_task, into=into, deadline=datetime.date(2027, 3, 31), by=None, today=datetime.date(2026, 12, 5)
+    )
+    assert carried.deadline == datetime.date(2027, 3, 31)
     assert carried.carried_from == long_task
+    long_task.refresh_from_db()
+    assert long_task.deadline == datetime.date(2027, 2, 28)  # last month's stays as it was
 
 
 def test_report_back_offers_the_next_regular_meeting_before_it_exists(tree, november, secretary):

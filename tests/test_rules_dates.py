@@ -14,6 +14,7 @@ from meetings.models import Meeting, MeetingKind, MeetingStatus, Resolution
 from members.dates import plausible_date
 
 from .factories import MemberFactory
+from .meetings.test_resolution_numbering import passed_resolution
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 11, 26, 9, tzinfo=TZ)
@@ -144,7 +145,7 @@ def test_a_resolution_number_over_the_integer_range_is_a_form_error_not_a_500(tr
     meeting = services.schedule.meeting_create(
         branch=tree.branch, planned_start=at(datetime.date(2026, 12, 5)), planned_end=at(datetime.date(2026, 12, 5), 21)
     )
-    resolution = services.resolution.resolution_for(meeting)
+    resolution = passed_resolution(meeting)  # numbered: only then is there a number to type
     response = secretary.post(
         f"/meetings/{meeting.pk}/resolution/",
         {"version": resolution.version, "number": "2147483648", "title": resolution.title},

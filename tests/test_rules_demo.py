@@ -35,10 +35,10 @@ def test_the_demo_shows_the_whole_cycle(demo):
         assert Resolution.objects.filter(meeting=meeting).exists()
         assert Task.objects.filter(resolution__meeting=meeting).exists()
 
-    # Tasks carry forward month to month, with their deadlines, through the review.
+    # Tasks carry forward month to month, with new deadlines (not before the meeting), through the review.
     carried = Task.objects.filter(carried_from__isnull=False, resolution__branch=song_khe)
     assert carried.exists()
-    assert all(task.deadline == task.carried_from.deadline for task in carried)
+    assert all(task.deadline and task.deadline >= task.resolution.meeting.day for task in carried)
     latest = adopted.filter(branch=song_khe).order_by("-planned_start").first()
     reviewed = selectors.resolution.tasks_to_review(latest)
     assert reviewed and all(task.outcome != "pending" for task in reviewed)
@@ -62,6 +62,14 @@ def test_the_demo_shows_the_whole_cycle(demo):
     failed = [o for o in outcomes if o is not None and not o.passed]
     assert len(failed) == 1 and failed[0].votes_for * 2 == failed[0].base - failed[0].base % 2
     assert isinstance(failed[0], counting.VoteResult)
+    # Its resolution has no number (numbered only when passed); the next month reviews the one before.
+    regular = Meeting.objects.filter(branch=song_khe, kind__in=REGULAR_KINDS).order_by("planned_start")
+    numbers = {m: Resolution.objects.filter(meeting=m).values_list("number", flat=True).first() for m in regular}
+    voted_down = next(m for m in regular if (o := selectors.minutes.vote_outcome(m)) and not o.passed)
+    assert numbers[voted_down] is None
+    assert all(n is not None for m, n in numbers.items() if m != voted_down and m.status == MeetingStatus.ADOPTED)
+    after = regular.filter(planned_start__gt=voted_down.planned_start).first()
+    assert selectors.resolution.previous_resolution(after).meeting.planned_start < voted_down.planned_start
 
 
 def test_the_demo_is_still_idempotent(demo):

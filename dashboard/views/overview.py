@@ -24,7 +24,8 @@ from members.models import Organization
 from members.services.exports import XLSX_CONTENT_TYPE
 
 ROWS_PER_PAGE = 30
-# The attendance chart's mark: the default of docs/domain.md#local-practice (each commune may set its own on the flags page).
+# The attendance chart's mark: the default of docs/domain.md#local-practice (each commune may set its
+# own on the flags page).
 MINIMUM_RATE = MeetingRules._meta.get_field("min_attendance_rate").default
 
 

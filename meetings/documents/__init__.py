@@ -1,6 +1,6 @@
 """The minutes and the resolution as DOCX and PDF files in the party's document format."""
 
-from .content import content_disposition, document_data, filenames
+from .content import content_disposition, document_data, filenames, is_draft
 from .pdf import minutes_pdf, render_pdf, resolution_pdf
 from .word import minutes_docx, resolution_docx
 
@@ -8,6 +8,7 @@ __all__ = [
     "content_disposition",
     "document_data",
     "filenames",
+    "is_draft",
     "minutes_docx",
     "minutes_pdf",
     "render_pdf",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -10,7 +11,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from meetings import counting, extensions, selectors
-from meetings.models import Category, Meeting, MeetingKind, MeetingRules, Minutes, Resolution, TaskOutcome
+from meetings.models import (
+    AdoptedRecord,
+    Amendment,
+    Category,
+    Meeting,
+    MeetingKind,
+    MeetingRules,
+    MeetingStatus,
+    Minutes,
+    Resolution,
+    TaskOutcome,
+)
 from members.models import OrganizationKind
 from members.selectors import has_committee, secretary_on, superior_committee
 from members.text import search_key, strip_controls
@@ -35,6 +47,8 @@ MEETING_WORDS = {
 
 
 # The roll's words for members left out of the number expected (meetings.counting.Standing.excluded).
+AMENDED_WORDS = {"minutes": "biên bản", "resolution": "nghị quyết"}
+
 EXCLUDED_WORDS = {
     counting.EXEMPT: "miễn sinh hoạt",
     counting.AWAY: "chuyển sinh hoạt tạm thời đi nơi khác",
@@ -54,11 +68,13 @@ class Row:
 
 @dataclass
 class DocumentData:
-    """Everything a document shows, read in a fixed number of queries."""
+    """Everything a document prints, as plain text: read in a fixed number of queries while the
+    minutes are a draft, and kept as it was at adoption afterwards (``to_json``/``from_json``,
+    ``meetings.models.AdoptedRecord``), so an adopted record never changes."""
 
-    meeting: Meeting
-    minutes: Minutes
-    resolution: Resolution | None
+    # Until the minutes are adopted both documents are drafts ("DỰ THẢO"); a resolution stays
+    # one after adoption when its vote did not pass (it has no number then).
+    draft: bool
     superior: str
     branch_name: str
     branch_upper: str
@@ -69,37 +85,73 @@ class DocumentData:
     start: str
     end: str
     place: str
+    topic: str
+    opening: str
+    minutes_closing: str
     chair: str
     minute_taker: str
+    # Guests recorded present ("Đại biểu dự"), and invited guests recorded absent.
     guests: list[str]
+    guests_absent: list[str]
     # (who, what they said, what they took back) for guests who came and spoke.
-    remarks: list[tuple[str, str, str]]
-    roll: selectors.roll.RollSummary
+    remarks: list[list[str]]
     rate: str
     items: list[dict]
+    # The vote as a sentence; empty when no vote was recorded (the block is then left out).
     vote: str
     score_rows: list[Row]
     score_total: str
     score_level: str
     score_confirmation: str
-    signer_heading: str
     secretary: str
-    # Whether the absentees' reasons are shown (meetings.access.can_see_absence_reasons).
-    reasons: bool = False
-    # Everyone on the meeting's roll, and those left out of the number expected, by why.
-    total_members: int = 0
-    excluded: dict[str, int] = field(default_factory=dict)
+    # The attendance lines without and with the absentees' reasons (who sees which:
+    # meetings.access.can_see_absence_reasons).
+    attendance_open: list[str]
+    attendance_reasons: list[str]
+    closing: str
     # The signature for the committee, one line each ("T/M CHI ỦY", "BÍ THƯ").
     signer_lines: list[str] = field(default_factory=list)
+    # Sections other apps add after the agenda (petitions raised and answered: meetings.extensions).
+    sections: list[extensions.MinutesSection] = field(default_factory=list)
+    # The resolution: present only when the meeting has one.
+    has_resolution: bool = False
+    resolution_draft: bool = True
+    reference: str = ""
+    subtitle: str = ""
+    preamble: str = ""
+    results: str = ""
+    implementation: str = ""
+    assessment: str = ""
     recipients: list[str] = field(default_factory=list)
     review_rows: list[Row] = field(default_factory=list)
     task_rows: list[Row] = field(default_factory=list)
-    attendance: list[str] = field(default_factory=list)
-    closing: str = ""
-    preamble: str = ""
-    subtitle: str = ""
-    # Sections other apps add after the agenda (petitions raised and answered: meetings.extensions).
-    sections: list[extensions.MinutesSection] = field(default_factory=list)
+    # Corrections recorded after adoption ("đính chính"), each a line with who and when; not
+    # part of the frozen content (they are added to it, never written into it).
+    amendments: list[str] = field(default_factory=list)
+    # Whether the absentees' reasons are shown: set per reader, never stored.
+    reasons: bool = False
+
+    @property
+    def attendance(self) -> list[str]:
+        return self.attendance_reasons if self.reasons else self.attendance_open
+
+    @property
+    def adopted_minutes(self) -> bool:
+        return not self.draft
+
+    def to_json(self) -> dict:
+        content = dataclasses.asdict(self)
+        for transient in ("amendments", "reasons"):
+            content.pop(transient)
+        return content
+
+    @classmethod
+    def from_json(cls, content: dict) -> DocumentData:
+        values = dict(content)
+        for name in ("score_rows", "review_rows", "task_rows"):
+            values[name] = [Row(**row) for row in values.get(name, [])]
+        values["sections"] = [extensions.MinutesSection(**s) for s in values.get("sections", [])]
+        return cls(**values)
 
 
 def _upper_org(name: str, prefix: str) -> str:
@@ -126,16 +178,54 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(",0") else text
 
 
-def _meeting_label(meeting: Meeting | None) -> str:
-    if meeting is None:
-        return ""
-    return f"Kỳ sinh hoạt tháng {meeting.month:%m/%Y} ({meeting.day:%d/%m/%Y})"
-
-
 def document_data(meeting: Meeting, *, reasons: bool = False) -> DocumentData:
     """What the documents say; ``reasons``: whether absentees' reasons are shown (only to those
-    ``meetings.access.can_see_absence_reasons`` allows)."""
+    ``meetings.access.can_see_absence_reasons`` allows). Adopted minutes are read from what was
+    adopted (``frozen_content``), with the amendments recorded since; a draft from the record
+    as it stands."""
     meeting = Meeting.objects.select_related("branch", "chair", "minute_taker").get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.ADOPTED:
+        data = DocumentData.from_json(frozen_content(meeting))
+        data.amendments = amendment_lines(meeting)
+    else:
+        data = build_document_data(meeting)
+    data.reasons = reasons
+    return data
+
+
+def frozen_content(meeting: Meeting) -> dict:
+    """The documents' content as adopted. Minutes adopted before records were kept are frozen
+    at their first reading (the closest to adoption there is)."""
+    record = AdoptedRecord.objects.filter(meeting=meeting).values_list("content", flat=True).first()
+    if record is not None:
+        return record
+    return records_freeze(meeting).content
+
+
+def records_freeze(meeting: Meeting) -> AdoptedRecord:
+    """Keep what the documents of ``meeting`` say now, once (called when its minutes are adopted)."""
+    content = build_document_data(meeting).to_json()
+    record, _ = AdoptedRecord.objects.get_or_create(
+        meeting=meeting, defaults={"content": content, "adopted_at": meeting.minutes_adopted_at or timezone.now()}
+    )
+    return record
+
+
+def amendment_lines(meeting: Meeting) -> list[str]:
+    """One line per recorded correction ("đính chính"), oldest first: when, who, what. One query."""
+    lines = []
+    for amendment in Amendment.objects.filter(meeting=meeting).order_by("made_at", "pk"):
+        made = timezone.localtime(amendment.made_at)
+        what = AMENDED_WORDS.get(amendment.document, "")
+        lines.append(
+            f"Ngày {made:%d/%m/%Y}, đồng chí {amendment.made_by_name} đính chính {what}: "
+            f"{' '.join(amendment.text.split())}"
+        )
+    return lines
+
+
+def build_document_data(meeting: Meeting) -> DocumentData:
+    """The documents' content from the record as it stands."""
     branch = meeting.branch
     ancestors = list(type(branch).objects.get_ancestors(branch))
     parent = ancestors[-1] if ancestors else branch
@@ -148,6 +238,7 @@ def document_data(meeting: Meeting, *, reasons: bool = False) -> DocumentData:
     roll = _summary(sheet.counts)
     secretary = secretary_on(branch, day)
     committee = has_committee(branch, day)
+    adopted = meeting.status == MeetingStatus.ADOPTED
 
     guest_list = list(meeting.guests.all())
     guest_keys = {search_key(guest.name) for guest in guest_list}
@@ -156,19 +247,20 @@ def document_data(meeting: Meeting, *, reasons: bool = False) -> DocumentData:
         speeches = [{"who": speaker_label(s, guest_keys), "text": s.text} for s in item.speeches.all()]
         items.append({"title": item.title, "speeches": speeches, "conclusion": item.conclusion})
 
-    guests, remarks = [], []
+    guests, guests_absent, remarks = [], [], []
     for guest in guest_list:
         text = f"Đồng chí {guest.name}" + (f" – {guest.title}" if guest.title else "")
-        if guest.attended is False:
-            text += " (vắng mặt)"
-        guests.append(text)
-        if guest.attended and (guest.remarks or guest.promises):
-            remarks.append((guest.name, guest.remarks, guest.promises))
+        # Only what the roll of guests records: present, or invited and absent; a guest whose
+        # attendance was never recorded is not named.
+        if guest.attended:
+            guests.append(text)
+            if guest.remarks or guest.promises:
+                remarks.append([guest.name, guest.remarks, guest.promises])
+        elif guest.attended is False:
+            guests_absent.append(text)
 
     data = DocumentData(
-        meeting=meeting,
-        minutes=minutes,
-        resolution=resolution,
+        draft=not adopted,
         superior=_upper_org(parent.name, "ĐẢNG BỘ"),
         branch_name=branch.name,
         branch_upper=_upper_org(branch.name, "CHI BỘ"),
@@ -179,11 +271,14 @@ def document_data(meeting: Meeting, *, reasons: bool = False) -> DocumentData:
         start=_time(meeting.actual_start or meeting.planned_start),
         end=_time(meeting.actual_end or meeting.planned_end),
         place=meeting.place or branch.meeting_place,
+        topic=meeting.topic,
+        opening=minutes.opening,
+        minutes_closing=minutes.closing,
         chair=meeting.chair.full_name if meeting.chair else "",
         minute_taker=meeting.minute_taker.full_name if meeting.minute_taker else "",
         guests=guests,
+        guests_absent=guests_absent,
         remarks=remarks,
-        roll=roll,
         rate=f"{_number(roll.rate)}%" if roll.rate is not None else "",
         items=items,
         vote=_vote_text(minutes, sheet.counts),
@@ -191,21 +286,25 @@ def document_data(meeting: Meeting, *, reasons: bool = False) -> DocumentData:
         score_total="",
         score_level="",
         score_confirmation="",
-        signer_heading="T/M CHI ỦY – BÍ THƯ" if committee else "T/M CHI BỘ – BÍ THƯ",
         secretary=secretary.full_name if secretary else "",
-        reasons=reasons,
-        total_members=len(sheet.entries),
-        excluded=_excluded(sheet),
+        attendance_open=attendance_lines(sheet, roll, reasons=False),
+        attendance_reasons=attendance_lines(sheet, roll, reasons=True),
+        closing=closing_line(meeting, _time(meeting.actual_end or meeting.planned_end)),
         signer_lines=["T/M CHI ỦY" if committee else "T/M CHI BỘ", "BÍ THƯ"],
-        recipients=_recipients(resolution, branch),
     )
     _fill_score(data, meeting, minutes)
     data.sections = extensions.minutes_sections(meeting)
-    data.attendance = attendance_lines(data)
-    data.closing = closing_line(data)
     if resolution is not None:
+        data.has_resolution = True
+        # A resolution is issued, with its number, only when its vote passed at adopted minutes.
+        data.resolution_draft = not adopted or resolution.number is None
+        data.reference = "" if data.resolution_draft else resolution.reference
+        data.results = resolution.results
+        data.implementation = resolution.implementation
+        data.assessment = resolution.assessment
+        data.recipients = _recipients(resolution, branch)
         _fill_tasks(data, meeting, resolution)
-        data.preamble = resolution_preamble(data)
+        data.preamble = resolution_preamble(data, roll)
         data.subtitle = subtitle(resolution)
     return data
 
@@ -224,15 +323,6 @@ def _summary(counts: counting.RollCounts) -> selectors.roll.RollSummary:
         rate=counts.rate,
         absentees=list(counts.absentees),
     )
-
-
-def _excluded(sheet: selectors.roll.RollSheet) -> dict[str, int]:
-    """How many on the roll were left out of the number expected, by why (exempt, transferred…)."""
-    found: dict[str, int] = {}
-    for entry in sheet.entries:
-        if entry.excluded and not entry.expected:
-            found[entry.excluded] = found.get(entry.excluded, 0) + 1
-    return found
 
 
 def _recipients(resolution: Resolution | None, branch) -> list[str]:
@@ -271,14 +361,14 @@ def _vote_text(minutes: Minutes, counts: counting.RollCounts) -> str:
     def share(n):
         return f" ({_number(100 * n / result.base)}%)" if result.base else ""
 
+    verdict = "Nghị quyết được thông qua." if result.passed else "Nghị quyết không được thông qua."
     return (
         f"Số đảng viên trong diện biểu quyết: {result.base} đồng chí; "
         f"có mặt biểu quyết: {result.voters} đồng chí. "
         f"Tán thành: {result.votes_for} đồng chí{share(result.votes_for)}; "
         f"không tán thành: {result.votes_against} đồng chí{share(result.votes_against)}; "
         f"không biểu quyết: {result.votes_abstain} đồng chí{share(result.votes_abstain)}. "
-        f"Nghị quyết {'được' if result.passed else 'không được'} thông qua "
-        f"(cần trên một nửa: ít nhất {result.needed} đồng chí tán thành)."
+        f"{verdict}"
     )
 
 
@@ -323,7 +413,7 @@ def _fill_tasks(data: DocumentData, meeting: Meeting, resolution: Resolution) ->
                 task.description,
                 task.lead,
                 f"{task.deadline:%d/%m/%Y}" if task.deadline else "",
-                _meeting_label(task.report_at),
+                selectors.resolution.report_label(task),
             ]
         )
         for n, task in enumerate(tasks, start=1)
@@ -333,57 +423,85 @@ def _fill_tasks(data: DocumentData, meeting: Meeting, resolution: Resolution) ->
 TITLES = {"minutes": ("Biên bản", "bien-ban"), "resolution": ("Nghị quyết", "nghi-quyet")}
 
 
-def filenames(meeting: Meeting, what: str, extension: str) -> tuple[str, str]:
-    """An ASCII-safe name and the full Vietnamese one."""
+def filenames(meeting: Meeting, what: str, extension: str, *, draft: bool = False) -> tuple[str, str]:
+    """An ASCII-safe name and the full Vietnamese one, by the meeting's day (two meetings of a
+    month get two names); a draft's names say so."""
     title, slug = TITLES[what]
     branch = meeting.branch.name
     ascii_branch = re.sub(r"[^a-z0-9]+", "-", search_key(branch)).strip("-")
-    month = f"{meeting.month:%Y-%m}"
-    return f"{slug}-{ascii_branch}-{month}.{extension}", f"{title} {branch} {month}.{extension}"
+    if draft:
+        title, slug = f"Dự thảo {title.lower()}", f"du-thao-{slug}"
+    return (
+        f"{slug}-{ascii_branch}-{meeting.day:%Y-%m-%d}.{extension}",
+        f"{title} {branch} {meeting.day:%d-%m-%Y}.{extension}",
+    )
 
 
-def content_disposition(meeting: Meeting, what: str, extension: str) -> str:
-    ascii_name, full_name = filenames(meeting, what, extension)
+def is_draft(meeting: Meeting, what: str) -> bool:
+    """Whether the document is a draft: minutes until adopted; a resolution also when it has no
+    number (its vote did not pass). At most one query."""
+    if meeting.status != MeetingStatus.ADOPTED:
+        return True
+    if what == "resolution":
+        return Resolution.objects.filter(meeting=meeting, number__isnull=False).values("pk").first() is None
+    return False
+
+
+def content_disposition(meeting: Meeting, what: str, extension: str, *, draft: bool = False) -> str:
+    ascii_name, full_name = filenames(meeting, what, extension, draft=draft)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full_name)}"
 
 
-def attendance_lines(data: DocumentData) -> list[str]:
-    """Total on the roll, those left out (exempt…), expected, present, absent with and without
-    reason, and each absentee; the reason itself only when ``data.reasons``."""
-    roll = data.roll
-    left_out = "; ".join(f"{EXCLUDED_WORDS.get(why, why)}: {n}" for why, n in data.excluded.items())
+def attendance_lines(sheet: selectors.roll.RollSheet, roll: selectors.roll.RollSummary, *, reasons: bool) -> list[str]:
+    """The branch's own members on the roll that day (members who left it before the day and
+    members of other branches attending temporarily are not among them), those left out of the
+    number expected, expected, present, absent with and without reason, and each absentee; the
+    reason itself only with ``reasons``. The counts are the roll page's."""
+    own = [e for e in sheet.entries if not e.standing.left and e.standing.category != Category.ATTACHED]
+    attached = sum(1 for e in sheet.entries if e.standing.category == Category.ATTACHED)
+    excluded: dict[str, int] = {}
+    for entry in own:
+        if entry.excluded and not entry.expected:
+            excluded[entry.excluded] = excluded.get(entry.excluded, 0) + 1
+    left_out = "; ".join(f"{EXCLUDED_WORDS.get(why, why)}: {n}" for why, n in excluded.items())
+    rate = f", đạt {_number(roll.rate)}%." if roll.rate is not None else "."
     lines = [
-        f"Tổng số đảng viên của chi bộ: {data.total_members} đồng chí"
+        f"Tổng số đảng viên của chi bộ: {len(own)} đồng chí"
         + (f" (không phải triệu tập – {left_out})." if left_out else "."),
+    ]
+    if attached:
+        lines.append(f"Đảng viên nơi khác sinh hoạt tạm thời tại chi bộ: {attached} đồng chí.")
+    lines += [
         f"Số đảng viên phải triệu tập: {roll.expected} đồng chí.",
         f"Có mặt: {roll.present} đồng chí (chính thức: {roll.present_full}; dự bị: {roll.present_probationary}; "
-        f"sinh hoạt tạm thời: {roll.present_attached})" + (f", đạt {data.rate}." if data.rate else "."),
+        f"sinh hoạt tạm thời: {roll.present_attached}){rate}",
         f"Vắng mặt: {roll.absent} đồng chí (có lý do: {roll.absent_excused}; không lý do: {roll.absent_unexcused}).",
     ]
     for absentee in roll.absentees:
-        reason = strip_controls(absentee.reason).strip() if data.reasons and absentee.excused else ""
+        reason = strip_controls(absentee.reason).strip() if reasons and absentee.excused else ""
         why = f"có lý do ({reason})" if reason else ("có lý do" if absentee.excused else "không lý do")
         lines.append(f"– Đồng chí {absentee.name}: vắng {why}.")
     return lines
 
 
-def closing_line(data: DocumentData) -> str:
-    """The line the document writes itself; it says when the minutes were adopted if that was
-    after the meeting's day, instead of claiming adoption before closing."""
-    adopted = data.meeting.minutes_adopted_at
-    if adopted is not None and timezone.localdate(adopted) > data.meeting.day:
+def closing_line(meeting: Meeting, end: str) -> str:
+    """The line the document writes itself: adoption only when the minutes were adopted, and
+    when that was after the meeting's day, on which day."""
+    adopted = meeting.minutes_adopted_at if meeting.status == MeetingStatus.ADOPTED else None
+    if adopted is None:
+        return f"Cuộc họp kết thúc lúc {end} cùng ngày."
+    if timezone.localdate(adopted) > meeting.day:
         return (
-            f"Cuộc họp kết thúc lúc {data.end} cùng ngày. Biên bản được hoàn chỉnh, "
+            f"Cuộc họp kết thúc lúc {end} cùng ngày. Biên bản được hoàn chỉnh, "
             f"thông qua chi bộ ngày {timezone.localdate(adopted):%d/%m/%Y}."
         )
     return (
-        f"Biên bản đã được đọc lại cho chi bộ nghe và thông qua trước khi kết thúc. "
-        f"Cuộc họp kết thúc lúc {data.end} cùng ngày."
+        "Biên bản đã được đọc lại cho chi bộ nghe và thông qua trước khi kết thúc. "
+        f"Cuộc họp kết thúc lúc {end} cùng ngày."
     )
 
 
-def resolution_preamble(data: DocumentData) -> str:
-    roll = data.roll
+def resolution_preamble(data: DocumentData, roll: selectors.roll.RollSummary) -> str:
     return (
         f"Ngày {data.day}, {data.branch_name} tổ chức {data.meeting_words} tháng {data.month}. "
         f"Tổng số đảng viên phải triệu tập: {roll.expected} đồng chí; có mặt: {roll.present} đồng chí "

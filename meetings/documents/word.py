@@ -210,6 +210,19 @@ def _signature_cell(cell, headings: list[str], name: str) -> None:
     _cell_line(cell.add_paragraph(), name, bold=True)
 
 
+def _draft_line(document, draft: bool) -> None:
+    if draft:
+        _paragraph(document, "DỰ THẢO", bold=True, align="CENTER").paragraph_format.space_before = Pt(12)
+
+
+def _amendments(document, data: DocumentData) -> None:
+    """Corrections recorded after adoption, after the signatures: the adopted text stays as it was."""
+    if data.amendments:
+        _heading(document, "ĐÍNH CHÍNH")
+        for line in data.amendments:
+            _paragraph(document, line)
+
+
 def _keep_with_signatures(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
@@ -224,19 +237,22 @@ def minutes_docx(meeting: Meeting, *, reasons: bool = False) -> bytes:
     data = document_data(meeting, reasons=reasons)
     document = _new_docx()
     _header(document, data)
+    _draft_line(document, data.draft)
     _title(document, "BIÊN BẢN", f"{data.meeting_words.capitalize()} tháng {data.month}")
-    if data.meeting.topic:
-        _paragraph(document, f"Chuyên đề: {data.meeting.topic}", italic=True, align="CENTER")
+    if data.topic:
+        _paragraph(document, f"Chuyên đề: {data.topic}", italic=True, align="CENTER")
 
     _labelled(document, "Thời gian: ", f"bắt đầu lúc {data.start}, ngày {data.day}.")
     _labelled(document, "Địa điểm: ", f"{data.place}.")
     _labelled(document, "Chủ trì: ", f"đồng chí {data.chair}." if data.chair else "")
     _labelled(document, "Thư ký: ", f"đồng chí {data.minute_taker}." if data.minute_taker else "")
-    _labelled(document, "Khách mời: ", "; ".join(data.guests) + "." if data.guests else "không có.")
+    _labelled(document, "Đại biểu dự: ", "; ".join(data.guests) + "." if data.guests else "không có.")
+    if data.guests_absent:
+        _labelled(document, "Đại biểu được mời vắng mặt: ", "; ".join(data.guests_absent) + ".")
     for line in data.attendance:
         _paragraph(document, line)
-    if data.minutes.opening:
-        _paragraph(document, data.minutes.opening)
+    if data.opening:
+        _paragraph(document, data.opening)
 
     _heading(document, "NỘI DUNG SINH HOẠT")
     for n, item in enumerate(data.items, start=1):
@@ -263,12 +279,13 @@ def minutes_docx(meeting: Meeting, *, reasons: bool = False) -> bytes:
             if promised:
                 _labelled(document, "Tiếp thu, báo cáo cấp trên: ", promised)
 
-    _heading(document, "KẾT QUẢ BIỂU QUYẾT")
-    _paragraph(document, data.vote or "Chưa ghi kết quả biểu quyết.")
+    if data.vote:
+        _heading(document, "KẾT QUẢ BIỂU QUYẾT")
+        _paragraph(document, data.vote)
     _heading(document, "TỰ ĐÁNH GIÁ CHẤT LƯỢNG SINH HOẠT")
     _score(document, data)
-    if data.minutes.closing:
-        _paragraph(document, data.minutes.closing)
+    if data.minutes_closing:
+        _paragraph(document, data.minutes_closing)
     _keep_with_signatures(_paragraph(document, data.closing))
     table = document.add_table(rows=1, cols=2)
     _widths(table, SIGNATURE_COLUMNS)
@@ -276,34 +293,36 @@ def minutes_docx(meeting: Meeting, *, reasons: bool = False) -> bytes:
     _signature_cell(left, ["THƯ KÝ"], data.minute_taker)
     _signature_cell(right, ["CHỦ TRÌ"], data.chair)
     _rows_unsplit(table)
+    _amendments(document, data)
     return _to_bytes(document)
 
 
 def resolution_docx(meeting: Meeting, *, reasons: bool = False) -> bytes:
     data = document_data(meeting, reasons=reasons)
-    resolution = data.resolution
     document = _new_docx()
-    _header(document, data, number=resolution.reference)
+    _header(document, data, number=data.reference)
+    _draft_line(document, data.resolution_draft)
     _title(document, "NGHỊ QUYẾT", data.subtitle)
     _paragraph(document, data.preamble)
     _paragraph(document, "CHI BỘ QUYẾT NGHỊ", bold=True, align="CENTER").paragraph_format.keep_with_next = True
 
     _heading(document, "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG TRƯỚC")
-    if resolution.results:
-        _paragraph(document, resolution.results)
+    if data.results:
+        _paragraph(document, data.results)
     if data.review_rows:
         _grid(document, ["STT", "Nhiệm vụ", "Người chủ trì", "Kết quả", "Ghi chú"], data.review_rows, TASK_COLUMNS)
     _heading(document, f"II. NHIỆM VỤ THÁNG {data.month}")
     if data.task_rows:
         _grid(document, ["STT", "Nhiệm vụ", "Người chủ trì", "Thời hạn", "Báo cáo tại"], data.task_rows, TASK_COLUMNS)
     _heading(document, "III. TỔ CHỨC THỰC HIỆN")
-    if resolution.implementation:
-        _paragraph(document, resolution.implementation)
+    if data.implementation:
+        _paragraph(document, data.implementation)
     _heading(document, "IV. TỰ ĐÁNH GIÁ CHẤT LƯỢNG SINH HOẠT")
-    if resolution.assessment:
-        _paragraph(document, resolution.assessment)
+    if data.assessment:
+        _paragraph(document, data.assessment)
     _score(document, data)
-    _keep_with_signatures(_paragraph(document, "Kết quả biểu quyết: " + (data.vote or "chưa ghi."), italic=True))
+    if data.vote:
+        _keep_with_signatures(_paragraph(document, "Kết quả biểu quyết: " + data.vote, italic=True))
 
     table = document.add_table(rows=1, cols=2)
     _widths(table, SIGNATURE_COLUMNS)
@@ -318,6 +337,7 @@ def resolution_docx(meeting: Meeting, *, reasons: bool = False) -> bytes:
         _run(paragraph, line, size=RECIPIENTS_PT - 1)
     _signature_cell(right, data.signer_lines, data.secretary)
     _rows_unsplit(table)
+    _amendments(document, data)
     return _to_bytes(document)
 
 

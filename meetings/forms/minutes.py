@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.counting import check_votes
+from meetings.models import AmendedDocument
 from members.dates import MAX_VOTES
 from members.forms.fields import MemberChoiceField
 from members.models import Member
@@ -183,3 +184,15 @@ class ScoreForm(VersionedForm):
 
     def scores(self) -> dict:
         return {c["key"]: self.cleaned_data[self.field_name(c)] for c in self.rubric}
+
+
+class AmendmentForm(forms.Form):
+    """A correction of adopted minutes or resolution: which document, and what is corrected."""
+
+    document = forms.ChoiceField(label=_("Document"), choices=AmendedDocument.choices)
+    text = forms.CharField(
+        label=_("Correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('Say what is corrected and how, e.g. "the minute-taker was comrade …, not …".'),
+    )

@@ -12,6 +12,7 @@ from .meetings import (
     MeetingStatus,
 )
 from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
+from .records import AdoptedRecord, AmendedDocument, Amendment
 from .reminders import ReminderRules
 from .rules import DEFAULT_RUBRIC, HolidayShift, MeetingRules
 
@@ -25,7 +26,10 @@ __all__ = [
     "PRESENT_MARKS",
     "REGULAR_KINDS",
     "THEMATIC_KINDS",
+    "AdoptedRecord",
     "AgendaItem",
+    "AmendedDocument",
+    "Amendment",
     "AgendaItemKind",
     "AgendaTemplate",
     "Attachment",

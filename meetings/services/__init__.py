@@ -1,6 +1,6 @@
 """Use cases that change meetings, one module per subject; views call them with cleaned values."""
 
-from . import agenda, cadres, guidance, minutes, reminder_rules, resolution, roll, rules, schedule, uploads
+from . import agenda, cadres, guidance, minutes, reminder_rules, resolution, roll, rules, schedule, uploads, versions
 
 __all__ = [
     "agenda",
@@ -13,4 +13,5 @@ __all__ = [
     "rules",
     "schedule",
     "uploads",
+    "versions",
 ]

@@ -1,8 +1,8 @@
-"""Minutes, resolution, tasks and the quality score: rules, reads and use cases.
+"""Minutes, speeches, the quality score, adoption and amendments.
 
-Two people may edit the same minutes or resolution. Each save says which
-``version`` it started from; the UPDATE only matches that version, so the
-second of two editors is refused (``StaleEdit``) instead of overwriting.
+Saves are versioned (``meetings.services.versions``): the second of two editors is refused.
+Adoption numbers the resolution if it passed and keeps what the documents say
+(``meetings.documents.content.records_freeze``); afterwards a correction is an ``Amendment``.
 """
 
 from __future__ import annotations
@@ -13,15 +13,21 @@ from collections.abc import Mapping
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings.counting import check_votes, rubric_of, score_level
+from meetings.documents.content import records_freeze
 from meetings.extensions import records_changed
 from meetings.models import (
+    PRESENT_MARKS,
     AgendaItem,
+    AmendedDocument,
+    Amendment,
+    Attendance,
+    Guest,
     Meeting,
     MeetingRules,
     MeetingStatus,
@@ -30,7 +36,10 @@ from meetings.models import (
 )
 from meetings.selectors.minutes import voters
 from meetings.selectors.roll import count_roll
+from meetings.services.resolution import ADOPTED_UNCHANGED, resolution_issue
+from meetings.services.versions import save_versioned
 from members.models import Member
+from members.names import person_name
 
 MINUTES_FIELDS = ("opening", "closing", "votes_for", "votes_against", "votes_abstain")
 
@@ -38,26 +47,6 @@ MINUTES_FIELDS = ("opening", "closing", "votes_for", "votes_against", "votes_abs
 # Statuses from which the minutes can be adopted.
 # Only a held meeting (with its actual start and end) has minutes to adopt.
 ADOPTABLE = (MeetingStatus.HELD,)
-
-
-class StaleEdit(Exception):
-    """Someone saved the record after this editor loaded it."""
-
-    def __init__(self, *, saved_at: datetime.datetime | None, what: str = "minutes"):
-        self.saved_at = saved_at
-        self.what = what
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        time = timezone.localtime(self.saved_at).strftime("%H:%M") if self.saved_at else "?"
-        if self.what == "resolution":
-            return _(
-                "Someone else saved this resolution at %(time)s; reload to see their changes. Your text is kept below."
-            ) % {"time": time}
-        return _(
-            "Someone else saved these minutes at %(time)s; reload to see their changes. Your text is kept below."
-        ) % {"time": time}
 
 
 def minutes_for(meeting: Meeting) -> Minutes:
@@ -71,20 +60,6 @@ def minutes_for(meeting: Meeting) -> Minutes:
             return Minutes.objects.create(meeting=meeting)
     except IntegrityError:
         return Minutes.objects.get(meeting=meeting)
-
-
-def save_versioned(model, *, obj, fields: dict, expected_version: int, by, what: str):
-    """UPDATE … WHERE version = expected; 0 rows means someone saved in between."""
-    now = timezone.now()
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        **fields, version=F("version") + 1, updated_by=by, updated_at=now
-    )
-    if not updated:
-        current = model.objects.filter(pk=obj.pk).values_list("updated_at", flat=True).first()
-        raise StaleEdit(saved_at=current, what=what)
-    obj.refresh_from_db()
-    model.history.bulk_history_create([obj], update=True, default_user=by)
-    return obj
 
 
 @transaction.atomic
@@ -104,8 +79,10 @@ def minutes_save(
 
     The vote must add up to the full members present who vote (``check_votes``), whoever calls.
     ``conclusions`` maps agenda item pks to text. Raises StaleEdit (and changes nothing) when
-    the minutes moved past ``expected_version``.
+    the minutes moved past ``expected_version``. Adopted minutes are not edited (an amendment).
     """
+    if Meeting.objects.filter(pk=minutes.meeting_id, status=MeetingStatus.ADOPTED).exists():
+        raise ValidationError(ADOPTED_UNCHANGED, code="adopted")
     check_votes(
         votes_for=votes_for,
         votes_against=votes_against,
@@ -177,8 +154,9 @@ def score_confirm(*, minutes: Minutes, expected_version: int, by: AbstractBaseUs
 
 
 @transaction.atomic
-def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
-    """The minutes were read back and adopted: the meeting is closed and its roll locked."""
+def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None, now: datetime.datetime | None = None) -> Meeting:
+    """The minutes were read back and adopted: the meeting is closed, its roll locked and what its
+    documents say kept as adopted. ``now``: the moment of adoption (records entered afterwards)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.ADOPTED:
         raise ValidationError(_("These minutes are already adopted."))
@@ -188,7 +166,7 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
         raise ValidationError(
             _("A meeting that is %(status)s has no minutes to adopt.") % {"status": meeting.get_status_display()}
         )
-    now = timezone.now()
+    now = now or timezone.now()
     if meeting.actual_start and now < meeting.actual_start:
         raise ValidationError(
             _("Minutes cannot be adopted before the meeting starts (%(start)s).")
@@ -206,8 +184,9 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
             % {"count": unmarked}
         )
     if not (meeting.chair_id and meeting.minute_taker_id):
-        # The minutes name both and both sign them (DOMAIN.md).
+        # The minutes name both and both sign them (docs/domain.md#minutes-and-resolution).
         raise ValidationError(_("Choose the chair and the minute-taker of the meeting first (Edit the meeting)."))
+    _check_signers_present(meeting)
     minutes = minutes_for(meeting)
     # The roll may have changed since the vote and the score were entered: check them again.
     counts = count_roll(meeting)
@@ -226,7 +205,51 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None) -> Meeting:
     meeting.minutes_adopted_at = now
     meeting._history_user = by
     meeting.save(update_fields=["status", "minutes_adopted_at"])
+    # The resolution takes its number only if its vote passed (docs/domain.md#the-vote).
+    resolution_issue(meeting=meeting, by=by)
+    # What the documents say is kept as adopted (docs/domain.md#minutes-and-resolution).
+    records_freeze(meeting)
     return meeting
+
+
+def _check_signers_present(meeting: Meeting) -> None:
+    """Who signs the minutes was there: the chair and the minute-taker are marked present on the
+    roll (or, for a cadre from outside the branch, recorded present as a guest). Two queries."""
+    signers = {meeting.chair_id: meeting.chair, meeting.minute_taker_id: meeting.minute_taker}
+    present = set(
+        Attendance.objects.filter(meeting=meeting, member_id__in=signers, mark__in=PRESENT_MARKS).values_list(
+            "member_id", flat=True
+        )
+    )
+    present |= set(
+        Guest.objects.filter(meeting=meeting, cadre_id__in=signers, attended=True).values_list("cadre_id", flat=True)
+    )
+    for role, member in ((_("The chair"), meeting.chair), (_("The minute-taker"), meeting.minute_taker)):
+        if member.pk not in present:
+            raise ValidationError(
+                _(
+                    "%(role)s, comrade %(name)s, is not recorded present at the meeting: the minutes are signed "
+                    "by those who were there. Correct the roll, or choose who actually chaired or took the minutes."
+                )
+                % {"role": role, "name": member.full_name},
+                code="signer_absent",
+            )
+
+
+@transaction.atomic
+def amendment_record(*, meeting: Meeting, document: str, text: str, by: AbstractBaseUser) -> Amendment:
+    """Record a correction ("đính chính") of adopted minutes or resolution: printed after the
+    adopted text with who made it and when; the adopted text itself never changes."""
+    if meeting.status != MeetingStatus.ADOPTED:
+        raise ValidationError(_("Only adopted minutes are corrected by an amendment; a draft is simply edited."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write what is corrected."), code="required")
+    if document not in AmendedDocument.values:
+        raise ValidationError(_("Choose the minutes or the resolution."), code="invalid")
+    return Amendment.objects.create(
+        meeting=meeting, document=document, text=text, made_by=by, made_by_name=person_name(by)
+    )
 
 
 @transaction.atomic

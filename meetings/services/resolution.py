@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings.models import (
     Meeting,
     MeetingKind,
     MeetingRules,
+    MeetingStatus,
     Resolution,
     Task,
     TaskOutcome,
@@ -23,14 +25,17 @@ from meetings.months import add_months, local_datetime
 from meetings.selectors.minutes import vote_outcome
 from meetings.selectors.resolution import next_regular_meeting, task_in_section_two, tasks_to_review
 from meetings.selectors.schedule import expected_regular_day
+from meetings.services.schedule import meeting_create
 
 # The module, not its names: services.minutes calls resolution_issue when the minutes are adopted,
 # so each imports the other, and names are looked up when called.
-from meetings.services import minutes as minutes_service
-from meetings.services.schedule import meeting_create
+from meetings.services.versions import save_versioned
 from members.dates import MAX_DOCUMENT_NUMBER, check_plausible
 from members.models import Organization
 from members.selectors import superior_committee
+
+# What a save of adopted minutes or resolution is told.
+ADOPTED_UNCHANGED = gettext_lazy("Adopted minutes and resolutions are not edited: record an amendment instead.")
 
 RESOLUTION_FIELDS = ("number", "title", "results", "implementation", "assessment", "recipients")
 
@@ -127,7 +132,10 @@ def resolution_save(
 ) -> Resolution:
     """Save the resolution's text. ``number`` corrects the number of an issued resolution; None
     keeps it as it is. A draft cannot be given one: it is numbered when the minutes are adopted
-    with the vote passed (``resolution_issue``)."""
+    with the vote passed (``resolution_issue``). Once the minutes are adopted the resolution is
+    not edited: a correction is an amendment (``services.minutes.amendment_record``)."""
+    if Meeting.objects.filter(pk=resolution.meeting_id, status=MeetingStatus.ADOPTED).exists():
+        raise ValidationError(ADOPTED_UNCHANGED, code="adopted")
     fields = {
         "title": title,
         "results": results,
@@ -147,7 +155,7 @@ def resolution_save(
                 code="number_range",
             )
         fields["number"] = number
-    return minutes_service.save_versioned(
+    return save_versioned(
         Resolution, obj=resolution, fields=fields, expected_version=expected_version, by=by, what="resolution"
     )
 

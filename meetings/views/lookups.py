@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 
 from meetings import access, documents
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingStatus
 from members.models import AccessLog, Organization
 from members.services.register import access_log_record
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# A save that started from an older version of the record (see services.minutes.StaleEdit).
+# A save that started from an older version of the record (see services.versions.StaleEdit).
 STALE = 409
 # List pages (meetings, guidance).
 PAGE_SIZE = 30
@@ -36,9 +36,17 @@ def downloadable(request, pk) -> Meeting:
     return found
 
 
+def with_minutes(meeting: Meeting) -> Meeting:
+    """A meeting that has minutes to print: one not yet held (or cancelled) has none."""
+    if meeting.status not in (MeetingStatus.HELD, MeetingStatus.ADOPTED):
+        raise Http404
+    return meeting
+
+
 def attachment_response(meeting: Meeting, what: str, extension: str, content: bytes, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = documents.content_disposition(meeting, what, extension)
+    draft = documents.is_draft(meeting, what)
+    response["Content-Disposition"] = documents.content_disposition(meeting, what, extension, draft=draft)
     patch_cache_control(response, private=True, no_store=True)  # names and absences: never cached
     return response
 
@@ -69,6 +77,7 @@ def read_page(request, meeting: Meeting, template: str):
     if context["readable"]:
         context["doc"] = documents.document_data(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
     context["is_cadre"] = access.is_assigned_cadre(request.user, meeting)
+    context["can_amend"] = meeting.is_locked and access.can_correct_meeting(request.user, meeting)
     return render(request, template, context)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meetings import access, counting, documents, selectors, services
-from meetings.forms.minutes import MinutesForm, ScoreForm, SpeechForm
+from meetings.forms.minutes import AmendmentForm, MinutesForm, ScoreForm, SpeechForm
 from meetings.models import AgendaItem, Meeting, MeetingRules, Minutes, Speech
 from meetings.models.minutes import ScoreLevel
 from meetings.views import lookups
@@ -48,7 +48,8 @@ def _step(request) -> str:
 @login_required
 def minutes_edit(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
-    if not access.can_manage_meeting(request.user, meeting):
+    # Adopted minutes are read, never edited: a correction is an amendment (``amend``).
+    if meeting.is_locked or not access.can_manage_meeting(request.user, meeting):
         return lookups.read_page(request, meeting, "meetings/minutes/minutes_read.html")
     # A GET shows empty minutes without creating them; the first save does.
     if request.method == "POST":
@@ -93,7 +94,7 @@ def minutes_edit(request, pk):
                         minute_taker=data["minute_taker"],
                         by=request.user,
                     )
-        except services.minutes.StaleEdit as stale:
+        except services.versions.StaleEdit as stale:
             form.add_error(None, stale.message)
             status = lookups.STALE
         except ValidationError as error:
@@ -262,6 +263,26 @@ def minutes_adopt(request, pk):
 
 
 @login_required
+@require_POST
+def amend(request, pk):
+    """Record a correction ("đính chính") of adopted minutes or resolution (commune staff)."""
+    meeting = lookups.meeting_or_404(request, pk)
+    if not (meeting.is_locked and access.can_correct_meeting(request.user, meeting)):
+        raise Http404
+    form = AmendmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.minutes.amendment_record(meeting=meeting, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The amendment is recorded and printed after the adopted text."))
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect("meetings:minutes", pk=meeting.pk)
+
+
+@login_required
 def score(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
     user = request.user
@@ -294,7 +315,7 @@ def score(request, pk):
                     expected_version=form.cleaned_data["version"],
                     by=user,
                 )
-            except services.minutes.StaleEdit as stale:
+            except services.versions.StaleEdit as stale:
                 form.add_error(None, stale.message)
                 status = lookups.STALE
             else:
@@ -326,7 +347,7 @@ def score_confirm(request, pk):
         version = -1
     try:
         services.minutes.score_confirm(minutes=minutes, expected_version=version, by=request.user)
-    except services.minutes.StaleEdit:
+    except services.versions.StaleEdit:
         messages.error(request, _("The score changed after you opened this page. Check it again before confirming."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -337,7 +358,7 @@ def score_confirm(request, pk):
 
 @login_required
 def minutes_docx(request, pk):
-    meeting = lookups.downloadable(request, pk)
+    meeting = lookups.with_minutes(lookups.downloadable(request, pk))
     lookups.log_read(request, meeting, AccessLog.Action.MINUTES_DOCUMENT)
     content = documents.minutes_docx(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
     return lookups.attachment_response(meeting, "minutes", "docx", content, lookups.DOCX)
@@ -345,7 +366,7 @@ def minutes_docx(request, pk):
 
 @login_required
 def minutes_pdf(request, pk):
-    meeting = lookups.downloadable(request, pk)
+    meeting = lookups.with_minutes(lookups.downloadable(request, pk))
     lookups.log_read(request, meeting, AccessLog.Action.MINUTES_DOCUMENT)
     content = documents.minutes_pdf(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
     return lookups.attachment_response(meeting, "minutes", "pdf", content, "application/pdf")

@@ -32,7 +32,8 @@ def _section_two(resolution: Resolution) -> list[Task]:
 @login_required
 def resolution_edit(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
-    if not access.can_manage_meeting(request.user, meeting):
+    # Adopted with the minutes: read, never edited; a correction is an amendment (minutes.amend).
+    if meeting.is_locked or not access.can_manage_meeting(request.user, meeting):
         return lookups.read_page(request, meeting, "meetings/resolution/resolution_read.html")
     resolution = _resolution(meeting)
     if resolution is None:
@@ -49,7 +50,7 @@ def resolution_edit(request, pk):
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except services.minutes.StaleEdit as stale:
+        except services.versions.StaleEdit as stale:
             form.add_error(None, stale.message)
             status = lookups.STALE
         except ValidationError as error:

@@ -121,6 +121,7 @@ def held_meeting(tree, *, full_members=9, adopted=True, committee=True):
     if adopted:
         meeting.status = MeetingStatus.ADOPTED
         meeting.save()
+        services.resolution.resolution_issue(meeting=meeting, by=None)  # the vote passed: numbered
     return meeting
 
 
@@ -233,11 +234,12 @@ def test_download_is_an_attachment_with_ascii_and_utf8_names(secretary, held, na
     disposition = response["Content-Disposition"]
     extension = name.split("_")[1]
     what = "bien-ban" if name.startswith("minutes") else "nghi-quyet"
-    assert disposition.startswith(f'attachment; filename="{what}-chi-bo-thon-song-khe-2026-12.{extension}"')
+    # Named by the meeting's day (two meetings of one month get two names); held, not adopted: a draft.
+    assert disposition.startswith(f'attachment; filename="du-thao-{what}-chi-bo-thon-song-khe-2026-12-05.{extension}"')
     assert disposition.isascii()
     utf8 = disposition.split("filename*=UTF-8''")[1]
-    title = "Biên bản" if name.startswith("minutes") else "Nghị quyết"
-    assert unquote(utf8) == f"{title} Chi bộ thôn Song Khê 2026-12.{extension}"
+    title = "biên bản" if name.startswith("minutes") else "nghị quyết"
+    assert unquote(utf8) == f"Dự thảo {title} Chi bộ thôn Song Khê 05-12-2026.{extension}"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
@@ -261,6 +263,15 @@ def test_commune_staff_download_held_meetings(held, staff, name):
 
 
 def test_resolution_download_404_without_resolution(tree, secretary):
-    meeting = make_meeting(tree.branch)
+    meeting = make_meeting(tree.branch, status=MeetingStatus.HELD)
     assert secretary.get(f"/meetings/{meeting.pk}/resolution.pdf").status_code == 404
     assert secretary.get(f"/meetings/{meeting.pk}/minutes.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("status", [MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT, MeetingStatus.CANCELLED])
+def test_a_meeting_not_held_has_no_minutes_document(tree, secretary, status):
+    meeting = make_meeting(tree.branch, status=status)
+    for extension in ("pdf", "docx"):
+        assert secretary.get(f"/meetings/{meeting.pk}/minutes.{extension}").status_code == 404
+    page = secretary.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f"/meetings/{meeting.pk}/minutes.pdf" not in page

@@ -13,10 +13,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from meetings import documents, services
+from meetings import documents
 from meetings.documents.content import vietnamese_date
 from meetings.documents.pdf import FONT_FAMILY
 from meetings.models import (
+    AdoptedRecord,
     AgendaItem,
     Attendance,
     Category,
@@ -33,6 +34,7 @@ from members.text import strip_controls
 from ..factories import MemberFactory, PositionFactory
 from .conftest import at, make_meeting
 from .test_documents import ABSENT, CADRE, MINUTE_TAKER, SECRETARY, docx_text, flat, held_meeting, pdf_fonts, pdf_text
+from .test_resolution_numbering import passed_resolution
 from .test_rules import post_data as post_rules_data
 
 CHAIR = "Vũ Văn Quảng"
@@ -260,8 +262,8 @@ def test_docx_resolution_signature_on_two_lines(chaired):
 
 
 def resolution_of(branch, day):
-    meeting = make_meeting(branch, day=day)
-    return services.resolution.resolution_for(meeting)
+    """A meeting's resolution, passed and numbered (numbers are given at a passing vote)."""
+    return passed_resolution(make_meeting(branch, day=day))
 
 
 def test_numbers_restart_at_the_committee_term_the_commune_sets(tree):
@@ -332,14 +334,28 @@ def test_minutes_state_total_exempt_expected_present_excused_unexcused(tree):
     assert f"Đồng chí {late.full_name}: vắng không lý do." in text
 
 
+def test_a_draft_says_so_and_claims_no_adoption(chaired):
+    chaired.status, chaired.minutes_adopted_at = MeetingStatus.HELD, None
+    chaired.save()
+    for text in (pdf_text(documents.minutes_pdf(chaired)), docx_text(documents.minutes_docx(chaired))):
+        assert "DỰ THẢO" in text
+        assert "Cuộc họp kết thúc lúc 21 giờ 15 phút cùng ngày." in text
+        assert "thông qua trước khi kết thúc" not in text and "thông qua chi bộ ngày" not in text
+    for text in (pdf_text(documents.resolution_pdf(chaired)), docx_text(documents.resolution_docx(chaired))):
+        assert "DỰ THẢO" in text and "-NQ/CB" not in text
+
+
 def test_closing_line_says_when_the_minutes_were_adopted_later(chaired):
+    chaired.status = MeetingStatus.ADOPTED
     chaired.minutes_adopted_at = at(datetime.date(2026, 12, 7), 9, 0)
     chaired.save()
     text = pdf_text(documents.minutes_pdf(chaired))
     assert "Cuộc họp kết thúc lúc 21 giờ 15 phút cùng ngày." in text
     assert "thông qua chi bộ ngày 07/12/2026" in text
     assert "thông qua trước khi kết thúc" not in text
+    assert "DỰ THẢO" not in text
 
+    AdoptedRecord.objects.filter(meeting=chaired).delete()  # as if adopted at the meeting instead
     chaired.minutes_adopted_at = at(datetime.date(2026, 12, 5), 21, 10)
     chaired.save()
     assert "thông qua trước khi kết thúc" in docx_text(documents.minutes_docx(chaired))
@@ -420,7 +436,6 @@ def test_control_characters_posted_everywhere_never_break_a_document(tree, secre
         f"{base}/resolution/",
         {
             "version": resolution.version,
-            "number": resolution.number,
             "title": f"{resolution.title}{CONTROL}",
             "results": f"Kết quả{CONTROL}",
             "implementation": f"Tổ chức{CONTROL}",
@@ -532,7 +547,8 @@ def test_the_vote_with_its_base_tally_and_verdict(chaired, votes_for, verdict):
     for text in (pdf_text(documents.minutes_pdf(chaired)), docx_text(documents.resolution_docx(chaired))):
         assert "Số đảng viên trong diện biểu quyết: 9 đồng chí; có mặt biểu quyết: 9 đồng chí." in text
         assert f"Tán thành: {votes_for} đồng chí" in text
-        assert f"{verdict} (cần trên một nửa: ít nhất 5 đồng chí tán thành)." in text
+        assert f"{verdict}." in text
+        assert "cần trên một nửa" not in text
 
 
 def test_commune_staff_set_the_term_start_on_the_rules_page(tree, staff):

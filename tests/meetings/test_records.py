@@ -10,6 +10,7 @@ from meetings import access, counting, services
 from meetings.documents.content import LEVEL_WORDS
 from meetings.models import (
     AgendaItem,
+    Amendment,
     Attendance,
     Category,
     Mark,
@@ -26,6 +27,7 @@ from meetings.models.minutes import ScoreLevel
 
 from ..factories import MemberFactory
 from .conftest import TZ, make_meeting
+from .test_resolution_numbering import passed_resolution
 
 
 @pytest.fixture(autouse=True)
@@ -265,7 +267,7 @@ def test_stale_minutes_save_changes_no_conclusion(meeting, secretary):
     item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
     minutes = services.minutes.minutes_for(meeting)
     services.minutes.minutes_save(minutes=minutes, **text("A"), expected_version=1, by=secretary.user)
-    with pytest.raises(services.minutes.StaleEdit):
+    with pytest.raises(services.versions.StaleEdit):
         services.minutes.minutes_save(
             minutes=minutes, **text("B"), conclusions={item.pk: "Đè lên"}, expected_version=1, by=None
         )
@@ -382,11 +384,12 @@ def test_resolution_numbers_run_per_branch_and_year_without_a_term_start(tree):
     december = make_meeting(tree.branch, datetime.date(2026, 12, 5))
     january = make_meeting(tree.branch, datetime.date(2027, 1, 5))
     sibling = make_meeting(tree.sibling, datetime.date(2026, 12, 5))
-    assert services.resolution.resolution_for(november).reference == "Số 01-NQ/CB"
-    assert services.resolution.resolution_for(december).reference == "Số 02-NQ/CB"
-    assert services.resolution.resolution_for(december).number == 2  # get, not a new number
-    assert services.resolution.resolution_for(january).reference == "Số 01-NQ/CB"
-    assert services.resolution.resolution_for(sibling).number == 1
+    assert passed_resolution(november).reference == "Số 01-NQ/CB"
+    assert passed_resolution(december).reference == "Số 02-NQ/CB"
+    assert passed_resolution(december).number == 2  # the same, not a new number
+    assert services.resolution.resolution_for(december).number == 2
+    assert passed_resolution(january).reference == "Số 01-NQ/CB"
+    assert passed_resolution(sibling).number == 1
     assert (
         services.resolution.resolution_for(december).title
         == "Nghị quyết Chi bộ thôn Song Khê lãnh đạo thực hiện nhiệm vụ tháng 12/2026"
@@ -397,16 +400,16 @@ def test_starting_the_resolution_is_a_post(meeting, secretary):
     page = secretary.get(f"/meetings/{meeting.pk}/resolution/")
     assert page.status_code == 200 and not Resolution.objects.exists()
     assert secretary.post(f"/meetings/{meeting.pk}/resolution/start/").status_code == 302
-    assert Resolution.objects.get(meeting=meeting).number == 1
+    assert Resolution.objects.get(meeting=meeting).number is None  # numbered when the vote passes
     assert secretary.get(f"/meetings/{meeting.pk}/resolution/").status_code == 200
 
 
 def test_resolution_number_must_be_free_in_the_term(tree, secretary):
     november = make_meeting(tree.branch, datetime.date(2026, 11, 5))
     december = make_meeting(tree.branch, datetime.date(2026, 12, 5))
-    services.resolution.resolution_for(november)
-    resolution = services.resolution.resolution_for(december)
-    data = {"version": 1, "number": 1, "title": resolution.title, "recipients": "x"}
+    passed_resolution(november)
+    resolution = passed_resolution(december)
+    data = {"version": resolution.version, "number": 1, "title": resolution.title, "recipients": "x"}
     response = secretary.post(f"/meetings/{december.pk}/resolution/", data)
     assert response.status_code == 200
     assert "already has resolution number 1 in this term (numbered from 01/01/2026)" in response.content.decode()
@@ -481,10 +484,24 @@ def test_secretary_adopts_the_minutes_and_the_roll_locks(tree, meeting, secretar
     minutes = Minutes.objects.get(meeting=meeting)
     assert secretary.post(f"/meetings/{meeting.pk}/minutes/", minutes_data(minutes, opening="x")).status_code == 404
     assert secretary.post(f"/meetings/{meeting.pk}/minutes/adopt/").status_code == 404
-    # Commune staff may still correct the minutes.
+    # Nobody edits adopted minutes, commune staff included: they record an amendment instead.
     response = staff.post(f"/meetings/{meeting.pk}/minutes/", minutes_data(minutes, opening="Sửa bởi xã"))
+    assert response.status_code == 404
+    assert Minutes.objects.get(meeting=meeting).opening != "Sửa bởi xã"
+    assert "Record an amendment" in staff.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    assert "Record an amendment" not in secretary.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    assert (
+        secretary.post(f"/meetings/{meeting.pk}/minutes/amend/", {"document": "minutes", "text": "x"}).status_code
+        == 404
+    )
+    response = staff.post(
+        f"/meetings/{meeting.pk}/minutes/amend/", {"document": "minutes", "text": "Thư ký là đồng chí khác."}
+    )
     assert response.status_code == 302
-    assert Minutes.objects.get(meeting=meeting).opening == "Sửa bởi xã"
+    amendment = Amendment.objects.get(meeting=meeting)
+    assert amendment.made_by == staff.user and amendment.text == "Thư ký là đồng chí khác."
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    assert "ĐÍNH CHÍNH" in page and "đính chính biên bản: Thư ký là đồng chí khác." in page
 
 
 def test_cancelled_meeting_cannot_be_adopted(meeting, secretary):
@@ -511,7 +528,7 @@ def full_records(tree, secretary):
     """A meeting with minutes, a speech, a resolution with a task, and last month's task to review."""
     november = make_meeting(tree.branch, datetime.date(2026, 11, 5))
     old = Task.objects.create(resolution=services.resolution.resolution_for(november), description="Cũ", lead="A")
-    meeting = make_meeting(tree.branch, datetime.date(2026, 12, 5))
+    meeting = make_meeting(tree.branch, datetime.date(2026, 12, 5), status=MeetingStatus.HELD)
     item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
     speech = Speech.objects.create(agenda_item=item, speaker_name="A", text="B")
     services.minutes.minutes_for(meeting)
@@ -596,7 +613,7 @@ def test_meeting_page_shows_the_records_partial(full_records, secretary, plain_m
     page = secretary.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f"/meetings/{meeting.pk}/minutes/" in page
     assert f"/meetings/{meeting.pk}/minutes.pdf" in page
-    assert "Số 02-NQ/CB" in page
+    assert "draft, numbered when passed" in page
     member_page = plain_member.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f"/meetings/{meeting.pk}/minutes.pdf" not in member_page
 

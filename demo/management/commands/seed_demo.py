@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboard.services.summaries import branch_months_refresh_recent
-from demo.meetings import seed_meetings_demo
+from demo.meetings import records_refreeze, seed_meetings_demo
 from demo.members import seed_demo
 from demo.petitions import seed_petitions_demo
 from members.access import system_scope
@@ -38,8 +38,10 @@ class Command(BaseCommand):
         # enters happened in the past: members find it in their inbox, no email or SMS goes out.
         with system_scope(), recording_history():
             result = seed_demo(stdout=self.stdout if options["verbosity"] >= 1 else None)
+            started = timezone.now()
             seed_meetings_demo(today=timezone.localdate())
             seed_petitions_demo(today=timezone.localdate())
+            records_refreeze(since=started)
             # The leaders' dashboard reads monthly summaries: the last twelve months, computed now.
             branch_months_refresh_recent(today=timezone.localdate(), count=12)
         created = result["created"]
