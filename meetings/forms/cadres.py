@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import CadreAssignment
+from members.dates import plausible_date
 from members.forms.fields import MemberChoiceField
 from members.text import ControlCharactersStripped
 
@@ -63,8 +64,8 @@ class AssignmentEndForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    end = forms.DateField(label=_("Until"), widget=DATE_WIDGET)
+    start = forms.DateField(label=_("From"), widget=DATE_WIDGET, validators=[plausible_date])
+    end = forms.DateField(label=_("Until"), widget=DATE_WIDGET, validators=[plausible_date])
 
     @staticmethod
     def default_period(today: datetime.date) -> dict:

@@ -7,11 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import ACCEPT, MONTH_FORMATS, MONTH_WIDGET
 from meetings.services.uploads import check_upload
+from members.dates import plausible_date
 
 
 class GuidanceForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Published by"), queryset=None, empty_label=None)
-    month = forms.DateField(label=_("Month"), input_formats=MONTH_FORMATS, widget=MONTH_WIDGET)
+    month = forms.DateField(
+        label=_("Month"), input_formats=MONTH_FORMATS, widget=MONTH_WIDGET, validators=[plausible_date]
+    )
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
     file = forms.FileField(

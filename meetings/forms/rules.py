@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import HolidayShift, MeetingRules
+from members.dates import plausible_date
 
 
 class MeetingRulesForm(forms.ModelForm):
@@ -34,6 +35,8 @@ class MeetingRulesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # An older form (or a script) that does not send it keeps the usual practice: move earlier.
         self.fields["holiday_shift"].required = False
+        # Year 0001 or 9999 was saved and then decided every resolution number of the term.
+        self.fields["term_started_on"].validators.append(plausible_date)
 
     def clean_holiday_shift(self):
         return self.cleaned_data.get("holiday_shift") or HolidayShift.BEFORE

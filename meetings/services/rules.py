@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from meetings.models import (
     MeetingRules,
 )
+from members.dates import check_plausible
 from members.models import Organization
 from members.text import search_key
 
@@ -18,6 +19,7 @@ def meeting_rules_save(
     *, organization: Organization, values: dict, rubric: list[dict], by: AbstractBaseUser | None
 ) -> MeetingRules:
     """Save a commune's local practice; its branches' flags and scores follow it from now on."""
+    check_plausible(term_started_on=values.get("term_started_on"))
     rules = MeetingRules.objects.filter(organization=organization).first() or MeetingRules(organization=organization)
     for name, value in values.items():
         setattr(rules, name, value)

@@ -47,6 +47,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members import access
+from members.dates import MIN_YEAR, latest_plausible, plausible_date
 from members.models import CardConflict, ImportBatch, Member, MemberStatus, Organization, Sex
 from members.services.cards import card_conflict_record
 from members.services.register import member_save, member_validate
@@ -204,6 +205,11 @@ ROW_MESSAGES = {
     "no_such_date_of_birth": _("Row %(row)s: the date of birth %(value)s is not in the calendar."),
     "no_such_admitted_on": _("Row %(row)s: the date admitted %(value)s is not in the calendar."),
     "no_such_full_member_on": _("Row %(row)s: the date made full member %(value)s is not in the calendar."),
+    # A real day, but not a plausible one (members.dates): 01/01/3000.
+    "implausible_date": _(
+        "Row %(row)s: the date %(value)s in the column “%(column)s” is not plausible "
+        "(enter a date from %(first)s to %(last)s)."
+    ),
     "formula_no_value": _(
         "Row %(row)s: the cell in the column “%(column)s” has a formula but no value yet; open the file in "
         "Excel, save it and upload it again."
@@ -772,8 +778,19 @@ def _clean_row(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], list
         except ValueError:
             error(f"bad_{field_name}", value=_text(raw))
         else:
-            if day:
-                values[field_name] = day.isoformat()
+            try:
+                plausible_date(day)
+            except ValidationError:
+                error(
+                    "implausible_date",
+                    column=_header(field_name),
+                    value=_date_text(day),
+                    first=MIN_YEAR,
+                    last=_date_text(latest_plausible()),
+                )
+            else:
+                if day:
+                    values[field_name] = day.isoformat()
 
     if sex := _text(cells.get("sex")):
         if search_key(sex) in _SEX_VALUES:
