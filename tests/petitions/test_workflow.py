@@ -440,5 +440,5 @@ def test_the_messages_are_vietnamese(tree, secretary, catalogue, meeting):
     with translation.override("vi"), pytest.raises(ValidationError) as error:
         workflow.petition_report_back(petition=petition, meeting=meeting, by=secretary.user)
     assert error.value.messages == [
-        "Kết quả trả lời này đã được thông báo lại cho chi bộ tại hội nghị ngày 05/12/2026; không có gì thay đổi."
+        "Kết quả trả lời này đã được thông báo lại cho chi bộ tại buổi sinh hoạt ngày 05/12/2026; không có gì thay đổi."
     ]
