@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.counting import check_votes
 from meetings.models import AmendedDocument
+from meetings.services.versions import StaleEdit
 from members.dates import MAX_VOTES
 from members.forms.fields import MemberChoiceField
 from members.models import Member
@@ -22,9 +23,24 @@ def _textarea(rows: int = 4):
 
 
 class VersionedForm(forms.Form):
-    """Carries the version the editor started from, so a stale save can be refused."""
+    """Carries the version the editor started from, so a stale save can be refused.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    A post whose version is missing or not a number (a page cut short, a script) cannot say whether
+    someone saved in between: it is refused as stale too (``stale``; the views answer 409), with
+    the "changed after you opened this page" message rather than a hidden field's error."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    # What StaleEdit names in its message: "minutes" or "resolution".
+    record = "minutes"
+    stale = False
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self._errors:
+            del self._errors["version"]
+            self.stale = True
+            self.add_error(None, StaleEdit(saved_at=None, what=self.record).message)
+        return data
 
 
 class MinutesForm(ControlCharactersStripped, VersionedForm):

@@ -20,6 +20,7 @@ class ResolutionForm(ControlCharactersStripped, VersionedForm):
     """The resolution's text; its number only once issued (a draft is numbered when the minutes
     are adopted with the vote passed: services.resolution.resolution_issue)."""
 
+    record = "resolution"
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=MAX_DOCUMENT_NUMBER)
     title = forms.CharField(label=_("Title"), max_length=300)
     results = forms.CharField(label=_("I. Results of last month"), required=False, widget=_textarea(6))

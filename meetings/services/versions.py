@@ -21,7 +21,17 @@ class StaleEdit(Exception):
 
     @property
     def message(self) -> str:
-        time = timezone.localtime(self.saved_at).strftime("%H:%M") if self.saved_at else "?"
+        if self.saved_at is None:
+            # Not known when (a post without a usable version: meetings.forms.minutes.VersionedForm).
+            if self.what == "resolution":
+                return _(
+                    "This resolution changed after you opened this page; reload to see the changes. "
+                    "Your text is kept below."
+                )
+            return _(
+                "These minutes changed after you opened this page; reload to see the changes. Your text is kept below."
+            )
+        time = timezone.localtime(self.saved_at).strftime("%H:%M")
         if self.what == "resolution":
             return _(
                 "Someone else saved this resolution at %(time)s; reload to see their changes. Your text is kept below."

@@ -51,11 +51,8 @@ def minutes_edit(request, pk):
     # Adopted minutes are read, never edited: a correction is an amendment (``amend``).
     if meeting.is_locked or not access.can_manage_meeting(request.user, meeting):
         return lookups.read_page(request, meeting, "meetings/minutes/minutes_read.html")
-    # A GET shows empty minutes without creating them; the first save does.
-    if request.method == "POST":
-        minutes = services.minutes.minutes_for(meeting)
-    else:
-        minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
+    # A GET or a refused post shows empty minutes without creating them; the first valid save does.
+    minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
     step = _step(request)
     # A post without a step (an older page) carries every field but the chair and minute-taker.
     form_step = step if request.method == "GET" or "step" in request.POST else None
@@ -75,7 +72,7 @@ def minutes_edit(request, pk):
         try:
             with transaction.atomic():
                 services.minutes.minutes_save(
-                    minutes=minutes,
+                    minutes=minutes if minutes.pk else services.minutes.minutes_for(meeting),
                     **{name: data[name] for name in services.minutes.MINUTES_FIELDS},
                     conclusions=data["conclusions"] if form_step in (None, "conclusions") else None,
                     expected_version=data["version"],
@@ -102,6 +99,8 @@ def minutes_edit(request, pk):
         else:
             messages.success(request, _("The minutes are saved."))
             return redirect(_step_url(meeting, _next_step(step)))
+    if form.stale:
+        status = lookups.STALE
     if form.errors:
         _focus_first_error(form)
     context = {
@@ -301,26 +300,29 @@ def score(request, pk):
     }
     status = 200
     if can_manage:
-        if minutes is None:  # created by the first save, never by a GET
-            minutes = services.minutes.minutes_for(meeting) if request.method == "POST" else Minutes(meeting=meeting)
+        if minutes is None:  # created by the first valid save, never by a GET or a refused post
+            minutes = Minutes(meeting=meeting)
         initial = {ScoreForm.field_name(c): minutes.scores.get(c["key"]) for c in rubric}
         initial["version"] = minutes.version
         form = ScoreForm(request.POST or None, initial=initial, rubric=rubric)
         if request.method == "POST" and form.is_valid():
             try:
-                services.minutes.score_save(
-                    minutes=minutes,
-                    scores=form.scores(),
-                    rules=rules,
-                    expected_version=form.cleaned_data["version"],
-                    by=user,
-                )
+                with transaction.atomic():
+                    services.minutes.score_save(
+                        minutes=minutes if minutes.pk else services.minutes.minutes_for(meeting),
+                        scores=form.scores(),
+                        rules=rules,
+                        expected_version=form.cleaned_data["version"],
+                        by=user,
+                    )
             except services.versions.StaleEdit as stale:
                 form.add_error(None, stale.message)
                 status = lookups.STALE
             else:
                 messages.success(request, _("The score is saved."))
                 return redirect("meetings:score", pk=meeting.pk)
+        if form.stale:
+            status = lookups.STALE
         context.update({"form": form, "minutes": minutes})
     elif request.method == "POST":
         raise Http404

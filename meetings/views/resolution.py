@@ -58,6 +58,8 @@ def resolution_edit(request, pk):
         else:
             messages.success(request, _("The resolution is saved."))
             return redirect("meetings:resolution", pk=meeting.pk)
+    if form.stale:
+        status = lookups.STALE
     context = {
         "meeting": meeting,
         "resolution": resolution,
