@@ -62,6 +62,9 @@ def _test_settings(settings):
     # Personas log in with a password only (production requires two-factor of staff and leaders);
     # tests/members/test_accounts_two_factor.py turns the requirement on.
     settings.CHIBO_2FA_REQUIRED = False
+    # Each test its own empty cache: the shared one (Redis, a folder) outlives tests and runs
+    # (tests/test_cache.py checks the shared one across processes).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def _persona(username, kind, organization, member=None):
