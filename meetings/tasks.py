@@ -1,6 +1,8 @@
 """The meetings app's periodic tasks (their schedule is in chibo/celery.py). Each runs in the
 system scope: it acts for nobody in particular, and is safe to run any number of times."""
 
+import logging
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,8 @@ from meetings.models import Guidance
 from meetings.services.cadres import cadre_roles_expire
 from meetings.services.guidance import guidance_insert as insert_guidance
 from meetings.services.schedule import schedule_regular_meetings as schedule_meetings
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -28,10 +32,20 @@ def schedule_regular_meetings(months_ahead: int = 2) -> int:
         return schedule_meetings(months_ahead=months_ahead, today=timezone.localdate())
 
 
+def guidance_queue_insert(guidance_id: int) -> None:
+    """After the guidance is committed: hand the insert to a worker. With the broker down the
+    request still succeeds and the insert runs in it instead (idempotent: a late task adds nothing)."""
+    try:
+        guidance_insert.apply_async((guidance_id,), retry=False)
+    except Exception:
+        logger.warning("Broker unavailable; inserting guidance %s in the request", guidance_id, exc_info=True)
+        guidance_insert(guidance_id)
+
+
 @shared_task
 def guidance_insert(guidance_id: int) -> int:
     """Put a newly published guidance on the agendas of its month's meetings (queued by
-    ``guidance_publish`` on commit). Idempotent: a second run adds nothing."""
+    ``guidance_queue_insert`` when the guidance is committed). Idempotent: a second run adds nothing."""
     with system_scope():
         guidance = Guidance.objects.filter(pk=guidance_id).select_related("organization").first()
         return 0 if guidance is None else insert_guidance(guidance=guidance)

@@ -318,3 +318,15 @@ def test_the_unscoped_manager_is_used_only_where_justified():
         if ".unscoped." in line
     )
     assert not found, "Query through Model.objects inside a scope (members.access), not .unscoped:\n" + "\n".join(found)
+
+
+def test_no_task_is_looked_up_by_name():
+    """``current_app.tasks["…"]`` hides a dependency from import-linter: a module that needs a task
+    imports it, or its caller queues it (docs/architecture.md)."""
+    found = [
+        where(path, node)
+        for path in project_code()
+        for node in ast.walk(parse(path))
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "tasks"
+    ]
+    assert found == []

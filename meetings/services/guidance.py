@@ -2,17 +2,16 @@
 
 Publishing writes the guidance (and its files) in the request; putting it on the agenda of every
 not-yet-held meeting of that month under the organisation is the task
-``meetings.tasks.guidance_insert``, queued when the guidance is committed, so a commune with
-hundreds of branches does not wait on one request. The insert is idempotent (at most one item
+``meetings.tasks.guidance_insert``, which the caller queues when the guidance is committed
+(``meetings.tasks.guidance_queue_insert``), so a commune with hundreds of branches does not
+wait on one request. The insert is idempotent (at most one item
 per meeting and guidance), so a task delivered twice, or run again by hand, adds nothing.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 
-from celery import current_app
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -28,22 +27,6 @@ from meetings.services.uploads import attachment_upload
 from members import access
 from members.models import Organization
 
-logger = logging.getLogger(__name__)
-
-# The task's registered name (meetings/tasks.py): looked up by name, as this module sits below tasks.
-INSERT_TASK = "meetings.tasks.guidance_insert"
-
-
-def _queue_insert(guidance_id: int) -> None:
-    """After commit: hand the insert to a worker. With the broker down the request still succeeds
-    and the insert runs here instead (it is idempotent, so a late task adds nothing)."""
-    try:
-        current_app.tasks[INSERT_TASK].apply_async((guidance_id,), retry=False)
-    except Exception:
-        logger.warning("Broker unavailable; inserting guidance %s in the request", guidance_id, exc_info=True)
-        with access.system_scope():
-            guidance_insert(guidance=Guidance.objects.get(pk=guidance_id))
-
 
 @transaction.atomic
 def guidance_publish(
@@ -57,15 +40,14 @@ def guidance_publish(
 ) -> Guidance:
     """Publish the month's guidance to every branch under the organisation.
 
-    Meetings of that month not yet held get it on their agenda from the task queued on commit
-    (``guidance_insert``); meetings created later take it from ``guidance_for``.
+    Meetings of that month not yet held get it on their agenda from ``guidance_insert``, which
+    the caller queues on commit; meetings created later take it from ``guidance_for``.
     """
     guidance = Guidance.objects.create(
         organization=organization, month=first_of_month(month), title=title, body=body, published_by=by
     )
     for upload in files:
         attachment_upload(guidance=guidance, upload=upload, by=by)
-    transaction.on_commit(lambda: _queue_insert(guidance.pk))
     return guidance
 
 

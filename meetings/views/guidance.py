@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meetings import access, months, services
+from meetings import access, months, services, tasks
 from meetings.forms.agenda import AttachmentForm
 from meetings.forms.guidance import GuidanceForm
 from meetings.views import lookups
@@ -56,6 +59,7 @@ def guidance_create(request):
             files=[data["file"]] if data.get("file") else [],
             by=request.user,
         )
+        transaction.on_commit(partial(tasks.guidance_queue_insert, guidance.pk))
         messages.success(
             request, _("Guidance published to every branch under %(org)s.") % {"org": guidance.organization}
         )

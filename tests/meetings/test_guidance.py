@@ -202,7 +202,7 @@ def test_with_the_broker_down_the_request_inserts_it_itself(staff, tree, monkeyp
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(app.tasks["meetings.tasks.guidance_insert"], "apply_async", broker_down)
+    monkeypatch.setattr(tasks.guidance_insert, "apply_async", broker_down)
     response = _publish(staff, tree)
     assert response.status_code == 302
     assert _guidance_titles(meeting) == ["Định hướng sinh hoạt chi bộ tháng 12/2026"]
