@@ -1,9 +1,35 @@
-"""Normalising Vietnamese text and phone numbers for search and storage."""
+"""Normalising Vietnamese text and phone numbers for search and storage, and how long a text may be."""
 
 import re
 import unicodedata
 
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
 _SPACES = re.compile(r"\s+")
+
+# How long what people type may be, checked by the form (``max_length``) and by the database (a
+# CharField's column, or ``length_checks`` on a TextField), so no layer below ever sees an
+# unbounded string: a 1 MB opening used to hold a worker for 42 s rendering the minutes' PDF.
+NAME_MAX = 200
+TITLE_MAX = 300
+# Minutes sections, speeches, conclusions, tasks, resolution sections, a cadre's remarks: a long
+# meeting's minutes fit many times over (a typed A4 page is about 3,000 characters).
+LONG_TEXT_MAX = 20_000
+
+
+def length_checks(prefix: str, *fields: str, limit: int = LONG_TEXT_MAX) -> list[models.CheckConstraint]:
+    """Check constraints "``prefix``_``field``_length": each field holds at most ``limit`` characters."""
+    return [
+        models.CheckConstraint(
+            condition=LessThanOrEqual(Length(field), limit),
+            name=f"{prefix}_{field}_length",
+            violation_error_message=_("This text is too long."),
+        )
+        for field in fields
+    ]
 
 
 def search_key(text: str) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.forms.widgets import ACCEPT, MONTH_FORMATS, MONTH_WIDGET
 from meetings.services.uploads import check_upload
 from members.dates import plausible_date
+from members.text import LONG_TEXT_MAX
 
 
 class GuidanceForm(forms.Form):
@@ -16,7 +17,7 @@ class GuidanceForm(forms.Form):
         label=_("Month"), input_formats=MONTH_FORMATS, widget=MONTH_WIDGET, validators=[plausible_date]
     )
     title = forms.CharField(label=_("Title"), max_length=300)
-    body = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("Content"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
     file = forms.FileField(
         label=_("File (optional)"),
         required=False,

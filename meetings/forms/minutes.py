@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.counting import check_votes
 from meetings.models import AmendedDocument
+from meetings.models.records import AMENDMENT_MAX
 from meetings.services.versions import StaleEdit
 from members.dates import MAX_VOTES
 from members.forms.fields import MemberChoiceField
 from members.models import Member
-from members.text import ControlCharactersStripped, clean_name
+from members.text import LONG_TEXT_MAX, ControlCharactersStripped, clean_name
 
 VOTE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
 
@@ -47,6 +48,7 @@ class MinutesForm(ControlCharactersStripped, VersionedForm):
     opening = forms.CharField(
         label=_("Opening (purpose, guests introduced, minute-taker appointed)"),
         required=False,
+        max_length=LONG_TEXT_MAX,
         widget=_textarea(),
         help_text=_(
             "The minutes already state the time it began, the place, the chair, the minute-taker, the guests "
@@ -65,6 +67,7 @@ class MinutesForm(ControlCharactersStripped, VersionedForm):
     closing = forms.CharField(
         label=_("Closing"),
         required=False,
+        max_length=LONG_TEXT_MAX,
         widget=_textarea(),
         help_text=_(
             "The minutes already end with the time the meeting closed and the adoption of the minutes: "
@@ -89,7 +92,11 @@ class MinutesForm(ControlCharactersStripped, VersionedForm):
         self.agenda_items = list(agenda_items)
         for item in self.agenda_items:
             self.fields[self.conclusion_field(item)] = forms.CharField(
-                label=item.title, required=False, initial=item.conclusion, widget=_textarea(3)
+                label=item.title,
+                required=False,
+                initial=item.conclusion,
+                max_length=LONG_TEXT_MAX,
+                widget=_textarea(3),
             )
         if step == "general":
             for name, label in (("chair", _("Chair")), ("minute_taker", _("Minute-taker"))):
@@ -150,7 +157,7 @@ class SpeechForm(ControlCharactersStripped, forms.Form):
         widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
         error_messages={"required": _("Choose the speaker from the list or type their name.")},
     )
-    text = forms.CharField(label=_("What they said"), widget=_textarea(3))
+    text = forms.CharField(label=_("What they said"), max_length=LONG_TEXT_MAX, widget=_textarea(3))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +215,7 @@ class AmendmentForm(forms.Form):
     document = forms.ChoiceField(label=_("Document"), choices=AmendedDocument.choices)
     text = forms.CharField(
         label=_("Correction"),
-        max_length=2000,
+        max_length=AMENDMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_('Say what is corrected and how, e.g. "the minute-taker was comrade …, not …".'),
     )

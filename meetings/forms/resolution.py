@@ -13,7 +13,7 @@ from meetings.forms.minutes import VersionedForm, _textarea
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import Meeting, Resolution, TaskOutcome
 from members.dates import MAX_DOCUMENT_NUMBER, plausible_date
-from members.text import ControlCharactersStripped
+from members.text import LONG_TEXT_MAX, ControlCharactersStripped
 
 
 class ResolutionForm(ControlCharactersStripped, VersionedForm):
@@ -23,10 +23,16 @@ class ResolutionForm(ControlCharactersStripped, VersionedForm):
     record = "resolution"
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=MAX_DOCUMENT_NUMBER)
     title = forms.CharField(label=_("Title"), max_length=300)
-    results = forms.CharField(label=_("I. Results of last month"), required=False, widget=_textarea(6))
-    implementation = forms.CharField(label=_("III. Assignment and implementation"), required=False, widget=_textarea(5))
-    assessment = forms.CharField(label=_("IV. Quality self-assessment"), required=False, widget=_textarea(4))
-    recipients = forms.CharField(label=_("Recipients"), required=False, widget=_textarea(3))
+    results = forms.CharField(
+        label=_("I. Results of last month"), required=False, max_length=LONG_TEXT_MAX, widget=_textarea(6)
+    )
+    implementation = forms.CharField(
+        label=_("III. Assignment and implementation"), required=False, max_length=LONG_TEXT_MAX, widget=_textarea(5)
+    )
+    assessment = forms.CharField(
+        label=_("IV. Quality self-assessment"), required=False, max_length=LONG_TEXT_MAX, widget=_textarea(4)
+    )
+    recipients = forms.CharField(label=_("Recipients"), required=False, max_length=LONG_TEXT_MAX, widget=_textarea(3))
 
     def __init__(self, *args, resolution: Resolution, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +60,7 @@ class ResolutionForm(ControlCharactersStripped, VersionedForm):
 
 
 class TaskForm(ControlCharactersStripped, forms.Form):
-    description = forms.CharField(label=_("Task"), widget=_textarea(2))
+    description = forms.CharField(label=_("Task"), max_length=LONG_TEXT_MAX, widget=_textarea(2))
     lead = forms.CharField(label=_("Who leads"), max_length=200)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET, validators=[plausible_date])
     report_at = forms.ChoiceField(label=_("Reported back at"), required=False)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Guest, Mark
-from members.text import ControlCharactersStripped
+from members.text import LONG_TEXT_MAX, ControlCharactersStripped
 
 
 class MarkForm(ControlCharactersStripped, forms.Form):
@@ -50,10 +50,16 @@ class GuestRecordForm(ControlCharactersStripped, forms.Form):
         widget=forms.RadioSelect,
     )
     remarks = forms.CharField(
-        label=_("Remarks (ý kiến chỉ đạo)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Remarks (ý kiến chỉ đạo)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
     )
     promises = forms.CharField(
-        label=_("Promised to take back"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Promised to take back"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
     )
 
     @classmethod

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Organization
 from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
+from members.text import LONG_TEXT_MAX, length_checks
 
 from .meetings import Meeting
 
@@ -88,7 +89,7 @@ class Guidance(models.Model):
     )
     month = models.DateField(_("month"))
     title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("content"))
+    body = models.TextField(_("content"), max_length=LONG_TEXT_MAX)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)
 
@@ -96,6 +97,7 @@ class Guidance(models.Model):
         verbose_name = _("content guidance")
         verbose_name_plural = _("content guidance")
         ordering = ["-month", "-published_at"]
+        constraints = length_checks("guidance", "body")
 
     def __str__(self):
         return self.title
@@ -108,11 +110,12 @@ class AgendaItem(ChoiceDisplay, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.OTHER)
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    # Bounded by the form only: the petitions app writes the report-back item's notes itself.
+    notes = models.TextField(_("notes"), blank=True, max_length=LONG_TEXT_MAX)
     guidance = models.ForeignKey(
         Guidance, verbose_name=_("guidance"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    conclusion = models.TextField(_("chair's conclusion"), blank=True)
+    conclusion = models.TextField(_("chair's conclusion"), blank=True, max_length=LONG_TEXT_MAX)
 
     unscoped = models.Manager()
     objects = ScopedManager(branch="meeting__branch")
@@ -128,6 +131,7 @@ class AgendaItem(ChoiceDisplay, models.Model):
             models.UniqueConstraint(
                 fields=["meeting"], condition=models.Q(kind="petitions"), name="agenda_one_petitions_item"
             ),
+            *length_checks("agenda_item", "conclusion"),
         ]
 
     def __str__(self):

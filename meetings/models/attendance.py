@@ -10,6 +10,7 @@ from members.dates import plausible_date
 from members.models import Member, Organization
 from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
+from members.text import LONG_TEXT_MAX, length_checks
 
 from .meetings import Meeting
 
@@ -122,8 +123,8 @@ class Guest(models.Model):
     title = models.CharField(_("job title"), max_length=300, blank=True)
     expected = models.BooleanField(_("expected (assigned cadre)"), default=False)
     attended = models.BooleanField(_("attended"), null=True)
-    remarks = models.TextField(_("remarks (ý kiến chỉ đạo)"), blank=True)
-    promises = models.TextField(_("promised to take back"), blank=True)
+    remarks = models.TextField(_("remarks (ý kiến chỉ đạo)"), blank=True, max_length=LONG_TEXT_MAX)
+    promises = models.TextField(_("promised to take back"), blank=True, max_length=LONG_TEXT_MAX)
 
     history = HistoricalRecords()
 
@@ -139,6 +140,7 @@ class Guest(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "cadre"], condition=Q(cadre__isnull=False), name="guest_cadre_once_per_meeting"
             ),
+            *length_checks("guest", "remarks", "promises"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from members.dates import DB_FIRST_DAY, DB_LAST_DAY, MAX_DOCUMENT_NUMBER, plausible_date
 from members.models import Member, Organization
 from members.scoping import ScopedManager
+from members.text import LONG_TEXT_MAX, length_checks
 
 from .agenda import AgendaItem
 from .meetings import Meeting
@@ -25,8 +26,8 @@ class Minutes(models.Model):
     """The minutes (biên bản) of a meeting. ``version`` refuses a stale second save."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
-    opening = models.TextField(_("opening"), blank=True)
-    closing = models.TextField(_("closing"), blank=True)
+    opening = models.TextField(_("opening"), blank=True, max_length=LONG_TEXT_MAX)
+    closing = models.TextField(_("closing"), blank=True, max_length=LONG_TEXT_MAX)
     votes_for = models.PositiveSmallIntegerField(_("in favour"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("against"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("abstaining"), null=True, blank=True)
@@ -53,6 +54,7 @@ class Minutes(models.Model):
         default_manager_name = "unscoped"
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
+        constraints = length_checks("minutes", "opening", "closing")
 
     def __str__(self):
         return str(self.meeting)
@@ -72,13 +74,14 @@ class Speech(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="speeches")
     speaker = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     speaker_name = models.CharField(_("speaker"), max_length=200)
-    text = models.TextField(_("what was said"))
+    text = models.TextField(_("what was said"), max_length=LONG_TEXT_MAX)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("speech")
         verbose_name_plural = _("speeches")
         ordering = ["agenda_item", "position", "pk"]
+        constraints = length_checks("speech", "text")
 
     def __str__(self):
         return self.speaker_name
@@ -98,10 +101,12 @@ class Resolution(models.Model):
     # (MeetingRules.numbering_start): the first day of the run this resolution is numbered in.
     series_start = models.DateField(_("numbered from"))
     title = models.CharField(_("title"), max_length=300)
-    results = models.TextField(_("I. Results of last month"), blank=True)
-    implementation = models.TextField(_("III. Assignment and implementation"), blank=True)
-    assessment = models.TextField(_("IV. Quality self-assessment"), blank=True)
-    recipients = models.TextField(_("recipients"), blank=True, default="- Đảng ủy xã (để b/c);\n- Lưu chi bộ.")
+    results = models.TextField(_("I. Results of last month"), blank=True, max_length=LONG_TEXT_MAX)
+    implementation = models.TextField(_("III. Assignment and implementation"), blank=True, max_length=LONG_TEXT_MAX)
+    assessment = models.TextField(_("IV. Quality self-assessment"), blank=True, max_length=LONG_TEXT_MAX)
+    recipients = models.TextField(
+        _("recipients"), blank=True, default="- Đảng ủy xã (để b/c);\n- Lưu chi bộ.", max_length=LONG_TEXT_MAX
+    )
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -128,6 +133,7 @@ class Resolution(models.Model):
                 name="resolution_number_range",
                 violation_error_message=_("A resolution number is between 1 and 9999."),
             ),
+            *length_checks("resolution", "results", "implementation", "assessment", "recipients"),
         ]
 
     def __str__(self):
@@ -161,7 +167,7 @@ class Task(models.Model):
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="tasks")
     position = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(_("task"))
+    description = models.TextField(_("task"), max_length=LONG_TEXT_MAX)
     lead = models.CharField(_("who leads"), max_length=200)
     deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[plausible_date])
     report_at = models.ForeignKey(
@@ -194,6 +200,7 @@ class Task(models.Model):
                 condition=Q(deadline__isnull=True) | Q(deadline__gte=DB_FIRST_DAY, deadline__lte=DB_LAST_DAY),
                 name="task_deadline_plausible",
             ),
+            *length_checks("task", "description"),
         ]
 
     def __str__(self):

@@ -6,8 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.scoping import ScopedManager
+from members.text import length_checks
 
 from .meetings import Meeting
+
+# A correction says what is corrected and how, in a sentence or two (meetings.forms.minutes.AmendmentForm).
+AMENDMENT_MAX = 2000
 
 
 class AdoptedRecord(models.Model):
@@ -48,7 +52,7 @@ class Amendment(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="amendments")
     document = models.CharField(_("document"), max_length=20, choices=AmendedDocument.choices)
-    text = models.TextField(_("correction"))
+    text = models.TextField(_("correction"), max_length=AMENDMENT_MAX)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The name as it was when the correction was made: the record does not follow later renames.
     made_by_name = models.CharField(_("made by"), max_length=200)
@@ -62,6 +66,7 @@ class Amendment(models.Model):
         verbose_name = _("amendment")
         verbose_name_plural = _("amendments")
         ordering = ["made_at", "pk"]
+        constraints = length_checks("amendment", "text", limit=AMENDMENT_MAX)
 
     def __str__(self):
         return f"{self.meeting}: {self.get_document_display()}"
