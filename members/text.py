@@ -45,32 +45,52 @@ def search_key(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """Names are stored composed (NFC) with single spaces."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    """Names are stored composed (NFC) with single spaces, without control or invisible format
+    characters (``strip_controls``): the letters stay, a right-to-left override does not."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_controls(text or ""))).strip()
+
+
+class NotAsciiDigits(ValueError):
+    """A number typed with digits other than 0-9 (Arabic-Indic "٠١٢", full-width "０１２")."""
+
+
+def has_other_digits(text: str) -> bool:
+    """``text`` holds a digit that is not one of 0-9 (``str.isdigit()`` also says yes to "²" and "١")."""
+    return any(ch.isdigit() and not ch.isascii() for ch in text or "")
 
 
 def normalize_phone(raw: str) -> str:
-    """Return a Vietnamese number as 0xxxxxxxxx, or raise ValueError.
+    """Return a Vietnamese number as 0xxxxxxxxx (or a landline's 0xxxxxxxxxx), or raise ValueError
+    (NotAsciiDigits when the digits are not 0-9).
 
     Accepts spaces, dots, dashes and the +84 / 84 country prefix.
     """
+    if has_other_digits(raw):
+        raise NotAsciiDigits(raw)
     digits = re.sub(r"[\s.\-()]", "", raw or "")
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
-    if not re.fullmatch(r"0\d{9,10}", digits):
+    if not re.fullmatch(r"0[0-9]{9,10}", digits):
         raise ValueError(raw)
     return digits
 
 
 # Control characters (C0 and C1, DEL) other than tab and line breaks, and the code points XML
-# forbids: a phone's keyboard or a pasted text can carry them, and a DOCX cannot hold them.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# forbids: a phone's keyboard or a pasted text can carry them, and a DOCX cannot hold them. Also
+# the invisible format characters a paste carries: zero-width space and joiners, the left-to-right
+# and right-to-left marks (U+200B-U+200F), the bidirectional embeddings and overrides
+# (U+202A-U+202E), the word joiner (U+2060), the bidirectional isolates (U+2066-U+2069) and the
+# byte-order mark (U+FEFF). An override shows a name backwards; a zero-width space makes two names
+# that look the same differ (a duplicate the register cannot see). Vietnamese needs none of them.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 
 
 def strip_controls(text: str) -> str:
-    """Text without control characters; line breaks become "\\n" and tabs stay."""
+    """Text without control or invisible format characters; line breaks become "\\n" and tabs stay."""
     return _CONTROLS.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -87,12 +107,17 @@ def strip_controls_in(value):
 
 class ControlCharactersStripped:
     """A form mixin (put it first among the bases): every text the form cleans loses its
-    control characters, so what reaches a page or a document is printable."""
+    control and invisible format characters, so what reaches a page or a document is printable.
+    A required text that was nothing else (a lone zero-width space) is refused as missing."""
 
     def clean(self):
         cleaned = super().clean()
         if cleaned is None:
             cleaned = self.cleaned_data
         for name, value in list(cleaned.items()):
-            cleaned[name] = strip_controls_in(value)
+            stripped = strip_controls_in(value)
+            cleaned[name] = stripped
+            field = self.fields.get(name)
+            if isinstance(value, str) and value.strip() and not stripped.strip() and field and field.required:
+                self.add_error(name, field.error_messages["required"])
         return cleaned

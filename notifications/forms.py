@@ -1,21 +1,32 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChannelPreference, normalize_phone
+from .models import ChannelPreference, has_other_digits, normalize_phone
 
 
 class PreferenceForm(forms.ModelForm):
     # The user's email column holds 254 characters (RFC 5321's path limit): a longer address is
     # refused here, not by the database after the preference was written.
     email = forms.EmailField(label=_("Email address"), required=False, max_length=254)
+    # Longer than the 16 stored: "+84 (912) 345-678" is typed, "0912345678" is kept.
+    phone = forms.CharField(
+        label=capfirst(ChannelPreference._meta.get_field("phone").verbose_name),
+        required=False,
+        max_length=32,
+        help_text=_("A Vietnamese mobile number, e.g. 0912345678."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
     class Meta:
         model = ChannelPreference
         fields = ["email_enabled", "sms_enabled", "phone"]
-        help_texts = {"phone": _("A Vietnamese mobile number, e.g. 0912345678.")}
 
     def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone") or "")
+        raw = self.cleaned_data.get("phone") or ""
+        if has_other_digits(raw):
+            raise forms.ValidationError(_("Type the phone number with the digits 0 to 9."), code="digits")
+        return normalize_phone(raw)
 
     def clean(self):
         cleaned = super().clean()

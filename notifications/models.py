@@ -4,6 +4,8 @@ The broker only ever carries ids ("send rows N…", "dispatch what is due"), so 
 broker loses nothing: the periodic dispatch finds the rows again.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -11,16 +13,30 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# A Vietnamese mobile number: 0 or +84, then a mobile prefix (3, 5, 7, 8, 9) and 8 digits.
+# A Vietnamese mobile number: 0 or +84, then a mobile prefix (3, 5, 7, 8, 9) and 8 digits 0-9
+# (``\d`` would also match "١" and "９", which the SMS gateway does not dial).
 VN_MOBILE = RegexValidator(
-    r"^(?:0|\+84)[35789]\d{8}$",
+    r"^(?:0|\+84)[35789][0-9]{8}$",
     _("Enter a Vietnamese mobile number, e.g. 0912345678 or +84912345678."),
 )
+_SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+def has_other_digits(text: str) -> bool:
+    """``text`` holds a digit that is not one of 0-9 (Arabic-Indic "١", full-width "９", "²")."""
+    return any(ch.isdigit() and not ch.isascii() for ch in text)
 
 
 def normalize_phone(raw: str) -> str:
-    """Drop the spaces, dots and dashes people type; +84 stays as typed (both forms are valid)."""
-    return "".join(ch for ch in raw.strip() if ch.isdigit() or ch == "+")
+    """A mobile number as stored, "+84 912 345 678" -> "0912345678": the spaces, dots, dashes and
+    brackets people type are dropped and the country code becomes 0. What is still not a mobile
+    number is left for ``VN_MOBILE`` to refuse."""
+    compact = _SEPARATORS.sub("", raw.strip())
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    elif compact.startswith("84") and len(compact) == 11:
+        compact = "0" + compact[2:]
+    return compact
 
 
 class NotificationChannel(models.TextChoices):

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from members.dates import plausible_date
 from members.forms.widgets import DateInput
+from members.text import ControlCharactersStripped
 
 from .models import AnnouncedDay
 
 
-class AnnouncedDayForm(forms.ModelForm):
+class AnnouncedDayForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = AnnouncedDay
         fields = ["day", "kind", "note"]

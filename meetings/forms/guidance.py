@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from meetings.forms.widgets import ACCEPT, MONTH_FORMATS, MONTH_WIDGET
 from meetings.services.uploads import check_upload
 from members.dates import plausible_date
-from members.text import LONG_TEXT_MAX
+from members.text import LONG_TEXT_MAX, ControlCharactersStripped
 
 
-class GuidanceForm(forms.Form):
+class GuidanceForm(ControlCharactersStripped, forms.Form):
     organization = forms.ModelChoiceField(label=_("Published by"), queryset=None, empty_label=None)
     month = forms.DateField(
         label=_("Month"), input_formats=MONTH_FORMATS, widget=MONTH_WIDGET, validators=[plausible_date]

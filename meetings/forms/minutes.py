@@ -209,7 +209,7 @@ class ScoreForm(VersionedForm):
         return {c["key"]: self.cleaned_data[self.field_name(c)] for c in self.rubric}
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(ControlCharactersStripped, forms.Form):
     """A correction of adopted minutes or resolution: which document, and what is corrected."""
 
     document = forms.ChoiceField(label=_("Document"), choices=AmendedDocument.choices)

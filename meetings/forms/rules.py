@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import HolidayShift, MeetingRules
 from members.dates import plausible_date
+from members.text import ControlCharactersStripped
 
 
 class MeetingRulesForm(forms.ModelForm):
@@ -53,7 +54,7 @@ class MeetingRulesForm(forms.ModelForm):
         return data
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(ControlCharactersStripped, forms.Form):
     label = forms.CharField(label=_("Criterion"), max_length=100, required=False)
     max = forms.IntegerField(label=_("Points"), min_value=1, max_value=100, required=False)
     full_for_good = forms.BooleanField(label=_("Needed at its maximum for Good"), required=False)

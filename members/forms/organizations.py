@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from members.text import ControlCharactersStripped
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = Organization
         fields = [

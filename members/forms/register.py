@@ -8,12 +8,12 @@ from members.forms.widgets import DateInput
 from members.models import Member, Organization, OrganizationKind
 from members.services import cards
 from members.services.register import member_validate
-from members.text import clean_name, normalize_phone
+from members.text import ControlCharactersStripped, NotAsciiDigits, clean_name, normalize_phone
 
 DATE_WIDGET = DateInput()
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = Member
         fields = [
@@ -89,6 +89,8 @@ class MemberForm(forms.ModelForm):
             return ""
         try:
             return normalize_phone(raw)
+        except NotAsciiDigits:
+            raise ValidationError(_("Type the phone number with the digits 0 to 9."), code="digits") from None
         except ValueError:
             raise ValidationError(
                 _("%(value)s is not a Vietnamese phone number (e.g. 0912 345 678)."), params={"value": raw}
@@ -113,7 +115,7 @@ class MemberForm(forms.ModelForm):
         return data
 
 
-class LeaveForm(forms.ModelForm):
+class LeaveForm(ControlCharactersStripped, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["left_on", "leave_reason", "leave_note"]

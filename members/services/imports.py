@@ -51,7 +51,7 @@ from members.dates import MIN_YEAR, latest_plausible, plausible_date
 from members.models import CardConflict, ImportBatch, Member, MemberStatus, Organization, Sex
 from members.services.cards import card_conflict_record
 from members.services.register import member_save, member_validate
-from members.text import clean_name, normalize_phone, search_key
+from members.text import clean_name, normalize_phone, search_key, strip_controls
 
 # The most data rows one file may hold; a residential branch has a few hundred members.
 MAX_ROWS = 2000
@@ -690,7 +690,8 @@ def _text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value)).strip()
+    # Control and invisible format characters (a right-to-left override, a zero-width space) too.
+    text = strip_controls(ILLEGAL_CHARACTERS_RE.sub("", str(value))).strip()
     # Undo the quote our export puts before formula-like text.
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
