@@ -31,9 +31,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from dashboard.services.summaries import branch_months_refresh
+from meetings.documents.content import records_freeze
 from meetings.models import (
     AgendaItem,
     AgendaTemplate,
+    Amendment,
     Attachment,
     Attendance,
     CadreAssignment,
@@ -215,6 +217,10 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
         meeting=meeting, branch=tree.branch, number=2, year=2026, series_start=datetime.date(2026, 1, 1), title="NQ 12"
     )
     Task.objects.create(resolution=resolution, description="Thu đảng phí", lead="Bí thư")
+    records_freeze(previous)  # what an adopted meeting's documents print, and a correction of it
+    Amendment.objects.create(
+        meeting=previous, document="minutes", text="Đính chính.", made_by=staff, made_by_name="Cán bộ xã"
+    )
 
     catalogue_ensure(commune=tree.commune)
     body = Body.objects.get(commune=tree.commune, name="UBND xã Tam Hưng")
