@@ -29,6 +29,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,8 +60,19 @@ MAX_ROWS = 2000
 MAX_COLUMNS = 60
 # Rows above the header that may hold a title ("DANH SÁCH ĐẢNG VIÊN …").
 HEADER_SEARCH_ROWS = 10
-# An .xlsx is a zip: refuse one that unpacks to far more than a member list needs.
+# An .xlsx is a zip: refuse one that unpacks to far more than a member list needs, before parsing
+# any of it. The sizes are the zip's own record of each part (``ZipInfo.file_size``); zipfile stops
+# reading a part at that size, so a part cannot unpack to more than it declares.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A worksheet is read as a stream and reading stops below the list (BLANK_RUN_LIMIT), so it may be
+# large (formatting down to row 65536); every other part (shared strings, styles) is parsed whole,
+# at about a second per MB: 5 MB is many times the shared strings of MAX_ROWS members. A 344 KB
+# file whose shared strings unpacked to 99 MB took 14 s and 330 MB of memory.
+MAX_SHEET_PART_BYTES = 20 * 1024 * 1024
+MAX_PART_BYTES = 5 * 1024 * 1024
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+# A formula cell in a worksheet's XML (<f>, <f t="shared" …/>, with or without a namespace prefix).
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s/>]")
 # Reading a sheet stops after this many blank rows in a row: a sheet's stated size lies when one
 # styled empty cell sits far below the list (M1048576 makes openpyxl offer a million empty rows).
 BLANK_RUN_LIMIT = 100
@@ -352,6 +364,17 @@ def _too_many_rows() -> ImportFileError:
     )
 
 
+def _too_big_unpacked(max_bytes: int) -> ImportFileError:
+    return ImportFileError(
+        gettext(
+            "The Excel file is larger than %(size)s MB when unpacked. Copy only the member list into a new "
+            "workbook, save it and upload it again."
+        )
+        % {"size": max_bytes // (1024 * 1024)},
+        "too_big_unpacked",
+    )
+
+
 def _corrupt() -> ImportFileError:
     return ImportFileError(
         gettext("The Excel file could not be read; it may be damaged. Open it in Excel, save it again and retry."),
@@ -370,24 +393,38 @@ class Formula:
 def _xlsx_rows(data: bytes) -> list[Sequence[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+            parts = archive.infolist()
+            names = {info.filename for info in parts}
+            if "xl/workbook.xml" not in names:
+                # A zip, but not a workbook (a .docx, a .zip renamed .xlsx, …).
+                raise _not_spreadsheet()
+            _check_unpacked_sizes(parts)
+            sheets = [info for info in parts if _WORKSHEET_PART.fullmatch(info.filename)]
+            has_formulas = any(_FORMULA_ELEMENT.search(archive.read(info)) for info in sheets)
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error, NotImplementedError):
         raise _corrupt() from None
-    if "xl/workbook.xml" not in names:
-        # A zip, but not a workbook (a .docx, a .zip renamed .xlsx, …).
-        raise _not_spreadsheet()
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _corrupt()
     try:
         # Read-only sheets are parsed lazily, so damage can surface while iterating.
         rows = _sheet_values(data, data_only=True)
-        _mark_formulas(rows, _sheet_values(data, data_only=False))
+        if has_formulas:  # else a second reading would find nothing to mark
+            _mark_formulas(rows, _sheet_values(data, data_only=False))
         return rows
     except ImportFileError:
         raise
     except Exception:  # openpyxl raises many kinds of errors on damaged files
         raise _corrupt() from None
+
+
+def _check_unpacked_sizes(parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook whose parts unpack to more than it can need (see MAX_PART_BYTES)."""
+    for info in parts:
+        limit = MAX_SHEET_PART_BYTES if _WORKSHEET_PART.fullmatch(info.filename) else MAX_PART_BYTES
+        if info.file_size > limit:
+            raise _too_big_unpacked(limit)
+    if sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES:
+        raise _too_big_unpacked(MAX_UNPACKED_BYTES)
 
 
 def _sheet_values(data: bytes, *, data_only: bool) -> list[Sequence[Any]]:
@@ -439,7 +476,31 @@ def _mark_formulas(values: list[Sequence[Any]], formulas: list[Sequence[Any]]) -
             values[index] = tuple(row)
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """Saved as "Unicode Text" or "CSV UTF-16": a byte-order mark, or text that reads as UTF-16
+    with a zero byte on the same side of most letters (Latin letters, digits and ";" are one byte
+    and a zero in UTF-16; an image's zeros fall anywhere)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[: 4096 - 4096 % 2]
+    if len(head) < 16:
+        return False
+    for zeros, others, encoding in ((head[1::2], head[0::2], "utf-16-le"), (head[0::2], head[1::2], "utf-16-be")):
+        if zeros.count(0) > len(zeros) // 2 and others.count(0) < len(others) // 8:
+            text = head.decode(encoding, errors="replace")
+            return sum(ch.isprintable() or ch in "\r\n\t" for ch in text) > 0.9 * len(text)
+    return False
+
+
 def _csv_rows(data: bytes, *, is_csv: bool) -> list[Sequence[Any]]:
+    if _looks_utf16(data):
+        raise ImportFileError(
+            gettext(
+                "UTF-16 is not supported: save the file as CSV UTF-8. In Excel choose “Save as” → "
+                "“CSV UTF-8 (Comma delimited)” and upload it again."
+            ),
+            "utf16",
+        )
     if b"\x00" in data:
         raise _not_spreadsheet()
     try:
@@ -457,10 +518,38 @@ def _csv_rows(data: bytes, *, is_csv: bool) -> list[Sequence[Any]]:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     # Excel writes ";" in locales where "," is the decimal separator.
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        raise _not_spreadsheet() from None
+    # Strict: a quote that is never closed, or closed in the middle of a cell, is an error rather
+    # than a cell that swallows the lines below it ("Nguyễn Văn, 01/01/1980 Nguyễn Văn").
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[Sequence[Any]] = []
+    while True:
+        line = reader.line_num + 1  # where the record being read starts
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as error:
+            raise _bad_csv_line(line, str(error)) from None
+
+
+def _bad_csv_line(line: int, reason: str) -> ImportFileError:
+    if "field larger than field limit" in reason:
+        return ImportFileError(
+            gettext(
+                "Line %(line)s of the CSV file has a cell longer than %(max)s characters; check that its "
+                'quotes (") are closed.'
+            )
+            % {"line": line, "max": csv.field_size_limit()},
+            "csv_cell_too_long",
+        )
+    return ImportFileError(
+        gettext(
+            'Line %(line)s of the CSV file opens a quote (") that is not closed where the cell ends. '
+            "Correct the quotes on that line and upload the file again."
+        )
+        % {"line": line},
+        "csv_quote",
+    )
 
 
 def _is_blank(row: Sequence[Any]) -> bool:
