@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from meetings import access
-from meetings.counting import MemberFacts, category_on, roll_candidates
+from meetings.counting import AWAY, EXEMPT, MemberFacts, category_on, roll_candidates, standing_on
 from meetings.extensions import records_changed
 from meetings.models import (
+    PRESENT_MARKS,
     Attendance,
     Category,
     Mark,
@@ -30,6 +31,33 @@ def _current_mark(meeting: Meeting, member: Member) -> Attendance | None:
     return Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
 
 
+def check_may_be_absent(*, meeting: Meeting, member: Member, mark: str) -> None:
+    """Only a member expected at the meeting can be absent (docs/domain.md#attendance): one exempt
+    from meetings, temporarily transferred away or transferred out on its day can only be marked
+    as attending (then they count as expected and present). Raises ValidationError (code
+    ``not_expected``) otherwise."""
+    if mark in PRESENT_MARKS:
+        return
+    standing = standing_on(member, meeting.day, mark, branch_id=meeting.branch_id)
+    if standing is None or not standing.excluded:
+        return
+    if standing.excluded == EXEMPT:
+        message = _(
+            "%(name)s is exempt from meetings on this day and cannot be marked absent; mark them only if they attend."
+        )
+    elif standing.excluded == AWAY:
+        message = _(
+            "%(name)s is temporarily transferred to another branch on this day and cannot be marked absent; "
+            "mark them only if they attend."
+        )
+    else:
+        message = _(
+            "%(name)s has transferred out of this branch by this day and cannot be marked absent; "
+            "mark them only if they attend."
+        )
+    raise ValidationError(message % {"name": member.full_name}, code="not_expected")
+
+
 def record_mark(
     *, meeting: Meeting, member: Member, mark: str, reason: str = "", by: AbstractBaseUser | None
 ) -> Attendance:
@@ -38,7 +66,8 @@ def record_mark(
     One row per member whatever the taps or devices (UniqueConstraint
     attendance_one_mark_per_member): if another request inserted the row between our read and
     our insert, the insert fails and we update that row instead. Refused when the user may not
-    manage the meeting (locked after adoption, except for commune staff). History records ``by``.
+    manage the meeting (locked after adoption, except for commune staff), and an absence mark for
+    a member not expected that day (``check_may_be_absent``). History records ``by``.
     """
     if not access.can_manage_meeting(by, meeting):
         raise RollRefused(_("You may not change this meeting's roll."))
@@ -46,6 +75,7 @@ def record_mark(
         raise ValidationError(_("Unknown mark."))
     if not roll_candidates(meeting).filter(pk=member.pk).exists():
         raise ValidationError(_("%(name)s is not on this meeting's roll.") % {"name": member.full_name})
+    check_may_be_absent(meeting=meeting, member=member, mark=mark)
     reason = reason.strip() if mark == Mark.EXCUSED else ""
     # A member of another branch is here while temporarily transferred: attached, does not vote.
     category = Category.ATTACHED if member.branch_id != meeting.branch_id else category_on(member, meeting.day)

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from meetings import access, counting, selectors, services
-from meetings.counting import EXEMPT, TRANSFERRED, RollEntry
+from meetings.counting import AWAY, EXEMPT, TRANSFERRED, RollEntry
 from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
-from meetings.models import Category, Mark, Meeting
+from meetings.models import PRESENT_MARKS, Category, Mark, Meeting
 from meetings.views import lookups
 from members.links import SLOT, url_maker
 from members.models import AccessLog
@@ -64,9 +64,19 @@ class RollRows:
             )
             for state in [None, *(value for value, _text in buttons)]
         }
+        # Members not expected that day (exempt, transferred away) can only be marked as attending.
+        self._attending_buttons = {
+            state: "".join(
+                f'<button name="{value}"{pressed if state == value else ""}>{text}</button>'
+                for value, text in buttons
+                if value in PRESENT_MARKS
+            )
+            for state in [None, *(value for value, _text in buttons)]
+        }
         self._mark_label = _("Mark %(name)s")
         self._exempt = escape(_("exempt"))
         self._transferred = escape(_("transferred out"))
+        self._away = escape(_("temporarily transferred away"))
         self._reason = escape(_("Reason for absence"))
         self._save_reason = escape(_("Save reason"))
         self._not_marked = escape(_("Not marked"))
@@ -83,10 +93,10 @@ class RollRows:
         category, excluded = entry.category, entry.excluded
         if category != Category.FULL or excluded:
             note = _escape(entry.category_label) if category != Category.FULL else ""
-            if excluded in (EXEMPT, TRANSFERRED):
+            if excluded in (EXEMPT, TRANSFERRED, AWAY):
                 if note:
                     note += " · "
-                note += self._exempt if excluded == EXEMPT else self._transferred
+                note += {EXEMPT: self._exempt, AWAY: self._away}.get(excluded, self._transferred)
             parts += ["<small>", note, "</small>"]
         if error:
             parts += ['<div class="text-danger small" role="alert">', _escape(error), "</div>"]
@@ -100,7 +110,7 @@ class RollRows:
                 f'<form method="post" action="{action}">',
                 self._csrf,
                 f'<div role="group" aria-label="{label}">',
-                self._buttons.get(mark, self._buttons[None]),
+                self._button_row(mark, attending_only=bool(excluded)),
                 "</div></form>",
             ]
             if mark == Mark.EXCUSED:
@@ -124,6 +134,10 @@ class RollRows:
         parts.append("</li>\n")
         # Safe: the markup above is literal and every value in it has been escaped.
         return mark_safe("".join(parts))  # noqa: S308
+
+    def _button_row(self, mark: str | None, *, attending_only: bool) -> str:
+        buttons = self._attending_buttons if attending_only else self._buttons
+        return buttons.get(mark, buttons[None])
 
     def rows(self, entries: list[RollEntry]) -> SafeString:
         """Numbered from 1, as the page lists them."""
@@ -201,8 +215,10 @@ def roll_mark(request, pk, member_pk):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except ValidationError:  # not on this meeting's roll: as if not found
-            raise Http404 from None
+        except ValidationError as refused:
+            if refused.code != "not_expected":  # not on this meeting's roll: as if not found
+                raise Http404 from None
+            error = refused.message  # an absence mark for a member not expected that day
     else:
         error = _("Not saved: choose one of the buttons.")
     if not request.headers.get("HX-Request"):
