@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import ACCEPT
 from meetings.models import Meeting, MeetingStatus
+from members.dates import plausible_date
 from petitions import access
 from petitions.models import Petition
 
@@ -51,8 +52,10 @@ class ActionForm(forms.Form):
         self.fields[name].empty_label = _("Nobody yet (the body's queue)")
 
     def _meetings(self, name="meeting"):
-        # Meetings from the day before it was raised on (a meeting in the evening, time zones).
-        since = self.petition.raised_on - datetime.timedelta(days=1)
+        # Meetings from the day before it was raised on (a meeting in the evening, time zones);
+        # a day raised stored as 01/01/0001 (before the dates were checked) has no day before.
+        raised_on = self.petition.raised_on
+        since = raised_on - datetime.timedelta(days=1) if raised_on > datetime.date.min else raised_on
         self.fields[name].queryset = (
             Meeting.objects.filter(branch_id=self.petition.branch_id, month__gte=since.replace(day=1))
             .exclude(status=MeetingStatus.CANCELLED)
@@ -67,7 +70,7 @@ class ForwardForm(ActionForm):
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
-    deadline = date_field(_("Deadline"))
+    deadline = date_field(_("Deadline"), validators=[plausible_date])
     note = _text(_("Note"), required=False)
 
     def __init__(self, *args, default_deadline=None, **kwargs):
@@ -98,13 +101,13 @@ class AssignForm(ActionForm):
 
 class SetDeadlineForm(ActionForm):
     action = "set_deadline"
-    deadline = date_field(_("Deadline"), required=True)
+    deadline = date_field(_("Deadline"), required=True, validators=[plausible_date])
     note = _text(_("Note"), required=False)
 
 
 class ExtendDeadlineForm(ActionForm):
     action = "extend_deadline"
-    deadline = date_field(_("New deadline"), required=True)
+    deadline = date_field(_("New deadline"), required=True, validators=[plausible_date])
     reason = _text(_("Reason"), message=_("Say why the deadline is extended."))
 
 
@@ -115,7 +118,7 @@ class StartForm(ActionForm):
 class AnswerForm(ActionForm):
     action = "answer"
     answer = _text(_("Answer"), message=_("Write the answer."), rows=4)
-    answered_on = date_field(_("Answered on"), help_text=_("Empty: today."))
+    answered_on = date_field(_("Answered on"), help_text=_("Empty: today."), validators=[plausible_date])
 
 
 class AnswerAtMeetingForm(ActionForm):
@@ -139,7 +142,7 @@ class EscalateForm(ActionForm):
         error_messages={"required": _("Say where the petition was sent.")},
         help_text=_("e.g. UBND huyện, Sở Giao thông vận tải"),
     )
-    on = date_field(_("Sent on"), help_text=_("Empty: today."))
+    on = date_field(_("Sent on"), help_text=_("Empty: today."), validators=[plausible_date])
     note = _text(_("Note"), required=False)
 
 

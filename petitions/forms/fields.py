@@ -13,7 +13,8 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"]
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy.")}
 
 
-def date_field(label, *, required: bool = False, help_text: str = "") -> forms.DateField:
+def date_field(label, *, required: bool = False, help_text: str = "", validators=()) -> forms.DateField:
+    """``validators``: e.g. ``members.dates.plausible_date`` for a date that is stored."""
     return forms.DateField(
         label=label,
         required=required,
@@ -21,6 +22,7 @@ def date_field(label, *, required: bool = False, help_text: str = "") -> forms.D
         widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
         help_text=help_text,
+        validators=list(validators),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members.dates import plausible_date
 from petitions.models import Priority
 
 from .fields import date_field
@@ -52,7 +54,7 @@ class RecordForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    raised_on = date_field(_("Raised on"), help_text=_("Empty: today."))
+    raised_on = date_field(_("Raised on"), help_text=_("Empty: today."), validators=[plausible_date])
     submit_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, categories, members, with_meeting: bool, **kwargs):
@@ -65,6 +67,12 @@ class RecordForm(forms.Form):
         if with_meeting:
             # Raised at the meeting: on its day.
             del self.fields["raised_on"]
+
+    def clean_raised_on(self):
+        raised_on = self.cleaned_data.get("raised_on")
+        if raised_on is not None and raised_on > timezone.localdate():
+            raise forms.ValidationError(_("The day raised cannot be in the future."), code="raised_on")
+        return raised_on
 
     def clean(self):
         data = super().clean()

@@ -12,6 +12,7 @@ from .petitions import (
     PetitionStatus,
     Priority,
     default_deadline,
+    overdue_since,
 )
 from .timeline import EventKind, PetitionAttachment, PetitionEvent
 
@@ -36,4 +37,5 @@ __all__ = [
     "PetitionStatus",
     "Priority",
     "default_deadline",
+    "overdue_since",
 ]

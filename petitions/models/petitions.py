@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meetings.models import Meeting
+from members.dates import DB_FIRST_DAY, plausible_date
 from members.models import Member, Organization, OrganizationKind, RoleKind
 from members.models.display import ChoiceDisplay
 from members.scoping import ScopedManager
@@ -174,6 +175,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def overdue_since(deadline: datetime.date) -> datetime.date:
+    """Where "working days overdue" start counting: the deadline, or 1/1/1900 for a deadline
+    stored before dates were checked (01/01/0001 would count two thousand years of days)."""
+    return max(deadline, DB_FIRST_DAY)
+
+
 def default_deadline(category: Category, start: datetime.date) -> datetime.date:
     """The category's default deadline: its number of working days after ``start``."""
     return add_working_days(start, category.default_days)
@@ -197,7 +204,7 @@ class Petition(ChoiceDisplay, models.Model):
         blank=True,
         related_name="petitions_raised",
     )
-    raised_on = models.DateField(_("raised on"))
+    raised_on = models.DateField(_("raised on"), validators=[plausible_date])
     raised_by_member = models.ForeignKey(
         Member,
         verbose_name=_("raised by (member)"),
@@ -230,10 +237,10 @@ class Petition(ChoiceDisplay, models.Model):
         related_name="petitions_held",
     )
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[plausible_date])
     status = models.CharField(_("status"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.NEW)
     answer = models.TextField(_("answer"), blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, validators=[plausible_date])
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -259,7 +266,7 @@ class Petition(ChoiceDisplay, models.Model):
         related_name="petitions_reported_back",
     )
     escalated_to = models.CharField(_("escalated to"), max_length=200, blank=True)
-    escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True, validators=[plausible_date])
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     # Made by the record form when it is shown: a double tap sends the same key twice.
     submit_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -364,7 +371,8 @@ class Petition(ChoiceDisplay, models.Model):
         """
         if "_days_overdue" not in self.__dict__:
             today = timezone.localdate()
-            self._days_overdue = working_days_between(self.deadline, today) if self.is_overdue(today) else 0
+            overdue = self.is_overdue(today)
+            self._days_overdue = working_days_between(overdue_since(self.deadline), today) if overdue else 0
         return self._days_overdue
 
     @property

@@ -27,6 +27,7 @@ from petitions.models import (
     Petition,
     PetitionEvent,
     PetitionStatus,
+    overdue_since,
 )
 from workdays.calendar import working_days_until
 
@@ -51,10 +52,10 @@ def due_this_week_q(today: datetime.date) -> Q:
 def set_days_overdue(petitions: Iterable[Petition], *, today: datetime.date) -> list[Petition]:
     """Set ``days_overdue`` (working days past the deadline, 0 if not overdue) on each: one query."""
     petitions = list(petitions)
-    late = {petition.deadline for petition in petitions if petition.is_overdue(today)}
+    late = {overdue_since(petition.deadline) for petition in petitions if petition.is_overdue(today)}
     counts = working_days_until(late, today) if late else {}
     for petition in petitions:
-        petition._days_overdue = counts[petition.deadline] if petition.is_overdue(today) else 0
+        petition._days_overdue = counts[overdue_since(petition.deadline)] if petition.is_overdue(today) else 0
     return petitions
 
 

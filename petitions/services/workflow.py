@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, MeetingStatus
 from meetings.services.uploads import check_upload
+from members.dates import plausible_date
 from members.models import Member, Organization
 from members.names import person_name
 from petitions import access, reminders
@@ -72,12 +73,41 @@ def _check_officer(officer: AbstractBaseUser, petition: Petition) -> None:
         )
 
 
-def _check_deadline(deadline: datetime.date, petition: Petition) -> None:
+# A deadline is at most this many years ahead (31/12/9999 was once accepted).
+YEARS_AHEAD = 2
+
+
+def years_after(day: datetime.date, years: int = YEARS_AHEAD) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _plausible(day: datetime.date | None, code: str) -> None:
+    """``members.dates.plausible_date`` (no year before 1900, nothing years ahead), its message
+    keyed to the form field ``code``."""
+    try:
+        plausible_date(day)
+    except ValidationError as error:
+        raise ValidationError(error.message, params=error.params, code=code) from None
+
+
+def _check_deadline(deadline: datetime.date, petition: Petition, code: str = "deadline") -> None:
+    """On or after the day raised and within two years of today (not 31/12/9999)."""
+    _plausible(deadline, code)
     if deadline < petition.raised_on:
         raise ValidationError(
             _("The deadline cannot be before the day the petition was raised (%(day)s)."),
             params={"day": _day(petition.raised_on)},
-            code="deadline",
+            code=code,
+        )
+    latest = years_after(timezone.localdate())
+    if deadline > latest:
+        raise ValidationError(
+            _("The deadline must be within two years from today (no later than %(day)s)."),
+            params={"day": _day(latest)},
+            code=code,
         )
 
 
@@ -91,11 +121,12 @@ def _check_meeting(meeting: Meeting | None, petition: Petition) -> Meeting:
     return meeting
 
 
-def _check_day(day: datetime.date, petition: Petition, message: str) -> datetime.date:
+def _check_day(day: datetime.date, petition: Petition, message: str, code: str = "day") -> datetime.date:
+    _plausible(day, code)
     if day < petition.raised_on:
-        raise ValidationError(message, params={"day": _day(petition.raised_on)}, code="day")
+        raise ValidationError(message, params={"day": _day(petition.raised_on)}, code=code)
     if day > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."), code="future")
+        raise ValidationError(_("The date cannot be in the future."), code=code)
     return day
 
 
@@ -149,6 +180,7 @@ def petition_record(
     if raised_by_member is not None and raised_by_member.branch_id != branch.pk:
         raise ValidationError(_("The member who raised it must belong to this branch."), code="member")
     raised_on = raised_on or (meeting.day if meeting is not None else timezone.localdate())
+    _plausible(raised_on, "raised_on")
     if raised_on > timezone.localdate():
         raise ValidationError(_("The day raised cannot be in the future."), code="raised_on")
 
@@ -340,6 +372,7 @@ def petition_extend_deadline(
             params={"day": _day(petition.deadline)},
             code="deadline",
         )
+    _check_deadline(deadline, petition)
     old = petition.deadline
     petition.deadline = deadline
     return _finish("extend_deadline", petition, by, text=reason, data={"old_deadline": old, "new_deadline": deadline})
@@ -369,7 +402,10 @@ def petition_answer(
     petition = _begin("answer", petition, by, expected_version)
     answer = _required(answer, _("Write the answer."), "answer")
     answered_on = _check_day(
-        answered_on or timezone.localdate(), petition, _("The answer cannot be dated before the petition (%(day)s).")
+        answered_on or timezone.localdate(),
+        petition,
+        _("The answer cannot be dated before the petition (%(day)s)."),
+        code="answered_on",
     )
     petition.answer, petition.answered_on, petition.answered_by = answer, answered_on, by
     petition = _finish("answer", petition, by, text=answer, data={"answered_on": answered_on})
@@ -414,7 +450,9 @@ def petition_escalate(
     """Send a petition beyond the commune's authority up (to the province or one of its bodies)."""
     petition = _begin("escalate", petition, by, expected_version)
     to = _required(to, _("Say where the petition was sent."), "escalated_to")
-    on = _check_day(on or timezone.localdate(), petition, _("It cannot be sent up before it was raised (%(day)s)."))
+    on = _check_day(
+        on or timezone.localdate(), petition, _("It cannot be sent up before it was raised (%(day)s)."), code="on"
+    )
     petition.escalated_to, petition.escalated_on = to, on
     return _finish("escalate", petition, by, text=note.strip(), data={"escalated_to": to, "escalated_on": on})
 

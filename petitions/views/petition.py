@@ -65,6 +65,14 @@ def _day(value) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else ""
 
 
+def _default_deadline(petition: Petition) -> datetime.date | None:
+    """The forward form's hint; none for a day raised stored far outside the calendar."""
+    try:
+        return default_deadline(petition.category, max(timezone.localdate(), petition.raised_on))
+    except (OverflowError, ValueError):
+        return None
+
+
 def _who(data: dict) -> str:
     return " · ".join(part for part in (data.get("body"), data.get("officer")) if part)
 
@@ -106,9 +114,7 @@ def _forms(request, petition: Petition, allowed: set[str], commune, bound: Actio
         else:
             kwargs = {"petition": petition, "commune": commune}
             if action == "forward":
-                kwargs["default_deadline"] = default_deadline(
-                    petition.category, max(timezone.localdate(), petition.raised_on)
-                )
+                kwargs["default_deadline"] = _default_deadline(petition)
             form = ACTION_FORMS[action](**kwargs)
         forms.append({"action": action, "form": form, "label": _label(action), "main": action in MAIN})
     return forms
