@@ -6,8 +6,9 @@ What it adds (codes and usernames are those of demo.members and demo.meetings):
   canbo.ubnd) on the queue of UBND xã Tam Hưng;
 - petitions raised at the past meetings of the four Tam Hưng branches, in every state: new,
   forwarded, in progress, answered (waiting to be read out at the next meeting), reported back,
-  answered at the meeting, escalated above the commune and declined; some are overdue; each with
-  its timeline (recorded, forwarded, started, deadline extended, answered, …).
+  answered at the meeting, escalated above the commune, refused and not within the commune's
+  competence; some are overdue; each with its timeline (recorded, forwarded, started, deadline
+  extended, answered, …).
 
 Everything goes through the petitions services, as the people of the demo would do it: the
 secretary of Song Khê records at his meetings and the commune staff record what the other
@@ -50,6 +51,7 @@ from petitions.services.workflow import (
     petition_escalate,
     petition_extend_deadline,
     petition_forward,
+    petition_not_competent,
     petition_record,
     petition_report_back,
     petition_start,
@@ -84,14 +86,17 @@ ECONOMY = "Phòng Kinh tế"
 class Step:
     """One thing done to the petition, ``days`` working days after the step before.
 
-    ``action``: forward, start, extend, answer, answer_at_meeting, escalate, decline, comment,
-    report_back. ``by``: "leader", "staff", "officer", "cadre" or "recorder" (who recorded it).
+    ``action``: forward, start, extend, answer, answer_at_meeting, escalate, decline,
+    not_competent, comment, report_back. ``by``: "leader", "staff", "officer", "cadre" or
+    "recorder" (who recorded it).
     """
 
     action: str
     days: int = 1
     by: str = ""
     text: str = ""
+    # not_competent: the reason or what the resident is told to do (``text`` is who decides).
+    reason: str = ""
     body: str = UBND
     with_officer: bool = True
     # forward: working days from the day forwarded (None: the category's default); extend: more days.
@@ -320,6 +325,25 @@ STORIES: tuple[Story, ...] = (
         resident=("Lê Thị Hạnh", "0903 771 246"),
     ),
     Story(
+        "hung-giao-tranh-chap-dat",
+        HUNG_GIAO,
+        2,
+        "Giải quyết tranh chấp ranh giới đất giữa hai hộ xóm Đông",
+        "Hai hộ tranh chấp khoảng 15 m² đất giáp ranh, đã xây tường rào lấn sang nhau.",
+        "Đất đai",
+        resident=("Nguyễn Văn Thịnh", "0968 317 552"),
+        steps=(
+            Step("forward", by="staff"),
+            Step(
+                "not_competent",
+                days=6,
+                by="leader",
+                text="Tòa án nhân dân khu vực nơi có đất",
+                reason="UBND xã đã hòa giải nhưng không thành; hướng dẫn các hộ nộp đơn khởi kiện tại Tòa án.",
+            ),
+        ),
+    ),
+    Story(
         "hung-giao-chi-hoi-phu-nu",
         HUNG_GIAO,
         1,
@@ -431,7 +455,11 @@ def _tell(story: Story, cast: _Cast, today: datetime.date) -> None:
         elif step.action == "escalate":
             petition = petition_escalate(petition=petition, to=step.text, on=day, by=by)
         elif step.action == "decline":
-            petition = petition_decline(petition=petition, reason=step.text, by=by)
+            petition = petition_decline(petition=petition, reason=step.text, on=day, by=by)
+        elif step.action == "not_competent":
+            petition = petition_not_competent(
+                petition=petition, competent_body=step.text, reason=step.reason, on=day, by=by
+            )
         elif step.action == "report_back":
             # The held meeting that many back (or a later one, if the answer came after it).
             at = next(m for m in held[-step.meetings_back :] if m.day >= petition.answered_on)

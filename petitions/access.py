@@ -1,9 +1,10 @@
 """Who may see and do what with petitions, built on the primitive in members.access.
 
-- secretary: records and sees the branch's petitions, answers at the meeting, reports answers back;
+- secretary: records and sees the branch's petitions, answers at the meeting, reports outcomes back;
 - attending cadre (a cadre role at the branch): sees the branch's petitions, answers at the meeting;
 - leader and commune staff: see everything in their subtree; forward, reassign, set and extend
-  deadlines, escalate, decline, answer (commune staff also record and report back);
+  deadlines, escalate, refuse, mark not within the commune's competence, answer (commune staff
+  also record and report outcomes back);
 - officer of a body (an officer role at the commune or above): sees and updates the petitions
   they hold and those of their bodies (``Body.officers``), nothing else;
 - plain member: sees the petitions of their own branch, without residents' phone numbers.

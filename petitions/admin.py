@@ -48,6 +48,7 @@ class PetitionAdmin(SuperuserOnly, admin.ModelAdmin):
         "answered_by",
         "answered_at_meeting",
         "reported_back_at_meeting",
+        "outcome_reported_at_meeting",
         "created_by",
     ]
     date_hierarchy = "raised_on"

@@ -1,11 +1,13 @@
 """What petitions adds to the meeting page and to the minutes (``meetings.extensions``).
 
 - The meeting page's "Kiến nghị" panel, for those who may see the branch's petitions: the
-  petitions raised at the meeting, the answers to read out there (with a button to mark each
-  reported back) and those already read out; those who may record get the big "Ghi kiến nghị"
+  petitions raised at the meeting, the outcomes to read out there (answers, refusals, "not
+  within the commune's competence", escalations; with a button to mark each reported back) and
+  those already read out; those who may record get the big "Ghi kiến nghị"
   button. Two or three queries whatever the number of petitions.
 - Two minutes sections (page, DOCX and PDF): the petitions raised at the meeting (and the answers
-  given there), and the answers reported back there, as they stood when the minutes were adopted
+  given there), and the outcomes reported back there, each in its own sentence
+  (``petitions.outcomes``), as they stood when the minutes were adopted
   and in the record's words (see "The minutes" below). One query each. Residents are "nhân dân",
   never with their name or phone: the minutes are read by every member of the branch.
 
@@ -21,8 +23,8 @@ from django.db.models import OuterRef, Q, Subquery
 from meetings.extensions import MeetingPanel, MinutesSection, register_meeting_panel, register_minutes_section
 from meetings.models import Meeting, MeetingStatus
 from members.access import reaches
-from petitions import access
-from petitions.models import ANSWERED_STATUSES, EventKind, Petition, PetitionEvent, PetitionStatus
+from petitions import access, outcomes
+from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows
 
 PANEL_TEMPLATE = "petitions/panels/meeting.html"
@@ -46,9 +48,18 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
         "meeting": meeting,
         "can_record": can_record,
         "raised": rows.raised,
-        "to_report": [(petition, access.may(user, "report_back", petition)) for petition in rows.to_report],
-        "reported_back": rows.reported_back,
+        # (petition, what the branch hears, whether this user may mark it reported back here)
+        "to_report": [
+            (petition, _heard(petition), access.may(user, petition.report_action, petition))
+            for petition in rows.to_report
+        ],
+        "reported_back": [(petition, _heard(petition, meeting)) for petition in rows.reported_back],
     }
+
+
+def _heard(petition: Petition, meeting: Meeting | None = None) -> str:
+    """The outcome's sentence as the branch hears it (the one the minutes print)."""
+    return outcomes.outcome_text(petition, outcomes.outcome_kind(petition, meeting))
 
 
 # --- The minutes -------------------------------------------------------------------------------
@@ -72,9 +83,10 @@ def _minutes_rows(meeting: Meeting, here: Q) -> list[Petition]:
     """The petitions ``here`` selects that were on record when the minutes were adopted (all of
     them while the minutes are a draft), oldest raised first: one query.
 
-    A petition is on record from its ``created_at``. Each row has ``answered_here_at`` and
-    ``reported_back_at``, when the timeline says it was answered at a meeting or reported back
-    (None for a petition without those entries: then the meeting it points to is taken as it is).
+    A petition is on record from its ``created_at``. Each row has ``answered_here_at``,
+    ``reported_back_at`` and ``outcome_at``, when the timeline says it was answered at a meeting,
+    its answer reported back or its other outcome reported back (None for a petition without
+    those entries: then the meeting it points to is taken as it is).
     """
     rows = (
         Petition.objects.filter(here)
@@ -82,6 +94,7 @@ def _minutes_rows(meeting: Meeting, here: Q) -> list[Petition]:
         .annotate(
             answered_here_at=_when(EventKind.ANSWERED_AT_MEETING),
             reported_back_at=_when(EventKind.REPORTED_BACK),
+            outcome_at=_when(EventKind.OUTCOME_REPORTED),
         )
         .order_by("raised_on", "pk")
     )
@@ -97,14 +110,7 @@ def _by_adoption(meeting: Meeting, moment: datetime.datetime | None) -> bool:
     return adopted is None or moment is None or moment <= adopted
 
 
-def _day(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
-def _sentence(text: str) -> str:
-    """The text on one line, ending as a sentence."""
-    text = " ".join(text.split())
-    return text if not text or text[-1] in ".!?…" else f"{text}."
+_sentence = outcomes.sentence
 
 
 def _raised_by(petition: Petition) -> str:
@@ -139,45 +145,40 @@ def raised_section(meeting: Meeting) -> MinutesSection | None:
     return MinutesSection(heading=RAISED_HEADING, lines=lines)
 
 
-def outcome_line(number: int, petition: Petition) -> str:
-    """One sentence for the outcome of a petition, in the record's words, from what the petition holds:
+def outcome_line(number: int, petition: Petition, meeting: Meeting | None = None) -> str:
+    """One sentence for the outcome of a petition, in the record's words (``petitions.outcomes``):
 
-    - answered: "<title>: <body> trả lời ngày dd/mm/yyyy: <answer>";
-    - sent up (``escalated_to``: beyond the commune's authority): "<title>: không thuộc thẩm quyền
-      giải quyết của xã, đã chuyển lên <where> ngày dd/mm/yyyy", then the answer from there if it came;
-    - declined: "<title>: không giải quyết, lý do: <reason>" (the reason as recorded: the petition
-      does not say apart a refusal from "not the commune's to decide" otherwise).
+    - answered: "<title>: <body> trả lời ngày dd/mm/yyyy: <answer>" (after an escalation:
+      "<title>: đã chuyển lên <where> ngày dd/mm/yyyy; <where> trả lời ngày dd/mm/yyyy: <answer>");
+    - refused: "<title>: không giải quyết, lý do: <reason>";
+    - not within the commune's competence: "<title>: không thuộc thẩm quyền giải quyết của xã;
+      thuộc thẩm quyền của <who decides>; <reason>";
+    - sent up: "<title>: đã chuyển lên <where> ngày dd/mm/yyyy, dự kiến trả lời trước dd/mm/yyyy".
 
-    No date by which the level above should answer: the petition does not record one.
+    With ``meeting``, the outcome read out there (an escalation read out before the answer from
+    above came stays an escalation in that meeting's minutes).
     """
-    parts = []
-    if petition.escalated_to:
-        up = f"không thuộc thẩm quyền giải quyết của xã, đã chuyển lên {petition.escalated_to}"
-        parts.append(up + (f" ngày {_day(petition.escalated_on)}" if petition.escalated_on else ""))
-    if petition.status in ANSWERED_STATUSES and petition.answer:
-        who = petition.escalated_to or (petition.body.name if petition.body_id else "")
-        said = f"{who} trả lời" if who else "được trả lời"
-        parts.append(f"{said} ngày {_day(petition.answered_on)}: {_sentence(petition.answer)}")
-    elif petition.status == PetitionStatus.DECLINED:
-        parts.append(f"không giải quyết, lý do: {_sentence(petition.decline_reason)}")
-    line = f"{number}. {' '.join(petition.title.split())}"
-    if not parts:
-        return f"{line}."
-    return f"{line}: {_sentence('; '.join(parts))}"
+    return outcomes.outcome_line(number, petition, meeting)
 
 
 def reported_section(meeting: Meeting) -> MinutesSection | None:
-    """The outcomes read out at the meeting (the answers reported back there), in the order they
-    came, as on the agenda item. One query."""
+    """The outcomes read out at the meeting (answers, refusals, "not within the commune's
+    competence", escalations), in the order they came, as on the agenda item. One query."""
     rows = [
         p
-        for p in _minutes_rows(meeting, Q(reported_back_at_meeting=meeting))
-        if _by_adoption(meeting, p.reported_back_at)
+        for p in _minutes_rows(meeting, Q(reported_back_at_meeting=meeting) | Q(outcome_reported_at_meeting=meeting))
+        if _by_adoption(meeting, p.reported_back_at if p.reported_back_at_meeting_id == meeting.pk else p.outcome_at)
     ]
     if not rows:
         return None
-    rows.sort(key=lambda p: (p.answered_on or datetime.date.min, p.pk))
-    return MinutesSection(heading=REPORTED_HEADING, lines=[outcome_line(n, p) for n, p in enumerate(rows, start=1)])
+
+    def order(petition: Petition) -> tuple:
+        day = outcomes.outcome_day(petition, outcomes.outcome_kind(petition, meeting))
+        return (day or datetime.date.min, petition.pk)
+
+    rows.sort(key=order)
+    lines = [outcome_line(n, p, meeting) for n, p in enumerate(rows, start=1)]
+    return MinutesSection(heading=REPORTED_HEADING, lines=lines)
 
 
 def register() -> None:

@@ -140,15 +140,37 @@ class EscalateForm(ActionForm):
         label=_("Sent to"),
         max_length=200,
         error_messages={"required": _("Say where the petition was sent.")},
-        help_text=_("e.g. UBND huyện, Sở Giao thông vận tải"),
+        help_text=_("e.g. UBND tỉnh, Sở Xây dựng"),
     )
     on = date_field(_("Sent on"), help_text=_("Empty: today."), validators=[plausible_date])
+    expected_answer_by = date_field(
+        _("Answer expected by"),
+        help_text=_("The day the level above should answer, if known."),
+        validators=[plausible_date],
+    )
     note = _text(_("Note"), required=False)
 
 
 class DeclineForm(ActionForm):
+    """A refusal ("không giải quyết"): the body will not do what is asked, and says why."""
+
     action = "decline"
     reason = _text(_("Reason"), message=_("Say why the petition is declined."))
+    on = date_field(_("Decided on"), help_text=_("Empty: today."), validators=[plausible_date])
+
+
+class NotCompetentForm(ActionForm):
+    """Not within the commune's competence: the commune cannot decide it; who does."""
+
+    action = "not_competent"
+    competent_body = forms.CharField(
+        label=_("Who decides it"),
+        max_length=200,
+        error_messages={"required": _("Say who decides the petition, since the commune cannot.")},
+        help_text=_("e.g. Tòa án nhân dân khu vực, Văn phòng đăng ký đất đai tỉnh"),
+    )
+    reason = _text(_("Reason or guidance for the resident"), required=False)
+    on = date_field(_("Decided on"), help_text=_("Empty: today."), validators=[plausible_date])
 
 
 class ReportBackForm(ActionForm):
@@ -161,6 +183,12 @@ class ReportBackForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._meetings()
+
+
+class ReportOutcomeForm(ReportBackForm):
+    """The same form for a refusal, "not within the commune's competence" or an escalation."""
+
+    action = "report_outcome"
 
 
 class CommentForm(ActionForm):
@@ -190,7 +218,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         AnswerAtMeetingForm,
         EscalateForm,
         DeclineForm,
+        NotCompetentForm,
         ReportBackForm,
+        ReportOutcomeForm,
         CommentForm,
         AttachForm,
     )

@@ -39,7 +39,10 @@ class PetitionStatus(models.TextChoices):
     REPORTED_BACK = "reported_back", _("Reported back to the branch")
     ANSWERED_AT_MEETING = "answered_at_meeting", _("Answered at the meeting")
     ESCALATED = "escalated", _("Escalated above the commune")
-    DECLINED = "declined", _("Declined")
+    # Two different outcomes, never one label: the body refuses it (with its reason), or the
+    # commune cannot decide it at all (and says who does).
+    DECLINED = "declined", pgettext_lazy("petition status", "Refused")
+    NOT_COMPETENT = "not_competent", pgettext_lazy("petition status", "Not within the commune's competence")
 
 
 class Priority(models.TextChoices):
@@ -57,8 +60,12 @@ OPEN_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS, S.ESCALATED)
 RUNNING_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS)
 # An answer exists (and must be in the answer field).
 ANSWERED_STATUSES = (S.ANSWERED, S.REPORTED_BACK, S.ANSWERED_AT_MEETING)
-# Nothing more happens but comments.
-CLOSED_STATUSES = (S.REPORTED_BACK, S.ANSWERED_AT_MEETING, S.DECLINED)
+# Nothing more happens but comments (and telling the branch the outcome).
+CLOSED_STATUSES = (S.REPORTED_BACK, S.ANSWERED_AT_MEETING, S.DECLINED, S.NOT_COMPETENT)
+# Outcomes other than an answer that also go back to the branch at its next meeting (docs/domain.md,
+# Petitions): read out with ``report_outcome``, which leaves the status as it is (an escalated
+# petition still waits for the answer from above, which is then reported back in its turn).
+OTHER_OUTCOMES = (S.DECLINED, S.NOT_COMPETENT, S.ESCALATED)
 
 
 # Who acts (role kinds, checked with members.access.reaches on the petition's branch). OFFICER is
@@ -66,6 +73,8 @@ CLOSED_STATUSES = (S.REPORTED_BACK, S.ANSWERED_AT_MEETING, S.DECLINED)
 # its body (petitions.access.handles).
 OVERSEERS = frozenset({RoleKind.LEADER, RoleKind.COMMUNE_STAFF})
 HANDLERS = frozenset({RoleKind.SECRETARY, RoleKind.CADRE, RoleKind.LEADER, RoleKind.COMMUNE_STAFF, RoleKind.OFFICER})
+# Who tells the branch the outcome at its meeting.
+REPORTERS = frozenset({RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF})
 
 
 @dataclass(frozen=True)
@@ -162,12 +171,31 @@ ACTIONS: dict[str, Action] = {
             _("A petition that is %(status)s cannot be declined."),
         ),
         Action(
+            "not_competent",
+            RUNNING_STATUSES,
+            S.NOT_COMPETENT,
+            OVERSEERS,
+            "not_competent",
+            _("A petition that is %(status)s cannot be marked as not within the commune's competence."),
+        ),
+        Action(
             "report_back",
             (S.ANSWERED,),
             S.REPORTED_BACK,
-            frozenset({RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
+            REPORTERS,
             "reported_back",
             _("Only an answered petition can be reported back; this one is %(status)s."),
+        ),
+        Action(
+            "report_outcome",
+            OTHER_OUTCOMES,
+            None,
+            REPORTERS,
+            "outcome_reported",
+            _(
+                "Only a refusal, a petition not within the commune's competence or an escalation is reported "
+                "back this way; this one is %(status)s."
+            ),
         ),
         Action("comment", ALL_STATUSES, None, HANDLERS, "comment", _("No comment can be added.")),
         Action("attach", ALL_STATUSES, None, HANDLERS, "attachment", _("No file can be attached.")),
@@ -267,7 +295,24 @@ class Petition(ChoiceDisplay, models.Model):
     )
     escalated_to = models.CharField(_("escalated to"), max_length=200, blank=True)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True, validators=[plausible_date])
+    # When the level above is expected to answer (the branch is told at its next meeting).
+    expected_answer_by = models.DateField(_("answer expected by"), null=True, blank=True, validators=[plausible_date])
+    # The reason for a refusal (required) or for "not within the commune's competence" (optional).
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # Not within the commune's competence: who decides it (where the resident is sent).
+    competent_body = models.CharField(_("competent body"), max_length=200, blank=True)
+    # The day the petition was refused or found not within the commune's competence.
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, validators=[plausible_date])
+    # Where a refusal, "not within the commune's competence" or an escalation was read out to the
+    # branch (an answer is read out at ``reported_back_at_meeting``).
+    outcome_reported_at_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("outcome reported back at meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_outcome_reported",
+    )
     # Made by the record form when it is shown: a double tap sends the same key twice.
     submit_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -317,6 +362,18 @@ class Petition(ChoiceDisplay, models.Model):
                 condition=~Q(status=PetitionStatus.ESCALATED) | ~Q(escalated_to=""),
                 name="petition_escalated_has_recipient",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=PetitionStatus.NOT_COMPETENT) | ~Q(competent_body=""),
+                name="petition_not_competent_has_body",
+                violation_error_message=_("Say who decides the petition, since the commune cannot."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_answer_by__isnull=True)
+                | Q(escalated_on__isnull=True)
+                | Q(expected_answer_by__gte=F("escalated_on")),
+                name="petition_expected_answer_after_escalation",
+                violation_error_message=_("The answer cannot be expected before the petition was sent up."),
+            ),
         ]
 
     def __str__(self):
@@ -335,6 +392,8 @@ class Petition(ChoiceDisplay, models.Model):
             return self.deadline is None
         if action == "extend_deadline":
             return self.deadline is not None
+        if action == "report_outcome":
+            return self.outcome_reported_at_meeting_id is None
         return True
 
     def check_allows(self, action: str) -> None:
@@ -346,6 +405,31 @@ class Petition(ChoiceDisplay, models.Model):
             raise ValidationError(_("This petition already has a deadline; extend it instead."), code="deadline")
         if action == "extend_deadline" and self.deadline is None:
             raise ValidationError(_("This petition has no deadline yet; set one first."), code="deadline")
+        if action == "report_outcome" and self.outcome_reported_at_meeting_id is not None:
+            day = self.outcome_reported_at_meeting.day
+            raise ValidationError(
+                _(
+                    "This outcome was already reported back to the branch at the meeting of %(day)s; "
+                    "nothing was changed."
+                ),
+                params={"day": day.strftime("%d/%m/%Y")},
+                code="reported_twice",
+            )
+
+    @property
+    def report_action(self) -> str:
+        """The action that tells the branch this petition's outcome: an answer is reported back
+        (and the petition closed), any other outcome is reported with ``report_outcome``."""
+        return "report_outcome" if self.status in OTHER_OUTCOMES else "report_back"
+
+    @property
+    def outcome_day(self) -> datetime.date | None:
+        """The day the outcome the branch is to hear was known (None: not recorded)."""
+        if self.status in (S.DECLINED, S.NOT_COMPETENT):
+            return self.decided_on
+        if self.status == S.ESCALATED:
+            return self.escalated_on
+        return self.answered_on
 
     # --- Follow-up ------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.scoping import ScopedManager
 
@@ -24,8 +25,10 @@ class EventKind(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     ANSWERED_AT_MEETING = "answered_at_meeting", _("Answered at the meeting")
     ESCALATED = "escalated", _("Escalated")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("petition event", "Refused")
+    NOT_COMPETENT = "not_competent", pgettext_lazy("petition event", "Found not within the commune's competence")
     REPORTED_BACK = "reported_back", _("Reported back to the branch")
+    OUTCOME_REPORTED = "outcome_reported", _("Outcome reported back to the branch")
     COMMENT = "comment", _("Comment")
     ATTACHMENT = "attachment", _("File attached")
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from meetings.models import NOT_YET_HELD, REGULAR_KINDS, Meeting, MeetingStatus
 from meetings.months import local_datetime
 from members.models import Organization
-from petitions.models import Petition, PetitionStatus
+from petitions import outcomes
+from petitions.models import Petition
 
-from .review import answered_since_last_meeting, set_days_overdue
+from .review import outcomes_to_report, set_days_overdue, to_report_q, waits_to_be_reported
 
 
 def next_meeting(branch: Organization, *, today: datetime.date | None = None) -> Meeting | None:
@@ -38,18 +39,38 @@ def next_meeting(branch: Organization, *, today: datetime.date | None = None) ->
     )
 
 
+def reported_here(meeting: Meeting) -> list[Petition]:
+    """The outcomes reported back at the meeting: answers and the others (one query)."""
+    return list(
+        Petition.objects.filter(Q(reported_back_at_meeting=meeting) | Q(outcome_reported_at_meeting=meeting))
+        .select_related("category", "body")
+        .order_by("pk")
+    )
+
+
+def by_outcome_day(petitions: list[Petition], meeting: Meeting) -> list[Petition]:
+    """In the order the outcomes (the ones the meeting hears) came."""
+
+    def key(petition: Petition) -> tuple:
+        day = outcomes.outcome_day(petition, outcomes.outcome_kind(petition, meeting))
+        return (day or datetime.date.min, petition.pk)
+
+    return sorted(petitions, key=key)
+
+
 def report_back_rows(meeting: Meeting) -> list[Petition]:
-    """What the meeting's report-back item lists: the answers reported back there and those still
-    waiting to be (answered by its day), in the order they were answered (two queries)."""
-    reported = list(meeting.petitions_reported_back.select_related("category", "body"))
-    waiting = list(answered_since_last_meeting(meeting.branch, meeting))
-    return sorted(reported + waiting, key=lambda petition: (petition.answered_on, petition.pk))
+    """What the meeting's report-back item lists: the outcomes reported back there and those still
+    waiting to be (known by its day), in the order they came (two queries)."""
+    reported = reported_here(meeting)
+    seen = {petition.pk for petition in reported}
+    waiting = [p for p in outcomes_to_report(meeting.branch, meeting) if p.pk not in seen]
+    return by_outcome_day(reported + waiting, meeting)
 
 
 @dataclass(frozen=True)
 class MeetingPanelRows:
     raised: list[Petition]  # raised (or answered on the spot) at this meeting
-    to_report: list[Petition]  # answered, to be read out at this meeting
+    to_report: list[Petition]  # an outcome (answer, refusal, …) to be read out at this meeting
     reported_back: list[Petition]  # read out at this meeting
 
 
@@ -57,31 +78,29 @@ def meeting_panel_rows(meeting: Meeting, *, today: datetime.date | None = None) 
     """The meeting page's petitions: one query (two when one of them is overdue).
 
     The rows of ``meeting_petitions`` (raised, answered and reported back here) and of
-    ``answered_since_last_meeting`` (the answers to read out) in one read, sorted as each lists
-    them; a petition may be in both, as it would be read by the two."""
+    ``outcomes_to_report`` (the outcomes to read out) in one read, sorted as each lists them; a
+    petition may be in both, as it would be read by the two."""
     today = today or timezone.localdate()
-    waiting_q = Q(branch=meeting.branch, status=PetitionStatus.ANSWERED, answered_on__lte=meeting.day)
-    here_q = Q(meeting=meeting) | Q(answered_at_meeting=meeting) | Q(reported_back_at_meeting=meeting)
-    wanted = here_q if meeting.status == MeetingStatus.CANCELLED else here_q | waiting_q
+    here_q = (
+        Q(meeting=meeting)
+        | Q(answered_at_meeting=meeting)
+        | Q(reported_back_at_meeting=meeting)
+        | Q(outcome_reported_at_meeting=meeting)
+    )
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    wanted = here_q if cancelled else here_q | to_report_q(meeting.branch_id, meeting.day)
     rows = list(Petition.objects.filter(wanted).select_related("category", "body", "raised_by_member"))
     waiting = []
-    if meeting.status != MeetingStatus.CANCELLED:
+    if not cancelled:
         day = meeting.day
-        waiting = sorted(
-            (
-                p
-                for p in rows
-                if p.branch_id == meeting.branch_id
-                and p.status == PetitionStatus.ANSWERED
-                and p.answered_on is not None
-                and p.answered_on <= day
-            ),
-            key=lambda p: (p.answered_on, p.pk),
-        )
+        waiting = by_outcome_day([p for p in rows if waits_to_be_reported(p, meeting.branch_id, day)], meeting)
     here = sorted(rows, key=lambda p: (p.raised_on, p.pk))
     raised = [p for p in here if p.meeting_id == meeting.pk]
     raised += [p for p in here if p.answered_at_meeting_id == meeting.pk and p.meeting_id != meeting.pk]
-    reported_back = [p for p in here if p.reported_back_at_meeting_id == meeting.pk]
+    reported_back = by_outcome_day(
+        [p for p in here if meeting.pk in (p.reported_back_at_meeting_id, p.outcome_reported_at_meeting_id)],
+        meeting,
+    )
     for petition in rows:
         petition.branch = meeting.branch  # all of the meeting's branch: no query to find it again
     set_days_overdue(raised, today=today)

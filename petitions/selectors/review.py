@@ -23,6 +23,7 @@ from petitions import access
 from petitions.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    OTHER_OUTCOMES,
     RUNNING_STATUSES,
     Petition,
     PetitionEvent,
@@ -173,6 +174,40 @@ def answered_since_last_meeting(branch: Organization, meeting: Meeting) -> Query
         .select_related("category", "body")
         .order_by("answered_on", "pk")
     )
+
+
+def to_report_q(branch_id: int, day: datetime.date) -> Q:
+    """The outcomes of the branch's petitions known by ``day`` that the branch has not heard yet:
+    an answer not reported back, and a refusal, "not within the commune's competence" or an
+    escalation not reported (a day not recorded, in rows from before it was, counts as known)."""
+    decided = (Q(decided_on__isnull=True) | Q(decided_on__lte=day)) & Q(
+        status__in=(PetitionStatus.DECLINED, PetitionStatus.NOT_COMPETENT)
+    )
+    sent_up = Q(status=PetitionStatus.ESCALATED) & (Q(escalated_on__isnull=True) | Q(escalated_on__lte=day))
+    return Q(branch_id=branch_id) & (
+        Q(status=PetitionStatus.ANSWERED, answered_on__lte=day)
+        | (Q(outcome_reported_at_meeting__isnull=True) & (decided | sent_up))
+    )
+
+
+def waits_to_be_reported(petition: Petition, branch_id: int, day: datetime.date) -> bool:
+    """``to_report_q`` for a petition already read (no query)."""
+    if petition.branch_id != branch_id:
+        return False
+    if petition.status == PetitionStatus.ANSWERED:
+        return petition.answered_on is not None and petition.answered_on <= day
+    if petition.status in OTHER_OUTCOMES and petition.outcome_reported_at_meeting_id is None:
+        known = petition.outcome_day
+        return known is None or known <= day
+    return False
+
+
+def outcomes_to_report(branch: Organization, meeting: Meeting) -> list[Petition]:
+    """What the branch must hear at this meeting, in the order the outcomes came: the answers,
+    refusals, "not within the commune's competence" and escalations known by the meeting's day
+    and not yet reported (one not read out at the last meeting is carried to this one). One query."""
+    rows = Petition.objects.filter(to_report_q(branch.pk, meeting.day)).select_related("category", "body")
+    return sorted(rows, key=lambda petition: (petition.outcome_day or datetime.date.min, petition.pk))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Report-back: a branch's answered petitions appear by themselves on its next meeting's agenda.
+"""Report-back: the outcomes of a branch's petitions appear by themselves on its next meeting's agenda.
 
 ``report_back_item_ensure`` keeps exactly one agenda item of kind ``PETITIONS`` ("Thông báo kết
 quả giải quyết kiến nghị") on the branch's next monthly meeting not yet held
-(``petitions.selectors.meeting.next_meeting``), its notes listing each answer waiting to be read
-out and each one already reported back there. It runs after an answer or a report-back
+(``petitions.selectors.meeting.next_meeting``), its notes listing each outcome waiting to be read
+out (answers, refusals, "not within the commune's competence", escalations) and each one already
+reported back there. It runs after each of those outcomes or a report-back
 (``petitions.services.workflow``) and whenever a meeting is created, moved or changes status
 (``meeting_saved``, connected in ``PetitionsConfig.ready``: meetings does not know petitions).
 
@@ -26,8 +27,9 @@ from django.utils import timezone
 from meetings.models import NOT_YET_HELD, AgendaItem, AgendaItemKind, Meeting, MeetingStatus
 from meetings.services.agenda import agenda_item_remove
 from members.models import Organization
+from petitions import outcomes
 from petitions.models import Petition
-from petitions.selectors.meeting import next_meeting, report_back_rows
+from petitions.selectors.meeting import by_outcome_day, next_meeting, report_back_rows, reported_here
 
 # The agenda item's words are the minutes' words (Vietnamese, like the agenda template's).
 REPORT_BACK_TITLE = "Thông báo kết quả giải quyết kiến nghị"
@@ -45,10 +47,16 @@ def _day(day: datetime.date | None) -> str:
     return "" if day is None else day.strftime("%d/%m/%Y")
 
 
-def report_back_notes(petitions: Iterable[Petition]) -> str:
-    """One numbered line per petition: its title, who answered and when, and the answer."""
+def report_back_notes(petitions: Iterable[Petition], meeting: Meeting | None = None) -> str:
+    """One numbered line per petition: its title, who answered and when, and the answer; any
+    other outcome (a refusal, "not within the commune's competence", where it was sent up) in
+    the minutes' sentence (``petitions.outcomes``)."""
     lines = []
     for number, petition in enumerate(petitions, start=1):
+        kind = outcomes.outcome_kind(petition, meeting)
+        if kind != outcomes.ANSWER:
+            lines.append(outcomes.outcome_line(number, petition, meeting))
+            continue
         source = ", ".join(
             part for part in (petition.body.name if petition.body else "", _day(petition.answered_on)) if part
         )
@@ -106,11 +114,11 @@ def _set_notes(item: AgendaItem, notes: str) -> None:
 
 def _withdraw(item: AgendaItem) -> None:
     """The item of a meeting that is no longer the next one: removed, unless something was recorded."""
-    reported = list(item.meeting.petitions_reported_back.select_related("body").order_by("answered_on", "pk"))
+    reported = by_outcome_day(reported_here(item.meeting), item.meeting)
     if not reported and not item.conclusion.strip() and not item.attachments.exists():
         agenda_item_remove(item=item)
     else:
-        _set_notes(item, report_back_notes(reported))
+        _set_notes(item, report_back_notes(reported, item.meeting))
 
 
 @transaction.atomic
@@ -135,7 +143,7 @@ def report_back_item_ensure(*, branch: Organization, today: datetime.date | None
         if item is not None:
             _withdraw(item)
         return None
-    notes = report_back_notes(rows)
+    notes = report_back_notes(rows, target)
     if item is None:
         return _insert(target, notes)
     _set_notes(item, notes)

@@ -73,7 +73,7 @@ def _check_officer(officer: AbstractBaseUser, petition: Petition) -> None:
         )
 
 
-# A deadline is at most this many years ahead (31/12/9999 was once accepted).
+# A deadline, or the day an answer from above is expected, is at most this many years ahead.
 YEARS_AHEAD = 2
 
 
@@ -444,45 +444,128 @@ def petition_escalate(
     to: str,
     by: AbstractBaseUser,
     on: datetime.date | None = None,
+    expected_answer_by: datetime.date | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> Petition:
-    """Send a petition beyond the commune's authority up (to the province or one of its bodies)."""
+    """Send a petition beyond the commune's authority up (to the province or one of its bodies),
+    with the day an answer from there is expected if known; the branch hears where it went."""
     petition = _begin("escalate", petition, by, expected_version)
-    to = _required(to, _("Say where the petition was sent."), "escalated_to")
+    to = _required(to, _("Say where the petition was sent."), "to")
     on = _check_day(
         on or timezone.localdate(), petition, _("It cannot be sent up before it was raised (%(day)s)."), code="on"
     )
-    petition.escalated_to, petition.escalated_on = to, on
-    return _finish("escalate", petition, by, text=note.strip(), data={"escalated_to": to, "escalated_on": on})
+    if expected_answer_by is not None:
+        _plausible(expected_answer_by, "expected_answer_by")
+        if expected_answer_by < on:
+            raise ValidationError(
+                _("The answer cannot be expected before the petition was sent up (%(day)s)."),
+                params={"day": _day(on)},
+                code="expected_answer_by",
+            )
+        latest = years_after(on)
+        if expected_answer_by > latest:
+            raise ValidationError(
+                _("The answer is expected within two years of sending it up (no later than %(day)s)."),
+                params={"day": _day(latest)},
+                code="expected_answer_by",
+            )
+    petition.escalated_to, petition.escalated_on, petition.expected_answer_by = to, on, expected_answer_by
+    data = {"escalated_to": to, "escalated_on": on, "expected_answer_by": expected_answer_by}
+    petition = _finish("escalate", petition, by, text=note.strip(), data=data)
+    # Where it went goes back to the branch at its next meeting.
+    report_back_item_ensure(branch=petition.branch)
+    return petition
+
+
+def _decided_on(on: datetime.date | None, petition: Petition) -> datetime.date:
+    return _check_day(
+        on or timezone.localdate(), petition, _("It cannot be decided before it was raised (%(day)s)."), code="on"
+    )
 
 
 @transaction.atomic
 def petition_decline(
-    *, petition: Petition, reason: str, by: AbstractBaseUser, expected_version: int | None = None
+    *,
+    petition: Petition,
+    reason: str,
+    by: AbstractBaseUser,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> Petition:
-    """Close a petition that is not within the commune's authority or cannot be granted: reason required."""
+    """The commune refuses the petition ("không giải quyết"): the reason is required and goes
+    back to the branch. A petition the commune cannot decide is ``petition_not_competent``."""
     petition = _begin("decline", petition, by, expected_version)
     reason = _required(reason, _("Say why the petition is declined."), "reason")
-    petition.decline_reason = reason
-    return _finish("decline", petition, by, text=reason)
+    petition.decline_reason, petition.decided_on = reason, _decided_on(on, petition)
+    petition = _finish("decline", petition, by, text=reason, data={"decided_on": petition.decided_on})
+    report_back_item_ensure(branch=petition.branch)
+    return petition
+
+
+@transaction.atomic
+def petition_not_competent(
+    *,
+    petition: Petition,
+    competent_body: str,
+    by: AbstractBaseUser,
+    reason: str = "",
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Petition:
+    """Not within the commune's competence ("không thuộc thẩm quyền giải quyết của xã"): not a
+    refusal, the commune cannot decide it. Who decides is required (the branch tells the resident
+    where to go); the reason (the rule that says so, what the resident should do) is optional.
+    Sending it up and following the answer from there is ``petition_escalate`` instead."""
+    petition = _begin("not_competent", petition, by, expected_version)
+    competent_body = _required(
+        competent_body, _("Say who decides the petition, since the commune cannot."), "competent_body"
+    )
+    petition.competent_body, petition.decline_reason = competent_body, (reason or "").strip()
+    petition.decided_on = _decided_on(on, petition)
+    data = {"competent_body": competent_body, "decided_on": petition.decided_on}
+    petition = _finish("not_competent", petition, by, text=petition.decline_reason, data=data)
+    report_back_item_ensure(branch=petition.branch)
+    return petition
 
 
 @transaction.atomic
 def petition_report_back(
-    *, petition: Petition, meeting: Meeting, by: AbstractBaseUser, note: str = "", expected_version: int | None = None
+    *,
+    petition: Petition,
+    meeting: Meeting,
+    by: AbstractBaseUser,
+    note: str = "",
+    action: str | None = None,
+    expected_version: int | None = None,
 ) -> Petition:
-    """The answer was read out at a meeting of the branch: the loop is closed."""
-    petition = _begin("report_back", petition, by, expected_version)
+    """The outcome was read out at a meeting of the branch.
+
+    Every outcome goes back to the branch: an answer (``report_back``: the loop is closed), a
+    refusal, "not within the commune's competence" or where the petition was sent up
+    (``report_outcome``: the status stays; an escalated petition still waits for the answer from
+    above, which is reported back in its turn). ``action`` None: the one the petition's status
+    calls for (``Petition.report_action``); the petition page names it, and the table refuses it
+    if the status changed meanwhile.
+    """
+    action = action or petition.report_action
+    if action not in ("report_back", "report_outcome"):
+        raise ValueError(action)
+    petition = _begin(action, petition, by, expected_version)
     meeting = _check_meeting(meeting, petition)
-    if petition.answered_on and meeting.day < petition.answered_on:
-        raise ValidationError(
-            _("This meeting was before the answer came (%(day)s)."),
-            params={"day": _day(petition.answered_on)},
-            code="meeting",
+    known = petition.outcome_day
+    if known and meeting.day < known:
+        message = (
+            _("This meeting was before the answer came (%(day)s).")
+            if action == "report_back"
+            else _("This meeting was before the outcome was known (%(day)s).")
         )
-    petition.reported_back_at_meeting = meeting
-    petition = _finish("report_back", petition, by, text=note.strip(), data={"meeting_id": meeting.pk})
+        raise ValidationError(message, params={"day": _day(known)}, code="meeting")
+    if action == "report_back":
+        petition.reported_back_at_meeting = meeting
+    else:
+        petition.outcome_reported_at_meeting = meeting
+    petition = _finish(action, petition, by, text=note.strip(), data={"meeting_id": meeting.pk})
     # Read out here: no longer waiting on another meeting's agenda; this meeting's item lists it.
     report_back_item_ensure(branch=petition.branch)
     return petition

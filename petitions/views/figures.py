@@ -51,13 +51,13 @@ class Chart:
 def _parts(row: Row) -> list[tuple[str, str, int]]:
     """A row's petitions cut into parts that add up to the number raised."""
     late_answers = row.answered - row.answered_on_time
-    closed_otherwise = row.raised - row.answered - row.open  # declined
+    closed_otherwise = row.raised - row.answered - row.open  # refused or not within the commune's competence
     return [
         ("on-time", _("Answered on time"), row.answered_on_time),
         ("late", _("Answered late"), late_answers),
         ("overdue", _("Overdue"), row.overdue),
         ("open", _("Open, not overdue"), row.open - row.overdue),
-        ("other", _("Declined"), closed_otherwise),
+        ("other", _("Refused or not within the commune's competence"), closed_otherwise),
     ]
 
 

@@ -25,6 +25,7 @@ DETAIL_RELATED = (
     "answered_by__member",
     "answered_at_meeting",
     "reported_back_at_meeting",
+    "outcome_reported_at_meeting",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from petitions import access
@@ -32,7 +34,10 @@ SERVICES = {
     "answer_at_meeting": workflow.petition_answer_at_meeting,
     "escalate": workflow.petition_escalate,
     "decline": workflow.petition_decline,
-    "report_back": workflow.petition_report_back,
+    "not_competent": workflow.petition_not_competent,
+    # One service tells the branch every outcome, as the action of the table the page offered.
+    "report_back": partial(workflow.petition_report_back, action="report_back"),
+    "report_outcome": partial(workflow.petition_report_back, action="report_outcome"),
     "comment": workflow.petition_comment,
     "attach": workflow.petition_attach,
 }
@@ -43,16 +48,18 @@ ORDER = (
     "answer",
     "answer_at_meeting",
     "report_back",
+    "report_outcome",
     "assign",
     "set_deadline",
     "extend_deadline",
     "escalate",
+    "not_competent",
     "decline",
     "comment",
     "attach",
 )
 # Actions whose button is red (the main next step); the rest are outlined.
-MAIN = {"forward", "start", "answer", "answer_at_meeting", "report_back"}
+MAIN = {"forward", "start", "answer", "answer_at_meeting", "report_back", "report_outcome"}
 assert set(ORDER) == set(ACTIONS) == set(SERVICES) == set(ACTION_FORMS)  # noqa: S101
 
 
@@ -99,6 +106,10 @@ def event_details(event) -> list[str]:
         lines.append(
             _("Sent to %(to)s on %(day)s") % {"to": data.get("escalated_to", ""), "day": _day(data.get("escalated_on"))}
         )
+        if data.get("expected_answer_by"):
+            lines.append(_("Answer expected by %(day)s") % {"day": _day(data["expected_answer_by"])})
+    elif kind == EventKind.NOT_COMPETENT:
+        lines.append(_("Decided by: %(body)s") % {"body": data.get("competent_body", "")})
     elif kind == EventKind.ANSWERED and data.get("answered_on"):
         lines.append(_("Answered on %(day)s") % {"day": _day(data["answered_on"])})
     return [line for line in lines if line]
@@ -130,8 +141,10 @@ def _label(action: str) -> str:
         "answer": _("Record the answer"),
         "answer_at_meeting": _("Answered at the meeting"),
         "escalate": _("Escalate above the commune"),
-        "decline": _("Decline"),
+        "decline": pgettext("petition action", "Refuse (not resolved)"),
+        "not_competent": _("Not within the commune's competence"),
         "report_back": _("Reported back to the branch"),
+        "report_outcome": _("Reported back to the branch"),
         "comment": _("Add a comment"),
         "attach": _("Attach a file"),
     }[action]

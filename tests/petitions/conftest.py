@@ -93,7 +93,7 @@ def make_petition(branch, category, by, status=S.NEW, *, raised_on=RAISED, meeti
     start from any status. ``meeting`` is where it was answered or reported back in those
     statuses, else where it was raised."""
     values = {"deadline": D(2026, 12, 20)} if status != S.NEW else {}
-    if status in (S.FORWARDED, S.IN_PROGRESS, S.ANSWERED, S.REPORTED_BACK, S.ESCALATED, S.DECLINED):
+    if status in (S.FORWARDED, S.IN_PROGRESS, S.ANSWERED, S.REPORTED_BACK, S.ESCALATED, S.DECLINED, S.NOT_COMPETENT):
         values["body"] = fields.get("body") or category.commune.petition_bodies.get(name__startswith="UBND")
     if status in (S.ANSWERED, S.REPORTED_BACK, S.ANSWERED_AT_MEETING):
         values.update(answer="Đã có kinh phí sửa đường.", answered_on=D(2026, 12, 3))
@@ -106,7 +106,9 @@ def make_petition(branch, category, by, status=S.NEW, *, raised_on=RAISED, meeti
     if status == S.ESCALATED:
         values.update(escalated_to="UBND tỉnh", escalated_on=D(2026, 12, 2))
     if status == S.DECLINED:
-        values["decline_reason"] = "Không thuộc thẩm quyền."
+        values.update(decline_reason="Chưa bố trí được kinh phí.", decided_on=D(2026, 12, 3))
+    if status == S.NOT_COMPETENT:
+        values.update(competent_body="Tòa án nhân dân khu vực 3", decided_on=D(2026, 12, 3))
     values.update(fields)
     return Petition.objects.create(
         branch=branch,

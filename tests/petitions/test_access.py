@@ -65,8 +65,8 @@ def test_residents_phone_numbers_are_for_those_who_handle_the_petition(request, 
     assert not access.can_see_contact(request.getfixturevalue("officer").user, petition)
 
 
-OVERSEE_NEW = {"forward", "set_deadline", "escalate", "decline", "comment", "attach"}
-OVERSEE_FORWARDED = {"assign", "extend_deadline", "answer", "escalate", "decline", "comment", "attach"}
+OVERSEE_NEW = {"forward", "set_deadline", "escalate", "decline", "not_competent", "comment", "attach"}
+OVERSEE_FORWARDED = {"assign", "extend_deadline", "answer", "escalate", "decline", "not_competent", "comment", "attach"}
 ALLOWED = {
     # persona: {petition: actions}
     "secretary": {"new": {"answer_at_meeting", "comment", "attach"}, "held": {"comment", "attach"},

@@ -47,7 +47,9 @@ EXPECTED_TABLE = {
     "answer_at_meeting": ({S.NEW}, S.ANSWERED_AT_MEETING, {RoleKind.CADRE, RoleKind.SECRETARY}),
     "escalate": (RUNNING, S.ESCALATED, ROLES["overseers"]),
     "decline": (RUNNING, S.DECLINED, ROLES["overseers"]),
+    "not_competent": (RUNNING, S.NOT_COMPETENT, ROLES["overseers"]),
     "report_back": ({S.ANSWERED}, S.REPORTED_BACK, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
+    "report_outcome": ({S.DECLINED, S.NOT_COMPETENT, S.ESCALATED}, None, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
     "comment": (set(S), None, ROLES["handlers"]),
     "attach": (set(S), None, ROLES["handlers"]),
 }
@@ -80,8 +82,16 @@ def perform(action, petition, by, ctx):
             petition=petition, answer="Trả lời tại hội nghị.", meeting=ctx.meeting, by=by
         ),
         "escalate": lambda: workflow.petition_escalate(petition=petition, to="Sở Nông nghiệp", by=by),
-        "decline": lambda: workflow.petition_decline(petition=petition, reason="Không thuộc thẩm quyền xã.", by=by),
-        "report_back": lambda: workflow.petition_report_back(petition=petition, meeting=ctx.meeting, by=by),
+        "decline": lambda: workflow.petition_decline(petition=petition, reason="Chưa có kinh phí.", by=by),
+        "not_competent": lambda: workflow.petition_not_competent(
+            petition=petition, competent_body="Tòa án nhân dân khu vực 3", by=by
+        ),
+        "report_back": lambda: workflow.petition_report_back(
+            petition=petition, meeting=ctx.meeting, by=by, action="report_back"
+        ),
+        "report_outcome": lambda: workflow.petition_report_back(
+            petition=petition, meeting=ctx.meeting, by=by, action="report_outcome"
+        ),
         "comment": lambda: workflow.petition_comment(petition=petition, text="Đã gọi điện cho hộ dân.", by=by),
         "attach": lambda: workflow.petition_attach(petition=petition, upload=SimpleUploadedFile("anh.pdf", PDF), by=by),
     }
