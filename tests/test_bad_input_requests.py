@@ -115,6 +115,8 @@ def test_a_non_ascii_digit_in_a_query_id_is_not_a_500(staff, province_staff, tre
     assert staff.get(reverse("members:list"), {"branch": value}).status_code == 200
     assert province_staff.get(reverse("members:list"), {"branch": value}).status_code == 200
     assert province_staff.get(reverse("meetings:list"), {"branch": value}).status_code == 200
+    assert staff.get("/petitions/new/", {"meeting": value}).status_code == 404
+    assert staff.get("/petitions/new/", {"branch": value}).status_code == 404
 
     assert Member.objects.count() == members_before
 

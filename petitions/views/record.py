@@ -10,19 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, MeetingStatus
+from members.ids import query_id
 from members.models import Member
 from petitions import access
 from petitions.forms.record import BranchChoiceForm, RecordForm
 from petitions.services.catalogue import catalogue_ensure
 from petitions.services.workflow import petition_record
-
-
-def _pk(value: str | None):
-    if value is None:
-        return None
-    if not value.isdigit():
-        raise Http404
-    return int(value)
 
 
 @login_required
@@ -32,7 +25,7 @@ def petition_record_page(request):
     user = request.user
     branches = access.recordable_branches(user).order_by("path")
     meeting = None
-    if (meeting_pk := _pk(request.GET.get("meeting"))) is not None:
+    if (meeting_pk := query_id(request, "meeting")) is not None:
         meeting = get_object_or_404(
             Meeting.objects.filter(branch__in=branches)
             .exclude(status=MeetingStatus.CANCELLED)
@@ -40,7 +33,7 @@ def petition_record_page(request):
             pk=meeting_pk,
         )
         branch = meeting.branch
-    elif (branch_pk := _pk(request.GET.get("branch"))) is not None:
+    elif (branch_pk := query_id(request, "branch")) is not None:
         branch = get_object_or_404(branches, pk=branch_pk)
     else:
         choices = list(branches[:2])
