@@ -51,6 +51,7 @@ from meetings.models import (
     MeetingStatus,
 )
 from meetings.models.minutes import ScoreLevel
+from meetings.months import add_months
 from members.models import LeaveReason, Member, MemberStatus
 from members.models.people import is_away, label_with_hints
 
@@ -281,6 +282,39 @@ def absence_runs(held: Iterable[tuple[datetime.date, Mapping[int, str]]]) -> Ite
         for member_id, mark in marks.items():
             runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
         yield {member_id: run for member_id, run in runs.items() if run}
+
+
+# Removal from the register (docs/domain.md#removal-from-the-register; Điều lệ Đảng): "bỏ sinh hoạt
+# đảng 3 tháng trong năm không có lý do chính đáng": this many calendar months with an absence
+# without reason, within any window of this many consecutive calendar months (across year ends).
+MONTHS_FOR_REMOVAL = 3
+REMOVAL_WINDOW_MONTHS = 12
+
+
+def removal_grounds(
+    absences: Iterable[datetime.date], first: datetime.date | None = None, last: datetime.date | None = None
+) -> list[datetime.date]:
+    """The absences without reason behind grounds to consider removing a member, or [].
+
+    ``absences``: the days of the member's absences without reason from meetings they were
+    expected at. Counted in calendar months, not meetings (two absences in one month are one
+    month), within any ``REMOVAL_WINDOW_MONTHS`` consecutive calendar months: the window ending
+    in a month with an absence, from ``first`` to ``last`` (the first days of months; None: any),
+    with at least ``MONTHS_FOR_REMOVAL`` months. Of those windows, the one with the most months
+    (the latest, if several): all its absences, in order.
+    """
+    days = sorted(absences)
+    best: list[datetime.date] = []
+    best_months = 0
+    for end in sorted({day.replace(day=1) for day in days}):
+        if (first is not None and end < first) or (last is not None and end > last):
+            continue
+        since = add_months(end, -(REMOVAL_WINDOW_MONTHS - 1))
+        window = [day for day in days if since <= day.replace(day=1) <= end]
+        months = len({day.replace(day=1) for day in window})
+        if months >= MONTHS_FOR_REMOVAL and months >= best_months:
+            best, best_months = window, months
+    return best
 
 
 def roll_people(meeting: Meeting) -> QuerySet[Member]:

@@ -30,8 +30,9 @@ Flags per branch (docs/domain.md#attendance, thresholds from the commune's Meeti
   when the deadline has passed);
 - the roll: attendance rate below the minimum, any absence without reason, a member absent
   (even with reason) more than N meetings in a row; and a held meeting with no roll at all;
-- a member absent without reason from three meetings within twelve months (grounds to consider
-  removing them from the register, "xóa tên"), counted back from each such absence in the period.
+- a member absent without reason in three calendar months within twelve months (grounds to
+  consider removing them from the register, "xóa tên"; two meetings in one month are one
+  month), counted back from each month of the period with such an absence.
 
 Flags about people (absent without reason, absent in a row, grounds for removal) are counted in
 people, not in meetings: one member absent four times in a row is one person. Each branch gets a
@@ -179,22 +180,21 @@ class Issues(list):
 
 @dataclass
 class RemovalGrounds:
-    """A member absent without reason from ``len(days)`` meetings within twelve months (3 or more)."""
+    """A member absent without reason in ``count`` calendar months (3 or more) within twelve
+    months (``counting.removal_grounds``); ``days``: the meetings behind it."""
 
     member_id: int
     name: str
     days: list[datetime.date]
 
     @property
+    def months(self) -> list[datetime.date]:
+        """The calendar months (their first days) with an absence without reason."""
+        return sorted({day.replace(day=1) for day in self.days})
+
+    @property
     def count(self) -> int:
-        return len(self.days)
-
-
-# Absences without reason within twelve months that are grounds to consider removal (Điều lệ Đảng).
-UNEXCUSED_FOR_REMOVAL = 3
-
-
-TWELVE_MONTHS = 12
+        return len(self.months)
 
 
 class Severity:
@@ -347,7 +347,9 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     # end of the period's last quarter (a thematic meeting late in the quarter still counts).
     # Runs go by the day a meeting was held, which may fall outside its month.
     # Twelve months back from the period's last month too, for absences without reason.
-    window_start = min(datetime.date(period.first.year, 1, 1), add_months(period.first, -TWELVE_MONTHS))
+    window_start = min(
+        datetime.date(period.first.year, 1, 1), add_months(period.first, -counting.REMOVAL_WINDOW_MONTHS)
+    )
     window_end = add_months(quarter_start(period.last), 2)
     year_start = timezone.make_aware(datetime.datetime.combine(window_start, datetime.time()))
     meetings = list(
@@ -802,23 +804,23 @@ def _removal_grounds(
     period: Period,
     days: dict[int, datetime.date],
 ) -> list[RemovalGrounds]:
-    """Members absent without reason from three meetings within twelve months, where the third
-    (or a later one) falls in the period. ``meetings``: the branch's meetings that count for runs."""
+    """Members absent without reason in three calendar months within twelve months, where the
+    window ends in a month of the period (``counting.removal_grounds``). Only absences from
+    meetings the member was expected at count (``counting.standing_on``: a mark kept from before
+    the roll refused them does not). ``meetings``: the branch's meetings that count for runs."""
     absences_of: dict[int, list[datetime.date]] = defaultdict(list)
     for meeting in meetings:
+        day = days[meeting.id]
         for member_id in unexcused.get(meeting.id, ()):
-            absences_of[member_id].append(days[meeting.id])
+            person = people.get(member_id)
+            if person is not None:
+                standing = counting.standing_on(person, day, Mark.UNEXCUSED, branch_id=meeting.branch_id)
+                if standing is None or not standing.expected:
+                    continue
+            absences_of[member_id].append(day)
     found = []
     for member_id, absences in absences_of.items():
-        absences.sort()
-        best: list[datetime.date] = []
-        for i, day in enumerate(absences):
-            if not period.first <= day.replace(day=1) <= period.last:
-                continue
-            since = add_months(day.replace(day=1), -(TWELVE_MONTHS - 1))
-            window = [d for d in absences[: i + 1] if d >= since]
-            if len(window) >= UNEXCUSED_FOR_REMOVAL and len(window) >= len(best):
-                best = window
+        best = counting.removal_grounds(absences, period.first, period.last)
         if best:
             person = people.get(member_id)
             found.append(RemovalGrounds(member_id=member_id, name=person.full_name if person else "?", days=best))

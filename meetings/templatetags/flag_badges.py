@@ -24,6 +24,7 @@ from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from meetings import counting
 from meetings.models.minutes import ScoreLevel
 
 register = template.Library()
@@ -165,7 +166,13 @@ def flag_rows(rows) -> SafeString:
     quarters: dict = {}
     branch_url = _escape(reverse("meetings:list")) + "?branch="
     removal_label = _escape(_("Absent without reason %(count)s times in twelve months") % {"count": 3})
-    removal_note = _escape(_("Grounds to consider removing them from the register (xóa tên)."))
+    removal_note = _escape(
+        _(
+            "Absent without reason in %(count)s calendar months within twelve months (two meetings in one month "
+            "count once): grounds to consider removing them from the register (xóa tên)."
+        )
+        % {"count": counting.MONTHS_FOR_REMOVAL}
+    )
     parts = []
     for row in rows:
         branch = row.branch
