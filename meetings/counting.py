@@ -13,8 +13,8 @@ Attendance (docs/domain.md#attendance):
 - Present, late and left early all count as present. Each mark keeps the member's category
   on the day (full, probationary, temporarily attached), so later changes don't rewrite it.
 - Attendance rate = present / expected × 100, one decimal, rounded half up.
-- A member absent (with or without reason) more than N meetings in a row within a calendar
-  year is flagged; present breaks the run, no mark neither breaks nor extends it.
+- A member absent (with or without reason) more than N meetings in a row is flagged; present
+  breaks the run, no mark neither breaks nor extends it, and a run goes on across 1 January.
 
 These rules live in the pure functions ``standing_on`` and ``absence_runs``: the roll and
 meeting pages (``selectors.roll``) and the flags page (``selectors.flags``) both count with
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
@@ -69,7 +69,9 @@ def score_level(total: int, rules, scores: dict | None = None, counts: RollCount
 
     Good also needs (docs/domain.md#quality-score, HD 42): every rubric criterion marked ``"full_for_good": true``
     at its maximum, and, when the roll is given, attendance strictly above the commune's
-    minimum with no absence without reason (``attendance_good_enough``); otherwise Fair.
+    minimum with no absence without reason (``attendance_good_enough``) and no absentee absent
+    more than the commune's ``max_absences_in_row`` meetings in a row (``RollCounts.runs``, where
+    the roll's reader gave them); otherwise Fair.
     """
     if total >= rules.level_good:
         if scores is not None and any(
@@ -77,6 +79,8 @@ def score_level(total: int, rules, scores: dict | None = None, counts: RollCount
         ):
             return ScoreLevel.FAIR.value
         if counts is not None and not attendance_good_enough(counts, rules.min_attendance_rate):
+            return ScoreLevel.FAIR.value
+        if counts is not None and counts.over_the_limit_in_a_row(rules.max_absences_in_row):
             return ScoreLevel.FAIR.value
         return ScoreLevel.GOOD.value
     if total >= rules.level_fair:
@@ -271,14 +275,11 @@ def absence_runs(held: Iterable[tuple[datetime.date, Mapping[int, str]]]) -> Ite
     ``held``: the branch's meetings that count for runs (``counts_for_runs``), in
     ``meeting_order``, each as its day and its marks {member id: mark}. Absent with or without
     reason extends a run, present breaks it, no mark (not on the roll, or roll not taken)
-    neither breaks nor extends it, and each calendar year starts afresh. Yields, after each
-    meeting, the members with a run of at least one.
+    neither breaks nor extends it, and a run goes on across 1 January (October to January is
+    one run). Yields, after each meeting, the members with a run of at least one.
     """
     runs: dict[int, int] = {}
-    year = None
-    for day, marks in held:
-        if day.year != year:
-            runs, year = {}, day.year
+    for _day, marks in held:
         for member_id, mark in marks.items():
             runs[member_id] = 0 if mark in PRESENT_MARKS else runs.get(member_id, 0) + 1
         yield {member_id: run for member_id, run in runs.items() if run}
@@ -430,6 +431,15 @@ class RollCounts:
     # The vote: full members present who vote, and the voting base (Quy định 24-QĐ/TW §9.3.2).
     voters: int = 0
     voting_base: int = 0
+    # The absentees' runs of absences up to this meeting ({member id: run}), read when first asked
+    # for (``selectors.roll.count_roll`` gives it; a query); None: not known here.
+    runs: Callable[[], Mapping[int, int]] | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def over_the_limit_in_a_row(self, limit: int) -> list[tuple[Absentee, int]]:
+        """The absentees absent more than ``limit`` meetings in a row (nobody when runs are not known)."""
+        if self.runs is None or not self.absentees:
+            return []
+        return runs_over_the_limit(self.absentees, self.runs(), limit)
 
     @property
     def absent(self) -> int:

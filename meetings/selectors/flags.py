@@ -4,12 +4,13 @@
 queries whatever the number of branches, meetings or members:
 
 1. the meeting rules of every ancestor of the branches (nearest one wins);
-2. the branches' meetings from twelve months before the period (absences without reason) or
-   1 January of its first year (runs of absences count within a calendar year), whichever is
-   earlier, to the end of its last quarter (whole quarters are judged);
+2. the branches' meetings from twelve months before the period (absences without reason, and
+   runs of absences, which go on across 1 January) to the end of its last quarter (whole
+   quarters are judged);
 3. the attendance marks of those meetings up to the period's end, a row per meeting with its
-   members grouped by mark: every mark from January of the year of the period's first held
-   meeting, only the absences without reason before it;
+   members grouped by mark: every mark from twelve months before the month of the period's
+   first held meeting (a run longer than that is counted from there: still over any limit), only
+   the absences without reason before it;
 4. the branches' members, to count who was expected on each meeting's day.
 
 The roll is counted by the same rules as the roll page (``meetings.counting.standing_on``, as in
@@ -343,13 +344,10 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     branch_ids = [b.pk for b in branches]
     rules = MeetingRules.objects.for_branches(branches)
 
-    # From 1 January of the period's first year (runs of absences count within a year) to the
+    # From twelve months before the period (absences without reason, runs of absences) to the
     # end of the period's last quarter (a thematic meeting late in the quarter still counts).
     # Runs go by the day a meeting was held, which may fall outside its month.
-    # Twelve months back from the period's last month too, for absences without reason.
-    window_start = min(
-        datetime.date(period.first.year, 1, 1), add_months(period.first, -counting.REMOVAL_WINDOW_MONTHS)
-    )
+    window_start = add_months(period.first, -counting.REMOVAL_WINDOW_MONTHS)
     window_end = add_months(quarter_start(period.last), 2)
     year_start = timezone.make_aware(datetime.datetime.combine(window_start, datetime.time()))
     meetings = list(
@@ -381,9 +379,13 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     in_period = {m.id for m in held}
     # Meetings whose marks make or break a run of absences.
     counted = [m for m in meetings if counting.counts_for_runs(m) and m.month <= period.last]
-    # Runs start afresh each calendar year: before the year of the period's first held meeting
-    # only absences without reason matter (grounds for removal), not the whole roll.
-    runs_from = min((days[pk] for pk in in_period), default=datetime.date.max).replace(month=1, day=1)
+    # Runs go on across years: every mark from twelve months before the period's first held
+    # meeting (a run that long is over any limit); before that only absences without reason
+    # matter (grounds for removal), not the whole roll.
+    first_held = min((days[pk] for pk in in_period), default=None)
+    runs_from = (
+        add_months(first_held.replace(day=1), -counting.REMOVAL_WINDOW_MONTHS) if first_held else datetime.date.max
+    )
     people = _members(branches)
     held_days = [days[m.id] for m in held]
     first_day, last_day = min(held_days, default=today), max(held_days, default=today)
@@ -415,7 +417,7 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
                 _meeting_flags(flags, meeting, now)
                 _roll_flags(flags, meeting, counts[meeting.id])
         own_counted = counted_by_branch[branch.pk]
-        # Runs of absences restart each January: those before the period's year end before it.
+        # Runs of absences go on across 1 January, from ``runs_from``.
         _streak_flags(flags, [m for m in own_counted if days[m.id] >= runs_from], runs, counts, days)
         flags.removal = _removal_grounds(own_counted, marks.unexcused, roll.people, period, days)
         result.append(flags)
@@ -780,7 +782,7 @@ def _streak_flags(
     counts: dict[int, counting.RollCounts],
     days: dict[int, datetime.date],
 ) -> None:
-    """Members absent, even with reason, more than N meetings in a row within a calendar year,
+    """Members absent, even with reason, more than N meetings in a row (across 1 January),
     at each held meeting of the period (``counts``). ``meetings``: the branch's meetings that
     count for runs, in order."""
     limit = flags.rules.max_absences_in_row

@@ -5,6 +5,7 @@ Reads here run a fixed number of queries whatever the size of the branch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,22 +145,28 @@ def expected_members(meeting: Meeting) -> list[Member]:
 
 
 def count_roll(meeting: Meeting) -> RollCounts:
-    return count_entries(_entries(meeting, row=MemberFacts))
+    """The roll's counts; the absentees' runs of absences (for Good, ``counting.score_level``)
+    are read only if asked for (``RollCounts.runs``: one more query then)."""
+    counts = count_entries(_entries(meeting, row=MemberFacts))
+    if counts.absentees:
+        ids = [a.member_id for a in counts.absentees]
+        counts.runs = functools.cache(lambda: absences_in_a_row(meeting.branch, meeting, member_ids=ids))
+    return counts
 
 
 def absences_in_a_row(
     branch: Organization, until_meeting: Meeting, member_ids: Iterable[int] | None = None
 ) -> dict[int, int]:
     """Per member id, how many meetings in a row they have been absent, counting back from
-    ``until_meeting`` within its calendar year (``absence_runs``). Cancelled and postponed
+    ``until_meeting`` (``absence_runs``: a run goes on across 1 January). Cancelled and postponed
     meetings are skipped, except ``until_meeting`` itself. With ``member_ids`` (not empty), only those
     members' marks are read (each member's run depends on their own marks alone). One query: the
-    marks of the branch's meetings of that year, each with what ordering and counting read of its
-    meeting (a meeting without any of these marks changes no run)."""
-    year = until_meeting.day.year
+    marks of the branch's meetings up to that one, each with what ordering and counting read of
+    its meeting (a meeting without any of these marks changes no run)."""
     last = meeting_order(until_meeting)
+    start = until_meeting.actual_start or until_meeting.planned_start
     rows = Attendance.objects.filter(meeting__branch=branch).filter(
-        Q(meeting__planned_start__year=year) | Q(meeting__actual_start__year=year)
+        Q(meeting__planned_start__lte=start) | Q(meeting__actual_start__lte=start)
     )
     member_ids = list(member_ids or ())
     if member_ids:
@@ -174,11 +181,7 @@ def absences_in_a_row(
             )
         marks[meeting_id][member_id] = mark
     held = sorted(
-        (
-            m
-            for m in meetings.values()
-            if m.pk != until_meeting.pk and counts_for_runs(m) and m.day.year == year and meeting_order(m) <= last
-        ),
+        (m for m in meetings.values() if m.pk != until_meeting.pk and counts_for_runs(m) and meeting_order(m) <= last),
         key=meeting_order,
     )
     held.append(until_meeting)

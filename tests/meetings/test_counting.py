@@ -319,7 +319,8 @@ def test_absent_more_than_three_in_a_row(tree, staff, history, run, flagged):
         assert "Vũ Thị Xa" in flags[0]
 
 
-def test_runs_start_again_each_year(tree, staff):
+def test_runs_go_on_across_1_january(tree, staff):
+    """Issue 20: November to February is one run (it used to restart each January)."""
     member = MemberFactory(branch=tree.branch)
     meeting = None
     for day in [datetime.date(2025, 11, 5), datetime.date(2025, 12, 5), datetime.date(2026, 1, 5)]:
@@ -327,8 +328,8 @@ def test_runs_start_again_each_year(tree, staff):
         mark(meeting, member, Mark.EXCUSED, staff.user)
     jan, feb = meeting, make_meeting(tree.branch, day=datetime.date(2026, 2, 5))
     mark(feb, member, Mark.EXCUSED, staff.user)
-    assert selectors.roll.absences_in_a_row(tree.branch, jan) == {member.pk: 1}
-    assert selectors.roll.absences_in_a_row(tree.branch, feb) == {member.pk: 2}
+    assert selectors.roll.absences_in_a_row(tree.branch, jan) == {member.pk: 3}
+    assert selectors.roll.absences_in_a_row(tree.branch, feb) == {member.pk: 4}
 
 
 def test_later_meetings_do_not_count_for_an_earlier_one(tree, staff):
@@ -465,7 +466,8 @@ def test_absence_runs_after_each_meeting():
         (feb, {2: Mark.LATE}),  # member 1 has no mark: the run stays
         (next_year, {2: Mark.EXCUSED}),
     ]
-    assert list(counting.absence_runs(held)) == [{1: 1}, {1: 2, 2: 1}, {1: 2}, {2: 1}]
+    # A run goes on across 1 January (issue 20): member 1's is still 2 in January 2027.
+    assert list(counting.absence_runs(held)) == [{1: 1}, {1: 2, 2: 1}, {1: 2}, {1: 2, 2: 1}]
 
 
 @pytest.mark.parametrize(

@@ -433,13 +433,16 @@ def test_member_absent_more_than_three_in_a_row(tree, marker, pattern, period, f
     assert all("Trần Văn Vắng" in issue.detail for issue in found)
 
 
-def test_a_new_year_starts_a_new_run(tree, marker):
+def test_a_run_goes_on_across_the_new_year(tree, marker):
+    # October to February: one run of five (issue 20; it used to restart in January).
     member = MemberFactory(branch=tree.branch)
     for month in (D(2026, 10, 5), D(2026, 11, 5), D(2026, 12, 5), D(2027, 1, 5), D(2027, 2, 5)):
         mark(held(tree.branch, month), member, Mark.EXCUSED, marker)
     period = Period(first=D(2026, 12, 1), last=D(2027, 2, 1))
     flags = flags_of(tree.branch, period, now=at(D(2027, 3, 10), 9))
-    assert issues(flags, "absent_in_a_row") == []
+    found = issues(flags, "absent_in_a_row")
+    assert [issue.meeting.month for issue in found] == [D(2027, 1, 1), D(2027, 2, 1)]
+    assert [issue.detail for issue in found] == [f"{member.full_name} (4)", f"{member.full_name} (5)"]
 
 
 def test_marks_are_read_grouped_by_mark(tree, marker):
