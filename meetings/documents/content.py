@@ -135,10 +135,6 @@ class DocumentData:
     def attendance(self) -> list[str]:
         return self.attendance_reasons if self.reasons else self.attendance_open
 
-    @property
-    def adopted_minutes(self) -> bool:
-        return not self.draft
-
     def to_json(self) -> dict:
         content = dataclasses.asdict(self)
         for transient in ("amendments", "reasons"):
