@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from meetings.counting import rate_of
 from meetings.models.minutes import ScoreLevel
 from members.models import Organization
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 
 
-class BranchMonth(models.Model):
+class BranchMonth(GuardedUniqueness, models.Model):
     """What one branch did in one month, as the dashboard counts it.
 
     Only meetings that were held (held, or minutes adopted) count, by the month they are for:
@@ -57,7 +57,7 @@ class BranchMonth(models.Model):
     objects = ScopedManager(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("branch month summary")
         verbose_name_plural = _("branch month summaries")
         constraints = [

@@ -58,7 +58,8 @@ def roles(user) -> list[Role]:
         # With each role, the path of the user's own member record's branch (same query): the
         # filters below leave out "or the user's own record" when that record is inside the subtree
         # anyway, so PostgreSQL can use the path index instead of a join filter over every member.
-        own_branch = Organization.objects.filter(members__user=OuterRef("user_id")).values("path")[:1]
+        # The scope is built from this read, so it cannot run under the scope (reviewed: unscoped).
+        own_branch = Organization.unscoped.filter(members__user=OuterRef("user_id")).values("path")[:1]
         cached = list(
             Role.objects.filter(user=user)
             .select_related("organization")
@@ -365,6 +366,8 @@ def _reach_filter(user) -> Callable[[str, str | None], Q]:
         if user.is_superuser:
             return Q()
         held = nodes(user)
+        if not branch_lookup:  # organisations: the subtrees reached and the nodes above them
+            return subtree_q(held) | above_any_q(held) if held else Q(pk__in=[])
         q = subtree_q(held, prefix=f"{branch_lookup}__")
         if own_lookup and (own := _own_row_q(user, held, own_lookup)) is not None:
             q |= own

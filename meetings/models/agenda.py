@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
 from members.models.display import ChoiceDisplay
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import LONG_TEXT_MAX, length_checks
 
 from .meetings import Meeting
@@ -103,7 +103,7 @@ class Guidance(models.Model):
         return self.title
 
 
-class AgendaItem(ChoiceDisplay, models.Model):
+class AgendaItem(GuardedUniqueness, ChoiceDisplay, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
@@ -121,7 +121,7 @@ class AgendaItem(ChoiceDisplay, models.Model):
     objects = ScopedManager(branch="meeting__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]

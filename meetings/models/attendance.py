@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from members.dates import plausible_date
 from members.models import Member, Organization
 from members.models.display import ChoiceDisplay
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import LONG_TEXT_MAX, length_checks
 
 from .meetings import Meeting
@@ -33,7 +33,7 @@ class Category(models.TextChoices):
     ATTACHED = "attached", _("Temporarily attached")
 
 
-class Attendance(ChoiceDisplay, models.Model):
+class Attendance(GuardedUniqueness, ChoiceDisplay, models.Model):
     """One member's mark at one meeting; one row only, whatever the taps or devices."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -51,7 +51,7 @@ class Attendance(ChoiceDisplay, models.Model):
     objects = ScopedManager(branch="meeting__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
@@ -76,7 +76,7 @@ class CadreAssignmentQuerySet(models.QuerySet):
         return self.filter(Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start)))
 
 
-class CadreAssignment(models.Model):
+class CadreAssignment(GuardedUniqueness, models.Model):
     """A higher-level cadre assigned to follow a branch for a period."""
 
     cadre = models.ForeignKey(
@@ -95,7 +95,7 @@ class CadreAssignment(models.Model):
     objects = ScopedManager.from_queryset(CadreAssignmentQuerySet)(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("cadre assignment")
         verbose_name_plural = _("cadre assignments")
         constraints = [
@@ -114,7 +114,7 @@ class CadreAssignment(models.Model):
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
-class Guest(models.Model):
+class Guest(GuardedUniqueness, models.Model):
     """A higher-level cadre expected at a meeting, or another guest."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
@@ -132,7 +132,7 @@ class Guest(models.Model):
     objects = ScopedManager(branch="meeting__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("guest")
         verbose_name_plural = _("guests")
         ordering = ["-expected", "pk"]

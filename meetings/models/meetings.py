@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from members.dates import DB_FIRST_DAY, DB_FIRST_MOMENT, DB_LAST_DAY, DB_LAST_MOMENT
 from members.models import Member, Organization
 from members.models.display import ChoiceDisplay
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 
 
 class MeetingKind(models.TextChoices):
@@ -58,7 +58,7 @@ STATUS_ACTIONS = {
 }
 
 
-class Meeting(ChoiceDisplay, models.Model):
+class Meeting(GuardedUniqueness, ChoiceDisplay, models.Model):
     """One meeting of a branch: planned, held, minuted."""
 
     branch = models.ForeignKey(
@@ -94,7 +94,7 @@ class Meeting(ChoiceDisplay, models.Model):
     objects = ScopedManager(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-planned_start"]

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from members.dates import DB_FIRST_DAY, DB_LAST_DAY, MAX_DOCUMENT_NUMBER, plausible_date
 from members.models import Member, Organization
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import LONG_TEXT_MAX, length_checks
 
 from .agenda import AgendaItem
@@ -22,7 +22,7 @@ class ScoreLevel(models.TextChoices):
     POOR = "poor", _("Poor")
 
 
-class Minutes(models.Model):
+class Minutes(GuardedUniqueness, models.Model):
     """The minutes (biên bản) of a meeting. ``version`` refuses a stale second save."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
@@ -51,7 +51,7 @@ class Minutes(models.Model):
     objects = ScopedManager(branch="meeting__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
         constraints = length_checks("minutes", "opening", "closing")
@@ -87,7 +87,7 @@ class Speech(models.Model):
         return self.speaker_name
 
 
-class Resolution(models.Model):
+class Resolution(GuardedUniqueness, models.Model):
     """The monthly resolution (nghị quyết): sections I–IV, tasks in section II."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="resolution")
@@ -119,7 +119,7 @@ class Resolution(models.Model):
     objects = ScopedManager(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
         constraints = [
@@ -162,7 +162,7 @@ class TaskOutcome(models.TextChoices):
     NOT_DONE = "not_done", _("Not done")
 
 
-class Task(models.Model):
+class Task(GuardedUniqueness, models.Model):
     """A task of section II; next month's resolution reviews it in section I."""
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="tasks")
@@ -190,7 +190,7 @@ class Task(models.Model):
     objects = ScopedManager(branch="resolution__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["resolution", "position", "pk"]

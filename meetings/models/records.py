@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import length_checks
 
 from .meetings import Meeting
@@ -14,7 +14,7 @@ from .meetings import Meeting
 AMENDMENT_MAX = 2000
 
 
-class AdoptedRecord(models.Model):
+class AdoptedRecord(GuardedUniqueness, models.Model):
     """The minutes and resolution of a meeting as adopted (``meetings.documents.content.DocumentData``
     as JSON). Written once when the minutes are adopted; the documents of an adopted meeting are
     rendered from it, so later changes to members, petitions or guests never alter them."""
@@ -28,7 +28,7 @@ class AdoptedRecord(models.Model):
     objects = ScopedManager(branch="meeting__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("adopted record")
         verbose_name_plural = _("adopted records")
 
@@ -47,7 +47,7 @@ class AmendedDocument(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
 
 
-class Amendment(models.Model):
+class Amendment(GuardedUniqueness, models.Model):
     """A correction ("đính chính") of an adopted record: printed after it, with who and when."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="amendments")
@@ -62,7 +62,7 @@ class Amendment(models.Model):
     objects = ScopedManager(branch="meeting__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("amendment")
         verbose_name_plural = _("amendments")
         ordering = ["made_at", "pk"]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 
 from .organizations import Organization
 from .people import Member
@@ -39,7 +39,7 @@ class AccessLog(models.Model):
         return f"{self.user_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
 
 
-class CardConflict(models.Model):
+class CardConflict(GuardedUniqueness, models.Model):
     """Someone entered a party card number that a member they may not see already holds.
 
     They were told only that the number cannot be used; the commune staff who see both records
@@ -68,7 +68,7 @@ class CardConflict(models.Model):
     objects = ScopedManager(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("party card conflict")
         verbose_name_plural = _("party card conflicts")
         ordering = ["-at", "-pk"]

@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from members.models.display import ChoiceDisplay
+from members.scoping import GuardedUniqueness, ScopedManager
 
 
 class OrganizationKind(models.TextChoices):
@@ -93,7 +94,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class Organization(ChoiceDisplay, MP_Node):
+class ScopedTreeManager(ScopedManager, MP_NodeManager):
+    """The tree's own manager (``add_child``, ``get_ancestors``… go through ``objects``), limited
+    to the nodes in scope: the subtrees reached and the nodes above them."""
+
+
+class Organization(GuardedUniqueness, ChoiceDisplay, MP_Node):
     """A node of the party tree: province → commune → (grassroots…) → branch.
 
     The tree has no fixed depth; "everything under X" is one indexed
@@ -115,7 +121,11 @@ class Organization(ChoiceDisplay, MP_Node):
 
     history = HistoricalRecords()
 
+    objects = ScopedTreeManager(branch="")
+    unscoped = MP_NodeManager()
+
     class Meta:
+        default_manager_name = "objects"
         verbose_name = _("party organisation")
         verbose_name_plural = _("party organisations")
         constraints = [

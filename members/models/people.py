@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from members.dates import plausible_date
 from members.models.display import ChoiceDisplay
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import clean_name, search_key
 
 from .organizations import Organization, OrganizationKind
@@ -69,7 +69,7 @@ class MemberQuerySet(models.QuerySet):
         return found.order_by(accents_first, Lower("name_key"), "pk")
 
 
-class Member(ChoiceDisplay, models.Model):
+class Member(GuardedUniqueness, ChoiceDisplay, models.Model):
     """A party member (đảng viên). Never deleted: leaving sets ``left_on``."""
 
     full_name = models.CharField(_("full name"), max_length=120)
@@ -136,7 +136,7 @@ class Member(ChoiceDisplay, models.Model):
     objects = ScopedManager.from_queryset(MemberQuerySet)(branch="branch", own="user", visiting="away_branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         ordering = ["name_key", "pk"]
@@ -264,7 +264,7 @@ class PositionQuerySet(models.QuerySet):
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)
 
 
-class Position(models.Model):
+class Position(GuardedUniqueness, models.Model):
     """A branch position held for a period: who was secretary on 5/3/2026?"""
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="positions")
@@ -280,7 +280,7 @@ class Position(models.Model):
     objects = ScopedManager.from_queryset(PositionQuerySet)(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("branch position")
         verbose_name_plural = _("branch positions")
         ordering = ["branch", "kind", "-started_on"]

@@ -25,7 +25,7 @@ from meetings.models import Meeting
 from members.dates import DB_FIRST_DAY, plausible_date
 from members.models import Member, Organization, OrganizationKind, RoleKind
 from members.models.display import ChoiceDisplay
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 from workdays.calendar import add_working_days, working_days_between
 
 from .catalogue import Body, Category
@@ -214,7 +214,7 @@ def default_deadline(category: Category, start: datetime.date) -> datetime.date:
     return add_working_days(start, category.default_days)
 
 
-class Petition(ChoiceDisplay, models.Model):
+class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
     """A resident's or member's petition that the branch carries to the commune."""
 
     branch = models.ForeignKey(
@@ -324,7 +324,7 @@ class Petition(ChoiceDisplay, models.Model):
     objects = ScopedManager(branch="branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
         ordering = ["-raised_on", "-pk"]

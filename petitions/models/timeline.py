@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.scoping import ScopedManager
+from members.scoping import GuardedUniqueness, ScopedManager
 
 from .petitions import Petition, PetitionStatus
 
@@ -33,7 +33,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("File attached")
 
 
-class PetitionEvent(models.Model):
+class PetitionEvent(GuardedUniqueness, models.Model):
     """One entry of a petition's timeline: what happened, who did it and when."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
@@ -50,7 +50,7 @@ class PetitionEvent(models.Model):
     objects = ScopedManager(branch="petition__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["at", "pk"]
@@ -60,7 +60,7 @@ class PetitionEvent(models.Model):
         return f"{self.get_kind_display()} – {self.petition}"
 
 
-class PetitionAttachment(models.Model):
+class PetitionAttachment(GuardedUniqueness, models.Model):
     """A file for a petition (a photo of the road, a letter): PDF, DOCX, XLSX, JPG, PNG."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
@@ -75,7 +75,7 @@ class PetitionAttachment(models.Model):
     objects = ScopedManager(branch="petition__branch")
 
     class Meta:
-        default_manager_name = "unscoped"
+        default_manager_name = "objects"
         verbose_name = _("petition attachment")
         verbose_name_plural = _("petition attachments")
         ordering = ["uploaded_at", "pk"]

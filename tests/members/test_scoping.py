@@ -3,14 +3,26 @@
 import threading
 
 import pytest
+from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from meetings.models import Meeting
 from members.access import ScopeError, scope_for, system_scope
-from members.models import Member, Position
+from members.models import Member, Organization, Position
 
 from ..factories import MemberFactory
 from ..meetings.conftest import make_meeting
+
+
+class PositionForm(forms.ModelForm):
+    """Built at import, outside any scope, as Django builds every model form."""
+
+    class Meta:
+        model = Position
+        fields = ["member"]
 
 
 def in_fresh_context(work):
@@ -29,17 +41,48 @@ def in_fresh_context(work):
     return outcome
 
 
-@pytest.mark.parametrize("model", [Member, Meeting, Position])
+@pytest.mark.parametrize("model", [Member, Meeting, Position, Organization])
 def test_a_query_outside_any_scope_fails_loudly(tree, model):
     outcome = in_fresh_context(lambda: list(model.objects.all()))
     assert isinstance(outcome.get("error"), ScopeError)
     assert model.__name__ in str(outcome["error"])
 
 
-def test_related_objects_need_no_scope(tree):
+def test_every_path_is_guarded(tree, outsider):
+    """Inside another commune's scope: lookups by id, reverse relations, organisations and a
+    model form's choices all come up empty."""
     meeting = make_meeting(tree.branch)
-    with scope_for(AnonymousUser()):
-        assert list(tree.branch.meetings.all()) == [meeting]  # reached from an object already found
+    MemberFactory(branch=tree.branch)
+    with scope_for(outsider.user):
+        with pytest.raises(Http404):
+            get_object_or_404(Meeting, pk=meeting.pk)
+        branch = Organization.unscoped.get(pk=tree.branch.pk)
+        assert not branch.members.exists() and not branch.meetings.exists()
+        assert not Organization.objects.filter(pk__in=[tree.branch.pk, tree.commune.pk]).exists()
+        # The nodes above its own commune are in its tree (the province names its documents).
+        assert set(Organization.objects.all()) == {tree.province, tree.other_commune, tree.other_branch}
+        assert list(PositionForm().fields["member"].queryset) == []
+
+
+def test_a_form_built_outside_a_scope_takes_the_scope_it_runs_in(tree, secretary, outsider):
+    """Django builds model forms' choices at import, outside any scope: each use gets its scope."""
+    own = MemberFactory(branch=tree.branch)
+    far = MemberFactory(branch=tree.other_branch)
+    with scope_for(secretary.user):
+        assert list(PositionForm().fields["member"].queryset) == [own]
+    with scope_for(outsider.user):
+        assert list(PositionForm().fields["member"].queryset) == [far]
+    outcome = in_fresh_context(lambda: list(PositionForm().fields["member"].queryset))
+    assert isinstance(outcome.get("error"), ScopeError)
+
+
+def test_uniqueness_is_checked_across_scopes(tree, outsider):
+    """A form's uniqueness check mirrors the database constraint, which knows no scope."""
+    MemberFactory(branch=tree.branch, party_card_number="12345678")
+    taken = MemberFactory.build(branch=tree.other_branch, party_card_number="12345678")
+    with scope_for(outsider.user), pytest.raises(ValidationError) as raised:
+        taken.validate_constraints()
+    assert raised.value.messages
 
 
 def test_a_user_scope_sees_only_the_branches_it_reaches(tree, secretary, outsider):
