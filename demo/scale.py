@@ -413,7 +413,7 @@ def _build(built: Built, *, members: int, branches: int, months: int, today: dat
     # 1. The tree: one root, communes, branches; paths in treebeard's encoding.
     roots = Organization.get_root_nodes()
     last_root = roots.order_by("-path").first()
-    root_step = (Organization.str2int(last_root.path) + 1) if last_root else 1
+    root_step = (Organization._str2int(last_root.path) + 1) if last_root else 1
     root_path = Organization._get_path(None, 1, root_step)
     org_ids = reserve_ids(Organization, 1 + len(communes) + branches)
     orgs = Writer(
