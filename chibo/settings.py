@@ -116,6 +116,8 @@ MIDDLEWARE = [
     # After the password, a user with two-factor on (or required) reaches only the code step.
     "members.signin.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every response to a signed-in user: Cache-Control: private, no-store (chibo/cache_headers.py).
+    "chibo.cache_headers.PrivateNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # The first page writes the CSS into the page; a cookie lets the next ones link it (chibo/stylesheet.py).

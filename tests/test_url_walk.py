@@ -30,6 +30,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from chibo.cache_headers import OWN_CACHING
 from dashboard.services.summaries import branch_months_refresh
 from meetings.documents.content import records_freeze
 from meetings.models import (
@@ -341,6 +342,11 @@ def rolled_back(client: Client, method: str, path: str):
     return response
 
 
+def private_no_store(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
 def opens(response) -> bool:
     if isinstance(response, Exception):
         return False
@@ -373,6 +379,10 @@ def insider_values(endpoint: Endpoint, insiders: dict[str, Client]) -> tuple[dic
 
 # --- The test ------------------------------------------------------------------------------------
 
+OFFICER = "officer of a body of xã Tam Hưng"
+# What an officer of a body reads (petitions/access.py): the petitions, and their own account.
+OFFICER_READS = {"petitions", "accounts"}
+
 
 @pytest.fixture
 def outsiders(tree) -> dict[str, Client]:
@@ -385,6 +395,8 @@ def outsiders(tree) -> dict[str, Client]:
         "member of another branch": persona(
             "tdp7-member", RoleKind.MEMBER, tree.other_branch, member_of=tree.other_branch
         ),
+        # Inside xã Tam Hưng but not of the party's pages: everything but petitions is a 404.
+        OFFICER: persona("tam-hung-officer", RoleKind.OFFICER, tree.commune),
     }
 
 
@@ -424,6 +436,20 @@ def test_outsiders_get_404_from_every_url_that_takes_an_id(tree, insiders, outsi
     )
     assert len(cases) > 30, [endpoint.name for endpoint, *_ in cases]  # the walk did find the app's URLs
 
+    # What insiders open is never stored by a browser or proxy (chibo/cache_headers.py).
+    stored = [
+        f"{endpoint.name} as {who}: {response.get('Cache-Control')!r}"
+        for endpoint, values, refused in cases
+        if "GET" not in refused and endpoint.name not in OWN_CACHING
+        for who, client in insiders.items()
+        if not isinstance(response := rolled_back(client, "GET", endpoint.path(values)), Exception)
+        and response.status_code == 200
+        and not private_no_store(response)
+    ]
+    assert not stored, "Pages a signed-in user opens must answer Cache-Control: private, no-store:\n" + "\n".join(
+        stored
+    )
+
     with system_scope():
         before = snapshot()
     login = resolve_url(settings.LOGIN_URL)
@@ -431,6 +457,8 @@ def test_outsiders_get_404_from_every_url_that_takes_an_id(tree, insiders, outsi
     for endpoint, values, refused in cases:
         path = endpoint.path({**values, **{k: v for k, v in SECRET_PARAMETERS.items() if k in values}})
         for who, client in outsiders.items():
+            if who == OFFICER and endpoint.name.split(":")[0] in OFFICER_READS:
+                continue
             for method in ("GET", "POST"):
                 try:
                     response = request(client, method, path)
