@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from members.access import (
     OVERSEERS,
+    PARTY_ROLES,
     above_any_q,
     branches,
     can_edit_member,
@@ -60,13 +61,19 @@ FEED_PAST_DAYS = 180
 
 
 # Officers of commune bodies answer petitions; they do not follow the branches' meetings.
-MEETING_ROLES = frozenset(RoleKind) - {RoleKind.OFFICER}
+MEETING_ROLES = PARTY_ROLES
+
+# Which role kinds read which kind of object here; a role reads nothing its row does not name.
+READERS = {
+    "meeting": MEETING_ROLES,  # and with it its agenda, roll, minutes, resolution, papers
+    "guidance": MEETING_ROLES,  # the commune committee's monthly guidance and its files
+}
 
 
 def meetings(user) -> QuerySet[Meeting]:
     if user.is_superuser:
         return Meeting.objects.all()
-    return Meeting.objects.filter(subtree_q(nodes(user, MEETING_ROLES), prefix="branch__"))
+    return Meeting.objects.filter(subtree_q(nodes(user, READERS["meeting"]), prefix="branch__"))
 
 
 def can_manage_meeting(user, meeting: Meeting) -> bool:
@@ -147,7 +154,7 @@ def visible_guidance(user) -> QuerySet[Guidance]:
     """Guidance published in the user's subtree or above any node the user belongs to."""
     if user.is_superuser:
         return Guidance.objects.all()
-    held = nodes(user)
+    held = nodes(user, READERS["guidance"])
     return Guidance.objects.filter(
         subtree_q(held, prefix="organization__") | above_any_q(held, prefix="organization__")
     )

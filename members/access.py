@@ -39,9 +39,18 @@ from . import scoping
 from .models import AccessLog, CardConflict, Member, Organization, OrganizationKind, Role, RoleKind
 
 ALL_ROLES = frozenset(RoleKind)
+# The party's own roles. An officer of a body (UBND, MTTQ, a mass organisation) answers petitions
+# (petitions/access.py) and reads none of the party's pages.
+PARTY_ROLES = ALL_ROLES - {RoleKind.OFFICER}
 EDITORS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.SECRETARY})
 MEMBER_READERS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.SECRETARY, RoleKind.LEADER, RoleKind.CADRE})
 OVERSEERS = frozenset({RoleKind.COMMUNE_STAFF, RoleKind.LEADER})
+
+# Which role kinds read which kind of object here; a role reads nothing its row does not name.
+READERS = {
+    "organization": PARTY_ROLES,  # the tree, a branch's page, the branch pickers
+    "member": MEMBER_READERS,  # the register (a member also reads their own record)
+}
 
 T = TypeVar("T")
 
@@ -197,20 +206,21 @@ def _outermost(paths: Iterable[str]) -> list[str]:
 def organizations(user) -> QuerySet[Organization]:
     if user.is_superuser:
         return Organization.objects.all()
-    return Organization.objects.filter(subtree_q(nodes(user)))
+    return Organization.objects.filter(subtree_q(nodes(user, READERS["organization"])))
 
 
 def can_open_organization(user, organization: Organization) -> bool:
     """The organisation is in ``organizations(user)`` (no query): pages link to it only then."""
-    return user.is_superuser or reaches(user, ALL_ROLES, organization)
+    return user.is_superuser or reaches(user, READERS["organization"], organization)
 
 
 def top_nodes(user) -> list[Organization]:
     """Where the user's tree starts: the outermost nodes of their roles (the roots for superusers)."""
     if user.is_superuser:
         return list(Organization.get_root_nodes())
-    outermost = set(_outermost(node.path for node in nodes(user)))
-    found = {node.path: node for node in nodes(user) if node.path in outermost}
+    held = nodes(user, READERS["organization"])
+    outermost = set(_outermost(node.path for node in held))
+    found = {node.path: node for node in held if node.path in outermost}
     return [found[path] for path in sorted(found)]
 
 
@@ -222,7 +232,7 @@ def reaches_beyond_commune(user) -> bool:
     return any(node.kind in (OrganizationKind.PROVINCE, OrganizationKind.DISTRICT) for node in nodes(user))
 
 
-def branches(user, kinds: Iterable[str] = ALL_ROLES) -> QuerySet[Organization]:
+def branches(user, kinds: Iterable[str] = READERS["organization"]) -> QuerySet[Organization]:
     """Branches the user reaches with one of these role kinds."""
     found = Organization.objects.filter(kind=OrganizationKind.BRANCH)
     if user.is_superuser:

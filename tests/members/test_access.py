@@ -1,9 +1,13 @@
 """Each persona sees exactly its scope; everything else is a 404."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from meetings.access import visible_guidance
+from meetings.models import Guidance
 from members import access
+from members.access import scope_for, system_scope
 from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
@@ -111,3 +115,23 @@ def test_anonymous_is_sent_to_login(client, tree):
     response = client.get(reverse("members:organization", args=[tree.branch.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_officer_of_a_body_reads_none_of_the_partys_pages(tree):
+    """Officers answer petitions (petitions/access.py); the tree, branch pages and the commune's
+    guidance are the party's own (members.access.READERS, meetings.access.READERS)."""
+    officer = UserFactory(username="officer")
+    give_role(officer, RoleKind.OFFICER, tree.commune)
+    with system_scope():
+        Guidance.objects.create(
+            organization=tree.commune, month="2026-12-01", title="T", body="B", published_by=officer
+        )
+    client = Client()
+    client.force_login(officer)
+    assert client.get(f"/organizations/{tree.branch.pk}/").status_code == 404
+    with scope_for(officer):
+        assert not access.organizations(officer).exists()
+        assert not access.branches(officer).exists()
+        assert access.top_nodes(officer) == []
+        assert not access.can_open_organization(officer, tree.branch)
+        assert not visible_guidance(officer).exists()
