@@ -62,6 +62,16 @@ def entered(rows: RowFilter) -> Iterator[None]:
         _current.reset(token)
 
 
+@contextmanager
+def outside() -> Iterator[None]:
+    """No scope, whatever the caller had entered (the guard's tests)."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def system_scope():
     """For tasks and commands that act for nobody in particular: every row."""
     return entered(_everything)
@@ -136,6 +146,13 @@ class _HeldForScope:
             self._scope_of = held
         clone._scope_of = held
         return clone
+
+    def none(self):
+        held, self._scope_of = self._scope_of, None  # nothing is nothing in every scope
+        try:
+            return super().none()
+        finally:
+            self._scope_of = held
 
     @property
     def query(self):

@@ -79,6 +79,7 @@ def test_an_unknown_language_cookie_falls_back_to_vietnamese(secretary):
 # --- What Django and the libraries say, in Vietnamese ---------------------------------------------
 
 
+@pytest.mark.system_scope
 def test_an_invalid_choice_is_refused_without_repeating_it(secretary, tree):
     huge = "x" * 10_000
     data = {
@@ -160,6 +161,7 @@ def test_the_breadcrumb_is_labelled_in_vietnamese(secretary, tree):
 # --- Dates, times and files whatever the phone's language ------------------------------------------
 
 
+@pytest.mark.system_scope
 def test_dates_and_times_are_typed_dd_mm_yyyy_and_24_hour(secretary, tree):
     html = secretary.get(reverse("meetings:create"), {"branch": tree.branch.pk}, **ENGLISH_PHONE).content.decode()
     for native in ('type="date"', 'type="time"', 'type="month"'):

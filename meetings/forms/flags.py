@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from meetings import selectors
 from members.forms.widgets import MonthInput
+from members.models import Organization
 
 
 class MonthField(forms.Field):
@@ -42,7 +43,7 @@ class MonthField(forms.Field):
 class FlagsFilterForm(forms.Form):
     start = MonthField(label=gettext_lazy("From month"), required=False)
     end = MonthField(label=gettext_lazy("To month"), required=False)
-    branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=None, required=False)
+    branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=Organization.objects.none(), required=False)
 
     def __init__(self, *args, branches, default: selectors.flags.Period, **kwargs):
         kwargs.setdefault("initial", {"start": default.first, "end": default.last})
