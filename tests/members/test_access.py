@@ -110,4 +110,4 @@ def test_plain_member_cannot_open_other_members(plain_member, people):
 def test_anonymous_is_sent_to_login(client, tree):
     response = client.get(reverse("members:organization", args=[tree.branch.pk]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
