@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "workdays",
     "members",
+    # After members: its user_logged_in receiver (forgetting cached roles) runs before accounts'.
+    "accounts",
     "meetings",
     "petitions",
     "dashboard",
@@ -114,7 +116,7 @@ MIDDLEWARE = [
     # Queries on branch data run in the request user's scope (members.access).
     "members.access.ScopeMiddleware",
     # After the password, a user with two-factor on (or required) reaches only the code step.
-    "members.signin.TwoFactorMiddleware",
+    "accounts.signin.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every response to a signed-in user: Cache-Control: private, no-store (chibo/cache_headers.py).
     "chibo.cache_headers.PrivateNoStoreMiddleware",
@@ -123,7 +125,7 @@ MIDDLEWARE = [
     # The first page writes the CSS into the page; a cookie lets the next ones link it (chibo/stylesheet.py).
     "chibo.stylesheet.StylesheetCookieMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Turns a login refused for too many failures into the lockout page (members.signin).
+    # Turns a login refused for too many failures into the lockout page (accounts.signin).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -140,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "members.context_processors.navigation",
                 "meetings.context_processors.navigation",
                 "petitions.context_processors.navigation",
                 "notifications.context_processors.unread",
@@ -172,24 +175,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "members:home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 # django-axes first: it refuses a locked-out login before the password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 # Login throttling (django-axes, docs/security.md#lockout): 5 failures lock the username, and 30
-# whatever the usernames lock the address, for 15 minutes (members.signin.LoginThrottle); the
+# whatever the usernames lock the address, for 15 minutes (accounts.signin.LoginThrottle); the
 # lockout page does not say whether the username exists.
-AXES_HANDLER = "members.signin.LoginThrottle"
+AXES_HANDLER = "accounts.signin.LoginThrottle"
 AXES_FAILURE_LIMIT = 5
 AXES_ADDRESS_FAILURE_LIMIT = 30
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "members.signin.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "members.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
 # What axes writes to its log and its tables is masked for these fields (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken", "code", "token"]
 # Reverse proxies in front of the site that append the client to X-Forwarded-For: the client
@@ -200,6 +203,9 @@ TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0 if DEBUG e
 # code; with CHIBO_2FA_REQUIRED, commune staff, leaders and superusers must turn it on.
 # On by default in production, off on the development site and its demo.
 CHIBO_2FA_REQUIRED = _bool("CHIBO_2FA_REQUIRED", not DEBUG)
+# Who that is: a rule on members' roles. accounts sits below members and cannot import it, so
+# the project names it here, as it names axes' handler above.
+CHIBO_2FA_REQUIRED_FOR = "members.access.requires_two_factor"
 OTP_TOTP_ISSUER = "Chi bộ"
 
 # --- Language, time, formats -------------------------------------------------

@@ -91,7 +91,7 @@ def page_paths(branch_code: str) -> dict[str, str]:
         .first()
     ) or Meeting.objects.filter(branch=branch).order_by("-planned_start").first()
     paths = {
-        "login": reverse("login"),
+        "login": reverse("accounts:login"),
         "home": reverse("members:home"),
         "members": reverse("members:list"),
         "branch": branch.get_absolute_url(),
@@ -160,7 +160,7 @@ def production_server(say: Callable[[str], None]) -> Iterator[str]:
         url = f"http://localhost:{port}"
         try:
             _wait_until_up(f"{url}/healthz", server)
-            _warm_up(f"{url}{reverse('login')}")
+            _warm_up(f"{url}{reverse('accounts:login')}")
             yield url
         finally:
             server.terminate()

@@ -97,6 +97,11 @@ def forget_roles(user) -> None:
     user.__dict__.pop("_chibo_roles", None)
 
 
+def on_login(sender, user, **kwargs) -> None:
+    """user_logged_in: a login starts from the roles held now, not those cached on the object."""
+    forget_roles(user)
+
+
 def nodes(user, kinds: Iterable[str] = ALL_ROLES) -> list[Organization]:
     """The nodes where the user holds one of these role kinds."""
     kinds = frozenset(kinds)
@@ -307,7 +312,8 @@ def users_in_scope(user, kinds: Iterable[str] = frozenset({RoleKind.COMMUNE_STAF
 
 def requires_two_factor(user) -> bool:
     """Who reads whole communes' member data (commune staff, leaders) and superusers must log in
-    with a second factor (when settings.CHIBO_2FA_REQUIRED is on; see members.signin)."""
+    with a second factor (when settings.CHIBO_2FA_REQUIRED is on; settings.CHIBO_2FA_REQUIRED_FOR
+    names this function for accounts.signin)."""
     return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
 
 

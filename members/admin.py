@@ -8,24 +8,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .forms.accounts import AdminLoginForm
+from accounts.admin import ReadOnly, SuperuserOnly
+
 from .models import AccessLog, CardConflict, Member, Organization, Position, Role
-from .models.accounts import AccountEvent
 from .names import person_name
 from .services.positions import position_validate
 from .services.register import member_save
-
-
-class SuperuserOnly:
-    """Django admin is for superusers only; everyone else uses the site."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Organization)
@@ -87,15 +75,6 @@ class RoleAdmin(SuperuserOnly, SimpleHistoryAdmin):
     raw_id_fields = ["user", "organization"]
 
 
-class ReadOnly(SuperuserOnly):
-    """A record of what happened: superusers read it; nobody adds, edits or deletes it here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    has_change_permission = has_delete_permission = has_add_permission
-
-
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "user", "action", "member_id", "organization_id", "meeting_id"]
@@ -108,18 +87,8 @@ class CardConflictAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["source"]
 
 
-@admin.register(AccountEvent)
-class AccountEventAdmin(ReadOnly, admin.ModelAdmin):
-    """Lockouts, unlocks, password resets and two-factor changes (ids only, no secrets)."""
-
-    list_display = ["at", "kind", "user", "actor"]
-    list_filter = ["kind"]
-
-
 User = get_user_model()
 admin.site.unregister(User)
-# The admin's login bounds the username too (members.forms.accounts.BoundedUsername).
-admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -13,10 +13,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Organisations and members")
 
     def ready(self):
-        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
-        from members import signin
+        from members import access
 
-        user_logged_in.connect(signin.on_login, dispatch_uid="members.signin.on_login")
-        user_locked_out.connect(signin.on_locked_out, dispatch_uid="members.signin.on_locked_out")
+        # Before accounts' receiver (INSTALLED_APPS lists members first), which reads the roles.
+        user_logged_in.connect(access.on_login, dispatch_uid="members.access.on_login")

@@ -3,14 +3,12 @@
 import datetime
 import re
 
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.selectors import locked_until, two_factor_user_ids
 from members.access import subtree_q
 from members.models import Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
 from members.names import person_name
@@ -106,28 +104,13 @@ def superior_committee(branch: Organization) -> str:
 # --- Accounts (commune staff's accounts page) ------------------------------------------
 
 
-def locked_until(usernames: list[str] | None = None) -> dict[str, datetime.datetime]:
-    """Usernames that django-axes locks out now (of ``usernames``, or all), with when the lock
-    lifts if nobody tries again. One query."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = AccessAttempt.objects.filter(attempt_time__gte=since)
-    if usernames is not None:
-        attempts = attempts.filter(username__in=usernames)
-    rows = (
-        attempts.values("username")
-        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-    )
-    return {row["username"]: row["last"] + settings.AXES_COOLOFF_TIME for row in rows}
-
-
 def account_rows(users: list) -> list[dict]:
     """For each user: the member's name, whether two-factor is on, and until when it is locked out.
     Three queries whatever the number of users."""
     ids = [user.pk for user in users]
     # The member records, for the names (members.names.person_name): one query for the list.
     prefetch_related_objects(users, Prefetch("member", queryset=Member.objects.only("pk", "user_id", "full_name")))
-    with_device = set(TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True))
+    with_device = two_factor_user_ids(ids)
     locks = locked_until([user.get_username() for user in users])
     return [
         {

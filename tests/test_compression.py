@@ -18,7 +18,7 @@ def test_the_middleware_is_installed_after_whitenoise():
 
 @pytest.mark.django_db
 def test_a_page_comes_back_gzipped():
-    response = Client().get(reverse("login"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    response = Client().get(reverse("accounts:login"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]

@@ -78,7 +78,7 @@ def test_500_is_vietnamese():
 def test_csrf_failure_is_vietnamese(secretary):
     client = Client(enforce_csrf_checks=True)
     client.force_login(secretary.user)
-    response = client.post(reverse("logout"), **ENGLISH_BROWSER)
+    response = client.post(reverse("accounts:logout"), **ENGLISH_BROWSER)
     assert response.status_code == 403
     html = _page(response)
     assert "Biểu mẫu đã hết hạn" in html

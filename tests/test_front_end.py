@@ -53,10 +53,10 @@ def test_favicon_is_linked_and_favicon_ico_answers(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response.url.endswith("favicon.svg")
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("accounts:login")).content.decode()
     assert 'rel="icon"' in page and "favicon.svg" in page
 
 
 def test_the_phone_menu_opens_without_javascript(client):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("accounts:login")).content.decode()
     assert "<script" not in page  # the login page needs none at all

@@ -32,7 +32,7 @@ def _choose(client, language, next_url="/"):
 
 @pytest.mark.django_db
 def test_login_page_is_vietnamese_on_an_english_phone():
-    response = Client().get(reverse("login"), **ENGLISH_PHONE)
+    response = Client().get(reverse("accounts:login"), **ENGLISH_PHONE)
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "Đăng nhập" in html and "Tên đăng nhập" in html
@@ -67,8 +67,8 @@ def test_the_user_menu_switches_to_english_and_it_is_remembered(secretary):
 
 def test_the_login_page_follows_the_choice_after_logout(secretary):
     _choose(secretary, "en")
-    secretary.post(reverse("logout"))
-    assert "Log in" in secretary.get(reverse("login"), **ENGLISH_PHONE).content.decode()
+    secretary.post(reverse("accounts:logout"))
+    assert "Log in" in secretary.get(reverse("accounts:login"), **ENGLISH_PHONE).content.decode()
 
 
 def test_an_unknown_language_cookie_falls_back_to_vietnamese(secretary):

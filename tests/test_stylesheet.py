@@ -28,7 +28,7 @@ def _nonce(response) -> str:
 
 
 def test_the_page_carries_one_style_with_the_policy_s_nonce_and_links_no_stylesheet(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("accounts:login"))
     page = response.content.decode()
     nonce = _nonce(response)
     assert page.count("<style") == 1
@@ -41,15 +41,15 @@ def test_the_page_carries_one_style_with_the_policy_s_nonce_and_links_no_stylesh
 
 
 def test_each_response_has_its_own_nonce(client):
-    first = client.get(reverse("login"))
+    first = client.get(reverse("accounts:login"))
     del client.cookies[stylesheet.COOKIE]  # a browser's first page again
-    second = client.get(reverse("login"))
+    second = client.get(reverse("accounts:login"))
     assert _nonce(first) != _nonce(second)
 
 
 def test_a_stylesheet_not_built_yet_is_linked(client, monkeypatch):
     monkeypatch.setattr(stylesheet, "STYLESHEETS", ("css/chibo.css", "build/not-built.css"))
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("accounts:login")).content.decode()
     assert ".roll > li" in page
     assert '<link rel="stylesheet" href="/static/build/not-built.css">' in page
 
@@ -79,7 +79,7 @@ def test_a_page_can_write_its_own_stylesheet_too(rf):
 
 
 def test_the_first_page_writes_the_css_in_and_the_next_ones_link_it(client):
-    first = client.get(reverse("login"))
+    first = client.get(reverse("accounts:login"))
     version = first.cookies[stylesheet.COOKIE].value
     assert first.content.decode().count("<style") == 1
     assert "Cookie" in first["Vary"]
@@ -87,7 +87,7 @@ def test_the_first_page_writes_the_css_in_and_the_next_ones_link_it(client):
 
     # The browser sends the cookie back: the page links the files (kept by the browser after the
     # first time it fetches them) and carries no CSS itself.
-    second = client.get(reverse("login"))
+    second = client.get(reverse("accounts:login"))
     page = second.content.decode()
     assert "<style" not in page
     for name in stylesheet.STYLESHEETS:
@@ -98,7 +98,7 @@ def test_the_first_page_writes_the_css_in_and_the_next_ones_link_it(client):
 
 def test_a_cookie_for_older_css_gets_the_css_written_in_again(client):
     client.cookies[stylesheet.COOKIE] = "an-old-version"
-    response = client.get(reverse("login"))
+    response = client.get(reverse("accounts:login"))
     assert response.content.decode().count("<style") == 1
     assert response.cookies[stylesheet.COOKIE].value != "an-old-version"
 

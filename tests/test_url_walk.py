@@ -30,6 +30,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.services import reset_code_issue
 from chibo.cache_headers import OWN_CACHING
 from dashboard.services.summaries import branch_months_refresh
 from meetings.documents.content import records_freeze
@@ -54,7 +55,6 @@ from meetings.models import (
 )
 from members.access import system_scope
 from members.models import AccessLog, CardConflict, ImportBatch, Position, RoleKind
-from members.services.accounts import reset_code_issue
 from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue

@@ -1,5 +1,4 @@
 from .access import AccessLog, CardConflict
-from .accounts import AccountEvent, ResetCode
 from .imports import ImportBatch
 from .organizations import BranchType, Organization, OrganizationKind, Weekday, WeekOfMonth
 from .people import LeaveReason, Member, MemberStatus, Position, PositionKind, Sex
@@ -7,7 +6,6 @@ from .roles import Role, RoleKind
 
 __all__ = [
     "AccessLog",
-    "AccountEvent",
     "BranchType",
     "CardConflict",
     "ImportBatch",
@@ -18,7 +16,6 @@ __all__ = [
     "OrganizationKind",
     "Position",
     "PositionKind",
-    "ResetCode",
     "Role",
     "RoleKind",
     "Sex",

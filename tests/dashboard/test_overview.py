@@ -95,7 +95,7 @@ def test_others_get_404_and_no_link(data, persona, request):
 
 def test_anonymous_is_sent_to_log_in(data, client):
     response = client.get(reverse("dashboard:overview"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
 def test_another_communes_staff_see_none_of_these_branches(data, outsider):

@@ -541,7 +541,7 @@ def test_others_get_404(request, persona):
 def test_anonymous_is_sent_to_login(client, tree):
     response = client.get(reverse("meetings:flags"))
     assert response.status_code == 302
-    assert reverse("login") in response["Location"]
+    assert reverse("accounts:login") in response["Location"]
 
 
 @time_machine.travel(NOW, tick=False)

@@ -249,7 +249,7 @@ def test_readers_see_the_roll_without_buttons(plain_member, leader, cadre, meeti
 def test_anonymous_is_sent_to_log_in(client, meeting):
     response = client.get(roll_url(meeting))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_a_member_of_another_branch_cannot_be_marked_through_this_meeting(secretary, meeting, other_meeting):

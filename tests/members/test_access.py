@@ -114,7 +114,7 @@ def test_plain_member_cannot_open_other_members(plain_member, people):
 def test_anonymous_is_sent_to_login(client, tree):
     response = client.get(reverse("members:organization", args=[tree.branch.pk]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_an_officer_of_a_body_reads_none_of_the_partys_pages(tree):

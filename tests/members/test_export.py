@@ -147,7 +147,7 @@ def test_export_of_a_commune_is_404(staff, tree):
 def test_export_anonymous_goes_to_login(client, tree):
     response = client.get(export_url(tree.branch))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_export_queries_do_not_grow_with_members(secretary, tree, django_assert_max_num_queries):

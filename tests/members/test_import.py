@@ -148,7 +148,7 @@ def test_upload_page_shows_form_and_template_link(secretary, tree):
 def test_anonymous_is_sent_to_login(client, tree):
     response = client.get(reverse("members:import", args=[tree.branch.pk]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 # --- preview ---------------------------------------------------------------------------

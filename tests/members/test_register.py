@@ -169,7 +169,7 @@ def test_pages_render_for_each_persona(staff, secretary, leader, cadre, plain_me
 
 
 def test_login_page_is_vietnamese(client, db):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("accounts:login"))
     assert response.status_code == 200
     assert '<html lang="vi">' in response.content.decode()
 

@@ -11,7 +11,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from members.models import AccountEvent, ResetCode, RoleKind
+from accounts.models import AccountEvent, ResetCode
+from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
 

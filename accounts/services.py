@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members.models import AccountEvent, ResetCode
+from accounts.models import AccountEvent, ResetCode
 
 log = logging.getLogger("chibo.accounts")
 

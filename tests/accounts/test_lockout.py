@@ -12,7 +12,8 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
-from members.models import AccountEvent, RoleKind
+from accounts.models import AccountEvent
+from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
 
@@ -215,3 +216,9 @@ def test_logging_into_ones_own_account_does_not_lift_anothers_lock(staff, song_k
     guesser.logout()
 
     assert attempt(guesser, "bithu-songkhe", WRONG).status_code == 429
+
+
+def test_the_menu_leads_commune_staff_to_their_peoples_accounts(staff, secretary):
+    """The own account page is accounts' and cannot link members' page of accounts: the menu does."""
+    assert 'href="/accounts/"' in staff.get("/account/").content.decode()
+    assert 'href="/accounts/"' not in secretary.get("/account/").content.decode()

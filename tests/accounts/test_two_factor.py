@@ -14,8 +14,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members.models import AccountEvent, RoleKind
-from members.services.accounts import two_factor_confirm, two_factor_device_start
+from accounts.models import AccountEvent
+from accounts.services import two_factor_confirm, two_factor_device_start
+from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
 

@@ -6,6 +6,10 @@ authenticator (enter a code), "setup" for a user whom settings.CHIBO_2FA_REQUIRE
 one and who has none (set it up). ``TwoFactorMiddleware`` then answers every other URL with a
 redirect to that step until it is done, so going straight to another page after the password
 does not skip it. Sessions that owe nothing carry no mark, and the middleware costs them no query.
+
+Who must have two-factor is a rule on members' roles, which sit above this app: the setting
+CHIBO_2FA_REQUIRED_FOR names it (members.access.requires_two_factor), as AXES_HANDLER names
+this module's handler to django-axes, so this app asks without importing members.
 """
 
 from __future__ import annotations
@@ -18,17 +22,17 @@ from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django_otp import user_has_device
 
-from members import access
-from members.services.accounts import lockout_record
+from accounts.services import lockout_record
 
 SESSION_KEY = "chibo_two_factor"
 VERIFY = "verify"
 SETUP = "setup"
 # What a session that still owes its second step may open, besides the step itself.
-ALWAYS_OPEN = {"logout", "healthz", "set_language"}
-STEP_VIEWS = {VERIFY: "members:two_factor", SETUP: "members:two_factor_setup"}
+ALWAYS_OPEN = {"accounts:logout", "healthz", "set_language"}
+STEP_VIEWS = {VERIFY: "accounts:two_factor", SETUP: "accounts:two_factor_setup"}
 
 
 class LoginThrottle(AxesDatabaseHandler):
@@ -73,11 +77,16 @@ def client_address(request) -> str | None:
     return chain[0] if chain else None
 
 
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must log in with a second factor (and may not turn it off)."""
+    return settings.CHIBO_2FA_REQUIRED and bool(import_string(settings.CHIBO_2FA_REQUIRED_FOR)(user))
+
+
 def second_step_for(user) -> str | None:
     """What a fresh login of ``user`` still owes: VERIFY, SETUP or nothing."""
     if user_has_device(user, confirmed=True):
         return VERIFY
-    if settings.CHIBO_2FA_REQUIRED and access.requires_two_factor(user):
+    if two_factor_required(user):
         return SETUP
     return None
 
@@ -86,7 +95,6 @@ def on_login(sender, request, user, **kwargs):
     """user_logged_in: mark the session with the second step it owes (see the module docstring)."""
     if request is None or not hasattr(request, "session"):
         return
-    access.forget_roles(user)
     mark(request, user)
 
 
@@ -115,7 +123,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """The page for a login refused for too many failures (settings.AXES_LOCKOUT_CALLABLE): the
     same words and status whether or not the username exists, and the username is not echoed."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def on_locked_out(sender, request=None, username=None, **kwargs):
@@ -138,7 +146,7 @@ class TwoFactorMiddleware:
                 view_name = ""
             if view_name != STEP_VIEWS[step] and view_name not in ALWAYS_OPEN:
                 target = redirect(STEP_VIEWS[step])
-                if request.method == "GET" and view_name not in {"login", "members:home"}:
+                if request.method == "GET" and view_name not in {"accounts:login", settings.LOGIN_REDIRECT_URL}:
                     target["Location"] += "?" + urlencode({"next": request.get_full_path()})
                 return target
         return self.get_response(request)

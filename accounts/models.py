@@ -21,6 +21,8 @@ class ResetCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Made by members before this app existed (members 0007): the table keeps its name.
+        db_table = "members_resetcode"
         verbose_name = _("password reset code")
         verbose_name_plural = _("password reset codes")
 
@@ -53,6 +55,7 @@ class AccountEvent(models.Model):
     at = models.DateTimeField(db_index=True)
 
     class Meta:
+        db_table = "members_accountevent"
         verbose_name = _("account event")
         verbose_name_plural = _("account events")
         ordering = ["-at"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import signin
+
+        user_logged_in.connect(signin.on_login, dispatch_uid="accounts.signin.on_login")
+        user_locked_out.connect(signin.on_locked_out, dispatch_uid="accounts.signin.on_locked_out")

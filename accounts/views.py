@@ -1,0 +1,200 @@
+"""Logging in and recovering an account: the second step of a two-factor login, one's own
+account page, and password reset by code or by email. Pages that show a secret once (recovery
+codes) are not cached. The commune staff's page of their people's accounts is members' (it
+needs the organisation tree): members/views/accounts.py."""
+
+import textwrap
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import signin
+from accounts.forms import AuthenticatorCodeForm, EmailPasswordResetForm, OneTimeCodeForm, ResetCodeForm
+from accounts.services import (
+    password_reset_by_email_record,
+    recovery_codes_renew,
+    reset_code_redeem,
+    two_factor_confirm,
+    two_factor_device_start,
+    two_factor_turn_off,
+)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+# --- The second step ------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def two_factor(request):
+    """Enter a code from the authenticator app, or a recovery code (each works once)."""
+    if request.user.is_verified():
+        signin.second_step_done(request)
+        return redirect(_next_url(request))
+    if not user_has_device(request.user):
+        # The authenticator was removed meanwhile: owe what this user owes now (maybe a setup).
+        signin.mark(request, request.user)
+        return redirect(_next_url(request))
+    form = OneTimeCodeForm(request.POST or None)
+    if form.is_valid():
+        device = _matching_device(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            signin.second_step_done(request)
+            if isinstance(device, StaticDevice):
+                left = StaticToken.objects.filter(device__user=request.user).count()
+                messages.warning(
+                    request,
+                    _("You used a recovery code; %(left)s are left. Make new ones on your account page.")
+                    % {"left": left},
+                )
+            return redirect(_next_url(request))
+        form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _matching_device(user, code: str):
+    """The device (authenticator first, then recovery codes) that accepts the code; each device
+    throttles wrong codes itself (django-otp: the wait doubles after each failure)."""
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user, confirmed=True):
+            if device.verify_token(code):
+                return device
+    return None
+
+
+@never_cache
+@login_required
+def two_factor_setup(request):
+    """Scan a QR code with an authenticator app and enter its code; the recovery codes are shown once.
+
+    A user who already has an authenticator replaces it only from a verified session."""
+    user = request.user
+    if user_has_device(user) and not user.is_verified():
+        raise Http404
+    device = two_factor_device_start(user=user)
+    form = AuthenticatorCodeForm(request.POST or None)
+    if form.is_valid():
+        codes = two_factor_confirm(device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, device)
+            signin.second_step_done(request)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
+        form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
+    context = {
+        "form": form,
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+        "secret": " ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
+        "required": signin.owed_step(request) == signin.SETUP,
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+# --- One's own account --------------------------------------------------------------
+
+
+def _code_first(request):
+    """A session from before two-factor was turned on changes it only after giving a code."""
+    signin.mark(request, request.user)
+    return redirect("accounts:two_factor")
+
+
+@never_cache
+@login_required
+def account(request):
+    user = request.user
+    context = {
+        "two_factor": user_has_device(user),
+        "recovery_left": StaticToken.objects.filter(device__user=user).count(),
+        "may_turn_off": not signin.two_factor_required(user),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@never_cache
+@login_required
+@require_POST
+def recovery_codes(request):
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:account")
+    if not request.user.is_verified():
+        return _code_first(request)
+    codes = recovery_codes_renew(user=request.user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
+
+
+@login_required
+@require_POST
+def two_factor_off(request):
+    user = request.user
+    if user_has_device(user) and not user.is_verified():
+        return _code_first(request)
+    if signin.two_factor_required(user):
+        messages.error(request, _("Your role requires two-factor login: it cannot be turned off."))
+    else:
+        two_factor_turn_off(user=user)
+        messages.success(request, _("Two-factor login is off."))
+    return redirect("accounts:account")
+
+
+# --- Setting a new password without the old one ---------------------------------------------
+
+
+@never_cache
+def password_reset_code(request):
+    """Set a new password with the one-time code commune staff gave."""
+    form = ResetCodeForm(request.POST or None)
+    if form.is_valid():
+        if reset_code_redeem(reset_code=form.reset_code, password=form.cleaned_data["new_password1"]):
+            messages.success(request, _("Your new password is set. Log in with it."))
+            return redirect("accounts:login")
+        form.add_error(None, _("This username and code do not match a valid code. Codes work once, for 24 hours."))
+    return render(request, "accounts/password_reset_code.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = EmailPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.html"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page, except that a wrong, used or expired link answers 404 (with the page that
+    says so), like any other URL whose credential is wrong."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 404
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_by_email_record(user=form.user)
+        return response
