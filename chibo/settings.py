@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "petitions",
     "dashboard",
     "demo",
+    "portal",
     "notifications",
 ]
 
