@@ -4,8 +4,8 @@ from .views import accounts, imports, organizations, privacy, register
 
 app_name = "members"
 
-# The home page, the organisation page and the outbox are portal's pages in this namespace
-# (portal/urls.py, mounted in front of these by chibo/urls.py).
+# The home page, the organisation page, the outbox and the access log are portal's pages in this
+# namespace (portal/urls.py, mounted in front of these by chibo/urls.py).
 
 urlpatterns = [
     path("organizations/", organizations.organization_tree, name="tree"),
@@ -21,7 +21,6 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
     path("organizations/<int:pk>/export.xlsx", imports.export_members, name="export"),
     path("import-template.xlsx", imports.import_template, name="import_template"),
-    path("access-log/", privacy.access_log, name="access_log"),
     path("card-conflicts/", privacy.card_conflicts, name="card_conflicts"),
     path("account/", accounts.account, name="account"),
     path("account/two-factor/", accounts.two_factor, name="two_factor"),

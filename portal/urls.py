@@ -7,7 +7,7 @@ them by their old names (``members:home``, ``members:organization``, ``meetings:
 
 from django.urls import path
 
-from .views import home, meetings, organizations, outbox
+from .views import home, meetings, organizations, outbox, privacy
 
 # Mounted at "" in the members namespace.
 members_pages = [
@@ -15,6 +15,7 @@ members_pages = [
     path("organizations/<int:pk>/", organizations.organization_detail, name="organization"),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", outbox.outbox_retry, name="outbox_retry"),
+    path("access-log/", privacy.access_log, name="access_log"),
 ]
 
 # Mounted at "meetings/" in the meetings namespace.
