@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "petitions",
     "dashboard",
     "demo",
+    "portal",
     "notifications",
 ]
 

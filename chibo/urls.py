@@ -4,11 +4,16 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from meetings import urls as meetings_urls
+from members import urls as members_urls
+from portal import urls as portal_urls
+
 from .health import healthz
 
 urlpatterns = [
-    path("", include("members.urls")),
-    path("meetings/", include("meetings.urls")),
+    # Portal's pages (home, organisation page, outbox, meeting page) keep their paths and names.
+    path("", include((portal_urls.members_pages + members_urls.urlpatterns, members_urls.app_name))),
+    path("meetings/", include((portal_urls.meetings_pages + meetings_urls.urlpatterns, meetings_urls.app_name))),
     path("petitions/", include("petitions.urls")),
     path("workdays/", include("workdays.urls")),
     path("notifications/", include("notifications.urls")),

@@ -7,10 +7,8 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self):
-        # Meetings does not import the dashboard: the summaries follow meetings through signals,
-        # and the petitions panel registers itself. Loaded here, once the models are ready.
+        # Meetings does not import the dashboard: the summaries follow meetings through signals.
+        # Loaded here, once the models are ready.
         from . import freshness
-        from .panels import petitions
 
         freshness.connect_signals()
-        petitions.register()

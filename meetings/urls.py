@@ -18,11 +18,13 @@ from .views import (
 
 app_name = "meetings"
 
+# The meeting page ("detail") is portal's page in this namespace (portal/urls.py, mounted in
+# front of these by chibo/urls.py): it adds the apps' panels.
+
 urlpatterns = [
     # Schedule
     path("", schedule.meeting_list, name="list"),
     path("new/", schedule.meeting_create, name="create"),
-    path("<int:pk>/", schedule.meeting_detail, name="detail"),
     path("<int:pk>/edit/", schedule.meeting_edit, name="edit"),
     path("<int:pk>/move/", schedule.meeting_move, name="move"),
     path("<int:pk>/cancel/", schedule.meeting_cancel, name="cancel"),

@@ -1,13 +1,14 @@
 from django.urls import path
 
-from .views import accounts, imports, organizations, outbox, privacy, register
+from .views import accounts, imports, organizations, privacy, register
 
 app_name = "members"
 
+# The home page, the organisation page, the outbox and the access log are portal's pages in this
+# namespace (portal/urls.py, mounted in front of these by chibo/urls.py).
+
 urlpatterns = [
-    path("", organizations.home, name="home"),
     path("organizations/", organizations.organization_tree, name="tree"),
-    path("organizations/<int:pk>/", organizations.organization_detail, name="organization"),
     path("organizations/<int:pk>/children/", organizations.organization_children, name="tree_children"),
     path("organizations/pick/", organizations.branch_pick, name="branch_pick"),
     path("organizations/<int:pk>/edit/", organizations.organization_edit, name="organization_edit"),
@@ -19,10 +20,7 @@ urlpatterns = [
     path("organizations/<int:pk>/import/", imports.import_upload, name="import"),
     path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
     path("organizations/<int:pk>/export.xlsx", imports.export_members, name="export"),
-    path("outbox/", outbox.outbox, name="outbox"),
-    path("outbox/<int:pk>/retry/", outbox.outbox_retry, name="outbox_retry"),
     path("import-template.xlsx", imports.import_template, name="import_template"),
-    path("access-log/", privacy.access_log, name="access_log"),
     path("card-conflicts/", privacy.card_conflicts, name="card_conflicts"),
     path("accounts/", accounts.accounts, name="accounts"),
     path("accounts/<int:pk>/unlock/", accounts.account_unlock_view, name="account_unlock"),

@@ -7,14 +7,12 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self):
-        # meetings does not import petitions: petitions adds its panel and minutes sections to
+        # meetings does not import petitions: petitions adds its minutes sections to
         # meetings.extensions, and follows meetings being created or moved with a signal. Loaded
-        # here, as Django advises for signal handlers, once the models are ready.
-        from members.home import register_home_panel
-
-        from . import home, panels
+        # here, as Django advises for signal handlers, once the models are ready. (The meeting
+        # page's panel is portal's to show: portal/panels.py.)
+        from . import panels
         from .services import reportback
 
-        panels.register()
+        panels.register_minutes_sections()
         reportback.connect_signals()
-        register_home_panel(home.OFFICER_PANEL)

@@ -1,4 +1,5 @@
-"""What petitions adds to the meeting page and to the minutes (``meetings.extensions``).
+"""What petitions adds to the meeting page (portal/panels.py shows it) and to the minutes
+(``meetings.extensions``).
 
 - The meeting page's "Kiến nghị" panel, for those who may see the branch's petitions: the
   petitions raised at the meeting, the outcomes to read out there (answers, refusals, "not
@@ -11,7 +12,7 @@
   and in the record's words (see "The minutes" below). One query each. Residents are "nhân dân",
   never with their name or phone: the minutes are read by every member of the branch.
 
-``register`` is called from ``PetitionsConfig.ready``.
+``register_minutes_sections`` is called from ``PetitionsConfig.ready``.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ import datetime
 
 from django.db.models import OuterRef, Q, Subquery
 
-from meetings.extensions import MeetingPanel, MinutesSection, register_meeting_panel, register_minutes_section
+from meetings.extensions import MinutesSection, register_minutes_section
 from meetings.models import Meeting, MeetingStatus
 from members.access import reaches
 from petitions import access, outcomes
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows
 
-PANEL_TEMPLATE = "petitions/panels/meeting.html"
 RAISED_HEADING = "Ý KIẾN, KIẾN NGHỊ CỦA ĐẢNG VIÊN VÀ NHÂN DÂN"
 REPORTED_HEADING = "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT KIẾN NGHỊ"
 
@@ -181,7 +181,6 @@ def reported_section(meeting: Meeting) -> MinutesSection | None:
     return MinutesSection(heading=REPORTED_HEADING, lines=lines)
 
 
-def register() -> None:
-    register_meeting_panel(MeetingPanel(template=PANEL_TEMPLATE, context=meeting_panel_context))
+def register_minutes_sections() -> None:
     register_minutes_section(raised_section)
     register_minutes_section(reported_section)

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project's own top-level packages, including those later issues add.
 PROJECT_PACKAGES = (
     "chibo",
+    "portal",
     "demo",
     "dashboard",
     "petitions",
@@ -305,8 +306,8 @@ def test_only_members_access_filters_by_organisation_path():
 
 # Where a query must read past the user's own scope, and why. Adding a line here is a review point.
 UNSCOPED_READERS = {
-    # roles(): the scope is built from the user's roles and own branch, so that read cannot run
-    # under the scope.
+    # The scope is built from a user's roles and own branch: that read cannot run under the scope
+    # it builds (members.access.roles).
     "members/access.py",
     # Party card numbers are national: the importer must find a clash in any commune (and refuses
     # it without showing that member).

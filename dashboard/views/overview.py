@@ -16,7 +16,8 @@ from django.utils.translation import pgettext
 
 from dashboard import access, charts, exports
 from dashboard.forms import PeriodForm
-from dashboard.panels import dashboard_panels
+from dashboard.petitions_panel import TEMPLATE as PETITIONS_PANEL
+from dashboard.petitions_panel import petitions_panel
 from dashboard.selectors import overview as selectors
 from meetings.models import MeetingRules
 from meetings.models.minutes import ScoreLevel
@@ -100,6 +101,12 @@ def columns(with_ratings: bool) -> list[tuple[str, str]]:
     return found
 
 
+def _panels(request: HttpRequest, overview: selectors.Overview) -> list[tuple[str, dict]]:
+    """The panels below the table, each (template, context) when it has something to show."""
+    petitions = petitions_panel(request, overview)
+    return [(PETITIONS_PANEL, petitions)] if petitions is not None else []
+
+
 def _period_query(span: selectors.Span) -> str:
     return urlencode({"period": span.kind, "month": f"{span.first:%Y-%m}"})
 
@@ -139,7 +146,7 @@ def overview_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "charts": [charts.met_chart(shown), charts.attendance_chart(shown, MINIMUM_RATE)],
             "chart_width": charts.WIDTH,
             "track_width": charts.WIDTH - charts.TEXT_ROOM,
-            "panels": dashboard_panels(request, overview),
+            "panels": _panels(request, overview),
             "minimum_rate": MINIMUM_RATE,
         },
     )

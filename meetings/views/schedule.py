@@ -1,4 +1,5 @@
-"""The meeting list, creating a meeting, the meeting page and the status changes."""
+"""The meeting list, creating a meeting, what the meeting page shows of meetings and the status
+changes (the page itself is portal's: it adds the apps' panels)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from meetings import access, extensions, months, reminders, selectors, services
+from meetings import access, months, reminders, selectors, services
 from meetings.forms.schedule import (
     HeldForm,
     MeetingCreateForm,
@@ -104,8 +105,9 @@ def _related_or_none(meeting, name):
         return None
 
 
-@login_required
-def meeting_detail(request, pk):
+def meeting_page_context(request, pk) -> dict:
+    """What the meeting page (``portal.views.meetings``) shows of meetings: the agenda, the roll,
+    guests, records, moves and the status buttons. 404 outside the user's scope."""
     user = request.user
     meeting = get_object_or_404(
         access.meetings(user)
@@ -132,11 +134,10 @@ def meeting_detail(request, pk):
             "is_cadre": access.is_assigned_cadre(user, meeting),
             "moves": meeting.moves.all() if meeting.has_moves else [],  # most meetings: no query
             "actions": meeting.allowed_actions() if can_manage else {},
-            "panels": extensions.meeting_panels(request, meeting),
             "notice_rows": reminders.notice_rows(meeting) if can_manage and meeting.notice_sent_at else None,
         }
     )
-    return render(request, "meetings/meeting_detail.html", context)
+    return context
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Home page, organisation tree and branch pages."""
+"""The organisation tree, the branch picker, editing a node, and what the organisation page shows of
+members (the page itself is portal's: it adds the apps' panels)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,27 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from members import access, extensions, selectors
+from members import access, selectors
 from members.forms.organizations import OrganizationForm
-from members.home import home_panels
 from members.models import AccessLog, Organization, OrganizationKind
 from members.services.organizations import organization_save
 from members.services.register import access_log_record
-
-
-@login_required
-def home(request):
-    roles = access.roles(request.user)
-    summaries = selectors.organization_summaries([role.organization for role in roles])
-    places = list(zip(roles, summaries, strict=True))
-    context = {
-        "places": places,
-        "show_outbox": access.can_see_outbox(request.user),
-        # The agenda template and the meeting rules are kept by commune staff; others get no button.
-        "keeps_local_practice": bool(access.staff_organizations(request.user)),
-        "next_steps": home_panels(request),
-    }
-    return render(request, "members/home.html", context)
 
 
 @login_required
@@ -77,8 +62,9 @@ def branch_pick(request):
     return render(request, "members/_branch_pick.html", {"branches": branches, "short": len(text) < 2})
 
 
-@login_required
-def organization_detail(request, pk):
+def organization_page_context(request, pk) -> dict:
+    """What the organisation page (``portal.views.organizations``) shows of members: the node, its
+    place in the tree, its children or its members and office holders. 404 outside the user's scope."""
     user = request.user
     organization = get_object_or_404(access.organizations(user), pk=pk)
     visible = access.organizations(user)
@@ -108,8 +94,7 @@ def organization_detail(request, pk):
             )
     else:
         context["summary"] = selectors.organization_summary(organization)
-    context["panels"] = extensions.organization_panels(request, organization)
-    return render(request, "members/organization_detail.html", context)
+    return context
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Commune staff's privacy records: who read their subtree's member data, and party card conflicts."""
+"""Commune staff's party card conflicts. (Who read their subtree's member data, the access log, is
+portal's page: its entries link meetings.)"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,40 +7,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from members import access
-from members.models import AccessLog, Organization
 
 PAGE_SIZE = 50
-
-
-@login_required
-def access_log(request):
-    """The access log of the user's subtree, newest first (superusers: all of it)."""
-    user = request.user
-    if not access.can_read_access_log(user):
-        raise Http404
-    entries = access.access_log(user).select_related("user__member").order_by("-at", "-pk")
-    action = request.GET.get("action", "")
-    if action in AccessLog.Action.values:
-        entries = entries.filter(action=action)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Branch names for the page's entries (names of organisations, not of people): one query.
-    names = dict(
-        Organization.objects.filter(pk__in={e.organization_id for e in page if e.organization_id}).values_list(
-            "pk", "name"
-        )
-    )
-    for entry in page:
-        entry.organization_name = names.get(entry.organization_id, "")
-    return render(
-        request,
-        "members/access_log.html",
-        {
-            "page": page,
-            "actions": AccessLog.Action.choices,
-            "action": action,
-            "query": f"action={action}" if action in AccessLog.Action.values else "",
-        },
-    )
 
 
 @login_required

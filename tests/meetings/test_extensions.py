@@ -1,37 +1,11 @@
-"""Apps above meetings add a panel to the meeting page and a section to the minutes, without meetings importing them."""
+"""Apps above meetings add a section to the minutes, without meetings importing them. (The meeting
+page's panels are portal's: tests/portal/test_meeting_page.py.)"""
 
 import io
-from pathlib import Path
 
-import pytest
 from docx import Document
 
 from meetings import documents, extensions
-
-
-@pytest.fixture
-def test_templates(settings):
-    """A template folder of the tests' own, for a panel no app provides."""
-    settings.TEMPLATES = [
-        {**engine, "DIRS": [*engine["DIRS"], Path(__file__).resolve().parent.parent / "templates"]}
-        for engine in settings.TEMPLATES
-    ]
-
-
-def test_a_registered_panel_shows_on_the_meeting_page(monkeypatch, test_templates, meeting, secretary, plain_member):
-    seen = []
-
-    def context(request, shown):
-        seen.append((request.user, shown))
-        return {"note": "Kiến nghị của thôn"} if request.user == secretary.user else None
-
-    panel = extensions.MeetingPanel(template="tests/panel.html", context=context)
-    monkeypatch.setattr(extensions, "_panels", [])
-    extensions.register_meeting_panel(panel)
-    extensions.register_meeting_panel(panel)  # registering twice shows it once
-    assert "Kiến nghị của thôn" in secretary.get(f"/meetings/{meeting.pk}/").content.decode()
-    assert 'id="panel"' not in plain_member.get(f"/meetings/{meeting.pk}/").content.decode()
-    assert [shown.pk for _user, shown in seen] == [meeting.pk, meeting.pk]
 
 
 def test_a_registered_section_is_in_the_minutes_documents(monkeypatch, meeting):

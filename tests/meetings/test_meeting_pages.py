@@ -1,4 +1,5 @@
-"""The meeting pages: list, create, the meeting page (hub), its actions; scope and query counts."""
+"""The meeting pages: list, create, the meeting page's actions; scope and query counts. (The meeting
+page itself is portal's: tests/portal/test_meeting_page.py.)"""
 
 import datetime
 
@@ -14,11 +15,7 @@ from meetings.models import (
     DEFAULT_AGENDA,
     AgendaItemKind,
     Attachment,
-    Attendance,
-    Category,
-    Guest,
     Guidance,
-    Mark,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -100,17 +97,6 @@ def test_leaders_members_and_cadres_only_read(request, objects, persona, name, k
     client = request.getfixturevalue(persona)
     assert _hit(client, name, key, method, objects).status_code == 404
     assert client.get(reverse("meetings:detail", args=[objects["meeting"]])).status_code == 200
-
-
-@pytest.mark.parametrize("persona", ["secretary", "staff", "leader", "plain_member", "cadre"])
-def test_everyone_in_scope_reads_the_meeting_page(request, meeting, persona):
-    client = request.getfixturevalue(persona)
-    response = client.get(reverse("meetings:detail", args=[meeting.pk]))
-    assert response.status_code == 200
-    can_manage = persona in ("secretary", "staff")
-    assert response.context["can_manage"] is can_manage
-    assert response.context["is_cadre"] is (persona == "cadre")
-    assert (reverse("meetings:move", args=[meeting.pk]) in response.content.decode()) is can_manage
 
 
 def test_a_secretary_cannot_touch_another_branchs_meeting(secretary, tree):
@@ -246,19 +232,6 @@ def test_a_thematic_meeting_needs_a_topic_and_end_after_start(secretary, tree):
 # --- Actions on the meeting page ---------------------------------------------------------------------
 
 
-def test_the_meeting_page_header(secretary, meeting):
-    response = secretary.get(reverse("meetings:detail", args=[meeting.pk]))
-    html = response.content.decode()
-    assert "Chi bộ thôn Song Khê" in html
-    assert "05/12/2026 19:30–21:30" in html
-    assert "Nhà văn hóa thôn Song Khê" in html
-    assert meeting.get_status_display() in html
-    for key in ("meeting", "agenda_items", "roll", "guests", "minutes", "resolution", "can_manage", "is_cadre"):
-        assert key in response.context, key
-    for partial in ("meetings/_roll_summary.html", "meetings/_guests.html", "meetings/_records.html"):
-        assert partial in [t.name for t in response.templates]
-
-
 def test_moving_through_the_page_keeps_the_old_date_and_reason(secretary, meeting):
     url = reverse("meetings:move", args=[meeting.pk])
     assert secretary.get(url).context["form"].initial["day"] == D(2026, 12, 5)
@@ -340,41 +313,3 @@ def test_edit_sets_chair_and_minute_taker_from_the_branch(secretary, meeting, so
     )
     response = secretary.post(url, {**data, "chair": outsider_member.pk})
     assert "chair" in response.context["form"].errors
-
-
-# --- Query counts of the meeting page --------------------------------------------------------------
-
-
-def _fill(meeting, members: int, items: int, user):
-    branch_members = MemberFactory.create_batch(members, branch=meeting.branch)
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, member=m, mark=Mark.PRESENT, category=Category.FULL, marked_by=user)
-        for m in branch_members[: members - 2]
-    )
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, member=m, mark=Mark.EXCUSED, reason="Ốm", category=Category.FULL, marked_by=user)
-        for m in branch_members[members - 2 :]
-    )
-    for n in range(items):
-        item = services.agenda.agenda_item_add(meeting=meeting, title=f"Mục {n}")
-        Attachment.objects.create(
-            agenda_item=item,
-            file=f"meetings/{n}.pdf",
-            name=f"{n}.pdf",
-            content_type="application/pdf",
-            size=1,
-            uploaded_by=user,
-        )
-    for n in range(items // 3):
-        Guest.objects.create(meeting=meeting, name=f"Khách {n}")
-
-
-def test_the_meeting_page_runs_the_same_queries_for_10_or_300_members(staff, tree):
-    small = make_meeting(tree.branch, status=MeetingStatus.HELD)
-    large = make_meeting(tree.sibling, status=MeetingStatus.HELD)
-    _fill(small, members=10, items=3, user=staff.user)
-    _fill(large, members=300, items=15, user=staff.user)
-    small_count = _queries(staff, reverse("meetings:detail", args=[small.pk]))
-    large_count = _queries(staff, reverse("meetings:detail", args=[large.pk]))
-    assert small_count == large_count
-    assert small_count <= 30

@@ -1,6 +1,8 @@
-"""The petitions panel: per row of the dashboard, the petitions raised in the period, how many
-are answered, still open, and overdue as of today (``petitions.selectors.review.overdue_q``).
-One query; nothing shown to a user who sees no petitions, or when none was raised."""
+"""The petitions panel below the dashboard's table: per row of the dashboard, the petitions raised
+in the period, how many are answered, still open, and overdue as of today (``petitions.selectors.review.overdue_q``).
+One query; nothing shown (``None``) to a user who sees no petitions, or when none was raised.
+It receives the page's ``Overview`` (the period, the rows and the scope) and groups its figures by
+the same rows with ``dashboard.selectors.overview.group_expression``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from dashboard import access
-from dashboard.panels import DashboardPanel, register_panel
 from dashboard.selectors.overview import Overview, group_expression
 from meetings.months import add_months
 from petitions import access as petition_access
@@ -47,7 +48,3 @@ def petitions_panel(request: HttpRequest, overview: Overview) -> dict | None:
     lines.sort(key=lambda line: (-line[1]["overdue"], -line[1]["open"], line[0].name))
     total = {key: sum(values[key] for _row, values in lines) for key in ("raised", "answered", "open", "overdue")}
     return {"lines": lines, "total": total, "start": months[0], "end": end}
-
-
-def register() -> None:
-    register_panel(DashboardPanel(key="petitions", template=TEMPLATE, context=petitions_panel))

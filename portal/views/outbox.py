@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import access
-from members.forms.outbox import OutboxFilterForm, kind_label
 from notifications.models import NotificationStatus
 from notifications.selectors import outbox_for
 from notifications.services import notification_retry
+from portal.forms.outbox import OutboxFilterForm, kind_label
 
 PAGE_SIZE = 30
 
@@ -40,7 +40,7 @@ def outbox(request):
     query.pop("page", None)
     return render(
         request,
-        "members/outbox.html",
+        "portal/outbox.html",
         {"filter_form": filter_form, "page": page, "query": query.urlencode(), "failed": NotificationStatus.FAILED},
     )
 

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,9 +22,9 @@ from members.models import RoleKind
 from petitions.models import Body, Category, PetitionStatus
 from petitions.services.catalogue import catalogue_ensure
 
-from .factories import MemberFactory, UserFactory, give_role, make_org
-from .meetings.conftest import at, make_meeting
-from .petitions.conftest import make_petition
+from ..factories import MemberFactory, UserFactory, give_role, make_org
+from ..meetings.conftest import at, make_meeting
+from ..petitions.conftest import make_petition
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
@@ -288,3 +289,24 @@ def test_the_home_page_runs_a_fixed_number_of_queries(tree, client, size):
         assert response.status_code == 200
         counts[who] = len(queries)
     assert counts == EXPECTED_QUERIES
+
+
+def test_home_shows_roles(staff, tree):
+    response = staff.get(reverse("members:home"))
+    assert "Đảng bộ xã Tam Hưng" in response.content.decode()
+
+
+def test_home_page_queries_do_not_grow_with_roles(tree):
+    counts = []
+    for n, places in enumerate([[tree.branch], [tree.branch, tree.sibling, tree.other_commune, tree.commune]]):
+        user = UserFactory(username=f"many{n}")
+        for place in places:
+            give_role(user, RoleKind.LEADER, place)
+        client = Client()
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("members:home"))
+        counts.append(len(queries))
+        branches = {role.organization: summary["branches"] for role, summary in response.context["places"]}
+        assert branches == {place: 2 if place == tree.commune else 1 for place in places}
+    assert counts[0] == counts[1]

@@ -1,0 +1,98 @@
+"""What the pages portal builds show from the apps: each panel is a template and its context
+(``None``: nothing to show this user). The lists below are the whole composition, in order;
+portal imports the apps directly, so no app registers anything. Each context function runs a
+fixed number of queries whatever the data size.
+
+- the home page's "what to do next": the secretary's next meetings and what is missing for them,
+  the overseers' most urgent flags, the cadre's meetings and scores, the member's next meeting
+  (meetings/selectors/home.py), an officer's petitions waiting for an answer
+  (petitions/selectors/home.py);
+- the organisation page: a branch's annual rating this year and last (meetings/selectors/ratings.py);
+- the meeting page: the "Kiến nghị" panel (petitions/panels.py).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from meetings.models import Meeting
+from meetings.selectors import home as meeting_home
+from meetings.selectors.ratings import annual_ratings
+from members.models import Organization
+from petitions.panels import meeting_panel_context
+from petitions.selectors.home import officer_queue
+
+Panel = tuple[str, dict]
+
+
+def _shown(panels: list[tuple[str, dict | None]]) -> list[Panel]:
+    return [(template, context) for template, context in panels if context is not None]
+
+
+# --- The home page -----------------------------------------------------------------------------
+
+
+def secretary_context(request: HttpRequest) -> dict | None:
+    meetings = meeting_home.secretary_next_meetings(request.user)
+    return {"items": meetings} if meetings else None
+
+
+def flags_context(request: HttpRequest) -> dict | None:
+    now = timezone.now()
+    urgent = meeting_home.urgent_flags(request.user, now=now, today=timezone.localdate(now))
+    return {"urgent": urgent} if urgent is not None else None
+
+
+def cadre_context(request: HttpRequest) -> dict | None:
+    work = meeting_home.cadre_work(request.user, now=timezone.now())
+    return {"work": work} if work is not None else None
+
+
+def member_context(request: HttpRequest) -> dict | None:
+    next_meeting = meeting_home.member_next_meeting(request.user, now=timezone.now())
+    return {"next": next_meeting} if next_meeting is not None else None
+
+
+def officer_context(request: HttpRequest) -> dict | None:
+    queue = officer_queue(request.user, today=timezone.localdate())
+    return {"queue": queue} if queue is not None else None
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    return _shown(
+        [
+            ("meetings/home/_secretary.html", secretary_context(request)),
+            ("meetings/home/_flags.html", flags_context(request)),
+            ("meetings/home/_cadre.html", cadre_context(request)),
+            ("meetings/home/_member.html", member_context(request)),
+            ("petitions/home/_officer.html", officer_context(request)),
+        ]
+    )
+
+
+# --- The organisation page ---------------------------------------------------------------------
+
+
+def branch_rating_context(request: HttpRequest, organization: Organization) -> dict | None:
+    """The branch's annual rating this year (so far) and last year, with the months behind them.
+    Two queries."""
+    if not organization.is_branch:
+        return None
+    today = timezone.localdate()
+    ratings = [
+        annual_ratings(branches=[organization], year=year, today=today)[organization.pk]
+        for year in (today.year, today.year - 1)
+    ]
+    return {"ratings": ratings}
+
+
+def organization_panels(request: HttpRequest, organization: Organization) -> list[Panel]:
+    return _shown([("meetings/_branch_rating_panel.html", branch_rating_context(request, organization))])
+
+
+# --- The meeting page --------------------------------------------------------------------------
+
+
+def meeting_panels(request: HttpRequest, meeting: Meeting) -> list[Panel]:
+    return _shown([("petitions/panels/meeting.html", meeting_panel_context(request, meeting))])
