@@ -12,9 +12,12 @@ from portal.panels import home_panels
 def home(request):
     roles = access.roles(request.user)
     summaries = selectors.organization_summaries([role.organization for role in roles])
-    places = list(zip(roles, summaries, strict=True))
+    # An officer of a body reads petitions only: their place is not a link to the party's pages.
+    opens = [access.can_open_organization(request.user, role.organization) for role in roles]
+    places = list(zip(roles, summaries, opens, strict=True))
     context = {
         "places": places,
+        "reads_party_pages": request.user.is_superuser or any(opens),
         "show_outbox": access.can_see_outbox(request.user),
         # The agenda template and the meeting rules are kept by commune staff; others get no button.
         "keeps_local_practice": bool(access.staff_organizations(request.user)),

@@ -307,6 +307,6 @@ def test_home_page_queries_do_not_grow_with_roles(tree):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("members:home"))
         counts.append(len(queries))
-        branches = {role.organization: summary["branches"] for role, summary in response.context["places"]}
+        branches = {role.organization: summary["branches"] for role, summary, _opens in response.context["places"]}
         assert branches == {place: 2 if place == tree.commune else 1 for place in places}
     assert counts[0] == counts[1]
