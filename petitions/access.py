@@ -18,10 +18,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from members.access import above_q, branches, nodes, reaches, subtree_q
+from members.access import above_any_q, above_q, branches, nodes, reaches, subtree_q
 from members.models import Organization, OrganizationKind, RoleKind
 
-from .models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
+from .models import ACTIONS, OVERSEERS, Body, Category, Petition, PetitionAttachment, PetitionEvent
 
 # See a branch's petitions (each reaching the branch from where the role is held).
 READERS = frozenset({RoleKind.SECRETARY, RoleKind.CADRE, RoleKind.LEADER, RoleKind.COMMUNE_STAFF, RoleKind.MEMBER})
@@ -38,6 +38,47 @@ OFFICER_ROLE = frozenset({RoleKind.OFFICER})
 def commune_of(node: Organization) -> Organization | None:
     """The nearest commune at or above a node (a branch may sit under a grassroots committee)."""
     return Organization.objects.filter(above_q(node), kind=OrganizationKind.COMMUNE).order_by("-depth").first()
+
+
+# --- Who sees the pages ----------------------------------------------------------------------
+
+
+def sees_petitions(user) -> bool:
+    """Anyone with a role that sees some branch's petitions, or an officer of a body."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(nodes(user, READERS | OFFICER_ROLE))
+
+
+def oversees(user) -> bool:
+    """Leaders and commune staff: forward and reassign from the list."""
+    return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
+
+
+def holds_officer_role(user) -> bool:
+    """An officer of some body (the officer's own pages and queue)."""
+    return bool(nodes(user, OFFICER_ROLE))
+
+
+def keeps_a_catalogue(user) -> bool:
+    """Commune staff somewhere: they keep a commune's categories and bodies."""
+    return bool(nodes(user, CATALOGUE_KEEPERS))
+
+
+def can_see_branch(user, branch: Organization) -> bool:
+    """The branch's petitions are readable by this user's roles (the meeting page's panel)."""
+    return user.is_superuser or reaches(user, READERS, branch)
+
+
+def communes(user, kinds=None) -> QuerySet[Organization]:
+    """The communes at, above or under the nodes where the user holds one of these roles."""
+    found = Organization.objects.filter(kind=OrganizationKind.COMMUNE).order_by("path")
+    if user.is_superuser:
+        return found
+    held = nodes(user, kinds if kinds is not None else READERS | OFFICER_ROLE)
+    if not held:
+        return found.none()
+    return found.filter(subtree_q(held) | above_any_q(held))
 
 
 # --- Officers ----------------------------------------------------------------------------------

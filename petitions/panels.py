@@ -22,7 +22,6 @@ from django.db.models import OuterRef, Q, Subquery
 
 from meetings.extensions import MeetingPanel, MinutesSection, register_meeting_panel, register_minutes_section
 from meetings.models import Meeting, MeetingStatus
-from members.access import reaches
 from petitions import access, outcomes
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows
@@ -38,7 +37,7 @@ REPORTED_HEADING = "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT KIẾN NGHỊ"
 def meeting_panel_context(request, meeting: Meeting) -> dict | None:
     user = request.user
     branch = meeting.branch
-    if not (user.is_superuser or reaches(user, access.READERS, branch)):
+    if not access.can_see_branch(user, branch):
         return None
     can_record = meeting.status != MeetingStatus.CANCELLED and access.can_record(user, branch)
     rows = meeting_panel_rows(meeting)
