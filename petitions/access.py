@@ -9,8 +9,9 @@
   they hold and those of their bodies (``Body.officers``), nothing else;
 - plain member: sees the petitions of their own branch, without residents' phone numbers.
 
-What each action needs is the ``roles`` column of ``petitions.models.ACTIONS``; this module
-decides per user and petition. Anything a user may not see answers 404.
+What each action needs is the ``roles`` column of its row in
+``petitions.services.workflow.ACTIONS`` (handed to ``may``); this module decides per user and
+petition. Anything a user may not see answers 404.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db.models import Q, QuerySet
 from members.access import above_any_q, above_q, branches, nodes, reaches, subtree_q
 from members.models import Organization, OrganizationKind, RoleKind
 
-from .models import ACTIONS, OVERSEERS, Body, Category, Petition, PetitionAttachment, PetitionEvent
+from .models import OVERSEERS, Body, Category, Petition, PetitionAttachment, PetitionEvent
 
 # See a branch's petitions (each reaching the branch from where the role is held).
 READERS = frozenset({RoleKind.SECRETARY, RoleKind.CADRE, RoleKind.LEADER, RoleKind.COMMUNE_STAFF, RoleKind.MEMBER})
@@ -167,21 +168,17 @@ def attachments(user) -> QuerySet[PetitionAttachment]:
 # --- Doing -------------------------------------------------------------------------------------
 
 
-def may(user, action: str, petition: Petition) -> bool:
-    """The user's roles allow this action on this petition (whatever its status)."""
+def may(user, action, petition: Petition) -> bool:
+    """The user's roles allow this action (a row of the workflow table) on this petition
+    (whatever its status)."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    kinds = ACTIONS[action].roles
+    kinds = action.roles
     if reaches(user, kinds - OFFICER_ROLE, petition.branch):
         return True
     return RoleKind.OFFICER in kinds and handles(user, petition)
-
-
-def allowed_actions(user, petition: Petition) -> set[str]:
-    """The actions the petition's status allows and the user may take: the buttons to show."""
-    return {action for action in ACTIONS if petition.allows(action) and may(user, action, petition)}
 
 
 def can_record(user, branch: Organization) -> bool:

@@ -25,6 +25,7 @@ from meetings.models import Meeting, MeetingStatus
 from petitions import access, outcomes
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows
+from petitions.services import workflow
 
 PANEL_TEMPLATE = "petitions/panels/meeting.html"
 RAISED_HEADING = "Ý KIẾN, KIẾN NGHỊ CỦA ĐẢNG VIÊN VÀ NHÂN DÂN"
@@ -49,7 +50,7 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
         "raised": rows.raised,
         # (petition, what the branch hears, whether this user may mark it reported back here)
         "to_report": [
-            (petition, _heard(petition), access.may(user, petition.report_action, petition))
+            (petition, _heard(petition), access.may(user, workflow.ACTIONS[petition.report_action], petition))
             for petition in rows.to_report
         ],
         "reported_back": [(petition, _heard(petition, meeting)) for petition in rows.reported_back],
