@@ -1,10 +1,19 @@
 """The shape of the code (docs/architecture.md): imports run one way, nothing hides a cycle,
-and only members/access.py filters by organisation path.
+and the rules that a layer contract cannot see, checked on the syntax tree (never by grepping
+strings, which a rename or another spelling slips past):
 
-import-linter (`make lint`) checks the order of the apps; these tests check what a layer
-contract cannot see: cycles between any two modules, inside an app too, and the tricks that
-hide one (an import inside a function, an `except ImportError` fallback, a test that skips
-when the import fails).
+- only members/access.py compares, cuts or measures organisation paths (``path_comparisons``);
+- permission predicates live in an app's access.py (``permission_predicates``: what counts as
+  one is in its docstring);
+- no task is looked up by name (``tasks_by_name``);
+- every read through a plain ``unscoped`` manager is in the reviewed list ``UNSCOPED_READS``,
+  with its reason (``unscoped_reads``).
+
+Each checker is a function of a parsed module, and has a test that feeds it a snippet with the
+fault, so a checker that stopped seeing anything would fail. import-linter (`make lint`) checks
+the order of the apps; the tests below also check cycles between any two modules, inside an app
+too, and the tricks that hide one (an import inside a function, an `except ImportError`
+fallback, a test that skips when the import fails).
 """
 
 import ast
