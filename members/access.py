@@ -33,7 +33,8 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Substr
 
 from . import scoping
 from .models import AccessLog, CardConflict, Member, Organization, OrganizationKind, Role, RoleKind
@@ -139,6 +140,27 @@ def ancestor_paths(node: Organization, *, include_self: bool = True) -> list[str
     step = Organization.steplen
     end = len(node.path) + (1 if include_self else 0)
     return [node.path[:i] for i in range(step, end, step)]
+
+
+def parent_path(node: Organization) -> str:
+    """The materialised path of the node's parent ("" for a root), without a query."""
+    above = ancestor_paths(node, include_self=False)
+    return above[-1] if above else ""
+
+
+def subtree_key(rows: Iterable[Organization], prefix: str = ""):
+    """An expression naming, for each row of a query, the path of the one of ``rows`` whose subtree
+    it lies in (to group by it): a prefix of its path when the rows are of one depth, else a CASE
+    ("" for rows under none of them)."""
+    rows = list(rows)
+    lengths = {len(row.path) for row in rows}
+    if len(lengths) == 1:
+        return Substr(f"{prefix}path", 1, lengths.pop())
+    return Case(
+        *[When(subtree_q([row], prefix=prefix), then=Value(row.path)) for row in rows],
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def above_q(node: Organization, prefix: str = "", *, include_self: bool = True) -> Q:

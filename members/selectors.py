@@ -5,11 +5,10 @@ import re
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.selectors import locked_until, two_factor_user_ids
-from members.access import subtree_q
+from members.access import subtree_key, subtree_q
 from members.models import Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
 from members.names import person_name
 
@@ -138,13 +137,12 @@ def children_with_counts(node: Organization, visible: QuerySet[Organization], pa
     children_page.object_list = children
     if not children:
         return children_page
-    width = len(children[0].path)
     # Under the page's children; when one page holds them all, under the node (one path prefix
     # instead of a hundred).
     under = children if children_page.has_other_pages() else [node]
     branches = dict(
         Organization.objects.filter(subtree_q(under), kind=OrganizationKind.BRANCH, depth__gt=node.depth)
-        .annotate(prefix=Substr("path", 1, width))
+        .annotate(prefix=subtree_key(children))
         .order_by()
         .values("prefix")
         .annotate(n=Count("pk"))
@@ -153,7 +151,7 @@ def children_with_counts(node: Organization, visible: QuerySet[Organization], pa
     members = dict(
         Member.objects.active()
         .filter(subtree_q(under, prefix="branch__"))
-        .annotate(prefix=Substr("branch__path", 1, width))
+        .annotate(prefix=subtree_key(children, prefix="branch__"))
         .order_by()
         .values("prefix")
         .annotate(n=Count("branch_id"))  # not the id: the partial index of current members answers alone

@@ -9,8 +9,9 @@
   they hold and those of their bodies (``Body.officers``), nothing else;
 - plain member: sees the petitions of their own branch, without residents' phone numbers.
 
-What each action needs is the ``roles`` column of ``petitions.models.ACTIONS``; this module
-decides per user and petition. Anything a user may not see answers 404.
+What each action needs is the ``roles`` column of its row in
+``petitions.services.workflow.ACTIONS`` (handed to ``may``); this module decides per user and
+petition. Anything a user may not see answers 404.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from members.access import above_q, branches, nodes, reaches, subtree_q
+from members.access import above_any_q, above_q, branches, nodes, reaches, subtree_q
 from members.models import Organization, OrganizationKind, RoleKind
 
-from .models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
+from .models import OVERSEERS, Body, Category, Petition, PetitionAttachment, PetitionEvent
 
 # See a branch's petitions (each reaching the branch from where the role is held).
 READERS = frozenset({RoleKind.SECRETARY, RoleKind.CADRE, RoleKind.LEADER, RoleKind.COMMUNE_STAFF, RoleKind.MEMBER})
@@ -38,6 +39,47 @@ OFFICER_ROLE = frozenset({RoleKind.OFFICER})
 def commune_of(node: Organization) -> Organization | None:
     """The nearest commune at or above a node (a branch may sit under a grassroots committee)."""
     return Organization.objects.filter(above_q(node), kind=OrganizationKind.COMMUNE).order_by("-depth").first()
+
+
+# --- Who sees the pages ----------------------------------------------------------------------
+
+
+def sees_petitions(user) -> bool:
+    """Anyone with a role that sees some branch's petitions, or an officer of a body."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(nodes(user, READERS | OFFICER_ROLE))
+
+
+def oversees(user) -> bool:
+    """Leaders and commune staff: forward and reassign from the list."""
+    return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
+
+
+def holds_officer_role(user) -> bool:
+    """An officer of some body (the officer's own pages and queue)."""
+    return bool(nodes(user, OFFICER_ROLE))
+
+
+def keeps_a_catalogue(user) -> bool:
+    """Commune staff somewhere: they keep a commune's categories and bodies."""
+    return bool(nodes(user, CATALOGUE_KEEPERS))
+
+
+def can_see_branch(user, branch: Organization) -> bool:
+    """The branch's petitions are readable by this user's roles (the meeting page's panel)."""
+    return user.is_superuser or reaches(user, READERS, branch)
+
+
+def communes(user, kinds=None) -> QuerySet[Organization]:
+    """The communes at, above or under the nodes where the user holds one of these roles."""
+    found = Organization.objects.filter(kind=OrganizationKind.COMMUNE).order_by("path")
+    if user.is_superuser:
+        return found
+    held = nodes(user, kinds if kinds is not None else READERS | OFFICER_ROLE)
+    if not held:
+        return found.none()
+    return found.filter(subtree_q(held) | above_any_q(held))
 
 
 # --- Officers ----------------------------------------------------------------------------------
@@ -126,21 +168,17 @@ def attachments(user) -> QuerySet[PetitionAttachment]:
 # --- Doing -------------------------------------------------------------------------------------
 
 
-def may(user, action: str, petition: Petition) -> bool:
-    """The user's roles allow this action on this petition (whatever its status)."""
+def may(user, action, petition: Petition) -> bool:
+    """The user's roles allow this action (a row of the workflow table) on this petition
+    (whatever its status)."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    kinds = ACTIONS[action].roles
+    kinds = action.roles
     if reaches(user, kinds - OFFICER_ROLE, petition.branch):
         return True
     return RoleKind.OFFICER in kinds and handles(user, petition)
-
-
-def allowed_actions(user, petition: Petition) -> set[str]:
-    """The actions the petition's status allows and the user may take: the buttons to show."""
-    return {action for action in ACTIONS if petition.allows(action) and may(user, action, petition)}
 
 
 def can_record(user, branch: Organization) -> bool:

@@ -1,4 +1,4 @@
-from .views.lookups import sees_petitions
+from .access import sees_petitions
 
 
 def navigation(request):

@@ -23,10 +23,10 @@ from django.db.models import OuterRef, Q, Subquery
 
 from meetings.extensions import MinutesSection, register_minutes_section
 from meetings.models import Meeting, MeetingStatus
-from members.access import reaches
 from petitions import access, outcomes
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows
+from petitions.services import workflow
 
 RAISED_HEADING = "Ý KIẾN, KIẾN NGHỊ CỦA ĐẢNG VIÊN VÀ NHÂN DÂN"
 REPORTED_HEADING = "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT KIẾN NGHỊ"
@@ -38,7 +38,7 @@ REPORTED_HEADING = "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT KIẾN NGHỊ"
 def meeting_panel_context(request, meeting: Meeting) -> dict | None:
     user = request.user
     branch = meeting.branch
-    if not (user.is_superuser or reaches(user, access.READERS, branch)):
+    if not access.can_see_branch(user, branch):
         return None
     can_record = meeting.status != MeetingStatus.CANCELLED and access.can_record(user, branch)
     rows = meeting_panel_rows(meeting)
@@ -50,7 +50,7 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
         "raised": rows.raised,
         # (petition, what the branch hears, whether this user may mark it reported back here)
         "to_report": [
-            (petition, _heard(petition), access.may(user, petition.report_action, petition))
+            (petition, _heard(petition), access.may(user, workflow.ACTIONS[petition.report_action], petition))
             for petition in rows.to_report
         ],
         "reported_back": [(petition, _heard(petition, meeting)) for petition in rows.reported_back],

@@ -13,7 +13,7 @@ urlpatterns = [
     path("bulk/", review.petition_bulk, name="bulk"),
     path("mine/", officer.my_petitions_page, name="mine"),
     path("figures/", figures.figures_page, name="figures"),
-    # Recording, the petition's page and its actions (the names of petitions.models.ACTIONS)
+    # Recording, the petition's page and its actions (the names of petitions.services.workflow.ACTIONS)
     path("new/", record.petition_record_page, name="record"),
     path("<int:pk>/", petition.petition_detail, name="detail"),
     path("<int:pk>/<slug:action>/", petition.petition_action, name="action"),

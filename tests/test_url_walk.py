@@ -58,8 +58,9 @@ from members.models import AccessLog, CardConflict, ImportBatch, Position, RoleK
 from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue
-from petitions.models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
+from petitions.models import Body, Category, Petition, PetitionAttachment, PetitionEvent
 from petitions.services.catalogue import catalogue_ensure
+from petitions.services.workflow import ACTIONS
 from workdays.models import AnnouncedDay, AnnouncedDayKind
 
 from .factories import MemberFactory, UserFactory, give_role

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,7 @@ from dashboard.models import BranchMonth
 from meetings.counting import annual_level, rate_of
 from meetings.models.minutes import ScoreLevel
 from meetings.months import add_months, first_of_month, quarter_start
+from members.access import subtree_key
 from members.models import Organization
 
 LEVELS = [level.value for level in ScoreLevel]
@@ -290,14 +291,7 @@ def _row_nodes(user, node: Organization | None) -> list[Organization]:
 def group_expression(rows: list[Organization], prefix: str = "branch__"):
     """The row each summary (or petition: anything with a branch) falls in: a prefix of its
     branch's path when the rows are of one depth, else a CASE."""
-    lengths = {len(row.path) for row in rows}
-    if len(lengths) == 1:
-        return Substr(f"{prefix}path", 1, lengths.pop())
-    return Case(
-        *[When(access.under_q([row], prefix=prefix), then=Value(row.path)) for row in rows],
-        default=Value(""),
-        output_field=CharField(),
-    )
+    return subtree_key(rows, prefix=prefix)
 
 
 def overview(*, user, node: Organization | None, span: Span, today: datetime.date) -> Overview:

@@ -67,10 +67,6 @@ def guidance_create(request):
     return render(request, "meetings/guidance/guidance_form.html", {"form": form})
 
 
-def _can_manage_guidance(user, guidance) -> bool:
-    return any(guidance.organization.path.startswith(org.path) for org in access.staff_organizations(user))
-
-
 @login_required
 def guidance_detail(request, pk):
     user = request.user
@@ -81,7 +77,7 @@ def guidance_detail(request, pk):
         .select_related("branch")
         .order_by("branch__path", "planned_start")
     )
-    can_manage = _can_manage_guidance(user, guidance)
+    can_manage = access.can_manage_guidance(user, guidance)
     return render(
         request,
         "meetings/guidance/guidance_detail.html",
@@ -99,7 +95,7 @@ def guidance_detail(request, pk):
 @require_POST
 def guidance_upload(request, pk):
     guidance = get_object_or_404(access.visible_guidance(request.user).select_related("organization"), pk=pk)
-    if not _can_manage_guidance(request.user, guidance):
+    if not access.can_manage_guidance(request.user, guidance):
         raise Http404
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

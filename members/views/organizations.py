@@ -53,12 +53,10 @@ def branch_pick(request):
     if len(text) >= 2:
         branches = list(access.branches(request.user).filter(name__icontains=text).order_by("path")[:20])
         parents = dict(
-            Organization.objects.filter(path__in={b.path[: -Organization.steplen] for b in branches}).values_list(
-                "path", "name"
-            )
+            Organization.objects.filter(path__in={access.parent_path(b) for b in branches}).values_list("path", "name")
         )
         for branch in branches:
-            branch.parent_name = parents.get(branch.path[: -Organization.steplen], "")
+            branch.parent_name = parents.get(access.parent_path(branch), "")
     return render(request, "members/_branch_pick.html", {"branches": branches, "short": len(text) < 2})
 
 

@@ -1,4 +1,5 @@
-"""One small form per action of ``petitions.models.ACTIONS``, as the petition page shows them.
+"""One small form per action of ``petitions.services.workflow.ACTIONS`` (its ``form`` column), as
+the petition page shows them.
 
 Field names are the keyword arguments of the action's service (``petitions.services.workflow``),
 so the view passes ``cleaned_data`` on as it is; ``version`` is the petition's version when the
@@ -31,9 +32,10 @@ def _text(label, *, required=True, message=None, rows=2):
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, petition: Petition, commune, **kwargs):
+    def __init__(self, *args, action: str, petition: Petition, commune, **kwargs):
         kwargs.setdefault("initial", {})["version"] = petition.version
-        kwargs.setdefault("prefix", self.action)
+        kwargs.setdefault("prefix", action)
+        self.action = action
         super().__init__(*args, **kwargs)
         self.petition = petition
         self.commune = commune
@@ -65,7 +67,6 @@ class ActionForm(forms.Form):
 
 
 class ForwardForm(ActionForm):
-    action = "forward"
     body = forms.ModelChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
@@ -84,7 +85,6 @@ class ForwardForm(ActionForm):
 
 
 class AssignForm(ActionForm):
-    action = "assign"
     body = forms.ModelChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
@@ -100,29 +100,25 @@ class AssignForm(ActionForm):
 
 
 class SetDeadlineForm(ActionForm):
-    action = "set_deadline"
     deadline = date_field(_("Deadline"), required=True, validators=[plausible_date])
     note = _text(_("Note"), required=False)
 
 
 class ExtendDeadlineForm(ActionForm):
-    action = "extend_deadline"
     deadline = date_field(_("New deadline"), required=True, validators=[plausible_date])
     reason = _text(_("Reason"), message=_("Say why the deadline is extended."))
 
 
 class StartForm(ActionForm):
-    action = "start"
+    """Nothing to fill in: the officer takes the petition."""
 
 
 class AnswerForm(ActionForm):
-    action = "answer"
     answer = _text(_("Answer"), message=_("Write the answer."), rows=4)
     answered_on = date_field(_("Answered on"), help_text=_("Empty: today."), validators=[plausible_date])
 
 
 class AnswerAtMeetingForm(ActionForm):
-    action = "answer_at_meeting"
     answer = _text(_("Answer given at the meeting"), message=_("Write the answer."), rows=3)
     meeting = MeetingChoiceField(
         label=_("Meeting"), queryset=None, error_messages={"required": _("Choose the meeting.")}
@@ -135,7 +131,6 @@ class AnswerAtMeetingForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
-    action = "escalate"
     to = forms.CharField(
         label=_("Sent to"),
         max_length=200,
@@ -154,7 +149,6 @@ class EscalateForm(ActionForm):
 class DeclineForm(ActionForm):
     """A refusal ("không giải quyết"): the body will not do what is asked, and says why."""
 
-    action = "decline"
     reason = _text(_("Reason"), message=_("Say why the petition is declined."))
     on = date_field(_("Decided on"), help_text=_("Empty: today."), validators=[plausible_date])
 
@@ -162,7 +156,6 @@ class DeclineForm(ActionForm):
 class NotCompetentForm(ActionForm):
     """Not within the commune's competence: the commune cannot decide it; who does."""
 
-    action = "not_competent"
     competent_body = forms.CharField(
         label=_("Who decides it"),
         max_length=200,
@@ -174,7 +167,6 @@ class NotCompetentForm(ActionForm):
 
 
 class ReportBackForm(ActionForm):
-    action = "report_back"
     meeting = MeetingChoiceField(
         label=_("Reported back at meeting"), queryset=None, error_messages={"required": _("Choose the meeting.")}
     )
@@ -188,40 +180,15 @@ class ReportBackForm(ActionForm):
 class ReportOutcomeForm(ReportBackForm):
     """The same form for a refusal, "not within the commune's competence" or an escalation."""
 
-    action = "report_outcome"
-
 
 class CommentForm(ActionForm):
-    action = "comment"
     text = _text(_("Comment"), message=_("Write the comment."))
 
 
 class AttachForm(ActionForm):
-    action = "attach"
     upload = forms.FileField(
         label=_("File"),
         error_messages={"required": _("Choose a file.")},
         help_text=_("PDF, Word, Excel, JPG or PNG, up to 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    form.action: form
-    for form in (
-        ForwardForm,
-        AssignForm,
-        SetDeadlineForm,
-        ExtendDeadlineForm,
-        StartForm,
-        AnswerForm,
-        AnswerAtMeetingForm,
-        EscalateForm,
-        DeclineForm,
-        NotCompetentForm,
-        ReportBackForm,
-        ReportOutcomeForm,
-        CommentForm,
-        AttachForm,
-    )
-}

@@ -1,6 +1,5 @@
 from .catalogue import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, BodyKind, Category
 from .petitions import (
-    ACTIONS,
     ANSWERED_STATUSES,
     CLOSED_STATUSES,
     HANDLERS,
@@ -9,7 +8,6 @@ from .petitions import (
     OVERSEERS,
     REPORTERS,
     RUNNING_STATUSES,
-    Action,
     Petition,
     PetitionStatus,
     Priority,
@@ -19,7 +17,6 @@ from .petitions import (
 from .timeline import EventKind, PetitionAttachment, PetitionEvent
 
 __all__ = [
-    "ACTIONS",
     "ANSWERED_STATUSES",
     "CLOSED_STATUSES",
     "DEFAULT_BODIES",
@@ -30,7 +27,6 @@ __all__ = [
     "OVERSEERS",
     "REPORTERS",
     "RUNNING_STATUSES",
-    "Action",
     "Body",
     "BodyKind",
     "Category",

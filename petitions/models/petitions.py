@@ -1,15 +1,12 @@
 """A petition (kiến nghị, phản ánh) raised at or between a branch's meetings, and its workflow.
 
-``ACTIONS`` is the one table of what may be done to a petition in each status and by whom:
-the services refuse with its messages, ``petitions.access.allowed_actions`` intersects it with
-the user's rights, the petition page offers only those buttons and the tests are generated
-from it.
+What may be done to a petition in each status, and by whom, is the table
+``petitions.services.workflow.ACTIONS``; ``Petition.allows`` answers for one of its rows.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +14,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -75,132 +71,6 @@ OVERSEERS = frozenset({RoleKind.LEADER, RoleKind.COMMUNE_STAFF})
 HANDLERS = frozenset({RoleKind.SECRETARY, RoleKind.CADRE, RoleKind.LEADER, RoleKind.COMMUNE_STAFF, RoleKind.OFFICER})
 # Who tells the branch the outcome at its meeting.
 REPORTERS = frozenset({RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF})
-
-
-@dataclass(frozen=True)
-class Action:
-    """One thing that may be done to a petition: from which statuses, to which, by whom."""
-
-    name: str
-    from_statuses: tuple[str, ...]
-    to_status: str | None  # None: the status stays as it is
-    roles: frozenset[str]
-    event: str  # the EventKind of the timeline entry it writes
-    refused: Promise  # "%(status)s" is the petition's current status
-
-    @property
-    def changes_status(self) -> bool:
-        return self.to_status is not None
-
-
-ALL_STATUSES = tuple(S)
-
-ACTIONS: dict[str, Action] = {
-    action.name: action
-    for action in (
-        Action(
-            "forward",
-            (S.NEW,),
-            S.FORWARDED,
-            OVERSEERS,
-            "forwarded",
-            _("A petition that is %(status)s cannot be forwarded; only a new one can."),
-        ),
-        Action(
-            "assign",
-            (S.FORWARDED, S.IN_PROGRESS),
-            None,
-            OVERSEERS,
-            "assigned",
-            _("A petition that is %(status)s cannot be reassigned."),
-        ),
-        Action(
-            "set_deadline",
-            RUNNING_STATUSES,
-            None,
-            OVERSEERS,
-            "deadline_set",
-            _("A petition that is %(status)s takes no deadline."),
-        ),
-        Action(
-            "extend_deadline",
-            RUNNING_STATUSES,
-            None,
-            OVERSEERS,
-            "deadline_extended",
-            _("The deadline of a petition that is %(status)s cannot be extended."),
-        ),
-        Action(
-            "start",
-            (S.FORWARDED,),
-            S.IN_PROGRESS,
-            frozenset({RoleKind.OFFICER}),
-            "started",
-            _("Work can only start on a forwarded petition, not on one that is %(status)s."),
-        ),
-        Action(
-            "answer",
-            (S.FORWARDED, S.IN_PROGRESS, S.ESCALATED),
-            S.ANSWERED,
-            OVERSEERS | {RoleKind.OFFICER},
-            "answered",
-            _("A petition that is %(status)s cannot be answered."),
-        ),
-        Action(
-            "answer_at_meeting",
-            (S.NEW,),
-            S.ANSWERED_AT_MEETING,
-            frozenset({RoleKind.CADRE, RoleKind.SECRETARY}),
-            "answered_at_meeting",
-            _("Only a new petition can be answered at the meeting; this one is %(status)s."),
-        ),
-        Action(
-            "escalate",
-            RUNNING_STATUSES,
-            S.ESCALATED,
-            OVERSEERS,
-            "escalated",
-            _("A petition that is %(status)s cannot be escalated."),
-        ),
-        Action(
-            "decline",
-            RUNNING_STATUSES,
-            S.DECLINED,
-            OVERSEERS,
-            "declined",
-            _("A petition that is %(status)s cannot be declined."),
-        ),
-        Action(
-            "not_competent",
-            RUNNING_STATUSES,
-            S.NOT_COMPETENT,
-            OVERSEERS,
-            "not_competent",
-            _("A petition that is %(status)s cannot be marked as not within the commune's competence."),
-        ),
-        Action(
-            "report_back",
-            (S.ANSWERED,),
-            S.REPORTED_BACK,
-            REPORTERS,
-            "reported_back",
-            _("Only an answered petition can be reported back; this one is %(status)s."),
-        ),
-        Action(
-            "report_outcome",
-            OTHER_OUTCOMES,
-            None,
-            REPORTERS,
-            "outcome_reported",
-            _(
-                "Only a refusal, a petition not within the commune's competence or an escalation is reported "
-                "back this way; this one is %(status)s."
-            ),
-        ),
-        Action("comment", ALL_STATUSES, None, HANDLERS, "comment", _("No comment can be added.")),
-        Action("attach", ALL_STATUSES, None, HANDLERS, "attachment", _("No file can be attached.")),
-    )
-}
 
 
 def overdue_since(deadline: datetime.date) -> datetime.date:
@@ -384,28 +254,29 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
 
     # --- The workflow table ---------------------------------------------------------------
 
-    def allows(self, action: str) -> bool:
-        """Whether the petition's status (and what it holds) allows this action (a key of ACTIONS)."""
-        if self.status not in ACTIONS[action].from_statuses:
+    def allows(self, action) -> bool:
+        """Whether the petition's status (and what it holds) allows this action (a row of
+        petitions.services.workflow.ACTIONS: its ``name``, ``from_statuses`` and ``refused``)."""
+        if self.status not in action.from_statuses:
             return False
-        if action == "set_deadline":
+        if action.name == "set_deadline":
             return self.deadline is None
-        if action == "extend_deadline":
+        if action.name == "extend_deadline":
             return self.deadline is not None
-        if action == "report_outcome":
+        if action.name == "report_outcome":
             return self.outcome_reported_at_meeting_id is None
         return True
 
-    def check_allows(self, action: str) -> None:
+    def check_allows(self, action) -> None:
         """Refuse, with the status in the message, an action the petition's status does not allow."""
-        if self.status not in ACTIONS[action].from_statuses:
-            message = ACTIONS[action].refused % {"status": self.get_status_display().lower()}
+        if self.status not in action.from_statuses:
+            message = action.refused % {"status": self.get_status_display().lower()}
             raise ValidationError(message, code="status")
-        if action == "set_deadline" and self.deadline is not None:
+        if action.name == "set_deadline" and self.deadline is not None:
             raise ValidationError(_("This petition already has a deadline; extend it instead."), code="deadline")
-        if action == "extend_deadline" and self.deadline is None:
+        if action.name == "extend_deadline" and self.deadline is None:
             raise ValidationError(_("This petition has no deadline yet; set one first."), code="deadline")
-        if action == "report_outcome" and self.outcome_reported_at_meeting_id is not None:
+        if action.name == "report_outcome" and self.outcome_reported_at_meeting_id is not None:
             day = self.outcome_reported_at_meeting.day
             raise ValidationError(
                 _(

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from members.access import nodes
 from petitions import access
 from petitions.models import RUNNING_STATUSES, Petition
 
@@ -29,7 +28,7 @@ class OfficerQueue:
 def officer_queue(user, *, today: datetime.date) -> OfficerQueue | None:
     """The petitions this officer holds, or that wait at their bodies, still to be answered,
     the nearest deadline first; None for a user who is not an officer."""
-    if not nodes(user, access.OFFICER_ROLE):
+    if not access.holds_officer_role(user):
         return None
     held = Q(officer=user)
     if bodies := access.body_ids(user):

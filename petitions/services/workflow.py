@@ -1,4 +1,5 @@
-"""A petition's life: recording it, then every action of ``petitions.models.ACTIONS``.
+"""A petition's life: recording it, then every action of ``ACTIONS``, the one table of the
+workflow (at the end of this module).
 
 Each action locks the petition's row, checks the user's right (``petitions.access.may``), the
 status table (``Petition.check_allows``) and its input, then changes the petition and writes
@@ -11,24 +12,48 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from meetings.models import Meeting, MeetingStatus
 from meetings.services.uploads import check_upload
 from members.dates import plausible_date
-from members.models import Member, Organization
+from members.models import Member, Organization, RoleKind
 from members.names import person_name
 from petitions import access, reminders
+from petitions.forms.actions import (
+    ActionForm,
+    AnswerAtMeetingForm,
+    AnswerForm,
+    AssignForm,
+    AttachForm,
+    CommentForm,
+    DeclineForm,
+    EscalateForm,
+    ExtendDeadlineForm,
+    ForwardForm,
+    NotCompetentForm,
+    ReportBackForm,
+    ReportOutcomeForm,
+    SetDeadlineForm,
+    StartForm,
+)
 from petitions.models import (
-    ACTIONS,
+    HANDLERS,
+    OTHER_OUTCOMES,
+    OVERSEERS,
+    REPORTERS,
+    RUNNING_STATUSES,
     Body,
     Category,
     EventKind,
@@ -234,7 +259,7 @@ def _begin(action: str, petition: Petition, by: AbstractBaseUser, expected_versi
         .select_related("branch", "category__commune", "body", "officer")
         .get(pk=petition.pk)
     )
-    if not access.may(by, action, locked):
+    if not access.may(by, ACTIONS[action], locked):
         raise PermissionDenied(_("You may not do this to this petition."))
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(
@@ -246,7 +271,7 @@ def _begin(action: str, petition: Petition, by: AbstractBaseUser, expected_versi
             params={"day": _day(locked.reported_back_at_meeting.day if locked.reported_back_at_meeting else None)},
             code="reported_twice",
         )
-    locked.check_allows(action)
+    locked.check_allows(ACTIONS[action])
     return locked
 
 
@@ -641,3 +666,215 @@ def petitions_assign(
     *, petitions: Iterable[Petition], by: AbstractBaseUser, body: Body | None = None, officer=None
 ) -> BulkOutcome:
     return _each(petitions, lambda petition: petition_assign(petition=petition, body=body, officer=officer, by=by))
+
+
+# --- The table ----------------------------------------------------------------------------------
+#
+# One row per action: the status rules (``Petition.allows``), who may take it (``access.may``), the
+# status and timeline entry it leaves (``_finish``), and how the petition page offers it (label,
+# form, service, main button; rows in the page's order). It sits here, at the end of the services,
+# because a row names its service and its form: the services are defined above, and the forms
+# (which import only models and access) come from below, so imports still run one way inside the
+# app (models -> access -> forms -> services -> views). The models and access.py, below the
+# table, are handed a row rather than looking a name up.
+
+S = PetitionStatus
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing that may be done to a petition: from which statuses, to which, by whom, and how."""
+
+    name: str  # also its URL's last part and its form's prefix
+    label: Promise  # the button and the "Saved: …" message
+    from_statuses: tuple[str, ...]
+    to_status: str | None  # None: the status stays as it is
+    roles: frozenset[str]  # role kinds (members.access.reaches on the branch); OFFICER: petitions.access.handles
+    event: str  # the EventKind of the timeline entry it writes
+    refused: Promise  # "%(status)s" is the petition's current status
+    form: type[ActionForm]  # its fields are the service's keyword arguments
+    service: Callable[..., object]  # (petition=, by=, expected_version=, **form.service_kwargs())
+    main: bool = False  # the page's next step: a red button (the rest are outlined)
+
+    @property
+    def changes_status(self) -> bool:
+        return self.to_status is not None
+
+
+ALL_STATUSES = tuple(S)
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in (
+        Action(
+            "forward",
+            gettext_lazy("Forward to a body"),
+            (S.NEW,),
+            S.FORWARDED,
+            OVERSEERS,
+            "forwarded",
+            gettext_lazy("A petition that is %(status)s cannot be forwarded; only a new one can."),
+            ForwardForm,
+            petition_forward,
+            main=True,
+        ),
+        Action(
+            "start",
+            gettext_lazy("Start work"),
+            (S.FORWARDED,),
+            S.IN_PROGRESS,
+            frozenset({RoleKind.OFFICER}),
+            "started",
+            gettext_lazy("Work can only start on a forwarded petition, not on one that is %(status)s."),
+            StartForm,
+            petition_start,
+            main=True,
+        ),
+        Action(
+            "answer",
+            gettext_lazy("Record the answer"),
+            (S.FORWARDED, S.IN_PROGRESS, S.ESCALATED),
+            S.ANSWERED,
+            OVERSEERS | {RoleKind.OFFICER},
+            "answered",
+            gettext_lazy("A petition that is %(status)s cannot be answered."),
+            AnswerForm,
+            petition_answer,
+            main=True,
+        ),
+        Action(
+            "answer_at_meeting",
+            gettext_lazy("Answered at the meeting"),
+            (S.NEW,),
+            S.ANSWERED_AT_MEETING,
+            frozenset({RoleKind.CADRE, RoleKind.SECRETARY}),
+            "answered_at_meeting",
+            gettext_lazy("Only a new petition can be answered at the meeting; this one is %(status)s."),
+            AnswerAtMeetingForm,
+            petition_answer_at_meeting,
+            main=True,
+        ),
+        # One service tells the branch every outcome, as the action of the table the page offered.
+        Action(
+            "report_back",
+            gettext_lazy("Reported back to the branch"),
+            (S.ANSWERED,),
+            S.REPORTED_BACK,
+            REPORTERS,
+            "reported_back",
+            gettext_lazy("Only an answered petition can be reported back; this one is %(status)s."),
+            ReportBackForm,
+            partial(petition_report_back, action="report_back"),
+            main=True,
+        ),
+        Action(
+            "report_outcome",
+            gettext_lazy("Reported back to the branch"),
+            OTHER_OUTCOMES,
+            None,
+            REPORTERS,
+            "outcome_reported",
+            gettext_lazy(
+                "Only a refusal, a petition not within the commune's competence or an escalation is reported "
+                "back this way; this one is %(status)s."
+            ),
+            ReportOutcomeForm,
+            partial(petition_report_back, action="report_outcome"),
+            main=True,
+        ),
+        Action(
+            "assign",
+            gettext_lazy("Reassign"),
+            (S.FORWARDED, S.IN_PROGRESS),
+            None,
+            OVERSEERS,
+            "assigned",
+            gettext_lazy("A petition that is %(status)s cannot be reassigned."),
+            AssignForm,
+            petition_assign,
+        ),
+        Action(
+            "set_deadline",
+            gettext_lazy("Set the deadline"),
+            RUNNING_STATUSES,
+            None,
+            OVERSEERS,
+            "deadline_set",
+            gettext_lazy("A petition that is %(status)s takes no deadline."),
+            SetDeadlineForm,
+            petition_set_deadline,
+        ),
+        Action(
+            "extend_deadline",
+            gettext_lazy("Extend the deadline"),
+            RUNNING_STATUSES,
+            None,
+            OVERSEERS,
+            "deadline_extended",
+            gettext_lazy("The deadline of a petition that is %(status)s cannot be extended."),
+            ExtendDeadlineForm,
+            petition_extend_deadline,
+        ),
+        Action(
+            "escalate",
+            gettext_lazy("Escalate above the commune"),
+            RUNNING_STATUSES,
+            S.ESCALATED,
+            OVERSEERS,
+            "escalated",
+            gettext_lazy("A petition that is %(status)s cannot be escalated."),
+            EscalateForm,
+            petition_escalate,
+        ),
+        Action(
+            "not_competent",
+            gettext_lazy("Not within the commune's competence"),
+            RUNNING_STATUSES,
+            S.NOT_COMPETENT,
+            OVERSEERS,
+            "not_competent",
+            gettext_lazy("A petition that is %(status)s cannot be marked as not within the commune's competence."),
+            NotCompetentForm,
+            petition_not_competent,
+        ),
+        Action(
+            "decline",
+            pgettext_lazy("petition action", "Refuse (not resolved)"),
+            RUNNING_STATUSES,
+            S.DECLINED,
+            OVERSEERS,
+            "declined",
+            gettext_lazy("A petition that is %(status)s cannot be declined."),
+            DeclineForm,
+            petition_decline,
+        ),
+        Action(
+            "comment",
+            gettext_lazy("Add a comment"),
+            ALL_STATUSES,
+            None,
+            HANDLERS,
+            "comment",
+            gettext_lazy("No comment can be added."),
+            CommentForm,
+            petition_comment,
+        ),
+        Action(
+            "attach",
+            gettext_lazy("Attach a file"),
+            ALL_STATUSES,
+            None,
+            HANDLERS,
+            "attachment",
+            gettext_lazy("No file can be attached."),
+            AttachForm,
+            petition_attach,
+        ),
+    )
+}
+
+
+def allowed_actions(user, petition: Petition) -> list[Action]:
+    """The actions the petition's status allows and the user may take, in the page's order: the
+    buttons to show."""
+    return [action for action in ACTIONS.values() if petition.allows(action) and access.may(user, action, petition)]

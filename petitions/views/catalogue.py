@@ -17,19 +17,17 @@ from petitions.forms.catalogue import BodyForm, BodyOfficersForm, CategoryForm
 from petitions.models import Body, Category
 from petitions.services import catalogue as services
 
-from . import lookups
-
 
 def _kept_communes(user):
     return [
         commune
-        for commune in lookups.communes(user, access.CATALOGUE_KEEPERS)
+        for commune in access.communes(user, access.CATALOGUE_KEEPERS)
         if access.can_manage_catalogue(user, commune)
     ]
 
 
 def _kept_commune(request, pk):
-    commune = get_object_or_404(lookups.communes(request.user, access.CATALOGUE_KEEPERS), pk=pk)
+    commune = get_object_or_404(access.communes(request.user, access.CATALOGUE_KEEPERS), pk=pk)
     if not access.can_manage_catalogue(request.user, commune):
         raise Http404
     return commune

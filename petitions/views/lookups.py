@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from members.access import above_any_q, nodes, subtree_q
 from members.models import Organization, OrganizationKind
 from members.names import person_name
 from petitions import access
@@ -29,44 +28,21 @@ DETAIL_RELATED = (
 )
 
 
-def sees_petitions(user) -> bool:
-    """Anyone with a role that sees some branch's petitions, or an officer of a body."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or bool(nodes(user, access.READERS | access.OFFICER_ROLE))
-
-
 def require_petitions(user) -> None:
-    if not sees_petitions(user):
+    if not access.sees_petitions(user):
         raise Http404
-
-
-def oversees(user) -> bool:
-    """Leaders and commune staff: forward and reassign from the list."""
-    return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
 
 
 def petition_or_404(request, pk) -> Petition:
     return get_object_or_404(access.petitions(request.user).select_related(*DETAIL_RELATED), pk=pk)
 
 
-def communes(user, kinds=None) -> QuerySet[Organization]:
-    """The communes at, above or under the nodes where the user holds one of these roles."""
-    found = Organization.objects.filter(kind=OrganizationKind.COMMUNE).order_by("path")
-    if user.is_superuser:
-        return found
-    held = nodes(user, kinds if kinds is not None else access.READERS | access.OFFICER_ROLE)
-    if not held:
-        return found.none()
-    return found.filter(subtree_q(held) | above_any_q(held))
-
-
 def scope_categories(user) -> QuerySet[Category]:
-    return Category.objects.filter(commune__in=communes(user)).order_by("commune__path", "position", "name")
+    return Category.objects.filter(commune__in=access.communes(user)).order_by("commune__path", "position", "name")
 
 
 def scope_bodies(user, kinds=None) -> QuerySet[Body]:
-    return Body.objects.filter(commune__in=communes(user, kinds)).order_by("commune__path", "position", "name")
+    return Body.objects.filter(commune__in=access.communes(user, kinds)).order_by("commune__path", "position", "name")
 
 
 def scope_officers(user) -> QuerySet:
@@ -82,7 +58,7 @@ def scope_officers(user) -> QuerySet:
 
 def assignable_officers(user) -> QuerySet:
     """Officers of the communes the user oversees (the bulk form)."""
-    places = list(communes(user, OVERSEERS))
+    places = list(access.communes(user, OVERSEERS))
     if not places:
         return get_user_model().objects.none()
     found = access.officers(places[0])

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from members.access import nodes
 from petitions import access
 from petitions.selectors.review import my_petitions
 
@@ -18,7 +17,7 @@ from . import lookups
 @login_required
 def my_petitions_page(request):
     user = request.user
-    if not (user.is_superuser or nodes(user, access.OFFICER_ROLE)):
+    if not (user.is_superuser or access.holds_officer_role(user)):
         raise Http404
     today = timezone.localdate()
     page = Paginator(my_petitions(user, today=today), lookups.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,54 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from petitions import access
-from petitions.forms.actions import ACTION_FORMS, ActionForm
-from petitions.models import ACTIONS, EventKind, Petition, default_deadline
+from petitions.forms.actions import ActionForm
+from petitions.models import EventKind, Petition, default_deadline
 from petitions.selectors.review import petition_timeline
 from petitions.services import workflow
 
 from . import lookups
-
-SERVICES = {
-    "forward": workflow.petition_forward,
-    "assign": workflow.petition_assign,
-    "set_deadline": workflow.petition_set_deadline,
-    "extend_deadline": workflow.petition_extend_deadline,
-    "start": workflow.petition_start,
-    "answer": workflow.petition_answer,
-    "answer_at_meeting": workflow.petition_answer_at_meeting,
-    "escalate": workflow.petition_escalate,
-    "decline": workflow.petition_decline,
-    "not_competent": workflow.petition_not_competent,
-    # One service tells the branch every outcome, as the action of the table the page offered.
-    "report_back": partial(workflow.petition_report_back, action="report_back"),
-    "report_outcome": partial(workflow.petition_report_back, action="report_outcome"),
-    "comment": workflow.petition_comment,
-    "attach": workflow.petition_attach,
-}
-# The order the action forms appear in on the page: the next step first.
-ORDER = (
-    "forward",
-    "start",
-    "answer",
-    "answer_at_meeting",
-    "report_back",
-    "report_outcome",
-    "assign",
-    "set_deadline",
-    "extend_deadline",
-    "escalate",
-    "not_competent",
-    "decline",
-    "comment",
-    "attach",
-)
-# Actions whose button is red (the main next step); the rest are outlined.
-MAIN = {"forward", "start", "answer", "answer_at_meeting", "report_back", "report_outcome"}
-assert set(ORDER) == set(ACTIONS) == set(SERVICES) == set(ACTION_FORMS)  # noqa: S101
 
 
 def _day(value) -> str:
@@ -115,45 +75,24 @@ def event_details(event) -> list[str]:
     return [line for line in lines if line]
 
 
-def _forms(request, petition: Petition, allowed: set[str], commune, bound: ActionForm | None):
+def _forms(request, petition: Petition, allowed: list[workflow.Action], commune, bound: ActionForm | None):
     forms = []
-    for action in ORDER:
-        if action not in allowed:
-            continue
-        if bound is not None and bound.action == action:
+    for action in allowed:
+        if bound is not None and bound.action == action.name:
             form = bound
         else:
-            kwargs = {"petition": petition, "commune": commune}
-            if action == "forward":
+            kwargs = {"action": action.name, "petition": petition, "commune": commune}
+            if action.name == "forward":
                 kwargs["default_deadline"] = _default_deadline(petition)
-            form = ACTION_FORMS[action](**kwargs)
-        forms.append({"action": action, "form": form, "label": _label(action), "main": action in MAIN})
+            form = action.form(**kwargs)
+        forms.append({"action": action.name, "form": form, "label": action.label, "main": action.main})
     return forms
-
-
-def _label(action: str) -> str:
-    return {
-        "forward": _("Forward to a body"),
-        "assign": _("Reassign"),
-        "set_deadline": _("Set the deadline"),
-        "extend_deadline": _("Extend the deadline"),
-        "start": _("Start work"),
-        "answer": _("Record the answer"),
-        "answer_at_meeting": _("Answered at the meeting"),
-        "escalate": _("Escalate above the commune"),
-        "decline": pgettext("petition action", "Refuse (not resolved)"),
-        "not_competent": _("Not within the commune's competence"),
-        "report_back": _("Reported back to the branch"),
-        "report_outcome": _("Reported back to the branch"),
-        "comment": _("Add a comment"),
-        "attach": _("Attach a file"),
-    }[action]
 
 
 def _render(request, petition: Petition, bound: ActionForm | None = None, status: int = 200):
     user = request.user
     commune = petition.category.commune
-    allowed = access.allowed_actions(user, petition)
+    allowed = workflow.allowed_actions(user, petition)
     events = list(petition_timeline(petition))
     context = {
         "petition": petition,
@@ -184,22 +123,23 @@ def _add_service_error(form: ActionForm, error: ValidationError) -> None:
 @require_POST
 def petition_action(request, pk, action):
     """Every action of the table: 404 unless the user may take it; its service decides the rest."""
-    if action not in ACTIONS:
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
         raise Http404
     user = request.user
     petition = lookups.petition_or_404(request, pk)
-    if not access.may(user, action, petition):
+    if not access.may(user, spec, petition):
         raise Http404
-    if not petition.allows(action):
+    if not petition.allows(spec):
         try:
-            petition.check_allows(action)
+            petition.check_allows(spec)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("petitions:detail", petition.pk)
-    form = ACTION_FORMS[action](request.POST, request.FILES, petition=petition, commune=petition.category.commune)
+    form = spec.form(request.POST, request.FILES, action=action, petition=petition, commune=petition.category.commune)
     if form.is_valid():
         try:
-            SERVICES[action](
+            spec.service(
                 petition=petition, by=user, expected_version=form.cleaned_data.get("version"), **form.service_kwargs()
             )
         except PermissionDenied:
@@ -207,7 +147,7 @@ def petition_action(request, pk, action):
         except ValidationError as error:
             _add_service_error(form, error)
         else:
-            messages.success(request, _("Saved: %(what)s.") % {"what": _label(action).lower()})
+            messages.success(request, _("Saved: %(what)s.") % {"what": str(spec.label).lower()})
             # A form on another page (the meeting page's petitions panel) says where to go back to.
             back = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from members.access import nodes
 from members.services.exports import XLSX_CONTENT_TYPE
 from petitions import access
 from petitions.forms.review import BulkForm, PetitionFilterForm
@@ -66,7 +65,7 @@ def petition_list_page(request):
     base = query.copy()
     for name in ("status", "overdue", "due_this_week", "page"):
         base.pop(name, None)
-    can_bulk = lookups.oversees(user)
+    can_bulk = access.oversees(user)
     return render(
         request,
         "petitions/petition_list.html",
@@ -78,8 +77,8 @@ def petition_list_page(request):
             "count_query": base.urlencode(),
             "bulk_form": _bulk_form(request, None) if can_bulk else None,
             "can_record": access.recordable_branches(user).exists(),
-            "is_officer": bool(nodes(user, access.OFFICER_ROLE)),
-            "keeps_catalogue": bool(nodes(user, access.CATALOGUE_KEEPERS)),
+            "is_officer": access.holds_officer_role(user),
+            "keeps_catalogue": access.keeps_a_catalogue(user),
             "today": today,
         },
     )
@@ -104,7 +103,7 @@ def petition_export(request):
 def petition_bulk(request):
     """Forward or reassign the ticked petitions; each refusal is reported with its reason."""
     user = request.user
-    if not lookups.oversees(user):
+    if not access.oversees(user):
         raise Http404
     form = _bulk_form(request, request.POST, petitions=access.petitions(user).select_related("category__commune"))
     back = reverse("petitions:list")
