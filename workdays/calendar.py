@@ -2,8 +2,10 @@
 plus the Saturdays (or Sundays) the government announces as make-up working days.
 
 Public holidays come from the ``holidays`` package, which knows Tết and Giỗ Tổ Hùng Vương by
-the lunar calendar; each year's extra days off and make-up days are data (``AnnouncedDay``)
-that commune staff keep. Deadlines counted "in working days" use these functions.
+the lunar calendar and names the make-up working days it knows of (Saturday 22/08/2026, worked
+for Monday 31/08); each year's further days off and make-up days are data (``AnnouncedDay``)
+that commune staff keep, and a day off announced on a make-up day the package names overrides
+it. Deadlines counted "in working days" use these functions.
 """
 
 from __future__ import annotations
@@ -24,12 +26,25 @@ def _public_holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays.country_holidays("VN", years=[year]).keys())
 
 
+@lru_cache(maxsize=64)
+def _package_make_up_days(year: int) -> frozenset[datetime.date]:
+    """The weekend days the ``holidays`` data names as worked in exchange for a day off that year.
+
+    The package collects them per populated year and may file one under the neighbouring year
+    (05/01/2019 was worked for 31/12/2018): read three years, keep this one's."""
+    found = holidays.country_holidays("VN", years=[year - 1, year, year + 1]).weekend_workdays
+    return frozenset(day for day in found if day.year == year)
+
+
 def _announced(start: datetime.date, end: datetime.date) -> tuple[set[datetime.date], set[datetime.date]]:
-    """(days off, make-up working days) announced between start and end: one query."""
+    """(days off, make-up working days) between start and end: the announced days and the
+    package's make-up days, less those announced as days off (staff know better). One query."""
     off: set[datetime.date] = set()
     worked: set[datetime.date] = set()
     for day, kind in AnnouncedDay.objects.filter(day__range=(start, end)).values_list("day", "kind"):
         (off if kind == AnnouncedDayKind.DAY_OFF else worked).add(day)
+    for year in range(start.year, end.year + 1):
+        worked |= {day for day in _package_make_up_days(year) if start <= day <= end and day not in off}
     return off, worked
 
 
@@ -142,3 +157,8 @@ def nearest_working_day(day: datetime.date, *, earlier: bool) -> datetime.date:
             first, last = (current - window, current) if earlier else (current, current + window)
             off, worked = _announced(first, last)
     return current
+
+
+def package_make_up_days(*years: int) -> list[datetime.date]:
+    """The make-up working days the ``holidays`` data names in these years (for the staff's page)."""
+    return sorted(day for year in years for day in _package_make_up_days(year))

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from workdays.calendar import add_working_days, is_working_day, working_days_between
+from workdays.calendar import add_working_days, is_working_day, package_make_up_days, working_days_between
 from workdays.models import AnnouncedDay, AnnouncedDayKind
 
 D = datetime.date
@@ -49,6 +49,22 @@ def test_counting_backwards_is_negative_and_zero_days_is_the_same_day():
 def test_a_long_deadline_across_tet_reads_the_announced_days_once(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert add_working_days(D(2026, 1, 2), 31) == D(2026, 2, 23)  # 30 days end on 13/02, then Tết
+
+
+def test_the_make_up_saturday_the_holidays_data_names_is_a_working_day():
+    """22/08/2026 (Saturday) is worked for Monday 31/08 (the bridge to 2/9), per the package's data."""
+    saturday, friday = D(2026, 8, 22), D(2026, 8, 21)
+    assert saturday in package_make_up_days(2026)
+    assert is_working_day(saturday) and not is_working_day(D(2026, 8, 31))
+    assert add_working_days(friday, 1) == saturday
+    assert working_days_between(friday, D(2026, 8, 24)) == 2  # Saturday and Monday
+    assert not is_working_day(D(2026, 8, 29))  # the next Saturday is an ordinary weekend
+
+
+def test_a_national_day_off_overrides_the_packages_make_up_day():
+    AnnouncedDay.objects.create(day=D(2026, 8, 22), kind=AnnouncedDayKind.DAY_OFF, note="Không làm bù")
+    assert not is_working_day(D(2026, 8, 22))
+    assert add_working_days(D(2026, 8, 21), 1) == D(2026, 8, 24)
 
 
 def test_commune_staff_keep_the_announced_days_and_others_get_404(staff, secretary, leader, plain_member):
