@@ -159,6 +159,34 @@ def nearest_working_day(day: datetime.date, *, earlier: bool) -> datetime.date:
     return current
 
 
+def move_off_break(day: datetime.date, *, earlier: bool) -> tuple[datetime.date, list[datetime.date]]:
+    """Where a meeting on ``day`` goes when ``day`` is in a holiday break (``holiday_break``), and
+    the break; ``(day, [])`` when it is not in one. One query.
+
+    The nearest working day before the break (``earlier``) or after it, but never outside
+    ``day``'s month: a monthly meeting moved to 29/04 or 31/12 would be April's or last year's.
+    When the preferred side leaves the month, the other side is taken (1 May 2026, a Friday
+    after 30/04, moves to Monday 4 May); only if both leave it (no working day in the month
+    beyond the break) does the preferred side win."""
+    first = day.replace(day=1) - BREAK_REACH * 2
+    last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) + BREAK_REACH * 2
+    off, worked = _announced(first, last)
+    if _is_working(day, off, worked):
+        return day, []
+    start = end = day
+    while start - ONE_DAY >= first and not _is_working(start - ONE_DAY, off, worked):
+        start -= ONE_DAY
+    while end + ONE_DAY <= last and not _is_working(end + ONE_DAY, off, worked):
+        end += ONE_DAY
+    run = [start + offset * ONE_DAY for offset in range((end - start).days + 1)]
+    if not (day in off or day in _public_holidays(day.year) or any(is_tet(d) for d in run)):
+        return day, []  # an ordinary weekend: branches may meet on it
+    before, after = start - ONE_DAY, end + ONE_DAY  # working days (no break spans a month)
+    sides = [before, after] if earlier else [after, before]
+    in_month = [side for side in sides if (side.year, side.month) == (day.year, day.month)]
+    return (in_month or sides)[0], run
+
+
 def package_make_up_days(*years: int) -> list[datetime.date]:
     """The make-up working days the ``holidays`` data names in these years (for the staff's page)."""
     return sorted(day for year in years for day in _package_make_up_days(year))

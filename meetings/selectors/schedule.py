@@ -24,12 +24,13 @@ def avoid_holidays(day: datetime.date, rules: MeetingRules) -> tuple[datetime.da
 
     Branches do not meet on a public holiday or in a holiday break such as Tết (weekends inside
     the break included): the meeting moves to the nearest working day before the break, or after
-    it, as the commune prefers (``MeetingRules.holiday_shift``)."""
-    run = calendar.holiday_break(day)
+    it, as the commune prefers (``MeetingRules.holiday_shift``), but never out of its month: the
+    other side is taken when the preferred one would leave it
+    (``workdays.calendar.move_off_break``). One query."""
+    earlier = rules.holiday_shift != HolidayShift.AFTER
+    moved, run = calendar.move_off_break(day, earlier=earlier)
     if not run:
         return day, ""
-    earlier = rules.holiday_shift != HolidayShift.AFTER
-    moved = calendar.nearest_working_day(run[0] if earlier else run[-1], earlier=earlier)
     language = translation.get_language() or "vi"
     # The day's own holiday, else the break's (a weekend inside Tết has no name of its own).
     names = [name for d in [day, *run] if (name := calendar.holiday_name(d, language))]
