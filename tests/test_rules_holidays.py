@@ -161,3 +161,24 @@ def test_the_expected_next_meeting_stays_in_its_month(tree):
         planned_end=datetime.datetime(2026, 4, 1, 21, 30, tzinfo=TZ),
     )
     assert selectors.schedule.expected_regular_day(april)[0] == D(2026, 5, 4)
+
+
+def test_a_communes_own_day_off_moves_only_its_branches_meetings(tree):
+    """Tam Hưng's village festival on Saturday 05/12/2026: Song Khê (on the 5th) moves to Friday
+    04/12; a branch of phường Đức Thắng meeting on the 5th does not."""
+    AnnouncedDay.objects.create(
+        day=D(2026, 12, 5), kind=AnnouncedDayKind.DAY_OFF, organization=tree.commune, note="Lễ hội làng"
+    )
+    tree.other_branch.meeting_day = 5
+    tree.other_branch.save()
+    services.schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 12, 1))
+    day, note = planned(tree.branch, D(2026, 12, 1))
+    assert day == D(2026, 12, 4) and "05/12/2026" in note
+    assert planned(tree.other_branch, D(2026, 12, 1)) == (D(2026, 12, 5), "")
+
+
+def test_a_make_up_saturday_is_a_working_day_for_the_scheduler(tree):
+    """A branch meeting on the 22nd stays on Saturday 22/08/2026, a make-up working day; the
+    deadline counting sees it too."""
+    assert selectors.schedule.avoid_holidays(D(2026, 8, 22), MeetingRules(), tree.branch) == (D(2026, 8, 22), "")
+    assert calendar.is_working_day(D(2026, 8, 22), organization=tree.branch)
