@@ -307,11 +307,6 @@ def staff_organizations(user) -> list[Organization]:
     return [node for node in nodes(user, {RoleKind.COMMUNE_STAFF}) if not node.is_branch]
 
 
-def can_keep_working_days(user) -> bool:
-    """The announced days off and make-up days are national: any commune staff keeps them."""
-    return user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF}))
-
-
 def can_see_outbox(user) -> bool:
     """Commune staff (and administrators) follow the messages sent to the people of their subtree."""
     return user.is_authenticated and (user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF})))

@@ -66,9 +66,9 @@ def test_an_ordinary_weekend_and_a_working_day_stay(tree):
 @pytest.mark.parametrize(
     ("day", "moved"),
     [
-        (D(2026, 9, 2), D(2026, 8, 28)),  # Quốc khánh: 31/8 (bridge), 1/9 and 2/9 off
+        (D(2026, 9, 2), D(2026, 9, 3)),  # Quốc khánh: 31/8 (bridge), 1/9, 2/9 off; 28/8 is August
         (D(2027, 4, 30), D(2027, 4, 29)),  # 30/4 Friday
-        (D(2027, 1, 1), D(2026, 12, 31)),  # New Year's Day
+        (D(2027, 1, 1), D(2027, 1, 4)),  # New Year's Day, a Friday: 31/12 would be last year's
     ],
 )
 def test_public_holidays_move(tree, day, moved):
@@ -108,3 +108,77 @@ def test_the_meeting_page_says_why_it_moved(tree, staff):
     page = staff.get(meeting.get_absolute_url())
     assert page.status_code == 200
     assert 'id="schedule-note"' in page.content.decode()
+
+
+# --- A meeting moved off a holiday stays in its month (issue 20) -----------------------------
+
+
+def branch_meeting_on(tree, day_of_month, name="Chi bộ ngày đầu tháng"):
+    return make_org(name, OrganizationKind.BRANCH, tree.commune, branch_type="village", meeting_day=day_of_month)
+
+
+def test_a_may_meeting_on_1_may_moves_later_not_into_april(tree):
+    """30/04 (Thursday) and 01/05 (Friday) 2026 are holidays: the working day before is 29/04,
+    April's; May's meeting goes to Monday 4 May."""
+    branch = branch_meeting_on(tree, 1)
+    services.schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 5, 1))
+    day, note = planned(branch, D(2026, 5, 1))
+    assert day == D(2026, 5, 4)
+    assert "01/05/2026" in note and "04/05/2026" in note
+
+
+@pytest.mark.parametrize(
+    ("day", "shift", "moved"),
+    [
+        (D(2026, 5, 1), HolidayShift.BEFORE, D(2026, 5, 4)),
+        (D(2027, 5, 1), HolidayShift.BEFORE, D(2027, 5, 4)),  # Saturday; 03/05 observed
+        (D(2026, 4, 30), HolidayShift.BEFORE, D(2026, 4, 29)),  # earlier stays in April
+        (D(2026, 4, 30), HolidayShift.AFTER, D(2026, 4, 29)),  # later would be May: earlier
+        (D(2027, 1, 1), HolidayShift.AFTER, D(2027, 1, 4)),
+        (D(2027, 2, 5), HolidayShift.BEFORE, D(2027, 2, 3)),  # Tết: earlier stays in February
+    ],
+)
+def test_the_moved_day_never_leaves_the_month(tree, day, shift, moved):
+    assert selectors.schedule.avoid_holidays(day, MeetingRules(holiday_shift=shift))[0] == moved
+
+
+def test_a_january_meeting_on_new_years_day_stays_in_january(tree):
+    branch = branch_meeting_on(tree, 1)
+    services.schedule.schedule_regular_meetings(months_ahead=0, today=D(2027, 1, 1))
+    day, note = planned(branch, D(2027, 1, 1))
+    assert day == D(2027, 1, 4)  # not Thursday 31/12/2026
+    assert "01/01/2027" in note
+
+
+def test_the_expected_next_meeting_stays_in_its_month(tree):
+    """The resolution's "next meeting" for a branch without a rule: the same day next month."""
+    branch = make_org("Chi bộ không có lịch", OrganizationKind.BRANCH, tree.commune, branch_type="village")
+    april = Meeting.objects.create(
+        branch=branch,
+        kind="regular",
+        month=D(2026, 4, 1),
+        planned_start=datetime.datetime(2026, 4, 1, 19, 30, tzinfo=TZ),
+        planned_end=datetime.datetime(2026, 4, 1, 21, 30, tzinfo=TZ),
+    )
+    assert selectors.schedule.expected_regular_day(april)[0] == D(2026, 5, 4)
+
+
+def test_a_communes_own_day_off_moves_only_its_branches_meetings(tree):
+    """Tam Hưng's village festival on Saturday 05/12/2026: Song Khê (on the 5th) moves to Friday
+    04/12; a branch of phường Đức Thắng meeting on the 5th does not."""
+    AnnouncedDay.objects.create(
+        day=D(2026, 12, 5), kind=AnnouncedDayKind.DAY_OFF, organization=tree.commune, note="Lễ hội làng"
+    )
+    tree.other_branch.meeting_day = 5
+    tree.other_branch.save()
+    services.schedule.schedule_regular_meetings(months_ahead=0, today=D(2026, 12, 1))
+    day, note = planned(tree.branch, D(2026, 12, 1))
+    assert day == D(2026, 12, 4) and "05/12/2026" in note
+    assert planned(tree.other_branch, D(2026, 12, 1)) == (D(2026, 12, 5), "")
+
+
+def test_a_make_up_saturday_is_a_working_day_for_the_scheduler(tree):
+    """A branch meeting on the 22nd stays on Saturday 22/08/2026, a make-up working day; the
+    deadline counting sees it too."""
+    assert selectors.schedule.avoid_holidays(D(2026, 8, 22), MeetingRules(), tree.branch) == (D(2026, 8, 22), "")
+    assert calendar.is_working_day(D(2026, 8, 22), organization=tree.branch)

@@ -1,4 +1,5 @@
-"""The announced days off and make-up working days, kept by commune staff."""
+"""The announced days off and make-up working days: the national list, kept by province staff,
+and each commune's own days off, kept by its staff (workdays.access)."""
 
 import datetime
 
@@ -6,39 +7,44 @@ import holidays
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import access
-
-from . import services
+from . import access, calendar, services
 from .forms import AnnouncedDayForm
 from .models import AnnouncedDay
 
 
-def _keeper(request) -> None:
-    # National data: any commune staff may keep it (the government's announcement is the same
-    # for everyone); other users do not see the page.
-    if not access.can_keep_working_days(request.user):
-        raise Http404
-
-
 @login_required
 def announced_days(request):
-    _keeper(request)
+    user = request.user
+    if not access.can_open_days(user):
+        raise Http404
     year = timezone.localdate().year
-    form = AnnouncedDayForm(request.POST if request.method == "POST" else None)
+    form = AnnouncedDayForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.announced_day_add(**form.cleaned_data, by=request.user)
+        if not access.can_keep_days_of(user, form.cleaned_data["organization"]):
+            raise Http404
+        services.announced_day_add(**form.cleaned_data, by=user)
         messages.success(request, _("Saved."))
         return redirect("workdays:days")
+    since = datetime.date(year, 1, 1)
+    places = access.local_places(user)
     public = sorted(holidays.country_holidays("VN", years=[year, year + 1], language="vi").items())
     context = {
         "form": form,
-        "announced": AnnouncedDay.objects.filter(day__gte=datetime.date(year, 1, 1)),
+        "keeps_national": access.can_keep_national_days(user),
+        "announced": AnnouncedDay.objects.filter(organization__isnull=True, day__gte=since),
+        "local": AnnouncedDay.objects.filter(
+            organization__isnull=False, **({} if user.is_superuser else {"organization__in": [n.pk for n in places]})
+        )
+        .filter(day__gte=since)
+        .select_related("organization")
+        .order_by("day", "organization__path"),
         "public_holidays": public,
+        "make_up_days": calendar.package_make_up_days(year, year + 1),
     }
     return render(request, "workdays/days.html", context)
 
@@ -46,12 +52,16 @@ def announced_days(request):
 @login_required
 @require_POST
 def announced_day_remove(request):
-    """The day goes in the form, not the URL: the list is national, so no id belongs to a scope."""
-    _keeper(request)
+    """The day and its place go in the form: national days have no organisation. A day the user
+    does not keep answers 404, as one that is not on the list does."""
     try:
         day = datetime.date.fromisoformat(request.POST.get("day", ""))
+        place = int(request.POST["organization"]) if request.POST.get("organization") else None
     except ValueError:
         raise Http404 from None
-    services.announced_day_remove(announced=get_object_or_404(AnnouncedDay, day=day))
+    announced = AnnouncedDay.objects.filter(day=day, organization_id=place).select_related("organization").first()
+    if announced is None or not access.can_keep_days_of(request.user, announced.organization):
+        raise Http404
+    services.announced_day_remove(announced=announced)
     messages.success(request, _("Removed."))
     return redirect("workdays:days")

@@ -19,17 +19,20 @@ def regular_meeting_day(branch: Organization, month: datetime.date) -> datetime.
     return branch.meeting_date(month.year, month.month)
 
 
-def avoid_holidays(day: datetime.date, rules: MeetingRules) -> tuple[datetime.date, str]:
+def avoid_holidays(
+    day: datetime.date, rules: MeetingRules, branch: Organization | None = None
+) -> tuple[datetime.date, str]:
     """The day a regular meeting is planned for instead of ``day``, and why ("" when it stays).
 
     Branches do not meet on a public holiday or in a holiday break such as Tết (weekends inside
-    the break included): the meeting moves to the nearest working day before the break, or after
-    it, as the commune prefers (``MeetingRules.holiday_shift``)."""
-    run = calendar.holiday_break(day)
+    the break included), nor on a day off of their commune (``branch``): the meeting moves to
+    the nearest working day before the break, or after it, as the commune prefers
+    (``MeetingRules.holiday_shift``), but never out of its month: the other side is taken when
+    the preferred one would leave it (``workdays.calendar.move_off_break``). One query."""
+    earlier = rules.holiday_shift != HolidayShift.AFTER
+    moved, run = calendar.move_off_break(day, earlier=earlier, organization=branch)
     if not run:
         return day, ""
-    earlier = rules.holiday_shift != HolidayShift.AFTER
-    moved = calendar.nearest_working_day(run[0] if earlier else run[-1], earlier=earlier)
     language = translation.get_language() or "vi"
     # The day's own holiday, else the break's (a weekend inside Tết has no name of its own).
     names = [name for d in [day, *run] if (name := calendar.holiday_name(d, language))]
@@ -49,7 +52,7 @@ def planned_regular_day(
     day = regular_meeting_day(branch, month)
     if day is None:
         return None, ""
-    return avoid_holidays(day, rules)
+    return avoid_holidays(day, rules, branch)
 
 
 def expected_regular_day(meeting: Meeting) -> tuple[datetime.date, str]:
@@ -61,5 +64,5 @@ def expected_regular_day(meeting: Meeting) -> tuple[datetime.date, str]:
     day, note = planned_regular_day(meeting.branch, month, rules)
     if day is None:
         last = month_calendar.monthrange(month.year, month.month)[1]
-        day, note = avoid_holidays(month.replace(day=min(meeting.day.day, last)), rules)
+        day, note = avoid_holidays(month.replace(day=min(meeting.day.day, last)), rules, meeting.branch)
     return day, note
