@@ -91,7 +91,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "petitions",
-    "dashboard",
+    "oversight",
     "demo",
     "notifications",
 ]

@@ -16,7 +16,7 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("workdays/", include("workdays.urls")),
     path("notifications/", include("notifications.urls")),
-    path("dashboard/", include("dashboard.urls")),
+    path("dashboard/", include("oversight.urls")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own; the icon is the static SVG that base.html links.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),

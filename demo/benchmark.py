@@ -30,7 +30,7 @@ from members.models import Organization, OrganizationKind, Role, RoleKind
 
 from .scale import ROOT_CODE, largest_branch
 
-DASHBOARD_URL_NAME = "dashboard:overview"
+DASHBOARD_URL_NAME = "oversight:overview"
 SEARCH = "nguyen van"
 
 

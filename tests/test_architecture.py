@@ -16,7 +16,7 @@ import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own top-level packages, including those later issues add.
-PROJECT_PACKAGES = ("chibo", "demo", "dashboard", "petitions", "meetings", "members", "notifications", "workdays")
+PROJECT_PACKAGES = ("chibo", "demo", "oversight", "petitions", "meetings", "members", "notifications", "workdays")
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "var", "migrations", "__pycache__", "static", "templates", "locale"}
 
 

@@ -30,7 +30,6 @@ from django.urls.resolvers import RegexPattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from dashboard.services.summaries import branch_months_refresh
 from meetings.documents.content import records_freeze
 from meetings.models import (
     AgendaItem,
@@ -57,6 +56,7 @@ from members.services.accounts import reset_code_issue
 from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue
+from oversight.services.summaries import branch_months_refresh
 from petitions.models import ACTIONS, Body, Category, Petition, PetitionAttachment, PetitionEvent
 from petitions.services.catalogue import catalogue_ensure
 from workdays.models import AnnouncedDay, AnnouncedDayKind

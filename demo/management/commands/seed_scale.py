@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dashboard.services.summaries import branch_months_refresh_recent
 from demo.scale import SCALE_PASSWORD, seed_scale
 from members.access import system_scope
 from members.models import RoleKind
+from oversight.services.summaries import branch_months_refresh_recent
 
 
 class Command(BaseCommand):

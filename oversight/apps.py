@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "oversight"
+    verbose_name = _("Oversight")
+
+    def ready(self):
+        # Meetings does not import the dashboard: the summaries follow meetings through signals,
+        # and the petitions panel registers itself. Loaded here, once the models are ready.
+        from . import freshness
+        from .panels import petitions
+
+        freshness.connect_signals()
+        petitions.register()
