@@ -12,11 +12,12 @@ from .health import healthz
 
 urlpatterns = [
     path("", include("members.urls")),
+    # The dashboard (/dashboard/), the flags and the cadre report (/meetings/flags/, /meetings/cadres/…).
+    path("", include("oversight.urls")),
     path("meetings/", include("meetings.urls")),
     path("petitions/", include("petitions.urls")),
     path("workdays/", include("workdays.urls")),
     path("notifications/", include("notifications.urls")),
-    path("dashboard/", include("oversight.urls")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own; the icon is the static SVG that base.html links.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),

@@ -7,13 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from members.extensions import register_organization_panel
         from members.home import register_home_panel
 
         # tasks: registered with Celery in every process (guidance publishing queues one by name,
         # also from a management command, where Celery's autodiscovery has not run).
-        from . import home, panels, tasks  # noqa: F401
+        from . import home, tasks  # noqa: F401
 
-        register_organization_panel(panels.BRANCH_RATING)
         for panel in home.PANELS:
             register_home_panel(panel)

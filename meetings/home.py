@@ -2,8 +2,8 @@
 
 The secretary: the next meeting and what is still missing for it; the cadre: the meetings to
 attend and the scores to confirm; the member: the next meeting with its time, place and
-materials; commune staff and leaders: the branches with the most urgent flags. The reads are
-in meetings/selectors/home.py, each a fixed number of queries.
+materials (commune staff's and leaders' most urgent flags are oversight's: oversight/home.py).
+The reads are in meetings/selectors/home.py, each a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -30,15 +30,8 @@ def member_context(request: HttpRequest) -> dict | None:
     return {"next": next_meeting} if next_meeting is not None else None
 
 
-def flags_context(request: HttpRequest) -> dict | None:
-    now = timezone.now()
-    urgent = selectors.urgent_flags(request.user, now=now, today=timezone.localdate(now))
-    return {"urgent": urgent} if urgent is not None else None
-
-
 PANELS = [
     HomePanel(template="meetings/home/_secretary.html", context=secretary_context),
-    HomePanel(template="meetings/home/_flags.html", context=flags_context),
     HomePanel(template="meetings/home/_cadre.html", context=cadre_context),
     HomePanel(template="meetings/home/_member.html", context=member_context),
 ]

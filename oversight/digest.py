@@ -4,9 +4,9 @@ For each leader, over the branches under the nodes where they hold the leader ro
 
 - petitions overdue at the commune (``petitions.selectors.review.overdue_q``);
 - branches that held no regular meeting last month, and last month's meetings with low
-  attendance (``meetings.selectors.flags.branch_flags``, the flags page's rules);
+  attendance (``oversight.selectors.flags.branch_flags``, the flags page's rules);
 - cadres who missed meetings of the branches they follow last month
-  (``meetings.selectors.cadres.cadre_report``).
+  (``oversight.selectors.cadres.cadre_report``).
 
 Each leader's digest is computed in that leader's scope (``scope_for``), whoever asks for it:
 the Monday task (``oversight.tasks.weekly_digest``) or commune staff's button. It is queued with
@@ -25,12 +25,12 @@ from django.utils import timezone
 
 from meetings.months import add_months, first_of_month
 from meetings.reminders import absolute_url
-from meetings.selectors.cadres import cadre_report
-from meetings.selectors.flags import Period, branch_flags
 from members.access import branches, scope_for
 from members.models import RoleKind
 from notifications.models import Notification
 from notifications.services import notification_enqueue
+from oversight.selectors.cadres import cadre_report
+from oversight.selectors.flags import Period, branch_flags
 from petitions import access as petition_access
 from petitions.selectors.review import overdue_q
 
@@ -67,7 +67,7 @@ class Digest:
             "low_attendance": part(self.low_attendance),
             "cadres": part(self.cadres_missed),
             "is_empty": self.is_empty,
-            "flags_url": absolute_url(reverse("meetings:flags")),
+            "flags_url": absolute_url(reverse("oversight:flags")),
             "petitions_url": absolute_url(reverse("petitions:list")),
         }
 

@@ -304,8 +304,8 @@ UNSCOPED_READERS = {
     # Correlated subqueries (OuterRef("pk")) under a scoped query of meetings: they read only the
     # marks and minutes of meetings that query found, without joining the scope a second time
     # (which made PostgreSQL read every meeting of a province).
-    "meetings/selectors/flags.py",
-    "meetings/selectors/ratings.py",
+    "oversight/selectors/flags.py",
+    "oversight/selectors/ratings.py",
 }
 
 

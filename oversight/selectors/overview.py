@@ -8,7 +8,7 @@ a year, in a fixed number of queries whatever the number of branches:
 2. the summaries of the period added up per row (one query, grouped by the row each branch lies
    under);
 3. for a year only, each branch's months by quality level, for the annual rating
-   (``meetings.counting.annual_level``, the rule of ``meetings.selectors.ratings``).
+   (``meetings.counting.annual_level``, the rule of ``oversight.selectors.ratings``).
 
 ``branch_page`` is the drill-down behind a figure: the branches it counts, with their own
 figures, a page at a time (a count and a page; for an annual rating, the levels of every branch

@@ -18,7 +18,7 @@ members:
 9. the upsert of the rows (SQLite may split it into several statements of at most its
    parameter limit).
 
-Rolls are counted like the roll and flags pages (``meetings.selectors.flags.roll_figures``:
+Rolls are counted like the roll and flags pages (``oversight.selectors.flags.roll_figures``:
 ``standing_on`` and ``count_entries``).
 """
 
@@ -44,15 +44,15 @@ from meetings.models import (
     MeetingRules,
 )
 from meetings.months import add_months, first_of_month, quarter_start
-
-# The flags page's own readers of marks and people, so that both count the same rolls (members
-# temporarily attached from another branch included).
-from meetings.selectors.flags import HELD_STATUSES, ORDINARY_KINDS, roll_figures
-from meetings.selectors.flags import _marks as meeting_marks
-from meetings.selectors.flags import _members as branch_people
 from members.access import above_any_q, ancestor_paths
 from members.models import Organization, OrganizationKind
 from oversight.models import BranchMonth
+
+# The flags page's own readers of marks and people, so that both count the same rolls (members
+# temporarily attached from another branch included).
+from oversight.selectors.flags import HELD_STATUSES, ORDINARY_KINDS, roll_figures
+from oversight.selectors.flags import _marks as meeting_marks
+from oversight.selectors.flags import _members as branch_people
 
 BATCH = 200
 
@@ -207,7 +207,7 @@ def _meetings_of_month(
     row.regular_held = len(regular)
     row.met = bool(regular)
     row.thematic_held = sum(1 for m in held if m.kind in THEMATIC_KINDS)
-    # The last scored one, in the order of their planned start (as meetings.selectors.ratings reads them).
+    # The last scored one, in the order of their planned start (as oversight.selectors.ratings reads them).
     levels = [m.level for m in regular if m.level]
     row.quality_level = levels[-1] if levels else ""
     row.guidance_reflected = any(m.pk in with_guidance for m in regular)

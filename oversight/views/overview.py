@@ -19,7 +19,7 @@ from meetings.models.minutes import ScoreLevel
 from members.models import Organization
 from members.services.exports import XLSX_CONTENT_TYPE
 from oversight import access, charts, exports
-from oversight.forms import PeriodForm
+from oversight.forms.overview import PeriodForm
 from oversight.panels import dashboard_panels
 from oversight.selectors import overview as selectors
 

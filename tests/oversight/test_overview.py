@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from meetings.models import MeetingKind
-from meetings.selectors.ratings import annual_ratings
 from members.models import Organization, OrganizationKind, RoleKind
 from oversight.selectors.overview import PeriodKind, Span, overview
+from oversight.selectors.ratings import annual_ratings
 from oversight.services.summaries import branch_months_refresh
 from petitions.models import Category, Petition
 from petitions.services.catalogue import catalogue_ensure

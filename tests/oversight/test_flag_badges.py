@@ -1,4 +1,4 @@
-"""The flags page's badges and rows, built in Python (meetings.templatetags.flag_badges): light
+"""The flags page's badges and rows, built in Python (oversight.templatetags.flag_badges): light
 markup (the look is in static/css/flags.css), escaped, linked to the right meeting."""
 
 import datetime
@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from meetings.selectors.flags import (
+from oversight.selectors.flags import (
     BranchFlags,
     Issues,
     MeetingIssue,
@@ -18,10 +18,10 @@ from meetings.selectors.flags import (
     RemovalGrounds,
     State,
 )
-from meetings.selectors.ratings import AnnualRating, MonthLevel
-from meetings.templatetags import flag_badges
+from oversight.selectors.ratings import AnnualRating, MonthLevel
+from oversight.templatetags import flag_badges
 
-from .conftest import at
+from ..meetings.conftest import at
 
 D = datetime.date
 

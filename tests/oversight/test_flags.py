@@ -13,7 +13,8 @@ from django.utils import translation
 
 from meetings import counting, selectors
 from meetings.models import PRESENT_MARKS, Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
-from meetings.selectors.flags import (
+from members.models import LeaveReason, OrganizationKind, RoleKind
+from oversight.selectors.flags import (
     Period,
     State,
     _BranchRoll,
@@ -22,11 +23,10 @@ from meetings.selectors.flags import (
     branch_flags,
     roll_figures,
 )
-from meetings.views import flags as flags_view
-from members.models import LeaveReason, OrganizationKind, RoleKind
+from oversight.views import flags as flags_view
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
-from .conftest import at, make_meeting
+from ..meetings.conftest import at, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -345,7 +345,7 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
 
 
 def test_member_facts_fields_are_in_the_order_of_its_fields():
-    # selectors.flags._members builds them from rows by position.
+    # oversight_selectors.flags._members builds them from rows by position.
     assert tuple(f.name for f in dataclasses.fields(counting.MemberFacts)) == counting.MemberFacts.FIELDS
 
 
@@ -517,17 +517,17 @@ def _branch_names(response):
 @pytest.mark.parametrize("persona", ["staff", "leader"])
 def test_staff_and_leaders_of_the_commune_see_its_branches(request, tree, persona):
     client = request.getfixturevalue(persona)
-    response = client.get(reverse("meetings:flags"))
+    response = client.get(reverse("oversight:flags"))
     assert response.status_code == 200
     assert _branch_names(response) == ["Chi bộ thôn Song Khê", "Chi bộ thôn Phú Thịnh"]
     assert "Chi bộ thôn Song Khê" in response.content.decode()
 
 
 def test_staff_of_another_commune_sees_none_of_them(outsider, tree):
-    response = outsider.get(reverse("meetings:flags"))
+    response = outsider.get(reverse("oversight:flags"))
     assert _branch_names(response) == ["Chi bộ Tổ dân phố số 7"]
     # Asking for a branch outside its scope changes nothing.
-    response = outsider.get(reverse("meetings:flags"), {"branch": tree.branch.pk})
+    response = outsider.get(reverse("oversight:flags"), {"branch": tree.branch.pk})
     assert _branch_names(response) == ["Chi bộ Tổ dân phố số 7"]
     assert "Song Khê" not in response.content.decode()
 
@@ -535,18 +535,18 @@ def test_staff_of_another_commune_sees_none_of_them(outsider, tree):
 @pytest.mark.parametrize("persona", ["secretary", "cadre", "plain_member"])
 def test_others_get_404(request, persona):
     client = request.getfixturevalue(persona)
-    assert client.get(reverse("meetings:flags")).status_code == 404
+    assert client.get(reverse("oversight:flags")).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, tree):
-    response = client.get(reverse("meetings:flags"))
+    response = client.get(reverse("oversight:flags"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_default_period_is_the_last_six_months(staff):
-    response = staff.get(reverse("meetings:flags"))
+    response = staff.get(reverse("oversight:flags"))
     period = response.context["period"]
     assert (period.first, period.last) == (D(2026, 6, 1), D(2026, 11, 1))
     assert len(response.context["rows"][0].months) == 6
@@ -555,7 +555,7 @@ def test_default_period_is_the_last_six_months(staff):
 @time_machine.travel(NOW, tick=False)
 def test_month_range_and_branch_filter(staff, tree):
     held(tree.branch, D(2026, 3, 5))
-    response = staff.get(reverse("meetings:flags"), {"start": "2026-01", "end": "03/2026", "branch": tree.branch.pk})
+    response = staff.get(reverse("oversight:flags"), {"start": "2026-01", "end": "03/2026", "branch": tree.branch.pk})
     assert _branch_names(response) == ["Chi bộ thôn Song Khê"]
     [row] = response.context["rows"]
     assert [cell.state for cell in row.months] == ["missing", "missing", "held"]
@@ -573,7 +573,7 @@ def test_month_range_and_branch_filter(staff, tree):
 )
 @time_machine.travel(NOW, tick=False)
 def test_a_bad_range_is_explained_and_the_default_shown(staff, params, field, code):
-    response = staff.get(reverse("meetings:flags"), params)
+    response = staff.get(reverse("oversight:flags"), params)
     form = response.context["form"]
     assert form.has_error(field or "__all__", code)
     [message] = form.errors[field or "__all__"]
@@ -584,7 +584,7 @@ def test_a_bad_range_is_explained_and_the_default_shown(staff, params, field, co
 @time_machine.travel(NOW, tick=False)
 def test_page_shows_badges_and_links_to_the_meetings(staff, tree):
     short = held(tree.branch, D(2026, 10, 5), minutes=60)
-    response = staff.get(reverse("meetings:flags"))
+    response = staff.get(reverse("oversight:flags"))
     html = response.content.decode()
     assert reverse("meetings:detail", args=[short.pk]) in html
     assert 'data-flag="too_short"' in html
@@ -626,7 +626,7 @@ def test_query_count_does_not_grow_with_branches_or_meetings(client, marker):
         commune = _commune_with(branch_count, members, marker)
         client.force_login(commune.staff)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("meetings:flags"))
+            response = client.get(reverse("oversight:flags"))
         assert response.status_code == 200
         assert len(response.context["rows"]) == branch_count
         assert all(row.flag_count for row in response.context["rows"])  # too short, every month
@@ -644,17 +644,10 @@ def test_a_province_is_paged_then_ranked_and_its_branches_counted_once(client, m
     commune = _commune_with(3, 2, marker)
     client.force_login(commune.staff)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("meetings:flags"), {"page": 2})
+        response = client.get(reverse("oversight:flags"), {"page": 2})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 3
     assert [row.branch.name for row in response.context["rows"]] == ["Chi bộ 2"]
     counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "members_organization" in q["sql"]]
     assert len(counts) == 1
     assert len(queries) <= 12  # as many as when every branch is ranked (above)
-
-
-# --- Per-meeting .ics scope -----------------------------------------------------------------------
-
-
-def test_outsider_gets_404_on_the_ics_of_a_meeting(outsider, meeting):
-    assert outsider.get(reverse("meetings:meeting_ics", args=[meeting.pk])).status_code == 404

@@ -32,7 +32,7 @@ register = template.Library()
 # Stands for the meeting's id in its URL, reversed once per call rather than once per badge.
 _MEETING_SLOT = 918273645
 
-_HELD, _MISSING = "held", "missing"  # meetings.selectors.flags.State
+_HELD, _MISSING = "held", "missing"  # oversight.selectors.flags.State
 
 
 @lru_cache(maxsize=8)
@@ -81,7 +81,7 @@ class _Texts:
 
 
 def _badges(cells, labels, texts: _Texts | None = None) -> SafeString:
-    """A month's or a quarter's state (meetings.selectors.flags.MonthCell / QuarterCell), linked
+    """A month's or a quarter's state (oversight.selectors.flags.MonthCell / QuarterCell), linked
     to its meeting when there is one; the state in ``data-state`` (flags.css gives the colour)."""
     texts = texts or _Texts()
     parts = []
@@ -122,7 +122,7 @@ _LEVEL_COLOURS = {"good": "text-bg-success", "fair": "text-bg-primary", "average
 
 @register.simple_tag
 def rating_month_badges(rating) -> SafeString:
-    """The months of an annual rating (meetings.selectors.ratings.AnnualRating): each month's
+    """The months of an annual rating (oversight.selectors.ratings.AnnualRating): each month's
     level, linked to its meeting, or "—" when not scored."""
     url = _meeting_url()
     not_scored = escape(_("not scored"))
@@ -144,7 +144,7 @@ def rating_month_badges(rating) -> SafeString:
 
 @register.simple_tag
 def issue_links(issues, texts: _Texts | None = None) -> SafeString:
-    """The meetings behind one flag of a branch (meetings.selectors.flags.MeetingIssue): each
+    """The meetings behind one flag of a branch (oversight.selectors.flags.MeetingIssue): each
     meeting's day, linked to it, and what is wrong with it."""
     texts = texts or _Texts()
     parts = []
@@ -160,7 +160,7 @@ _SEVERITY_COLOURS = {"serious": "text-bg-danger", "attention": "text-bg-warning"
 
 @register.simple_tag
 def flag_rows(rows) -> SafeString:
-    """Every branch of a flags page (meetings.selectors.flags.BranchFlags, with its ``rating``):
+    """Every branch of a flags page (oversight.selectors.flags.BranchFlags, with its ``rating``):
     its severity, its months and quarters, the meetings behind each flag, grounds for removal."""
     texts = _Texts()
     quarters: dict = {}
@@ -216,7 +216,7 @@ def flag_rows(rows) -> SafeString:
 
 
 def _rating(rating) -> str:
-    """A branch's annual rating (meetings.selectors.ratings.AnnualRating) in one line: its level
+    """A branch's annual rating (oversight.selectors.ratings.AnnualRating) in one line: its level
     and how many months at each (the branch's page shows and links each month)."""
     year = _escape(_("Year %(year)s") % {"year": rating.year})
     if not rating.rated:

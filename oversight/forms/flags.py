@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings import selectors
 from members.forms.widgets import MonthInput
+from oversight import selectors
 
 
 class MonthField(forms.Field):

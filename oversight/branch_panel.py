@@ -1,13 +1,13 @@
-"""What meetings adds to the pages of apps below it (registered in ``MeetingsConfig.ready``)."""
+"""The branch's annual rating on the organisation page (registered in ``OversightConfig.ready``)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
 
-from meetings.selectors.ratings import annual_ratings
 from members.extensions import OrganizationPanel
 from members.models import Organization
+from oversight.selectors.ratings import annual_ratings
 
 
 def branch_rating_context(request: HttpRequest, organization: Organization) -> dict | None:
@@ -23,4 +23,4 @@ def branch_rating_context(request: HttpRequest, organization: Organization) -> d
     return {"ratings": ratings}
 
 
-BRANCH_RATING = OrganizationPanel(template="meetings/_branch_rating_panel.html", context=branch_rating_context)
+BRANCH_RATING = OrganizationPanel(template="oversight/_branch_rating_panel.html", context=branch_rating_context)

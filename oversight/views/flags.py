@@ -8,9 +8,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from meetings import access, selectors
-from meetings.forms.flags import FlagsFilterForm
+from meetings import access
 from members.forms.picker import use_branch_picker
+from oversight import selectors
+from oversight.forms.flags import FlagsFilterForm
 
 BRANCHES_PER_PAGE = 40
 
@@ -56,7 +57,7 @@ def flags(request):
     query.pop("page", None)
     return render(
         request,
-        "meetings/flags/flags.html",
+        "oversight/flags/flags.html",
         {
             "form": form,
             "period": period,

@@ -5,20 +5,23 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import selectors, views
 from meetings.models import MeetingKind, MeetingStatus
 from members.models import Organization
+from oversight import selectors as oversight_selectors
+from oversight.views import cadres as cadre_views
 
 from ..factories import MemberFactory
-from .conftest import at, make_meeting
-from .test_cadres import _year_of_meetings, assign, cadre_member, today  # noqa: F401 - fixtures
+from ..meetings.conftest import at, make_meeting
+from ..meetings.test_cadres import _year_of_meetings, assign, cadre_member, today  # noqa: F401 - fixtures
 
 
 def _both(tree, **period):
     branches = Organization.objects.get_descendants(tree.commune)
-    old = selectors.cadres.cadre_report(branches=branches, **period)
-    counts = list(selectors.cadres.cadre_counts(branches=branches, **period))
-    new = selectors.cadres.cadre_count_rows(counts, branches=branches, start=period["start"], end=period["end"])
+    old = oversight_selectors.cadres.cadre_report(branches=branches, **period)
+    counts = list(oversight_selectors.cadres.cadre_counts(branches=branches, **period))
+    new = oversight_selectors.cadres.cadre_count_rows(
+        counts, branches=branches, start=period["start"], end=period["end"]
+    )
     return old, new
 
 
@@ -99,7 +102,7 @@ def test_the_report_page_is_paged(staff, tree, cadre_member, django_assert_max_n
     # A cadre whose own record is outside the staff's commune still has their line.
     assign(staff, MemberFactory(branch=tree.other_branch, full_name="Cán Bộ Tỉnh"), tree.branch)
     with django_assert_max_num_queries(11):  # the page's count comes with its rows
-        page = staff.get(reverse("meetings:cadre_report"), {"start": "2026-01-01", "end": "2026-12-31"})
+        page = staff.get(reverse("oversight:cadre_report"), {"start": "2026-01-01", "end": "2026-12-31"})
     assert page.status_code == 200
     assert page.context["page"].paginator.count == 3
     assert [row.expected for row in page.context["rows"]] == [2, 2, 2]
@@ -109,7 +112,7 @@ def test_the_report_page_is_paged(staff, tree, cadre_member, django_assert_max_n
 def test_the_pages_follow_the_paginators_rules(staff, tree, monkeypatch):
     """Three cadres two a page, by name: a page past the end or below 1 shows the last page, and
     a page that is not a number the first (as ``Paginator.get_page``)."""
-    monkeypatch.setattr(views.cadres, "CADRES_PER_PAGE", 2)
+    monkeypatch.setattr(cadre_views, "CADRES_PER_PAGE", 2)
     for name in ("Cán Bộ Ba", "Cán Bộ Một", "Cán Bộ Hai"):
         assign(staff, MemberFactory(branch=tree.sibling, full_name=name), tree.branch)
     first, last = (1, ["Cán Bộ Ba", "Cán Bộ Hai"]), (2, ["Cán Bộ Một"])
@@ -117,7 +120,7 @@ def test_the_pages_follow_the_paginators_rules(staff, tree, monkeypatch):
     expected |= {"2": last, "3": last, "99": last, "0": last, "-1": last}
     period = {"start": "2026-01-01", "end": "2026-12-31"}
     for number, (shown, names) in expected.items():
-        response = staff.get(reverse("meetings:cadre_report"), {**period, "page": number})
+        response = staff.get(reverse("oversight:cadre_report"), {**period, "page": number})
         page = response.context["page"]
         assert (page.paginator.count, page.paginator.num_pages, page.number) == (3, 2, shown), number
         assert [row.cadre.full_name for row in response.context["rows"]] == names, number

@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.forms.flags import MonthField
+from oversight.forms.flags import MonthField
 from oversight.selectors.overview import PeriodKind, Span
 
 
