@@ -140,8 +140,8 @@ def pages(found: dict) -> list[Page]:
         ("member list", reverse("members:list")),
         ("member search", reverse("members:list") + "?q=" + SEARCH.replace(" ", "+")),
         ("meeting list", reverse("meetings:list")),
-        ("flags", reverse("meetings:flags")),
-        ("cadre report", reverse("meetings:cadre_report")),
+        ("flags", reverse("oversight:flags")),
+        ("cadre report", reverse("oversight:cadre_report")),
     ]
     result = []
     for persona, node in (("leader", root), ("staff", commune)):
