@@ -165,7 +165,11 @@ def flag_rows(rows) -> SafeString:
     texts = _Texts()
     quarters: dict = {}
     branch_url = _escape(reverse("meetings:list")) + "?branch="
-    removal_label = _escape(_("Absent without reason %(count)s times in twelve months") % {"count": 3})
+    # The rule's own figures (counting.removal_grounds): calendar months, not meetings.
+    removal_label = _escape(
+        _("Absent without reason in %(count)d months of %(window)d")
+        % {"count": counting.MONTHS_FOR_REMOVAL, "window": counting.REMOVAL_WINDOW_MONTHS}
+    )
     removal_note = _escape(
         _(
             "Absent without reason in %(count)s calendar months within twelve months (two meetings in one month "

@@ -113,5 +113,5 @@ def test_flag_rows_show_each_branch_with_its_severity_rating_badges_and_flags():
     assert '<span title="missing" data-state="missing">10/2026 ✗</span>' in html
     assert f'<a href="{reverse("meetings:detail", args=[9])}" data-state="held">Q4/2026 ✓</a>' in html
     assert '<div data-flag="unexcused"><b>Absent without reason: 1 person</b>' in html
-    assert "<b>Absent without reason 3 times in twelve months: 1 person</b>" in html
+    assert "<b>Absent without reason in 3 months of 12: 1 person</b>" in html
     assert "Lê &lt;Văn&gt; A (05/03/2026, 05/09/2026, 05/10/2026)" in html
