@@ -14,7 +14,7 @@ queries whatever the number of branches, meetings or members:
 4. the branches' members, to count who was expected on each meeting's day.
 
 The roll is counted by the same rules as the roll page (``meetings.counting.standing_on``, as in
-``roll_figures``; ``_BranchRoll`` takes a shortcut for members who stand the same way on every
+``compliance.roll_figures``; ``_BranchRoll`` takes a shortcut for members who stand the same way on every
 day of the period), ``absence_runs`` and ``runs_over_the_limit`` for absences in a row, fed from
 rows fetched once for all meetings instead of ``count_roll``'s per-meeting queries. The members
 counted by their mark alone are counted by set operations on the groups of marks, and runs of
@@ -60,24 +60,16 @@ from meetings import counting
 from meetings.models import (
     PRESENT_MARKS,
     REGULAR_KINDS,
-    THEMATIC_KINDS,
     Attendance,
     Mark,
     Meeting,
-    MeetingKind,
     MeetingRules,
     MeetingStatus,
 )
 from meetings.months import add_months, quarter_start
 from members.access import branches_q
-from members.models import Member, Organization
-
-HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.ADOPTED)
-
-
-# Kinds that are "the month's meeting" and so must be long enough, prepared and minuted in time.
-ORDINARY_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.COMBINED)
-
+from members.models import Organization
+from oversight import compliance
 
 DEFAULT_MONTHS = 6
 
@@ -135,7 +127,7 @@ class MonthCell:
     @property
     def link(self) -> Meeting | None:
         """The meeting to open: the held one, else the planned one."""
-        held = [m for m in self.meetings if m.status in HELD_STATUSES]
+        held = [m for m in self.meetings if m.status in compliance.HELD_STATUSES]
         return (held or self.meetings or [None])[0]
 
 
@@ -375,7 +367,7 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     # (``id`` rather than ``pk`` in these loops: ``pk`` is a property, read thousands of times.)
     zone = timezone.get_current_timezone()  # (timezone.localdate looks it up at every call)
     days = {m.id: m.start.astimezone(zone).date() for m in meetings}
-    held = [m for m in meetings if m.status in HELD_STATUSES and m.month in period]
+    held = [m for m in meetings if m.status in compliance.HELD_STATUSES and m.month in period]
     in_period = {m.id for m in held}
     # Meetings whose marks make or break a run of absences.
     counted = [m for m in meetings if counting.counts_for_runs(m) and m.month <= period.last]
@@ -386,7 +378,7 @@ def branch_flags(*, branches, period: Period, now: datetime.datetime | None = No
     runs_from = (
         add_months(first_held.replace(day=1), -counting.REMOVAL_WINDOW_MONTHS) if first_held else datetime.date.max
     )
-    people = _members(branches)
+    people = compliance.branch_people(branches)
     held_days = [days[m.id] for m in held]
     first_day, last_day = min(held_days, default=today), max(held_days, default=today)
     rolls = {pk: _BranchRoll(pk, people.get(pk, {}), first_day, last_day) for pk in branch_ids}
@@ -429,14 +421,14 @@ _PRESENT = frozenset(mark.value for mark in PRESENT_MARKS)
 
 
 class _BranchRoll:
-    """``roll_figures`` for the many meetings of one branch, as far as the flags read them
+    """``compliance.roll_figures`` for the many meetings of one branch, as far as the flags read them
     (expected, present, absentees and the rate; not the counts by category nor the vote, so the
     category kept with a mark is not read, and an absentee's is left blank).
 
     Most members stand the same way on every day of the period (own members who joined before
     its first held meeting and did not leave, go away or become exempt by its last): each is
     expected, present or absent by their mark alone. Only the others go through
-    ``counting.standing_on`` at each meeting (tests check both agree with ``roll_figures``).
+    ``counting.standing_on`` at each meeting (tests check both agree with ``compliance.roll_figures``).
     """
 
     def __init__(
@@ -466,7 +458,7 @@ class _BranchRoll:
 
     def figures(self, day: datetime.date, marks: dict[int, str]) -> counting.RollCounts:
         """The roll of a meeting held on ``day`` from its marks {member: mark} (what the tests
-        hold ``figures_of_groups``, the one ``branch_flags`` uses, and ``roll_figures`` to)."""
+        hold ``figures_of_groups``, the one ``branch_flags`` uses, and ``compliance.roll_figures`` to)."""
         present = 0
         absentees = []
         plain = self.plain
@@ -631,47 +623,6 @@ def _flag_marks(whole: list[int], unexcused_only: list[int], branches: list[Orga
     return found
 
 
-def _marks(meeting_ids: list[int]) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, str]]]:
-    """{meeting: {member: mark}} and {meeting: {member: category kept with the mark}}; one query."""
-    marks: dict[int, dict[int, str]] = defaultdict(dict)
-    categories: dict[int, dict[int, str]] = defaultdict(dict)
-    rows = Attendance.objects.filter(meeting_id__in=meeting_ids).values_list(
-        "meeting_id", "member_id", "mark", "category"
-    )
-    for meeting_id, member_id, mark, category in rows:
-        marks[meeting_id][member_id] = mark
-        categories[meeting_id][member_id] = category
-    return marks, categories
-
-
-def _members(branches: list[Organization] | list[int]) -> dict[int, dict[int, counting.MemberFacts]]:
-    """{branch: {member: what the counting rules read of them}}, members temporarily transferred
-    to a branch listed under it too (``standing_on`` decides on which days they count), each
-    branch's in name order; one query. ``branches``: organisations, or their ids (the dashboard's
-    summaries)."""
-    people: dict[int, dict[int, counting.MemberFacts]] = defaultdict(dict)
-    if branches and isinstance(branches[0], Organization):
-        own_q, visiting_q = branches_q(branches), branches_q(branches, "away_branch__")
-        wanted = {branch.pk for branch in branches}
-    else:
-        own_q, visiting_q = Q(branch_id__in=branches), Q(away_branch_id__in=branches)
-        wanted = set(branches)
-    # Own members and visitors in two halves of a UNION: one filter ORing the two branch columns
-    # made PostgreSQL hash the province's organisations twice for the scope (10 ms at 30,000).
-    # UNION ALL: someone listed in both halves comes twice, next to each other, and is kept once.
-    facts = (*counting.MemberFacts.FIELDS, "name_key")
-    own = Member.objects.filter(own_q).values_list(*facts).order_by()
-    visiting = Member.objects.filter(visiting_q).values_list(*facts).order_by()
-    for row in own.union(visiting, all=True).order_by("name_key", "pk"):
-        person = counting.MemberFacts(*row[:-1])  # (FIELDS are in the order of its fields)
-        branch_id, away_branch_id = person.branch_id, person.away_branch_id
-        if branch_id in wanted:
-            people[branch_id][person.pk] = person
-        if away_branch_id is not None and away_branch_id != branch_id and away_branch_id in wanted:
-            people[away_branch_id][person.pk] = person
-    return people
-
-
 def _months(meetings: list[Meeting], period: Period, today: datetime.date) -> list[MonthCell]:
     regular: dict[datetime.date, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
@@ -680,7 +631,7 @@ def _months(meetings: list[Meeting], period: Period, today: datetime.date) -> li
     cells = []
     for month in period.months:
         found = regular[month]
-        if any(m.status in HELD_STATUSES for m in found):
+        if compliance.month_met(found):
             state = State.HELD
         elif today >= add_months(month, 1):
             state = State.MISSING
@@ -694,9 +645,7 @@ def _quarters(meetings: list[Meeting], period: Period, today: datetime.date) -> 
     cells = []
     for start in period.quarters:
         end = add_months(start, 3)
-        found = [
-            m for m in meetings if m.kind in THEMATIC_KINDS and m.status in HELD_STATUSES and start <= m.month < end
-        ]
+        found = compliance.thematic_held(meetings, start, end)
         if found:
             state = State.HELD
         elif today >= end:
@@ -709,13 +658,12 @@ def _quarters(meetings: list[Meeting], period: Period, today: datetime.date) -> 
 
 def _meeting_flags(flags: BranchFlags, meeting: Meeting, now: datetime.datetime) -> None:
     """Length, materials and minutes of one held meeting."""
-    if meeting.kind not in ORDINARY_KINDS:
+    if meeting.kind not in compliance.ORDINARY_KINDS:
         return
     rules = flags.rules
 
-    minimum = rules.min_minutes_combined if meeting.kind == MeetingKind.COMBINED else rules.min_minutes
-    length = meeting.duration_minutes
-    if length is not None and length < minimum:
+    if short := compliance.too_short(meeting, rules):
+        length, minimum = short
         flags.too_short.append(
             MeetingIssue(meeting, _("%(length)d of %(minimum)d minutes") % {"length": length, "minimum": minimum})
         )
@@ -755,24 +703,6 @@ def _roll_flags(flags: BranchFlags, meeting: Meeting, counts: counting.RollCount
         flags.unexcused.append(
             MeetingIssue(meeting, ", ".join(a.name for a in unexcused), people=[a.member_id for a in unexcused])
         )
-
-
-def roll_figures(
-    meeting: Meeting,
-    marks: dict[int, str],
-    people: dict[int, counting.Countable],
-    categories: dict[int, str] | None = None,
-) -> counting.RollCounts:
-    """``meetings.roll.count_roll`` of one meeting from rows already fetched: ``marks`` and the
-    ``categories`` kept with them by member id, ``people`` the branch's members by id."""
-    day = meeting.day
-    categories = categories or {}
-    entries = []
-    for pk, person in people.items():
-        standing = counting.standing_on(person, day, marks.get(pk), categories.get(pk), branch_id=meeting.branch_id)
-        if standing is not None:
-            entries.append(counting.RollEntry(member=person, standing=standing))
-    return counting.count_entries(entries)
 
 
 def _streak_flags(

@@ -18,8 +18,9 @@ members:
 9. the upsert of the rows (SQLite may split it into several statements of at most its
    parameter limit).
 
-Rolls are counted like the roll and flags pages (``oversight.selectors.flags.roll_figures``:
-``standing_on`` and ``count_entries``).
+The rules (a month met, a meeting too short, a roll counted) are ``oversight.compliance``, the
+same the flags page judges by; rolls are counted like the roll page (``standing_on`` and
+``count_entries``).
 """
 
 from __future__ import annotations
@@ -40,19 +41,13 @@ from meetings.models import (
     Guest,
     Guidance,
     Meeting,
-    MeetingKind,
     MeetingRules,
 )
 from meetings.months import add_months, first_of_month, quarter_start
 from members.access import above_any_q, ancestor_paths
 from members.models import Organization, OrganizationKind
+from oversight import compliance
 from oversight.models import BranchMonth
-
-# The flags page's own readers of marks and people, so that both count the same rolls (members
-# temporarily attached from another branch included).
-from oversight.selectors.flags import HELD_STATUSES, ORDINARY_KINDS, roll_figures
-from oversight.selectors.flags import _marks as meeting_marks
-from oversight.selectors.flags import _members as branch_people
 
 BATCH = 200
 
@@ -138,7 +133,7 @@ def _refresh_batch(branches: list[Organization], months: list[datetime.date], no
     meetings = list(
         Meeting.objects.filter(
             branch_id__in=ids,
-            status__in=HELD_STATUSES,
+            status__in=compliance.HELD_STATUSES,
             month__gte=quarter_start(months[0]),
             month__lte=months[-1],
         )
@@ -148,8 +143,8 @@ def _refresh_batch(branches: list[Organization], months: list[datetime.date], no
     )
     counted = [m for m in meetings if m.month in wanted]
     counted_ids = [m.pk for m in counted]
-    marks, categories = meeting_marks(counted_ids)
-    people = branch_people(ids)
+    marks, categories = compliance.roll_marks(counted_ids)
+    people = compliance.branch_people(ids)
     cadres = _assignments(ids, months)
     came = set(
         Guest.objects.filter(meeting_id__in=counted_ids, cadre_id__isnull=False, attended=True).values_list(
@@ -180,9 +175,7 @@ def _refresh_batch(branches: list[Organization], months: list[datetime.date], no
                 came=came,
                 with_guidance=with_guidance,
             )
-            row.thematic_in_quarter = sum(
-                1 for m in own if m.kind in THEMATIC_KINDS and quarter_start(month) <= m.month <= month
-            )
+            row.thematic_in_quarter = len(compliance.thematic_held(own, quarter_start(month), add_months(month, 1)))
             row.guidance_expected = any(path in guided[month] for path in ancestor_paths(branch))
             rows.append(row)
     BranchMonth.objects.bulk_create(
@@ -205,19 +198,17 @@ def _meetings_of_month(
     marks, categories, people = rolls
     regular = [m for m in held if m.kind in REGULAR_KINDS]
     row.regular_held = len(regular)
-    row.met = bool(regular)
+    row.met = compliance.month_met(held)
     row.thematic_held = sum(1 for m in held if m.kind in THEMATIC_KINDS)
     # The last scored one, in the order of their planned start (as oversight.selectors.ratings reads them).
     levels = [m.level for m in regular if m.level]
     row.quality_level = levels[-1] if levels else ""
     row.guidance_reflected = any(m.pk in with_guidance for m in regular)
     for meeting in held:
-        length = meeting.duration_minutes
-        if meeting.kind in ORDINARY_KINDS and length is not None:
-            minimum = rules.min_minutes_combined if meeting.kind == MeetingKind.COMBINED else rules.min_minutes
+        if compliance.is_timed(meeting):
             row.meetings_timed += 1
-            row.meetings_short += length < minimum
-        counts = roll_figures(meeting, marks.get(meeting.pk, {}), people, categories.get(meeting.pk))
+            row.meetings_short += compliance.too_short(meeting, rules) is not None
+        counts = compliance.roll_figures(meeting, marks.get(meeting.pk, {}), people, categories.get(meeting.pk))
         if counts.marked:
             row.members_expected += counts.expected
             row.members_present += counts.present

@@ -14,14 +14,13 @@ from django.utils import translation
 from meetings import counting, selectors
 from meetings.models import PRESENT_MARKS, Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
 from members.models import LeaveReason, OrganizationKind, RoleKind
+from oversight.compliance import branch_people, roll_figures
 from oversight.selectors.flags import (
     Period,
     State,
     _BranchRoll,
     _flag_marks,
-    _members,
     branch_flags,
-    roll_figures,
 )
 from oversight.views import flags as flags_view
 
@@ -330,14 +329,14 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
     if what:
         mark(meeting, member, what, marker)
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
-    figures = roll_figures(meeting, marks, _members([tree.branch])[tree.branch.pk])
+    figures = roll_figures(meeting, marks, branch_people([tree.branch])[tree.branch.pk])
     assert (figures.expected, figures.present) == (expected, present)
     counts = selectors.roll.count_roll(meeting)
     assert (counts.expected, counts.present) == (figures.expected, figures.present)
     assert counts.rate == figures.rate
     # branch_flags counts the same with its shortcut for members who stand the same way all period,
     # whether the period is that one day (the member may take the shortcut) or a whole year (not).
-    people = _members([tree.branch])[tree.branch.pk]
+    people = branch_people([tree.branch])[tree.branch.pk]
     for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
         roll = _BranchRoll(tree.branch.pk, people, first, last)
         assert _roll_numbers(roll.figures(DAY, marks)) == _roll_numbers(figures)
@@ -345,7 +344,7 @@ def test_roll_figures_count_like_the_roll(tree, marker, fields, what, expected, 
 
 
 def test_member_facts_fields_are_in_the_order_of_its_fields():
-    # oversight_selectors.flags._members builds them from rows by position.
+    # oversight.compliance.branch_people builds them from rows by position.
     assert tuple(f.name for f in dataclasses.fields(counting.MemberFacts)) == counting.MemberFacts.FIELDS
 
 
@@ -358,7 +357,7 @@ def test_members_of_a_page_of_branches_in_name_order_with_their_visitors(tree):
     early = MemberFactory(branch=tree.branch, full_name="Đỗ Văn Bình")
     elsewhere = MemberFactory(branch=tree.other_branch, away_branch=tree.branch, full_name="An Văn Đức", **away)
     MemberFactory(branch=tree.other_branch)
-    people = _members([tree.branch, tree.sibling])
+    people = branch_people([tree.branch, tree.sibling])
     assert list(people[tree.branch.pk]) == [elsewhere.pk, visitor.pk, early.pk, late.pk]
     assert list(people[tree.sibling.pk]) == [visitor.pk]
     assert set(people) == {tree.branch.pk, tree.sibling.pk}
@@ -393,7 +392,7 @@ def test_branch_roll_counts_visitors_and_members_away_like_roll_figures(tree, ma
     # A member of the other branch marked here by mistake is not on this roll.
     mark(meeting, MemberFactory(branch=tree.sibling), Mark.UNEXCUSED, marker)
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "mark"))
-    people = _members([tree.branch])[tree.branch.pk]
+    people = branch_people([tree.branch])[tree.branch.pk]
     figures = roll_figures(meeting, marks, people)
     assert (figures.expected, figures.present) == (4, 2)
     for first, last in ((DAY, DAY), (D(2026, 1, 1), D(2026, 12, 31))):
