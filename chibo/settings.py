@@ -253,9 +253,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_IGNORE_RESULT = True
 
 # --- Cache ---------------------------------------------------------------------
-# One cache for every process (gunicorn workers, the Celery worker), so a claim such as the
-# dashboard's "refresh queued once per branch and month" (dashboard/freshness.py, cache.add)
-# holds across processes: Redis where it runs, else a folder on this machine.
+# One cache for every process (gunicorn workers, the Celery worker), so a claim made with
+# cache.add holds across processes: Redis where it runs, else a folder on this machine.
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -8,10 +8,6 @@ raised there and the minutes list them. An app registers here from its ``AppConf
 - a **minutes section**: a heading and lines, placed in the minutes page, DOCX and PDF after
   the agenda items.
 
-And a signal, ``records_changed`` (``meeting=``), sent by the services that change a meeting's
-records without saving row by row (a bulk insert or a versioned UPDATE sends no ``post_save``):
-the dashboard's summaries follow it.
-
 Each provider runs a fixed number of queries whatever the data size.
 """
 
@@ -20,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.dispatch import Signal
 from django.http import HttpRequest
 
 from .models import Meeting
@@ -37,9 +32,6 @@ class MinutesSection:
     heading: str
     lines: list[str] = field(default_factory=list)
 
-
-# Sent with sender=Meeting and meeting=the meeting whose roll or minutes changed in bulk.
-records_changed = Signal()
 
 _panels: list[MeetingPanel] = []
 _minutes_sections: list[Callable[[Meeting], MinutesSection | None]] = []

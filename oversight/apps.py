@@ -7,15 +7,15 @@ class OversightConfig(AppConfig):
     verbose_name = _("Oversight")
 
     def ready(self):
-        # Meetings does not import the dashboard: the summaries follow meetings through signals,
-        # and the petitions panel registers itself. Loaded here, once the models are ready.
+        # The petitions panel, the home page's flags and the branch page's rating register
+        # themselves (loaded here, once the models are ready). The summaries follow meetings by
+        # comparing timestamps (oversight.freshness): no signal.
         from members.extensions import register_organization_panel
         from members.home import register_home_panel
 
-        from . import branch_panel, freshness, home
+        from . import branch_panel, home
         from .panels import petitions
 
-        freshness.connect_signals()
         petitions.register()
         register_organization_panel(branch_panel.BRANCH_RATING)
         register_home_panel(home.FLAGS)

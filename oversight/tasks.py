@@ -1,7 +1,7 @@
-"""The dashboard's tasks (schedules in chibo/celery.py). Thin: the rules are in dashboard.digest and
-oversight.services.summaries."""
+"""Oversight's tasks (schedules in chibo/celery.py). Thin: the rules are in oversight.digest,
+oversight.freshness and oversight.services.summaries."""
 
-import datetime
+from collections import defaultdict
 
 from celery import shared_task
 from django.utils import timezone
@@ -9,11 +9,8 @@ from django.utils import timezone
 from members.access import system_scope
 from members.models import Organization, OrganizationKind
 from oversight import digest
-from oversight.services.summaries import (
-    branch_months_refresh,
-    branch_months_refresh_for_meeting,
-    branch_months_refresh_recent,
-)
+from oversight.freshness import stale_branch_months
+from oversight.services.summaries import branch_months_refresh, branch_months_refresh_recent
 
 # The nightly refresh: the current month and the two before it.
 NIGHTLY_MONTHS = 3
@@ -28,18 +25,21 @@ def weekly_digest() -> int:
 
 
 @shared_task
-def refresh_branch_months(branch_ids: list[int], months: list[str]) -> int:
-    """Recompute these branches' summaries for these months (ISO dates); returns the rows written."""
+def refresh_changed_branch_months() -> int:
+    """Recompute the summaries older than a change to their meetings or cadre assignments
+    (oversight.freshness), every minute; returns the rows written (0 when nothing changed)."""
+    now = timezone.now()
     with system_scope():
-        branches = Organization.objects.filter(pk__in=branch_ids, kind=OrganizationKind.BRANCH).order_by("pk")
-        return branch_months_refresh(branches=branches, months=[datetime.date.fromisoformat(month) for month in months])
-
-
-@shared_task
-def refresh_meeting_months(meeting_id: int) -> int:
-    """Recompute the summaries a change to this meeting's roll, guests, agenda or minutes touches."""
-    with system_scope():
-        return branch_months_refresh_for_meeting(meeting_id=meeting_id, today=timezone.localdate())
+        stale = stale_branch_months(now=now, today=timezone.localdate(now))
+        # Branches with the same months in one refresh (its queries are per batch, not per branch).
+        by_months: dict[tuple, list[int]] = defaultdict(list)
+        for branch_id, months in stale.items():
+            by_months[tuple(months)].append(branch_id)
+        written = 0
+        for months, branch_ids in by_months.items():
+            branches = Organization.objects.filter(pk__in=branch_ids, kind=OrganizationKind.BRANCH).order_by("pk")
+            written += branch_months_refresh(branches=branches, months=list(months), now=now)
+        return written
 
 
 @shared_task

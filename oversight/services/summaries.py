@@ -102,17 +102,6 @@ def months_touched(month: datetime.date, *, today: datetime.date) -> list[dateti
     return found
 
 
-def branch_months_refresh_for_meeting(*, meeting_id: int, today: datetime.date) -> int:
-    """The summaries a change to this meeting's records touches (nothing once it is deleted: its
-    own deletion refreshed them). One query more than ``branch_months_refresh``."""
-    found = Meeting.objects.filter(pk=meeting_id).values_list("branch", "month").first()
-    if found is None:
-        return 0
-    branch_id, month = found
-    branches = Organization.objects.filter(pk=branch_id)
-    return branch_months_refresh(branches=branches, months=months_touched(month, today=today))
-
-
 def recent_months(today: datetime.date, count: int) -> list[datetime.date]:
     """The current month and the ``count - 1`` before it, oldest first."""
     current = first_of_month(today)

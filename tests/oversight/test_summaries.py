@@ -5,10 +5,10 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chibo.celery import app
 from meetings.models import (
@@ -23,15 +23,15 @@ from meetings.models import (
     MeetingStatus,
     Minutes,
 )
-from meetings.months import quarter_start
+from meetings.months import add_months, quarter_start
 from meetings.selectors.guidance import guidance_for
 from meetings.selectors.roll import count_roll
 from meetings.services.minutes import score_save
 from meetings.services.roll import mark_remaining_present
 from members.models import OrganizationKind
-from oversight import freshness
+from oversight import freshness, tasks
 from oversight.models import BranchMonth
-from oversight.services.summaries import FIGURES, branch_months_refresh
+from oversight.services.summaries import FIGURES, branch_months_refresh, months_touched
 
 from ..factories import MemberFactory, make_org
 from .conftest import (
@@ -239,94 +239,90 @@ def test_the_refresh_runs_the_same_queries_whatever_the_size(tree, marker, froze
     assert _refresh_queries(big) == 9
 
 
-# --- Queued when a meeting's records change ----------------------------------------------------
+# --- Refreshed when a meeting's records change (oversight.freshness) -----------------------------
+
+MINUTE = datetime.timedelta(minutes=1)
 
 
-@pytest.fixture
-def eager():
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    cache.clear()
-    yield
-    app.conf.task_always_eager = before
-    cache.clear()
+def refresh_changed(time_machine) -> int:
+    """The every-minute task, a minute after the changes (each change is stamped when it runs)."""
+    time_machine.shift(MINUTE)
+    return tasks.refresh_changed_branch_months()
 
 
-def test_months_touched_run_to_the_end_of_the_quarter_or_today(
-    tree, frozen, monkeypatch, django_capture_on_commit_callbacks
-):
+def stale_now() -> dict:
+    now = timezone.now()
+    return freshness.stale_branch_months(now=now, today=timezone.localdate(now))
+
+
+def test_months_touched_run_to_the_end_of_the_quarter_or_today(tree, frozen):
     today = D(2026, 11, 26)
-    assert freshness.months_touched(D(2026, 10, 1), today=today) == [D(2026, 10, 1), D(2026, 11, 1)]
-    assert freshness.months_touched(D(2026, 7, 1), today=today) == [D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1)]
-    assert freshness.months_touched(D(2026, 12, 1), today=today) == []  # not begun: no row yet
-    # The scheduler planning next month's meetings queues nothing.
-    queued = []
-    monkeypatch.setattr(freshness.tasks.refresh_branch_months, "apply_async", lambda **options: queued.append(1))
-    with django_capture_on_commit_callbacks(execute=True):
-        held(tree.branch, D(2026, 12, 5), status=MeetingStatus.DRAFT)
-    assert queued == []
+    assert months_touched(D(2026, 10, 1), today=today) == [D(2026, 10, 1), D(2026, 11, 1)]
+    assert months_touched(D(2026, 7, 1), today=today) == [D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1)]
+    assert months_touched(D(2026, 12, 1), today=today) == []  # not begun: no row yet
+    # The scheduler planning next month's meetings makes nothing stale.
+    held(tree.branch, D(2026, 12, 5), status=MeetingStatus.DRAFT)
+    assert stale_now() == {}
 
 
-def test_holding_a_meeting_and_taking_the_roll_refresh_its_month(
-    tree, secretary, frozen, eager, django_capture_on_commit_callbacks
-):
+def test_holding_a_meeting_and_taking_the_roll_refresh_its_month(tree, secretary, frozen, time_machine):
     people = MemberFactory.create_batch(3, branch=tree.branch)
-    with django_capture_on_commit_callbacks(execute=True):
-        meeting = held(tree.branch, D(2026, 11, 5))
+    meeting = held(tree.branch, D(2026, 11, 5))
+    assert stale_now() == {tree.branch.pk: [D(2026, 11, 1)]}
+    assert refresh_changed(time_machine) == 1
     assert stored(tree.branch, D(2026, 11, 1))["met"]
     assert stored(tree.branch, D(2026, 11, 1))["members_expected"] == 0  # no roll yet
-    cache.clear()  # the next change comes after the queued refresh ran
-    with django_capture_on_commit_callbacks(execute=True):
-        mark(meeting, people[0], "unexcused", secretary.user)
+    assert refresh_changed(time_machine) == 0  # nothing changed since
+    mark(meeting, people[0], "unexcused", secretary.user)
+    assert refresh_changed(time_machine) == 1
     assert stored(tree.branch, D(2026, 11, 1))["members_expected"] == 3
-    cache.clear()
-    # "Everyone else present" inserts in bulk: the service says so (meetings.extensions.records_changed).
-    with django_capture_on_commit_callbacks(execute=True):
-        mark_remaining_present(meeting=meeting, by=secretary.user)
+    # "Everyone else present" inserts in bulk: the service stamps the meeting itself.
+    mark_remaining_present(meeting=meeting, by=secretary.user)
+    assert refresh_changed(time_machine) == 1
     assert stored(tree.branch, D(2026, 11, 1))["members_present"] == 2
 
 
-def test_a_burst_of_changes_queues_one_refresh(tree, marker, frozen, monkeypatch, django_capture_on_commit_callbacks):
-    cache.clear()
-    queued = []
-
-    def recorder(name):
-        return lambda **options: queued.append((name, options["kwargs"]))
-
-    monkeypatch.setattr(freshness.tasks.refresh_branch_months, "apply_async", recorder("months"))
-    monkeypatch.setattr(freshness.tasks.refresh_meeting_months, "apply_async", recorder("meeting"))
+def test_a_burst_of_taps_is_one_refresh_and_a_tap_queues_nothing(tree, marker, frozen, time_machine):
     people = MemberFactory.create_batch(5, branch=tree.branch)
-    with django_capture_on_commit_callbacks(execute=True):
-        meeting = held(tree.branch, D(2026, 11, 5))
+    meeting = held(tree.branch, D(2026, 11, 5))
     for person in people:
-        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as queries:
             mark(meeting, person, "present", marker)
-        assert len(queries) == 2  # the mark and its history row: no query for the dashboard
-    assert queued == [
-        ("months", {"branch_ids": [tree.branch.pk], "months": ["2026-11-01"]}),
-        ("meeting", {"meeting_id": meeting.pk}),
-    ]
-    cache.clear()
+        assert len(queries) == 3  # the mark, its history row and the meeting's stamp: nothing queued
+    with CaptureQueriesContext(connection) as queries:
+        assert stale_now() == {tree.branch.pk: [D(2026, 11, 1)]}
+    assert len(queries) == 2  # the changed meetings, the changed assignments
+    assert refresh_changed(time_machine) == 1
+    assert stored(tree.branch, D(2026, 11, 1))["members_present"] == 5
 
 
-def test_with_the_broker_down_the_refresh_runs_in_the_request(
-    tree, frozen, monkeypatch, django_capture_on_commit_callbacks
-):
-    cache.clear()
+def test_a_refresh_that_began_before_a_change_committed_runs_again(tree, frozen, time_machine):
+    held(tree.branch, D(2026, 10, 5))
+    time_machine.shift(datetime.timedelta(seconds=10))
+    tasks.refresh_changed_branch_months()  # may have read before the change committed
+    assert stale_now() == {tree.branch.pk: [D(2026, 10, 1), D(2026, 11, 1)]}  # the quarter so far
+    assert refresh_changed(time_machine) == 2
+    assert stale_now() == {}
 
-    def broker_down(**options):
-        raise ConnectionError("no broker")
 
-    monkeypatch.setattr(freshness.tasks.refresh_branch_months, "apply_async", broker_down)
-    with django_capture_on_commit_callbacks(execute=True):
-        held(tree.branch, D(2026, 11, 5))
-    assert stored(tree.branch, D(2026, 11, 1))["met"]
-    cache.clear()
+def test_a_changed_assignment_refreshes_the_branchs_last_twelve_months(tree, frozen, time_machine):
+    cadre = MemberFactory(branch=tree.branch)
+    assign(cadre, tree.branch)
+    assert stale_now() == {tree.branch.pk: [add_months(D(2025, 12, 1), n) for n in range(12)]}
+    assert refresh_changed(time_machine) == 12
+    assert stale_now() == {}
+
+
+def test_the_every_minute_refresh_is_scheduled():
+    entry = next(
+        e for e in app.conf.beat_schedule.values() if e["task"] == "oversight.tasks.refresh_changed_branch_months"
+    )
+    assert entry["schedule"] == 60.0
 
 
 def test_nightly_task_refreshes_every_branch_for_the_last_months(tree, marker, frozen):
     ordinary_branch(tree.commune, "Chi bộ thôn Mới", marker)
-    written = freshness.tasks.refresh_recent_branch_months()
+    written = tasks.refresh_recent_branch_months()
     branches = 4  # Song Khê, Phú Thịnh, Tổ dân phố số 7, thôn Mới
     assert written == branches * 3
     assert set(BranchMonth.objects.values_list("month", flat=True)) == set(MONTHS)
@@ -341,13 +337,13 @@ def test_the_refresh_command_backfills_months(tree, frozen):
         call_command("refresh_dashboard", "--months", "0")
 
 
-def test_a_score_saved_refreshes_the_month(tree, staff, frozen, eager, django_capture_on_commit_callbacks):
+def test_a_score_saved_refreshes_the_month(tree, staff, frozen, time_machine):
     meeting = held(tree.branch, D(2026, 11, 5))
     minutes = Minutes.objects.create(meeting=meeting)
     rules = MeetingRules.objects.for_branch(tree.branch)
     scores = {criterion["key"]: int(criterion["max"]) // 2 for criterion in rules.rubric}
-    cache.clear()
-    # A versioned UPDATE sends no post_save: the service says so (meetings.extensions.records_changed).
-    with django_capture_on_commit_callbacks(execute=True):
-        score_save(minutes=minutes, scores=scores, rules=rules, expected_version=minutes.version, by=staff.user)
+    refresh_changed(time_machine)
+    # A versioned UPDATE saves no row: the service stamps the meeting itself.
+    score_save(minutes=minutes, scores=scores, rules=rules, expected_version=minutes.version, by=staff.user)
+    assert refresh_changed(time_machine) == 1
     assert stored(tree.branch, D(2026, 11, 1))["quality_level"] == Minutes.objects.get(pk=minutes.pk).score_level != ""

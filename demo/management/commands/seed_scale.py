@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 f"Built {built.organizations} organisations, {built.members} members, {built.users} users, "
                 f"{built.meetings} meetings and {built.marks} roll marks."
             )
-            # Bulk inserts send no signals: the dashboard's monthly summaries are computed here.
+            # Computed now rather than by the every-minute refresh: the pages are read right after.
             say("Computing the dashboard's monthly summaries…")
             with system_scope():
                 rows = branch_months_refresh_recent(today=timezone.localdate(), count=months)
