@@ -306,6 +306,9 @@ UNSCOPED_READERS = {
     # (which made PostgreSQL read every meeting of a province).
     "oversight/selectors/flags.py",
     "oversight/selectors/ratings.py",
+    # A user's roles with the path of their own branch: the scope is built from this read, so it
+    # cannot run under the scope.
+    "members/access.py",
 }
 
 
