@@ -1,4 +1,4 @@
-"""The dashboard's charts, drawn on the server as SVG (templates/dashboard/_chart.html): per row,
+"""The dashboard's charts, drawn on the server as SVG (templates/oversight/_chart.html): per row,
 a bar of the months met, missed and not yet, and a bar of the attendance rate against the
 minimum. Coordinates only; colours come from classes (the CSP allows no inline style)."""
 

@@ -2,9 +2,9 @@
 
 The province view adds these rows up (30,000 branches: 30,000 rows a month) instead of reading
 millions of roll marks. ``oversight.services.summaries.branch_months_refresh`` computes them from
-the raw rows (meetings, marks, members, cadres, minutes, guidance), by the same counting rules as
-the roll and flags pages; a task refreshes a branch's month when its meetings change, and every
-night for the last months (``oversight.freshness``, ``oversight.tasks``).
+the raw rows (meetings, marks, members, cadres, minutes, guidance), by the same rules as the
+flags page (``oversight.compliance``); a task every minute refreshes the months older than a change
+to their meetings, and every night the last months (``oversight.freshness``, ``oversight.tasks``).
 """
 
 from django.db import models
