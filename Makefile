@@ -73,7 +73,7 @@ $(NPM_STAMP): package.json $(wildcard package-lock.json)
 # Bootstrap from its Sass sources, keeping only the rules the templates, apps and scripts use
 # (package.json "build": sass, then purgecss). Rebuilt when any of them changes.
 CSS_BUILD := static/build/bootstrap.css
-CSS_INPUTS := assets/bootstrap.scss purgecss.config.cjs $(shell find templates chibo dashboard demo meetings members notifications petitions portal workdays static/js -name '*.html' -o -name '*.py' -o -name '*.js' 2>/dev/null)
+CSS_INPUTS := assets/bootstrap.scss purgecss.config.cjs $(shell find templates chibo oversight demo meetings accounts members notifications petitions portal workdays static/js -name '*.html' -o -name '*.py' -o -name '*.js' 2>/dev/null)
 
 $(CSS_BUILD): $(NPM_STAMP) $(CSS_INPUTS)
 	npm run --silent build

@@ -5,7 +5,7 @@ module.exports = {
   content: [
     "templates/**/*.html",
     "*/templates/**/*.html",
-    "{chibo,dashboard,demo,meetings,members,notifications,petitions,portal,workdays}/**/*.py",
+    "{accounts,chibo,oversight,demo,meetings,members,notifications,petitions,portal,workdays}/**/*.py",
     "static/**/*.js",
   ],
   css: ["static/build/bootstrap.css"],

@@ -36,13 +36,20 @@ app.conf.beat_schedule = {
     # The leaders' weekly digest, Monday 07:00 local time (CELERY_TIMEZONE is the site's zone);
     # one per leader and ISO week, whatever the number of runs.
     "weekly-digest": {
-        "task": "dashboard.tasks.weekly_digest",
+        "task": "oversight.tasks.weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
-    # The dashboard's monthly summaries of the last three months, for what no signal saw
-    # (dashboard/freshness.py); a meeting's own changes refresh its month within a minute.
+    # The dashboard's monthly summaries older than a change to their meetings (oversight/freshness.py):
+    # a change shows within a minute or two. A run missed while no worker was up is not worth queueing.
+    "refresh-changed-summaries": {
+        "task": "oversight.tasks.refresh_changed_branch_months",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Every branch's summaries of the last three months, for what no timestamp shows (a member made
+    # exempt, guidance published, the month a meeting moved away from).
     "refresh-dashboard": {
-        "task": "dashboard.tasks.refresh_recent_branch_months",
+        "task": "oversight.tasks.refresh_recent_branch_months",
         "schedule": crontab(hour=1, minute=0),
     },
     # Cadre roles of assignments that ran out by their end date (what a cadre sees ends with it).

@@ -93,7 +93,7 @@ INSTALLED_APPS = [
     "accounts",
     "meetings",
     "petitions",
-    "dashboard",
+    "oversight",
     "demo",
     "portal",
     "notifications",
@@ -262,9 +262,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_IGNORE_RESULT = True
 
 # --- Cache ---------------------------------------------------------------------
-# One cache for every process (gunicorn workers, the Celery worker), so a claim such as the
-# dashboard's "refresh queued once per branch and month" (dashboard/freshness.py, cache.add)
-# holds across processes: Redis where it runs, else a folder on this machine.
+# One cache for every process (gunicorn workers, the Celery worker), so a claim made with
+# cache.add holds across processes: Redis where it runs, else a folder on this machine.
 if REDIS_URL:
     CACHES = {
         "default": {

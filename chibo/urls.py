@@ -13,11 +13,12 @@ from .health import healthz
 urlpatterns = [
     # Portal's pages (home, organisation page, outbox, meeting page) keep their paths and names.
     path("", include((portal_urls.members_pages + members_urls.urlpatterns, members_urls.app_name))),
+    # The dashboard (/dashboard/), the flags and the cadre report (/meetings/flags/, /meetings/cadres/…).
+    path("", include("oversight.urls")),
     path("meetings/", include((portal_urls.meetings_pages + meetings_urls.urlpatterns, meetings_urls.app_name))),
     path("petitions/", include("petitions.urls")),
     path("workdays/", include("workdays.urls")),
     path("notifications/", include("notifications.urls")),
-    path("dashboard/", include("dashboard.urls")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own; the icon is the static SVG that base.html links.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),

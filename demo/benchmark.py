@@ -30,7 +30,7 @@ from members.models import Organization, OrganizationKind, Role, RoleKind
 
 from .scale import ROOT_CODE, largest_branch
 
-DASHBOARD_URL_NAME = "dashboard:overview"
+DASHBOARD_URL_NAME = "oversight:overview"
 SEARCH = "nguyen van"
 
 
@@ -140,8 +140,8 @@ def pages(found: dict) -> list[Page]:
         ("member list", reverse("members:list")),
         ("member search", reverse("members:list") + "?q=" + SEARCH.replace(" ", "+")),
         ("meeting list", reverse("meetings:list")),
-        ("flags", reverse("meetings:flags")),
-        ("cadre report", reverse("meetings:cadre_report")),
+        ("flags", reverse("oversight:flags")),
+        ("cadre report", reverse("oversight:cadre_report")),
     ]
     result = []
     for persona, node in (("leader", root), ("staff", commune)):

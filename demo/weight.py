@@ -95,7 +95,7 @@ def page_paths(branch_code: str) -> dict[str, str]:
         "home": reverse("members:home"),
         "members": reverse("members:list"),
         "branch": branch.get_absolute_url(),
-        "flags": reverse("meetings:flags"),
+        "flags": reverse("oversight:flags"),
     }
     if meeting is not None:
         paths["meeting"] = meeting.get_absolute_url()

@@ -17,8 +17,8 @@ Attendance (docs/domain.md#attendance):
   breaks the run, no mark neither breaks nor extends it, and a run goes on across 1 January.
 
 These rules live in the pure functions ``standing_on`` and ``absence_runs``: the roll and
-meeting pages (``selectors.roll``) and the flags page (``selectors.flags``) both count with
-them; ``roll_candidates`` is their SQL twin. Scoring (``score_level``), the vote
+meeting pages (``selectors.roll``) and oversight's flags and summaries (``oversight.compliance``)
+count with them; ``roll_candidates`` is their SQL twin. Scoring (``score_level``), the vote
 (``voting_base``, ``check_votes``, ``vote_result``) and the annual rating (``annual_level``)
 are here too: one rule, one place.
 

@@ -5,18 +5,12 @@ the meeting. An app registers a **minutes section** here from its ``AppConfig.re
 and lines, placed in the minutes page, DOCX and PDF after the agenda items. Each provider runs a
 fixed number of queries whatever the data size. (The meeting page's panels are portal's:
 portal/panels.py.)
-
-And a signal, ``records_changed`` (``meeting=``), sent by the services that change a meeting's
-records without saving row by row (a bulk insert or a versioned UPDATE sends no ``post_save``):
-the dashboard's summaries follow it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from django.dispatch import Signal
 
 from .models import Meeting
 
@@ -26,9 +20,6 @@ class MinutesSection:
     heading: str
     lines: list[str] = field(default_factory=list)
 
-
-# Sent with sender=Meeting and meeting=the meeting whose roll or minutes changed in bulk.
-records_changed = Signal()
 
 _minutes_sections: list[Callable[[Meeting], MinutesSection | None]] = []
 

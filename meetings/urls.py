@@ -6,7 +6,6 @@ from .views import (
     agenda,
     cadres,
     calendars,
-    flags,
     guidance,
     minutes,
     reminder_rules,
@@ -59,12 +58,10 @@ urlpatterns = [
     path("<int:pk>/guests/", roll.guest_list, name="guests"),
     path("<int:pk>/guests/<int:guest_pk>/", roll.guest_record, name="guest_record"),
     path("<int:pk>/guests/<int:guest_pk>/remove/", roll.guest_remove, name="guest_remove"),
-    # Higher-level cadres
+    # Higher-level cadres (their attendance report is oversight's)
     path("cadres/", cadres.assignment_list, name="cadre_assignments"),
     path("cadres/new/", cadres.assignment_create, name="cadre_assignment_create"),
     path("cadres/assignments/<int:pk>/end/", cadres.assignment_end, name="cadre_assignment_end"),
-    path("cadres/report/", cadres.cadre_report, name="cadre_report"),
-    path("cadres/<int:member_pk>/", cadres.cadre_detail, name="cadre_detail"),
     # Minutes, speeches and the score
     path("<int:pk>/minutes/", minutes.minutes_edit, name="minutes"),
     path("<int:pk>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
@@ -86,8 +83,7 @@ urlpatterns = [
     path("<int:pk>/resolution/review/<int:task_pk>/carry/", resolution.task_carry, name="task_carry"),
     path("<int:pk>/resolution.docx", resolution.resolution_docx, name="resolution_docx"),
     path("<int:pk>/resolution.pdf", resolution.resolution_pdf, name="resolution_pdf"),
-    # Flags and calendars
-    path("flags/", flags.flags, name="flags"),
+    # Calendars
     path("<int:pk>/calendar.ics", calendars.meeting_ics, name="meeting_ics"),
     path("calendar/", calendars.calendar_feeds, name="calendar_feeds"),
     path("calendar/<int:pk>/revoke/", calendars.calendar_feed_revoke, name="calendar_feed_revoke"),

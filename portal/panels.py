@@ -4,10 +4,10 @@ portal imports the apps directly, so no app registers anything. Each context fun
 fixed number of queries whatever the data size.
 
 - the home page's "what to do next": the secretary's next meetings and what is missing for them,
-  the overseers' most urgent flags, the cadre's meetings and scores, the member's next meeting
-  (meetings/selectors/home.py), an officer's petitions waiting for an answer
+  the overseers' most urgent flags (oversight/selectors/urgent.py), the cadre's meetings and
+  scores, the member's next meeting (meetings/selectors/home.py), an officer's petitions waiting for an answer
   (petitions/selectors/home.py);
-- the organisation page: a branch's annual rating this year and last (meetings/selectors/ratings.py);
+- the organisation page: a branch's annual rating this year and last (oversight/selectors/ratings.py);
 - the meeting page: the "Kiến nghị" panel (petitions/panels.py).
 """
 
@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from meetings.selectors import home as meeting_home
-from meetings.selectors.ratings import annual_ratings
 from members.models import Organization
+from oversight.selectors.ratings import annual_ratings
+from oversight.selectors.urgent import urgent_flags
 from petitions.panels import meeting_panel_context
 from petitions.selectors.home import officer_queue
 
@@ -40,7 +41,7 @@ def secretary_context(request: HttpRequest) -> dict | None:
 
 def flags_context(request: HttpRequest) -> dict | None:
     now = timezone.now()
-    urgent = meeting_home.urgent_flags(request.user, now=now, today=timezone.localdate(now))
+    urgent = urgent_flags(request.user, now=now, today=timezone.localdate(now))
     return {"urgent": urgent} if urgent is not None else None
 
 
@@ -63,7 +64,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
     return _shown(
         [
             ("meetings/home/_secretary.html", secretary_context(request)),
-            ("meetings/home/_flags.html", flags_context(request)),
+            ("oversight/home_flags.html", flags_context(request)),
             ("meetings/home/_cadre.html", cadre_context(request)),
             ("meetings/home/_member.html", member_context(request)),
             ("petitions/home/_officer.html", officer_context(request)),
@@ -88,7 +89,7 @@ def branch_rating_context(request: HttpRequest, organization: Organization) -> d
 
 
 def organization_panels(request: HttpRequest, organization: Organization) -> list[Panel]:
-    return _shown([("meetings/_branch_rating_panel.html", branch_rating_context(request, organization))])
+    return _shown([("oversight/_branch_rating_panel.html", branch_rating_context(request, organization))])
 
 
 # --- The meeting page --------------------------------------------------------------------------

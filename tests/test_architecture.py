@@ -32,7 +32,7 @@ PROJECT_PACKAGES = (
     "chibo",
     "portal",
     "demo",
-    "dashboard",
+    "oversight",
     "petitions",
     "meetings",
     "members",
@@ -585,10 +585,10 @@ UNSCOPED_READS = {
     "check must find a clash in any commune (the holder is never shown to a user who may not see them)",
     "members/services/imports.py:plan_import": "the same national card check for an import, and the "
     "branch's own members by name; a clash elsewhere is refused without showing that member",
-    "meetings/selectors/flags.py:_flag_marks": "a correlated subquery (OuterRef) under the scoped "
+    "oversight/selectors/flags.py:_flag_marks": "a correlated subquery (OuterRef) under the scoped "
     "query of meetings: it reads only the marks of meetings that query found, without joining the "
     "scope a second time (which made PostgreSQL read every meeting of a province)",
-    "meetings/selectors/ratings.py:annual_ratings": "a correlated subquery (OuterRef) under the "
+    "oversight/selectors/ratings.py:annual_ratings": "a correlated subquery (OuterRef) under the "
     "scoped query of meetings: only the minutes of meetings it found, no second join",
 }
 

@@ -1,6 +1,5 @@
 """The cache is shared by every process: a claim made with cache.add in one process holds in
-another (the dashboard queues one refresh per branch and month whatever the number of taps and
-of gunicorn workers, dashboard/freshness.py)."""
+another, whatever the number of gunicorn workers."""
 
 import os
 import subprocess

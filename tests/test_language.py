@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from meetings.forms.flags import FlagsFilterForm
 from meetings.forms.resolution import TaskOutcomeForm
 from meetings.models import Meeting
 from members.models import Organization
+from oversight.forms.flags import FlagsFilterForm
+from oversight.selectors.flags import Period
 
 from .factories import MemberFactory
 from .meetings.conftest import make_meeting
@@ -109,7 +110,10 @@ def test_every_choice_field_refuses_without_the_value():
         forms.MultipleChoiceField(choices=[("a", "A")]),
         forms.ModelChoiceField(queryset=Organization.objects.none()),
         forms.ModelMultipleChoiceField(queryset=Organization.objects.none()),
-        FlagsFilterForm.base_fields["branch"],  # declared when the module was imported
+        # Declared when the module was imported; its queryset is given when the form is made.
+        FlagsFilterForm(branches=Organization.objects.none(), default=Period.ending(datetime.date(2026, 11, 1))).fields[
+            "branch"
+        ],
         TaskOutcomeForm.base_fields["outcome"],
     ]
     with translation.override("vi"):
@@ -186,11 +190,11 @@ def test_member_dates_show_as_dd_mm_yyyy(secretary, tree):
 
 
 def test_the_flags_month_is_typed_as_thang_nam(staff):
-    html = staff.get(reverse("meetings:flags"), **ENGLISH_PHONE).content.decode()
+    html = staff.get(reverse("oversight:flags"), **ENGLISH_PHONE).content.decode()
     assert 'placeholder="tháng/năm"' in html and "mm/yyyy" not in html and 'type="month"' not in html
     # Both ways of writing a month are understood.
     for start in ("06/2026", "2026-06"):
-        page = staff.get(reverse("meetings:flags"), {"start": start, "end": "11/2026"})
+        page = staff.get(reverse("oversight:flags"), {"start": start, "end": "11/2026"})
         assert page.status_code == 200 and page.context["period"].first == datetime.date(2026, 6, 1)
 
 

@@ -6,9 +6,9 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from meetings import selectors
 from meetings.models import Attendance, Category, Mark, Meeting, MeetingKind, MeetingStatus
-from meetings.selectors.flags import Period, Severity, branch_flags, rank_branches
+from oversight import selectors as oversight_selectors
+from oversight.selectors.flags import Period, Severity, branch_flags, rank_branches
 
 from .factories import MemberFactory, UserFactory
 
@@ -110,7 +110,7 @@ def test_the_page_counts_people_and_ranks_the_serious_first(tree, staff, marker)
     # Phú Thịnh: one person absent without reason four times in a row (a run, and grounds for removal).
     member = MemberFactory(branch=tree.sibling)
     monthly(tree.sibling, months, {member: [U, U, U, U]}, marker)
-    response = staff.get(reverse("meetings:flags"), {"start": "2026-07", "end": "2026-10"})
+    response = staff.get(reverse("oversight:flags"), {"start": "2026-07", "end": "2026-10"})
     assert response.status_code == 200
     rows = response.context["rows"]
     assert rows[0].branch == tree.sibling and rows[0].severity == Severity.SERIOUS
@@ -124,7 +124,7 @@ def test_the_page_counts_people_and_ranks_the_serious_first(tree, staff, marker)
 
 
 def test_rank_branches_orders_by_severity_then_points(tree, marker):
-    rows = selectors.flags.branch_flags(
+    rows = oversight_selectors.flags.branch_flags(
         branches=[tree.branch, tree.sibling], period=Period.ending(datetime.date(2026, 12, 1), 1), now=NOW
     )
     # Neither held its December meeting: both serious, same points, tree order kept.

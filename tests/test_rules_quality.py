@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from meetings import counting, selectors, services
+from meetings import counting, services
 from meetings.models import (
     DEFAULT_RUBRIC,
     Attendance,
@@ -21,7 +21,8 @@ from meetings.models import (
     Minutes,
 )
 from meetings.models.minutes import ScoreLevel
-from meetings.selectors.ratings import AnnualRating, MonthLevel
+from oversight import selectors as oversight_selectors
+from oversight.selectors.ratings import AnnualRating, MonthLevel
 
 from .factories import MemberFactory, UserFactory
 
@@ -120,7 +121,7 @@ def test_annual_ratings_for_many_branches_in_one_query(tree, django_assert_num_q
     # An extraordinary meeting's score and a cancelled meeting do not count for the month.
     scored(tree.sibling, datetime.date(2026, 12, 1), G, kind=MeetingKind.EXTRAORDINARY)
     with django_assert_num_queries(1):
-        ratings = selectors.ratings.annual_ratings(
+        ratings = oversight_selectors.ratings.annual_ratings(
             branches=[tree.branch, tree.sibling, tree.other_branch], year=2026, today=datetime.date(2027, 1, 10)
         )
     assert ratings[tree.branch.pk].level == G
@@ -133,11 +134,11 @@ def test_annual_ratings_for_many_branches_in_one_query(tree, django_assert_num_q
 def test_a_running_year_is_rated_on_its_months_so_far(tree):
     for month in range(1, 11):
         scored(tree.branch, datetime.date(2026, month, 1), G)
-    rating = selectors.ratings.annual_rating(tree.branch, 2026, today=datetime.date(2026, 11, 26))
+    rating = oversight_selectors.ratings.annual_rating(tree.branch, 2026, today=datetime.date(2026, 11, 26))
     assert len(rating.months) == 10 and not rating.complete  # November counts once scored
     assert rating.level == G
     scored(tree.branch, datetime.date(2026, 11, 1), A)
-    rating = selectors.ratings.annual_rating(tree.branch, 2026, today=datetime.date(2026, 11, 26))
+    rating = oversight_selectors.ratings.annual_rating(tree.branch, 2026, today=datetime.date(2026, 11, 26))
     assert len(rating.months) == 11 and rating.level == F
 
 
@@ -180,5 +181,5 @@ def test_the_score_service_levels_with_the_roll(tree, present, unexcused, excuse
 def test_a_year_without_a_scored_month_is_not_rated():
     rating = AnnualRating(year=2025, months=[MonthLevel(month=datetime.date(2025, m, 1)) for m in range(1, 13)])
     assert not rating.rated
-    html = render_to_string("meetings/_annual_rating.html", {"rating": rating})
+    html = render_to_string("oversight/_annual_rating.html", {"rating": rating})
     assert 'data-rating=""' in html and "chưa xếp loại" in html

@@ -9,7 +9,7 @@ import pytest
 
 from meetings import counting
 from meetings.models import Attendance, Category, Mark, Meeting, MeetingKind, MeetingStatus
-from meetings.selectors.flags import Period, branch_flags
+from oversight.selectors.flags import Period, branch_flags
 
 from .factories import MemberFactory, UserFactory
 

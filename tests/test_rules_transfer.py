@@ -13,6 +13,7 @@ from meetings.models import Attendance, Category, Mark, Meeting, MeetingKind
 from members.access import scope_for
 from members.models import Member, RoleKind
 from members.services.register import member_transfer_end, member_transfer_temporarily
+from oversight import compliance
 
 from .factories import MemberFactory, UserFactory, give_role
 
@@ -85,8 +86,8 @@ def test_receiving_branchs_secretary_sees_the_attached_member(tree, away):
 
 def test_flags_count_the_attached_member_at_the_receiving_branch(tree, away):
     meeting = meeting_on(tree.sibling, datetime.date(2026, 12, 10))
-    people = selectors.flags._members([tree.sibling.pk])[tree.sibling.pk]
-    figures = selectors.flags.roll_figures(meeting, {}, people)
+    people = compliance.branch_people([tree.sibling.pk])[tree.sibling.pk]
+    figures = compliance.roll_figures(meeting, {}, people)
     assert figures.expected == 1 and figures.expected_by_category[Category.ATTACHED] == 1
 
 

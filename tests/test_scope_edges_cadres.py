@@ -41,7 +41,7 @@ def held(branch, months) -> list[Meeting]:
 
 def detail_meetings(client, cadre_member) -> set[int]:
     """The meetings on the cadre's own page (nothing when it is a 404)."""
-    response = client.get(reverse("meetings:cadre_detail", args=[cadre_member.pk]), PERIOD)
+    response = client.get(reverse("oversight:cadre_detail", args=[cadre_member.pk]), PERIOD)
     if response.status_code == 404:
         return set()
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def detail_meetings(client, cadre_member) -> set[int]:
 
 def report_lines(client) -> list[tuple[str, list[str], int]]:
     """The report's lines: the cadre, the branches shown, the meetings expected."""
-    response = client.get(reverse("meetings:cadre_report"), PERIOD)
+    response = client.get(reverse("oversight:cadre_report"), PERIOD)
     if response.status_code == 404:
         return []
     assert response.status_code == 200
@@ -85,10 +85,10 @@ def test_with_its_last_assignment_ended_the_cadre_has_no_report(staff, cadre, tr
     assignment = services.cadres.assignment_create(
         cadre=cadre_member, title=TITLE, branch=tree.branch, started_on=D(2026, 1, 1), by=staff.user
     )
-    assert cadre.get(reverse("meetings:cadre_report"), PERIOD).status_code == 200
+    assert cadre.get(reverse("oversight:cadre_report"), PERIOD).status_code == 200
     services.cadres.assignment_end(assignment=assignment, ended_on=D(2026, 6, 30), by=staff.user)
-    assert cadre.get(reverse("meetings:cadre_report"), PERIOD).status_code == 404
-    assert cadre.get(reverse("meetings:cadre_detail", args=[cadre_member.pk]), PERIOD).status_code == 404
+    assert cadre.get(reverse("oversight:cadre_report"), PERIOD).status_code == 404
+    assert cadre.get(reverse("oversight:cadre_detail", args=[cadre_member.pk]), PERIOD).status_code == 404
 
 
 def test_an_assignment_that_ran_out_shows_nothing_even_with_the_role_left(cadre, tree, cadre_member):
@@ -97,8 +97,8 @@ def test_an_assignment_that_ran_out_shows_nothing_even_with_the_role_left(cadre,
     CadreAssignment.objects.create(
         cadre=cadre_member, title=TITLE, branch=tree.branch, started_on=D(2026, 1, 1), ended_on=D(2026, 10, 31)
     )
-    assert cadre.get(reverse("meetings:cadre_report"), PERIOD).status_code == 404
-    assert cadre.get(reverse("meetings:cadre_detail", args=[cadre_member.pk]), PERIOD).status_code == 404
+    assert cadre.get(reverse("oversight:cadre_report"), PERIOD).status_code == 404
+    assert cadre.get(reverse("oversight:cadre_detail", args=[cadre_member.pk]), PERIOD).status_code == 404
 
 
 # --- The calendar feed -----------------------------------------------------------------------------

@@ -105,13 +105,13 @@ def test_no_template_links_an_app_above_its_own():
     ("relative", "source", "expected"),
     [
         # The links the first restructure left behind, before their pages moved to portal.
-        ("members/home.html", "<a href=\"{% url 'dashboard:overview' %}\">", ["dashboard:overview"]),
-        ("members/outbox.html", '<form action="{% url "dashboard:digest_now" %}">', ["dashboard:digest_now"]),
+        ("members/home.html", "<a href=\"{% url 'oversight:overview' %}\">", ["oversight:overview"]),
+        ("members/outbox.html", '<form action="{% url "oversight:digest_now" %}">', ["oversight:digest_now"]),
         ("petitions/x.html", "{% url 'portal:home' as home %}{% url 'meetings:detail' 1 %}", ["portal:home"]),
         # Downwards, its own app, the project's top-level names, a name in a variable: allowed.
-        ("portal/home.html", "{% url 'dashboard:overview' %}{% url 'members:home' %}", []),
+        ("portal/home.html", "{% url 'oversight:overview' %}{% url 'members:home' %}", []),
         ("meetings/x.html", "{% url 'meetings:list' %}{% url 'workdays:list' %}{% url download_pdf 1 %}", []),
-        ("base.html", "{% url 'login' %}{% url 'dashboard:overview' %}{% url 'admin:index' %}", []),
+        ("base.html", "{% url 'login' %}{% url 'oversight:overview' %}{% url 'admin:index' %}", []),
         ("registration/login.html", "{% url 'password_reset' %}", []),
         ("accounts/account.html", "{% url 'password_change' %}{% url 'logout' %}", []),
         ("members/access_log.html", "{% url 'meetings:detail' 1 %}", ["meetings:detail"]),

@@ -32,7 +32,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import reset_code_issue
 from chibo.cache_headers import OWN_CACHING
-from dashboard.services.summaries import branch_months_refresh
 from meetings.documents.content import records_freeze
 from meetings.models import (
     AgendaItem,
@@ -58,6 +57,7 @@ from members.models import AccessLog, CardConflict, ImportBatch, Position, RoleK
 from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue
+from oversight.services.summaries import branch_months_refresh
 from petitions.models import Body, Category, Petition, PetitionAttachment, PetitionEvent
 from petitions.services.catalogue import catalogue_ensure
 from petitions.services.workflow import ACTIONS

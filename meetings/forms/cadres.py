@@ -1,8 +1,6 @@
-"""Assigning cadres to branches, ending an assignment, and the report's period."""
+"""Assigning cadres to branches and ending an assignment."""
 
 from __future__ import annotations
-
-import datetime
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import CadreAssignment
-from members.dates import plausible_date
 from members.forms.fields import MemberChoiceField
 from members.text import ControlCharactersStripped
 
@@ -61,19 +58,3 @@ class AssignmentEndForm(forms.Form):
         if ended > timezone.localdate():
             raise forms.ValidationError(_("An assignment can only be ended on today's date or earlier."))
         return ended
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE_WIDGET, validators=[plausible_date])
-    end = forms.DateField(label=_("Until"), widget=DATE_WIDGET, validators=[plausible_date])
-
-    @staticmethod
-    def default_period(today: datetime.date) -> dict:
-        return {"start": today.replace(month=1, day=1), "end": today}
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end of the period cannot be before its start."))
-        return data

@@ -7,7 +7,7 @@ from members.models.display import ChoiceDisplay
 from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import LONG_TEXT_MAX, length_checks
 
-from .meetings import Meeting
+from .meetings import Meeting, MeetingRecord
 
 
 class AgendaItemKind(models.TextChoices):
@@ -103,7 +103,7 @@ class Guidance(models.Model):
         return self.title
 
 
-class AgendaItem(GuardedUniqueness, ChoiceDisplay, models.Model):
+class AgendaItem(MeetingRecord, GuardedUniqueness, ChoiceDisplay, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)

@@ -12,7 +12,7 @@ from members.models.display import ChoiceDisplay
 from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import LONG_TEXT_MAX, length_checks
 
-from .meetings import Meeting
+from .meetings import Meeting, MeetingRecord
 
 
 class Mark(models.TextChoices):
@@ -33,7 +33,7 @@ class Category(models.TextChoices):
     ATTACHED = "attached", _("Temporarily attached")
 
 
-class Attendance(GuardedUniqueness, ChoiceDisplay, models.Model):
+class Attendance(MeetingRecord, GuardedUniqueness, ChoiceDisplay, models.Model):
     """One member's mark at one meeting; one row only, whatever the taps or devices."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -88,8 +88,11 @@ class CadreAssignment(GuardedUniqueness, models.Model):
     )
     started_on = models.DateField(_("from"), validators=[plausible_date])
     ended_on = models.DateField(_("until"), null=True, blank=True, validators=[plausible_date])
+    # When the assignment was last saved: readers that keep figures of their own (the cadres
+    # expected in the monthly summaries) compare it with when they computed them.
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["changed_at"])
 
     unscoped = CadreAssignmentQuerySet.as_manager()
     objects = ScopedManager.from_queryset(CadreAssignmentQuerySet)(branch="branch")
@@ -114,7 +117,7 @@ class CadreAssignment(GuardedUniqueness, models.Model):
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
-class Guest(GuardedUniqueness, models.Model):
+class Guest(MeetingRecord, GuardedUniqueness, models.Model):
     """A higher-level cadre expected at a meeting, or another guest."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")

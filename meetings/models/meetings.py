@@ -87,8 +87,13 @@ class Meeting(GuardedUniqueness, ChoiceDisplay, models.Model):
     minutes_adopted_at = models.DateTimeField(_("minutes adopted at"), null=True, blank=True)
     logged_by_commune = models.BooleanField(_("logged by commune staff"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the meeting or its records (roll, guests, agenda, minutes) last changed, stamped on every
+    # save of them (``MeetingRecord``) and by the services that change them in bulk. Readers that
+    # keep figures of their own compare it with when they computed them; meetings need not know
+    # who they are.
+    records_changed_at = models.DateTimeField(_("records changed at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["records_changed_at"])
 
     unscoped = models.Manager()
     objects = ScopedManager(branch="branch")
@@ -98,7 +103,10 @@ class Meeting(GuardedUniqueness, ChoiceDisplay, models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-planned_start"]
-        indexes = [models.Index(fields=["branch", "month"])]
+        indexes = [
+            models.Index(fields=["branch", "month"]),
+            models.Index(fields=["records_changed_at"], name="meeting_records_changed"),
+        ]
         constraints = [
             # The scheduler may run any number of times: one regular meeting a branch a month.
             models.UniqueConstraint(
@@ -140,8 +148,20 @@ class Meeting(GuardedUniqueness, ChoiceDisplay, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.month:%m/%Y} – {self.branch}"
 
+    def save(self, *args, **kwargs):
+        self.records_changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "records_changed_at"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    @classmethod
+    def records_changed(cls, meeting_id: int) -> None:
+        """Stamp the meeting's records as changed now (a mark, a guest, an agenda item, the
+        minutes: saved row by row, in bulk, or by a versioned UPDATE). One UPDATE query."""
+        cls.objects.filter(pk=meeting_id).update(records_changed_at=timezone.now())
 
     @property
     def duration_minutes(self) -> int | None:
@@ -170,6 +190,24 @@ class Meeting(GuardedUniqueness, ChoiceDisplay, models.Model):
         if not self.allows(action):
             message = STATUS_ACTIONS[action][1] % {"status": self.get_status_display()}
             raise ValidationError(message, code="status")
+
+
+class MeetingRecord(models.Model):
+    """A row of a meeting's records: saving or deleting it stamps ``Meeting.records_changed_at``.
+    (A bulk insert, a queryset's ``update``/``delete`` or a versioned UPDATE does not: the service
+    that does one calls ``Meeting.records_changed``.)"""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Meeting.records_changed(self.meeting_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Meeting.records_changed(self.meeting_id)
+        return result
 
 
 class MeetingMove(models.Model):

@@ -10,7 +10,7 @@ from members.scoping import GuardedUniqueness, ScopedManager
 from members.text import LONG_TEXT_MAX, length_checks
 
 from .agenda import AgendaItem
-from .meetings import Meeting
+from .meetings import Meeting, MeetingRecord
 
 
 class ScoreLevel(models.TextChoices):
@@ -22,7 +22,7 @@ class ScoreLevel(models.TextChoices):
     POOR = "poor", _("Poor")
 
 
-class Minutes(GuardedUniqueness, models.Model):
+class Minutes(MeetingRecord, GuardedUniqueness, models.Model):
     """The minutes (biên bản) of a meeting. ``version`` refuses a stale second save."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")

@@ -6,10 +6,9 @@ members (the user's roles are cached per request by members.access and not count
 - ``secretary_next_meetings``: 1 query (the open meetings of the user's branches, with what
   each has so far);
 - ``cadre_work``: 2 queries (meetings to attend; scores to confirm);
-- ``member_next_meeting``: 3 queries (the member, the next meeting, its materials);
-- ``urgent_flags``: 6 queries (counting the branches; then ``branch_flags``: the branches, their
-  rules, meetings, roll marks and members), or just the count when there are too many branches
-  to rank on a home page.
+- ``member_next_meeting``: 3 queries (the member, the next meeting, its materials).
+
+The overseers' most urgent flags are oversight's (``oversight.selectors.urgent``).
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings import access
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting, MeetingStatus, Minutes
-from meetings.selectors import flags as flag_selectors
 from members.models import Member, Organization, RoleKind
 
 # Meetings whose work is not finished: everything but adopted and cancelled.
@@ -33,7 +31,6 @@ COMING_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT, MeetingStatus
 # A meeting stays "next" until a few hours after its planned end (it may run late).
 GRACE = datetime.timedelta(hours=3)
 SHOWN = 5
-URGENT_FLAGS = 3
 
 
 @dataclass(frozen=True)
@@ -170,32 +167,3 @@ def member_next_meeting(user, *, now: datetime.datetime) -> MemberMeeting | None
             .order_by("agenda_item__position", "pk")
         )
     return MemberMeeting(member=member, meeting=meeting, materials=materials)
-
-
-@dataclass
-class UrgentFlags:
-    rows: list[flag_selectors.BranchFlags]
-    flagged: int
-    branches: int
-    ranked: bool  # False: too many branches to rank here; the flags page does it page by page
-
-
-# Above this many branches (a whole province) the home page does not rank them: the flags page does.
-RANK_UP_TO = 400
-
-
-def urgent_flags(user, *, now: datetime.datetime, today: datetime.date) -> UrgentFlags | None:
-    """The few branches with the most serious flags over the flags page's default period, for
-    commune staff and leaders."""
-    if not access.can_see_flags(user):
-        return None
-    branches = access.overseen_branches(user)
-    count = branches.count()
-    if count == 0:
-        return None
-    if count > RANK_UP_TO:
-        return UrgentFlags(rows=[], flagged=0, branches=count, ranked=False)
-    period = flag_selectors.Period.ending(today)
-    ranked = flag_selectors.rank_branches(flag_selectors.branch_flags(branches=branches, period=period, now=now))
-    flagged = [row for row in ranked if row.flag_count]
-    return UrgentFlags(rows=flagged[:URGENT_FLAGS], flagged=len(flagged), branches=count, ranked=True)

@@ -197,6 +197,7 @@ def agenda_copy_last(*, meeting: Meeting, by: AbstractBaseUser | None = None) ->
         row.position = position
     AgendaItem.objects.bulk_create(copied)
     AgendaItem.objects.bulk_update(kept, ["position"])
+    Meeting.records_changed(meeting.pk)  # (deleted and inserted in bulk, not row by row)
     return len(copied)
 
 

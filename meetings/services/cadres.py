@@ -164,7 +164,7 @@ def assignment_end(
         raise ValidationError(_("An assignment cannot end before it starts."))
     assignment.ended_on = ended_on
     assignment._history_user = by
-    assignment.save(update_fields=["ended_on"])
+    assignment.save(update_fields=["ended_on", "changed_at"])
     others = list(
         CadreAssignment.objects.filter(cadre_id=assignment.cadre_id, branch_id=assignment.branch_id).exclude(
             pk=assignment.pk

@@ -20,7 +20,6 @@ from django.utils.translation import ngettext
 
 from meetings.counting import check_votes, rubric_of, score_level
 from meetings.documents.content import records_freeze
-from meetings.extensions import records_changed
 from meetings.models import (
     PRESENT_MARKS,
     AgendaItem,
@@ -121,7 +120,7 @@ def score_save(
             )
     clean = {c["key"]: int(scores[c["key"]]) for c in rubric}
     total = sum(clean.values())
-    records_changed.send(sender=Meeting, meeting=minutes.meeting)
+    Meeting.records_changed(minutes.meeting_id)  # (a versioned UPDATE saves no row)
     return save_versioned(
         Minutes,
         obj=minutes,

@@ -10,7 +10,6 @@ from simple_history.utils import bulk_create_with_history
 
 from meetings import access
 from meetings.counting import AWAY, EXEMPT, MemberFacts, category_on, roll_candidates, standing_on
-from meetings.extensions import records_changed
 from meetings.models import (
     PRESENT_MARKS,
     Attendance,
@@ -121,5 +120,5 @@ def mark_remaining_present(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
             if entry.mark is None and not entry.excluded
         ]
         bulk_create_with_history(rows, Attendance, default_user=by)
-        records_changed.send(sender=Meeting, meeting=meeting)
+        Meeting.records_changed(meeting.pk)  # (a bulk insert saves no row by row)
     return len(rows)

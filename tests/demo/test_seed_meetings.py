@@ -126,7 +126,7 @@ def test_past_meetings_only_and_song_khe_next_meeting_left_to_prepare(demo):
 @time_machine.travel(at(TODAY, 10), tick=False)
 @pytest.mark.parametrize("username", ["canbo.tamhung", "lanhdao.tamhung"])
 def test_flags_page_lists_every_tam_hung_branch_with_a_mix_of_flags(demo, username):
-    response = _login(username).get(reverse("meetings:flags"))
+    response = _login(username).get(reverse("oversight:flags"))
     assert response.status_code == 200
     rows = {row.branch.code: row for row in response.context["rows"]}
     assert set(rows) == set(TAM_HUNG_BRANCHES)

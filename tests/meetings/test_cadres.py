@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings import selectors, services
+from meetings import services
 from meetings.models import CadreAssignment, Guest, MeetingStatus
 from members.models import Organization, Role, RoleKind
+from oversight import selectors as oversight_selectors
 
 from ..factories import MemberFactory, UserFactory
 from .conftest import TZ, make_meeting
@@ -268,7 +269,7 @@ def test_cadre_report_expected_against_attended(staff, tree, cadre_member):
         meeting.guests.filter(cadre=cadre_member).update(attended=meeting in came)
     phu_thinh[4].guests.filter(cadre=other).update(attended=True)
 
-    rows = selectors.cadres.cadre_report(
+    rows = oversight_selectors.cadres.cadre_report(
         branches=Organization.objects.get_descendants(tree.commune),
         start=datetime.date(2026, 1, 1),
         end=datetime.date(2026, 12, 31),
@@ -285,7 +286,7 @@ def test_cadre_report_expected_against_attended(staff, tree, cadre_member):
     assert (theirs.expected, theirs.attended) == (2, 1)  # May, June at Phú Thịnh
 
     # A shorter period.
-    rows = selectors.cadres.cadre_report(
+    rows = oversight_selectors.cadres.cadre_report(
         branches=Organization.objects.get_descendants(tree.commune),
         start=datetime.date(2026, 4, 1),
         end=datetime.date(2026, 5, 31),
@@ -301,7 +302,7 @@ def test_cadre_report_takes_three_queries(staff, tree, cadre_member, months, dja
     for _ in range(months):
         assign(staff, MemberFactory(branch=tree.sibling), tree.branch)
     with django_assert_num_queries(3):
-        rows = selectors.cadres.cadre_report(
+        rows = oversight_selectors.cadres.cadre_report(
             branches=Organization.objects.get_descendants(tree.commune),
             start=datetime.date(2026, 1, 1),
             end=datetime.date(2026, 12, 31),
@@ -315,8 +316,8 @@ def test_report_pages(staff, leader, cadre, outsider, secretary, tree, cadre_mem
     assign(staff, cadre_member, tree.branch)
     meetings[0].guests.update(attended=True)
     query = {"start": "2026-01-01", "end": "2026-12-31"}
-    report = reverse("meetings:cadre_report")
-    detail = reverse("meetings:cadre_detail", args=[cadre_member.pk])
+    report = reverse("oversight:cadre_report")
+    detail = reverse("oversight:cadre_detail", args=[cadre_member.pk])
     for client in (staff, leader):
         page = client.get(report, query)
         assert [(r.cadre, r.expected, r.attended) for r in page.context["rows"]] == [(cadre_member, 2, 1)]
@@ -326,7 +327,7 @@ def test_report_pages(staff, leader, cadre, outsider, secretary, tree, cadre_mem
     assert cadre.get(detail, query).status_code == 200
     other = MemberFactory(branch=tree.branch)
     assign(staff, other, tree.branch)
-    assert cadre.get(reverse("meetings:cadre_detail", args=[other.pk])).status_code == 404
+    assert cadre.get(reverse("oversight:cadre_detail", args=[other.pk])).status_code == 404
     for client in (outsider, secretary):
         assert client.get(detail).status_code == 404
     assert secretary.get(report).status_code == 404
@@ -334,5 +335,5 @@ def test_report_pages(staff, leader, cadre, outsider, secretary, tree, cadre_mem
 
 
 def test_report_period_errors_are_explained(staff):
-    page = staff.get(reverse("meetings:cadre_report"), {"start": "2026-12-01", "end": "2026-01-01"})
+    page = staff.get(reverse("oversight:cadre_report"), {"start": "2026-12-01", "end": "2026-01-01"})
     assert "end" in page.context["form"].errors

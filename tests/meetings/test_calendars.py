@@ -337,3 +337,7 @@ def test_the_feed_events_carry_the_alarm(client, tree, person):
     events = {str(event["uid"]): event for event in _events(body)}
     [alarm] = _alarms(events[f"meeting-{meeting.pk}@chibo"])
     assert alarm.decoded("trigger") == -datetime.timedelta(days=1)
+
+
+def test_outsider_gets_404_on_the_ics_of_a_meeting(outsider, meeting):
+    assert outsider.get(reverse("meetings:meeting_ics", args=[meeting.pk])).status_code == 404

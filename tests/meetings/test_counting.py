@@ -11,6 +11,8 @@ from django.utils import translation
 
 from meetings import counting, selectors, services
 from meetings.models import Attendance, Category, Mark, MeetingRules, MeetingStatus
+from oversight import compliance
+from oversight import selectors as oversight_selectors
 
 from ..factories import MemberFactory
 from .conftest import at, make_meeting
@@ -365,7 +367,7 @@ def test_counting_takes_a_fixed_number_of_queries(tree, staff, django_assert_num
 # --- One set of rules: the roll page and the flags page count alike ---------------------------
 #
 # The roll page counts with selectors.roll.count_roll (its own queries); the flags page counts many
-# meetings at once with selectors.flags.roll_figures and its runs of absences from rows it fetched
+# meetings at once with oversight.compliance.roll_figures and its runs of absences from rows it fetched
 # itself. Both go through counting.standing_on and counting.absence_runs; these tables check that the
 # two pages give the same figures.
 
@@ -414,9 +416,9 @@ def _figures(counts: counting.RollCounts) -> dict:
 
 def _as_the_flags_page_counts(meeting) -> counting.RollCounts:
     """With the flags page's own fetching (one query for marks, one for members)."""
-    marks, categories = selectors.flags._marks([meeting.pk])
-    people = selectors.flags._members([meeting.branch_id])[meeting.branch_id]
-    return selectors.flags.roll_figures(meeting, marks[meeting.pk], people, categories[meeting.pk])
+    marks, categories = compliance.roll_marks([meeting.pk])
+    people = compliance.branch_people([meeting.branch_id])[meeting.branch_id]
+    return compliance.roll_figures(meeting, marks[meeting.pk], people, categories[meeting.pk])
 
 
 def _give(meeting, member, value, by):
@@ -500,7 +502,11 @@ def test_the_flags_page_flags_runs_like_the_roll_page(tree, staff, history, fiel
         for m in held
         if any("in a row" in flag for flag in selectors.roll.roll_flags(m, selectors.roll.count_roll(m)))
     ]
-    period = selectors.flags.Period(first=datetime.date(2026, 1, 1), last=datetime.date(2026, len(history), 1))
-    [flags] = selectors.flags.branch_flags(branches=[tree.branch], period=period, now=at(datetime.date(2027, 1, 10), 9))
+    period = oversight_selectors.flags.Period(
+        first=datetime.date(2026, 1, 1), last=datetime.date(2026, len(history), 1)
+    )
+    [flags] = oversight_selectors.flags.branch_flags(
+        branches=[tree.branch], period=period, now=at(datetime.date(2027, 1, 10), 9)
+    )
     on_the_flags_page = [issue.meeting.pk for issue in flags.absent_in_a_row]
     assert on_the_flags_page == on_the_roll_page

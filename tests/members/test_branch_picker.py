@@ -18,7 +18,7 @@ def _province_leader(tree):
 
 def test_province_pages_have_the_picker_and_no_branch_dropdown(tree):
     leader = _province_leader(tree)
-    for url in (reverse("members:list"), reverse("meetings:list"), reverse("meetings:flags")):
+    for url in (reverse("members:list"), reverse("meetings:list"), reverse("oversight:flags")):
         html = leader.get(url).content.decode()
         assert "data-pick-text" in html, url
         assert 'name="branch"' in html and f'<option value="{tree.other_branch.pk}"' not in html, url

@@ -174,8 +174,8 @@ def test_overseers_see_the_most_urgent_flags(request, tree, who):
     section = html.split('id="home-flags"', 1)[1].split("</section>", 1)[0]
     assert "Chi bộ cần đôn đốc trước" in section
     assert "Chi bộ thôn Phú Thịnh" in section
-    assert f'href="{reverse("meetings:flags")}?branch={tree.sibling.pk}"' in section
-    assert f'href="{reverse("meetings:flags")}"' in section
+    assert f'href="{reverse("oversight:flags")}?branch={tree.sibling.pk}"' in section
+    assert f'href="{reverse("oversight:flags")}"' in section
 
 
 def test_the_panels_are_only_for_their_roles(plain_member, secretary):

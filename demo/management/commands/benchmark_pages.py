@@ -48,7 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{scans} plans with a sequential scan over members, meetings or roll marks.")
             return
         if dashboard_url() is None:
-            say("No dashboard page (URL name dashboard:overview) yet: its figure is n/a.")
+            say("No dashboard page (URL name oversight:overview) yet: its figure is n/a.")
         say(HEADER)
         try:
             with system_scope():

@@ -3,13 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboard.services.summaries import branch_months_refresh_recent
 from demo.meetings import records_refreeze, seed_meetings_demo
 from demo.members import seed_demo
 from demo.petitions import seed_petitions_demo
 from members.access import system_scope
 from members.models import RoleKind
 from notifications.services import recording_history
+from oversight.services.summaries import branch_months_refresh_recent
 
 
 class Command(BaseCommand):

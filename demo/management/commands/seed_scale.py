@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dashboard.services.summaries import branch_months_refresh_recent
 from demo.scale import SCALE_PASSWORD, seed_scale
 from members.access import system_scope
 from members.models import RoleKind
+from oversight.services.summaries import branch_months_refresh_recent
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 f"Built {built.organizations} organisations, {built.members} members, {built.users} users, "
                 f"{built.meetings} meetings and {built.marks} roll marks."
             )
-            # Bulk inserts send no signals: the dashboard's monthly summaries are computed here.
+            # Computed now rather than by the every-minute refresh: the pages are read right after.
             say("Computing the dashboard's monthly summaries…")
             with system_scope():
                 rows = branch_months_refresh_recent(today=timezone.localdate(), count=months)
