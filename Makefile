@@ -103,7 +103,8 @@ seed: migrate
 
 # --- Run -----------------------------------------------------------------------
 
-# The site and one worker (with beat) in one foreground command. Both start in
+# The site and one worker (with beat) in one foreground command. The worker, started without
+# -Q, consumes both the default queue and notifications.dispatch_due's own (CELERY_TASK_QUEUES). Both start in
 # process groups of their own (set -m) and this shell stops them: on Ctrl-C, on
 # `kill`, or when either one exits. The worker gets TERM and shuts down its pool
 # and beat itself; runserver's group includes its autoreloader child.

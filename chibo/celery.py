@@ -17,11 +17,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=15),
     },
     # Hands due outbox rows to the workers; also puts back rows a dead worker left "sending".
+    # It runs on a queue of its own (settings.CELERY_TASK_ROUTES), so a backlog of sends does not
+    # delay it.
     "dispatch-notifications": {
         "task": "notifications.dispatch_due",
         "schedule": 60.0,
         # A run missed while no worker was up is not worth queueing: the next one sends it all.
-        "options": {"expires": 55},
+        # django-celery-beat reads "expire_seconds" (it drops "expires").
+        "options": {"expire_seconds": 55},
     },
     # The domain's chases (meetings/reminders.py, petitions/reminders.py), before 08:00, when the
     # members' meeting reminders fall due. Each run is idempotent (de-duplication keys).

@@ -23,9 +23,14 @@ def _broker_ok() -> bool:
     if url.startswith("filesystem://"):
         # The filesystem transport "connects" to anything: check its folder instead.
         return Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).is_dir()
+    # Short connect and read timeouts and no retries: a dead or hung broker is reported within
+    # about BROKER_TIMEOUT (twice at most), not after kombu's retries or a blocking read.
+    timeout = settings.BROKER_TIMEOUT
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
     try:
-        with Connection(url, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with Connection(url, connect_timeout=timeout, transport_options=options) as conn:
+            conn.ensure_connection(max_retries=0, timeout=timeout)
+            conn.default_channel  # noqa: B018 - opening a channel asks the broker (Redis: PING)
         return True
     except Exception:
         return False

@@ -13,6 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CHIBO_VAR_DIR", BASE_DIR / "var"))
@@ -295,8 +296,42 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # the longest task's hard time limit (notifications.send_notifications: 300 s), or a slow
     # but healthy task would run twice. One hour: a dead worker's message comes back within the
     # hour, and the outbox does not wait for it: dispatch_due hands out pending rows again
-    # after 5 minutes (dispatch.REQUEUE_AFTER). No task uses a countdown longer than this.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # after NOTIFICATION_REQUEUE_AFTER. No task uses a countdown longer than this.
+    # A broker that refuses or hangs must not hold a process for long: connecting gives up
+    # after BROKER_TIMEOUT. (A web request's nudge and /healthz use shorter read timeouts of
+    # their own too: notifications/tasks.py, chibo/health.py; the workers keep redis-py's.)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Seconds a web request's nudge to the broker, and /healthz's broker check, may take at most
+# (connect and read): a dead or hung broker costs a request about this long, once.
+BROKER_TIMEOUT = _read("BROKER_TIMEOUT", env.float, default=1.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# --- Notifications (the outbox, notifications/dispatch.py) --------------------
+# Rows a worker claims and sends per task: a small batch strands few rows when its worker dies
+# and ends quickly on a stop.
+NOTIFICATION_BATCH_SIZE = _read("NOTIFICATION_BATCH_SIZE", env.int, default=50)
+# A row handed to the broker is handed again after this long if still pending (a lost message).
+NOTIFICATION_REQUEUE_AFTER = datetime.timedelta(seconds=_read("NOTIFICATION_REQUEUE_AFTER", env.int, default=60))
+# A row "sending" this long has lost its worker: it goes back to pending. Each send task's hard
+# time limit is derived from it (notifications/tasks.py), so a live worker never outlasts it.
+_stuck_seconds = _read("NOTIFICATION_STUCK_AFTER", env.int, default=120)
+NOTIFICATION_STUCK_AFTER = datetime.timedelta(seconds=_stuck_seconds)
+# Transient failures are retried after 1, 2, 4 … minutes (at most NOTIFICATION_BACKOFF_MAX
+# minutes apart) until NOTIFICATION_RETRY_HOURS after the first attempt, then failed.
+NOTIFICATION_BACKOFF_MAX = datetime.timedelta(minutes=_read("NOTIFICATION_BACKOFF_MAX", env.int, default=60))
+NOTIFICATION_RETRY_WINDOW = datetime.timedelta(hours=_read("NOTIFICATION_RETRY_HOURS", env.float, default=24))
+# A row whose send crashed its worker this many times is failed ("crashed the sender").
+NOTIFICATION_MAX_CRASHES = 3
+if NOTIFICATION_BATCH_SIZE < 1 or _stuck_seconds < 60:
+    raise ImproperlyConfigured(
+        "Environment variable NOTIFICATION_BATCH_SIZE (at least 1) "
+        "or NOTIFICATION_STUCK_AFTER (60 or more) is malformed."
+    )
+# dispatch_due runs on a queue of its own, so it is not stuck behind a backlog of sends; a worker
+# started without -Q consumes both queues (CELERY_TASK_QUEUES).
+NOTIFICATION_DISPATCH_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.dispatch"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(NOTIFICATION_DISPATCH_QUEUE))
+CELERY_TASK_ROUTES = {"notifications.dispatch_due": {"queue": NOTIFICATION_DISPATCH_QUEUE}}
 
 # --- Mail --------------------------------------------------------------------
 _email = _url("EMAIL_URL", "filemail://" + str(VAR_DIR / "mail"))

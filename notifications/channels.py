@@ -6,11 +6,13 @@ SmsBackend subclass named in settings.SMS_BACKEND.
 """
 
 import datetime
+import hashlib
 import json
 import logging
 import urllib.error
 import urllib.request
 import zoneinfo
+from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
@@ -68,8 +70,21 @@ class InboxChannel(Channel):
         notification.address = ""
 
 
+def message_id(dedupe_key: str) -> str:
+    """The Message-ID of a row's email, the same on every attempt: a repeat after a crashed send
+    is recognisably the same message (mail systems and readers can merge it)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    return f"<{digest}.chibo@{domain}>"
+
+
 class EmailChannel(Channel):
-    """Through Django's email backend (EMAIL_URL): text, and HTML when the kind has body.html."""
+    """Through Django's email backend (EMAIL_URL): text, and HTML when the kind has body.html.
+
+    One connection for a batch: opened at the first message and closed by close() (otherwise
+    Django's SMTP backend connects, greets, authenticates and quits for every message). After
+    a failed exchange the connection is dropped and the next message opens a new one.
+    """
 
     name = NotificationChannel.EMAIL
 
@@ -79,24 +94,30 @@ class EmailChannel(Channel):
     def send(self, notification: Notification) -> None:
         to = self.address(notification)
         if self._connection is None:
-            self._connection = get_connection(fail_silently=False)
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            self._connection = connection
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=notification.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[to],
             connection=self._connection,
-            headers={DEDUPE_HEADER: notification.dedupe_key},
+            headers={DEDUPE_HEADER: notification.dedupe_key, "Message-ID": message_id(notification.dedupe_key)},
         )
         if notification.body_html:
             message.attach_alternative(notification.body_html, "text/html")
-        message.send()
+        try:
+            message.send()
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.close()
-            except OSError:
+            except Exception:
                 logger.warning("Closing the mail connection failed", exc_info=True)
             self._connection = None
 
@@ -127,10 +148,15 @@ class ConsoleSmsBackend(SmsBackend):
         logger.warning("SMS to %s: %s", to, text)
 
 
+# Gateway answers worth trying again besides 5xx: request timeout, too early, too many requests.
+TRANSIENT_STATUSES = frozenset({408, 425, 429})
+
+
 class HttpSmsBackend(SmsBackend):
     """POST {"to", "text"} as JSON to SMS_GATEWAY_URL with a bearer token.
 
-    5xx, 429 and network errors are transient; other 4xx are permanent. `opener` is
+    5xx, 408 (timeout), 425, 429 (slow down) and network errors are transient; other 4xx are
+    permanent. `opener` is
     urllib's urlopen; tests pass a local function instead.
     """
 
@@ -161,7 +187,7 @@ class HttpSmsBackend(SmsBackend):
             status = error.code
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise TransientError(f"SMS gateway unreachable: {error}") from error
-        if status >= 500 or status == 429:
+        if status >= 500 or status in TRANSIENT_STATUSES:
             raise TransientError(f"SMS gateway answered {status}")
         if status >= 400:
             raise PermanentError(f"SMS gateway refused the message ({status})")

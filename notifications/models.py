@@ -83,7 +83,17 @@ class Notification(models.Model):
     # When the dispatch last handed the row to the broker: not handed again until this is old,
     # so a backlog is not queued twice, while a message the broker lost is queued again.
     queued_at = models.DateTimeField(null=True, blank=True)
+    # The lease: when a worker claimed the row, renewed when it starts the row's attempt; a row
+    # "sending" with an old lease has lost its worker (dispatch.requeue_stuck).
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker holding the claim (its Celery node name), so a stopping worker releases its rows.
+    claimed_by = models.CharField(max_length=200, blank=True)
+    # Recorded in a commit of its own just before each send: a send that crashed is visible.
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    first_attempted_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
+    # Sends that never came back (the worker died, or the database went away before "sent"):
+    # each may have reached the recipient, so a retry may be a repeat (with the same Message-ID).
+    crashes = models.PositiveSmallIntegerField(_("crashed sends"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

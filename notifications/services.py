@@ -2,20 +2,24 @@
 
 The domain decides what to send and when (meetings/reminders.py, petitions/reminders.py) and
 calls notification_enqueue inside its own transaction: the rows commit with the event that
-causes them, or not at all. No broker call happens here except a nudge after commit for rows
-due now; if the broker is down the nudge is dropped and the periodic dispatch sends the rows.
+causes them, or not at all. No broker call happens here except one nudge after the commit for
+the transaction's rows due now, with short timeouts; if the broker is down or hung the nudge is
+dropped within about a second and the periodic dispatch sends the rows.
 """
 
 import contextlib
 import contextvars
 import datetime
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import dispatch
 from .addresses import receivable_channels
 from .models import Notification, NotificationChannel, NotificationStatus
 from .rendering import render_message
@@ -37,8 +41,27 @@ def recording_history() -> Iterator[None]:
         _recording_history.reset(token)
 
 
-def _nudge(ids: list[int]) -> None:
-    """After commit: ask a worker to send these now. Never fails the request."""
+# Ids waiting for their transaction's commit, in this thread, with the transaction's outermost
+# block. Every enqueue in a transaction registers an on_commit callback, but the first one to run
+# publishes them all: one nudge per transaction, not per recipient. A buffer left by a
+# transaction that rolled back is dropped when the next transaction starts adding to it.
+_waiting = threading.local()
+
+
+def _nudge_later(ids: list[int]) -> None:
+    outermost = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    if getattr(_waiting, "transaction", None) is not outermost:
+        _waiting.transaction, _waiting.ids = outermost, []
+    _waiting.ids.extend(ids)
+    transaction.on_commit(_nudge)
+
+
+def _nudge() -> None:
+    """After commit: ask a worker to send the waiting rows now. Never fails the request, and
+    costs it at most about settings.BROKER_TIMEOUT when the broker is dead or hung."""
+    ids, _waiting.ids = getattr(_waiting, "ids", None) or [], []
+    if not ids:
+        return
     try:
         enqueue_send(ids)
     except Exception:
@@ -120,7 +143,7 @@ def notification_enqueue(
         row.pk for row in result if row.dedupe_key not in existing and row.status == "pending" and row.due_at <= now
     ]
     if created_now:
-        transaction.on_commit(lambda: _nudge(created_now))
+        _nudge_later(created_now)
     return result
 
 
@@ -140,15 +163,22 @@ def notifications_cancel(*, about, kinds: Iterable[str] | None = None, dedupe_pr
 
 
 def notification_retry(*, notification: Notification, now: datetime.datetime | None = None) -> Notification:
-    """A failed row → pending, due now, with a fresh allowance of attempts (staff's retry button)."""
+    """A failed row → pending, due now, with a fresh window of attempts (staff's retry button)."""
     now = now or timezone.now()
-    retried = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
-        status=NotificationStatus.PENDING, due_at=now, attempts=0, queued_at=now, claimed_at=None
-    )
+    retried = dispatch.retry_failed(Notification.objects.filter(pk=notification.pk), now=now)
     notification.refresh_from_db()
     if retried:
-        transaction.on_commit(lambda: _nudge([notification.pk]))
+        _nudge_later(retried)
     return notification
+
+
+def retry_failed(*, rows: QuerySet, now: datetime.datetime | None = None) -> int:
+    """Every failed row among rows (e.g. the outbox page's filter) → pending, due now, with a
+    fresh window of attempts; one nudge for them all. Returns how many."""
+    retried = dispatch.retry_failed(rows, now=now or timezone.now())
+    if retried:
+        _nudge_later(retried)
+    return len(retried)
 
 
 def inbox_mark_read(*, user, notification_id: int | None = None, now: datetime.datetime | None = None) -> int:

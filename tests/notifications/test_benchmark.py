@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from chibo.celery import app
+from notifications.channels import EmailChannel, PermanentError
 from notifications.models import Notification
 
 LAST_LINE = re.compile(r"^(\d+) sent, (\d+) duplicates, (\d+) lost, (\d+\.\d) seconds, (\d+) per second$")
@@ -69,3 +70,26 @@ def test_a_run_with_a_real_worker_sends_each_once_and_loses_none():
     assert match.group(1, 2, 3) == ("20", "0", "0")
     assert any("worker(s) ready" in line for line in lines)
     assert_nothing_left()
+
+
+@pytest.mark.django_db
+def test_rows_the_run_could_not_send_are_kept_cancelled_not_deleted(settings, tmp_path, eager, monkeypatch):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    other = get_user_model().objects.create(username="someone-else", email="x@example.org")
+    theirs = Notification.objects.create(
+        recipient=other, channel="email", kind="k", subject="s", body="b", due_at="2026-12-01T09:00Z", dedupe_key="x"
+    )
+
+    def refuse(self, notification):
+        raise PermanentError("refused")
+
+    monkeypatch.setattr(EmailChannel, "send", refuse)
+    lines = run(count=3, no_spawn=True, mail_dir=str(tmp_path), progress_every=0.1)
+
+    assert LAST_LINE.match(lines[-1]).group(1, 2, 3) == ("0", "0", "3")
+    kept = Notification.objects.filter(dedupe_key__startswith="bench-")
+    assert sorted(kept.values_list("status", flat=True)) == ["cancelled"] * 3
+    assert get_user_model().objects.filter(username__startswith="bench-").count() == 3
+    theirs.refresh_from_db()
+    assert theirs.status == "pending"  # not the run's: neither sent nor touched

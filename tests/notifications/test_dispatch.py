@@ -103,35 +103,65 @@ def test_not_due_and_cancelled_rows_are_not_sent(person, mail_dir):
     assert mail.outbox == []
 
 
-def test_transient_errors_back_off_then_fail_after_the_bound_and_staff_can_retry(rows, monkeypatch):
+def test_transient_errors_back_off_then_fail_after_the_window_and_staff_can_retry(rows, monkeypatch, settings):
+    settings.NOTIFICATION_RETRY_WINDOW = datetime.timedelta(minutes=15)
+
     def down(self, notification):
         raise smtplib.SMTPServerDisconnected("gone")
 
     monkeypatch.setattr(EmailChannel, "send", down)
     pk, now, waits = rows["email"].pk, MORNING, []
-    for attempt in range(1, dispatch.MAX_ATTEMPTS + 1):
+    for attempt in range(1, 6):
         outcome = dispatch.send_many([pk], clock=clock(now))
         row = Notification.objects.get(pk=pk)
-        assert row.attempts == attempt
-        if attempt < dispatch.MAX_ATTEMPTS:
+        assert (row.attempts, row.attempted_at, row.first_attempted_at) == (attempt, now, MORNING)
+        if attempt < 5:
             assert outcome == {"retry": 1} and row.status == "pending"
             waits.append(row.due_at - now)
             # Not due again before the backoff has passed.
             assert dispatch.send_many([pk], clock=clock(now + waits[-1] / 2)) == {"skipped": 1}
             now = row.due_at
+    # The fifth failure, 15 minutes after the first: a sixth attempt would fall outside the window.
     assert outcome == {"failed": 1}
     assert row.status == "failed" and "SMTPServerDisconnected: gone" in row.last_error
     assert waits == [datetime.timedelta(minutes=m) for m in (1, 2, 4, 8)]
 
     monkeypatch.undo()
     row = notification_retry(notification=row, now=now)
+    assert (row.attempts, row.first_attempted_at) == (0, None)
     assert dispatch.send_many([pk], clock=clock(now)) == {"sent": 1}
     assert len(mail.outbox) == 1
 
 
+def test_backoff_doubles_up_to_an_hour_and_retries_go_on_for_a_day(rows, monkeypatch):
+    assert [dispatch.backoff(n) for n in (1, 2, 3, 6, 7, 30)] == [
+        datetime.timedelta(minutes=m) for m in (1, 2, 4, 32, 60, 60)
+    ]
+
+    def greylisted(self, notification):
+        raise smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"4.7.1 greylisted, try later")})
+
+    monkeypatch.setattr(EmailChannel, "send", greylisted)
+    pk, now = rows["email"].pk, MORNING
+    while (outcome := dispatch.send_many([pk], clock=clock(now))) == {"retry": 1}:
+        now = Notification.objects.get(pk=pk).due_at
+    row = Notification.objects.get(pk=pk)
+    assert outcome == {"failed": 1} and "451" in row.last_error
+    # 1 + 2 + … + 32 minutes, then hourly: the last attempt falls inside the 24 hours, the next would not.
+    assert datetime.timedelta(hours=23) <= now - MORNING <= datetime.timedelta(hours=24)
+    assert row.attempts == 29
+
+
 @pytest.mark.parametrize(
     "error",
-    [smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), PermanentError("no"), KeyError()],
+    [
+        smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}),
+        smtplib.SMTPSenderRefused(553, b"sender refused", "chibo@localhost"),
+        smtplib.SMTPDataError(554, b"rejected as spam"),
+        smtplib.SMTPConnectError(554, b"no service"),
+        PermanentError("no"),
+        KeyError(),
+    ],
 )
 def test_permanent_errors_fail_at_once(rows, monkeypatch, error):
     def refuse(self, notification):
@@ -140,6 +170,31 @@ def test_permanent_errors_fail_at_once(rows, monkeypatch, error):
     monkeypatch.setattr(EmailChannel, "send", refuse)
     assert dispatch.send_many([rows["email"].pk], clock=clock(MORNING)) == {"failed": 1}
     assert Notification.objects.get(pk=rows["email"].pk).attempts == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPConnectError(421, b"too many connections"),  # connect
+        smtplib.SMTPSenderRefused(421, b"service not available", "chibo@localhost"),  # MAIL FROM
+        smtplib.SMTPSenderRefused(451, b"local error", "chibo@localhost"),
+        smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"4.7.1 greylisted")}),  # RCPT TO
+        smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"mailbox busy")}),
+        smtplib.SMTPDataError(451, b"try again later"),  # DATA
+        smtplib.SMTPServerDisconnected("gone"),
+        TimeoutError("timed out"),
+        ConnectionRefusedError(),
+        TransientError("gateway 503"),
+    ],
+)
+def test_smtp_4xx_at_any_stage_and_timeouts_are_retried(rows, monkeypatch, error):
+    def refuse(self, notification):
+        raise error
+
+    monkeypatch.setattr(EmailChannel, "send", refuse)
+    assert dispatch.send_many([rows["email"].pk], clock=clock(MORNING)) == {"retry": 1}
+    row = Notification.objects.get(pk=rows["email"].pk)
+    assert (row.status, row.attempts, row.due_at) == ("pending", 1, MORNING + datetime.timedelta(minutes=1))
 
 
 def test_a_recipient_without_an_address_at_send_time_fails(rows, person):
@@ -219,6 +274,7 @@ def test_http_gateway_posts_json_with_the_token():
         (500, TransientError),
         (503, TransientError),
         (429, TransientError),
+        (408, TransientError),
         (TimeoutError("timed out"), TransientError),
         (urllib.error.URLError("refused"), TransientError),
         (400, PermanentError),
@@ -242,8 +298,8 @@ def test_a_gateway_5xx_is_retried_and_a_4xx_fails(rows, monkeypatch):
         assert dispatch.send_row(row, channel, now=MORNING) == outcome
 
 
-def test_dispatch_hands_due_rows_out_in_chunks_once(person, mail_dir, monkeypatch):
-    monkeypatch.setattr(dispatch, "CHUNK_SIZE", 2)
+def test_dispatch_hands_due_rows_out_in_chunks_once(person, mail_dir, settings):
+    settings.NOTIFICATION_BATCH_SIZE = 2
     for number in range(3):  # 6 rows due (email, sms), inbox delivered already
         enqueue(person, key=f"k{number}")
     enqueue(person, key="later", due_at=MORNING + datetime.timedelta(hours=1))
@@ -253,7 +309,7 @@ def test_dispatch_hands_due_rows_out_in_chunks_once(person, mail_dir, monkeypatc
     assert [len(chunk) for chunk in handed] == [2, 2, 2]
     # Handed rows are not handed again until the broker had time to lose them.
     assert dispatch.dispatch_due(now=MORNING + datetime.timedelta(minutes=1), enqueue=handed.append) == 0
-    assert dispatch.dispatch_due(now=MORNING + dispatch.REQUEUE_AFTER * 2, enqueue=handed.append) == 6
+    assert dispatch.dispatch_due(now=MORNING + settings.NOTIFICATION_REQUEUE_AFTER * 2, enqueue=handed.append) == 6
     # The later message (email, sms and its inbox row) when due, with the six, still unsent, again.
     assert dispatch.dispatch_due(now=MORNING + datetime.timedelta(hours=1), enqueue=handed.append) == 9
 
@@ -267,11 +323,14 @@ def test_dispatch_with_the_broker_down_keeps_the_rows(rows):
     assert Notification.objects.filter(status="pending", queued_at__isnull=True).count() == 2
 
 
-def test_rows_a_dead_worker_left_sending_go_back_to_pending(rows):
+def test_rows_a_dead_worker_left_sending_go_back_to_pending(rows, settings):
     Notification.objects.filter(pk=rows["email"].pk).update(status="sending", claimed_at=MORNING)
     handed = []
-    dispatch.dispatch_due(now=MORNING + datetime.timedelta(minutes=5), enqueue=handed.append)
+    dispatch.dispatch_due(now=MORNING + datetime.timedelta(minutes=1), enqueue=handed.append)
     assert Notification.objects.get(pk=rows["email"].pk).status == "sending"  # may still be sending
-    dispatch.dispatch_due(now=MORNING + dispatch.STUCK_AFTER + datetime.timedelta(seconds=1), enqueue=handed.append)
-    assert Notification.objects.get(pk=rows["email"].pk).status == "pending"
+    stuck = MORNING + settings.NOTIFICATION_STUCK_AFTER + datetime.timedelta(seconds=1)
+    dispatch.dispatch_due(now=stuck, enqueue=handed.append)
+    row = Notification.objects.get(pk=rows["email"].pk)
+    # Claimed but never attempted: back without a mark, nothing can have been sent.
+    assert (row.status, row.crashes, row.last_error) == ("pending", 0, "")
     assert rows["email"].pk in handed[-1]

@@ -173,7 +173,7 @@ def test_a_worker_killed_mid_dispatch_loses_nothing_and_sends_nothing_twice(site
     # A new worker; the next dispatch runs "later" (time injected): rows the dead worker left
     # "sending", and rows it had been handed but never claimed, go out again.
     process = workers.start()
-    later = now + dispatch.STUCK_AFTER + datetime.timedelta(minutes=1)
+    later = now + settings.NOTIFICATION_STUCK_AFTER + datetime.timedelta(minutes=1)
     dispatch.dispatch_due(now=later, enqueue=enqueue)
     wait_until(
         lambda: not Notification.objects.exclude(status="sent").exists(), process, "not every notification was sent"

@@ -2,10 +2,12 @@
 
 Throwaway, inactive users named "bench-<run>-<n>" each get one due email row (dedupe key
 "bench-<run>:<n>:email"). The rows are dispatched exactly as the periodic dispatch does
-(dispatch.dispatch_due, CHUNK_SIZE ids per message) onto the configured broker, on a queue of
+(dispatch.dispatch_due, NOTIFICATION_BATCH_SIZE ids per message, again every
+NOTIFICATION_REQUEUE_AFTER while it waits, as beat would) onto the configured broker, on a queue of
 the run's own, to K worker processes started here with the email file backend writing to a
 temporary folder: the sink. The sink is then counted by de-duplication key (the
-X-Chibo-Notification header), and everything the run created is removed.
+X-Chibo-Notification header), and what the run created and sent is removed (rows it could not
+send are kept, cancelled, to inspect).
 
 With --no-spawn the rows go to the configured default queue, for workers already running;
 --mail-dir names the folder their file backend writes to (default: EMAIL_FILE_PATH).
@@ -219,7 +221,8 @@ class Command(BaseCommand):
         self.say(f"Created {count} users and rows in {time.monotonic() - created:.1f} s")
 
     def rows(self):
-        """This run's rows: its key prefix, within the id range it created (an index range scan)."""
+        """This run's rows: its key prefix, within the id range it created (an index range scan).
+        Nothing else: the run never touches, sends or deletes another row."""
         if not self.row_ids:
             return Notification.objects.none()
         return Notification.objects.filter(
@@ -238,6 +241,10 @@ class Command(BaseCommand):
         self.say(f"Dispatched {handed} in {time.monotonic() - started:.1f} s")
         deadline = started + timeout
         next_progress = started + progress_every
+        # As beat would while the run waits: a worker killed mid-run strands rows "sending", and
+        # only the dispatch puts them back (after NOTIFICATION_STUCK_AFTER) and hands them out.
+        every = settings.NOTIFICATION_REQUEUE_AFTER.total_seconds()
+        next_dispatch = started + every
         while True:
             sent = rows.filter(status=SENT).count()
             now = time.monotonic()
@@ -249,20 +256,35 @@ class Command(BaseCommand):
             if now >= next_progress:
                 self.say(f"  {sent} / {count} sent, {now - started:.1f} s")
                 next_progress = now + progress_every
+            if now >= next_dispatch:
+                again = dispatch.dispatch_due(now=timezone.now(), enqueue=enqueue, rows=rows)
+                if again:
+                    self.say(f"  Dispatched {again} again (stranded or lost), {now - started:.1f} s")
+                next_dispatch = now + every
             for process in self.processes:
                 if process.poll() is not None:
                     raise CommandError(f"A worker exited:\n{process.log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.25)
 
     def clean_up(self) -> None:
-        self.rows().delete()
+        """Remove what the run created and sent. Rows it created but did not send are kept, as
+        cancelled (nothing sends them later) with their users, and said so: evidence, not lost."""
+        unsent = list(self.rows().exclude(status=SENT).values_list("pk", "recipient_id"))
+        if unsent:
+            self.rows().filter(pk__in=[pk for pk, _ in unsent]).update(status=NotificationStatus.CANCELLED)
+            self.stderr.write(
+                f"Kept {len(unsent)} unsent rows ({self.prefix}*, now cancelled) and their users, to inspect"
+            )
+        self.rows().filter(status=SENT).delete()
+        kept_users = {user_id for _, user_id in unsent}
         # The throwaway users own nothing else now: plain DELETEs instead of the ORM's cascade
         # collector, which looks into every table that refers to users. Should anything refer to
         # them after all, the database refuses (foreign keys) and the ORM's delete does it.
         user_model = get_user_model()
         table, column = user_model._meta.db_table, user_model._meta.pk.column
-        for start in range(0, len(self.user_ids), BATCH):
-            batch = self.user_ids[start : start + BATCH]
+        user_ids = [pk for pk in self.user_ids if pk not in kept_users]
+        for start in range(0, len(user_ids), BATCH):
+            batch = user_ids[start : start + BATCH]
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
                     marks = ", ".join(["%s"] * len(batch))
