@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from members import scoping
 from members.access import system_scope
 from members.models import OrganizationKind, RoleKind
 
@@ -45,11 +46,22 @@ def tree(db):
     )
 
 
-@pytest.fixture(autouse=True)
-def _system_scope():
-    """Test bodies set up and check data across branches; each request still runs in its user's
-    scope (the middleware enters it), so the views are tested under the real guard."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Fixtures set up data across branches: they run in the system scope. Test bodies run
+    guarded, as production code does (pretix does the same with django-scopes): a request enters
+    its user's scope (the middleware), a task or command must enter its own."""
     with system_scope():
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """The body starts in no scope whatever ran before it. ``pytestmark = pytest.mark.system_scope``:
+    this module's test bodies build or check rows across branches directly (factories,
+    ``Model.objects``, services), which production code only does inside a scope; requests made by
+    these tests still run in their user's scope."""
+    with system_scope() if item.get_closest_marker("system_scope") else scoping.outside():
         yield
 
 

@@ -18,6 +18,8 @@ from tests.members.test_import import GOOD_ROWS, confirm, csv_file, upload_ok
 from workdays.models import AnnouncedDay
 from workdays.services import announced_day_add
 
+pytestmark = pytest.mark.system_scope
+
 NOW = datetime.datetime(2026, 11, 26, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
 TOO_EARLY = "Hãy nhập ngày từ năm 1900 trở đi."
 TOO_LATE = "Hãy nhập ngày không muộn hơn 26/11/2031."

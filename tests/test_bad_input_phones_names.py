@@ -13,6 +13,8 @@ from notifications.models import ChannelPreference, NotificationChannel
 from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 DIGITS_ONLY = "Hãy gõ số điện thoại bằng các chữ số từ 0 đến 9."
 ARABIC = "09١٢٣٤٥٦٧٨"
 FULL_WIDTH = "０９１２３４５６７８"

@@ -12,6 +12,8 @@ from members.models import Member, RoleKind
 from notifications.models import ChannelPreference
 from tests.factories import UserFactory, give_role
 
+pytestmark = pytest.mark.system_scope
+
 # --- /notifications/preferences/ ---------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ from members.models import Member, Organization
 from .factories import MemberFactory
 from .meetings.conftest import make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 
 def _oanh(branch, year, residence, **fields):
     return MemberFactory(

@@ -12,6 +12,8 @@ from meetings.models import Meeting, MeetingKind, MeetingStatus, Task, TaskOutco
 
 from .meetings.test_resolution_numbering import passed_resolution
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 

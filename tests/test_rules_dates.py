@@ -16,6 +16,8 @@ from members.dates import plausible_date
 from .factories import MemberFactory
 from .meetings.test_resolution_numbering import passed_resolution
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 11, 26, 9, tzinfo=TZ)
 

@@ -13,6 +13,8 @@ from meetings import counting, selectors
 from meetings.models import REGULAR_KINDS, Meeting, MeetingStatus, Minutes, Resolution, Task
 from members.models import Member, Organization
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = datetime.date(2026, 11, 23)
 

@@ -12,6 +12,8 @@ from oversight.selectors.flags import Period, Severity, branch_flags, rank_branc
 
 from .factories import MemberFactory, UserFactory
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2027, 1, 10, 9, tzinfo=TZ)
 

@@ -14,6 +14,8 @@ from workdays.models import AnnouncedDay, AnnouncedDayKind
 
 from .factories import make_org
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
 

@@ -14,6 +14,8 @@ from members.services.positions import position_save
 
 from .factories import MemberFactory, make_org
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 
 

@@ -26,6 +26,8 @@ from oversight.selectors.ratings import AnnualRating, MonthLevel
 
 from .factories import MemberFactory, UserFactory
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 G, F, A, P = ScoreLevel.GOOD, ScoreLevel.FAIR, ScoreLevel.AVERAGE, ScoreLevel.POOR
 FULL_MARKS = {c["key"]: c["max"] for c in DEFAULT_RUBRIC}

@@ -21,6 +21,8 @@ from meetings.models.minutes import ScoreLevel
 
 from .factories import MemberFactory, UserFactory
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 G, F = ScoreLevel.GOOD, ScoreLevel.FAIR

@@ -13,6 +13,8 @@ from oversight.selectors.flags import Period, branch_flags
 
 from .factories import MemberFactory, UserFactory
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2027, 6, 10, 9, tzinfo=TZ)

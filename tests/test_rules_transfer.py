@@ -17,6 +17,8 @@ from oversight import compliance
 
 from .factories import MemberFactory, UserFactory, give_role
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 

@@ -13,6 +13,8 @@ from members.models import LeaveReason, MemberStatus
 
 from .factories import MemberFactory, UserFactory
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = datetime.date(2026, 12, 5)
 

@@ -29,6 +29,7 @@ def debug(settings):
     settings.DEBUG = True
 
 
+@pytest.mark.system_scope  # the checks after the command read across branches
 def test_seed_scale_builds_a_province_once(debug):
     output = _seed()
     root = Organization.objects.get(code=scale.ROOT_CODE)
@@ -59,6 +60,7 @@ def test_seed_scale_builds_a_province_once(debug):
     assert Organization.objects.filter(code__startswith=scale.PREFIX).count() == 1 + 1 + 8
 
 
+@pytest.mark.system_scope  # the checks after the command read across branches
 def test_seed_scale_is_refused_in_production_mode(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="production"):

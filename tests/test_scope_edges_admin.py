@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 
 from members.models import AccessLog
 
+pytestmark = pytest.mark.system_scope
+
 
 def admin_urls(obj_pk_for) -> list[str]:
     urls = []

@@ -18,6 +18,8 @@ from members.models import Position, PositionKind, Role, RoleKind
 from .factories import MemberFactory, UserFactory, give_role
 from .meetings.conftest import make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
 TITLE = "Đảng ủy viên"

@@ -14,6 +14,8 @@ from .factories import MemberFactory, UserFactory, give_role
 from .meetings.conftest import make_meeting
 from .members.test_import import HEADERS, confirm, csv_file, preview_plan, upload_ok
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture
 def moved(tree):

@@ -13,6 +13,8 @@ from .meetings.conftest import make_meeting
 from .meetings.test_documents import held_meeting
 from .members.test_import import HEADERS, csv_file, preview_plan, upload_ok
 
+pytestmark = pytest.mark.system_scope
+
 NEUTRAL_VI = "Không dùng được số thẻ này; đề nghị liên hệ Văn phòng Đảng ủy."
 
 

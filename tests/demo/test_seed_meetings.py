@@ -26,7 +26,7 @@ from members.models import Organization
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_system_scope")]
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 TODAY = datetime.date(2026, 11, 23)
 TAM_HUNG_BRANCHES = {
@@ -43,7 +43,7 @@ def fast_hasher(settings):
 
 
 @pytest.fixture
-def demo(db, in_system_scope):
+def demo(db):
     with time_machine.travel(at(TODAY, 9), tick=False):
         seed_demo(today=TODAY)
         seed_meetings_demo(today=TODAY)

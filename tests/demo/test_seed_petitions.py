@@ -19,7 +19,7 @@ from petitions.selectors.review import my_petitions, petition_counts, petition_l
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_system_scope")]
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 TODAY = datetime.date(2026, 11, 23)
 NOW = at(TODAY, 9)
@@ -38,7 +38,7 @@ def frozen():
 
 
 @pytest.fixture
-def demo(db, in_system_scope, frozen):
+def demo(db, frozen):
     seed_demo(today=TODAY)
     seed_meetings_demo(today=TODAY)
     return seed_petitions_demo(today=TODAY)

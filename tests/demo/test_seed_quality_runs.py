@@ -14,7 +14,7 @@ from meetings.models.minutes import ScoreLevel
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_system_scope")]
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 TODAY = datetime.date(2026, 12, 20)
 

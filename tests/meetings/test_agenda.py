@@ -12,6 +12,8 @@ from meetings.models import DEFAULT_AGENDA, AgendaItem, AgendaItemKind, AgendaTe
 from ..factories import UserFactory
 from .conftest import at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 HX = {"HTTP_HX_REQUEST": "true"}
 
 

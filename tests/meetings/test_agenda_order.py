@@ -3,10 +3,13 @@ the edited item stays in view, removing asks first and is not beside "Edit"."""
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import DEFAULT_AGENDA, AgendaItemKind
+
+pytestmark = pytest.mark.system_scope
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

@@ -8,6 +8,8 @@ from meetings.models import Minutes, Resolution
 
 from .test_records import minutes_data, score_data
 
+pytestmark = pytest.mark.system_scope
+
 STALE_MINUTES = (
     "Biên bản này đã thay đổi sau khi đồng chí mở trang; hãy tải lại trang để xem thay đổi. "
     "Nội dung đồng chí vừa nhập vẫn được giữ ở bên dưới."

@@ -14,6 +14,8 @@ from members.text import LONG_TEXT_MAX
 from .test_documents import held_meeting
 from .test_records import minutes_data
 
+pytestmark = pytest.mark.system_scope
+
 SENTENCE = "Chi bộ thảo luận, thống nhất vận động nhân dân hiến đất làm đường, giữ gìn vệ sinh môi trường. "
 TOO_LONG = "Giá trị này chỉ có tối đa 20000 kí tự (hiện có 20001)"
 

@@ -13,6 +13,8 @@ from oversight import selectors as oversight_selectors
 from ..factories import MemberFactory, UserFactory
 from .conftest import TZ, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 TITLE = "Phó Bí thư Đảng ủy, Chủ tịch UBND xã"
 
 

@@ -19,7 +19,7 @@ from members.models import LeaveReason, RoleKind
 from ..factories import MemberFactory, UserFactory, give_role
 from .conftest import at, make_meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 D = datetime.date
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

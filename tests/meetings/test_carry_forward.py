@@ -14,6 +14,8 @@ from meetings.models import MeetingKind, Resolution, Task, TaskOutcome
 
 from .conftest import at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 NOVEMBER = datetime.date(2026, 11, 5)
 DECEMBER = datetime.date(2026, 12, 5)
 JANUARY = datetime.date(2027, 1, 5)

@@ -17,6 +17,8 @@ from oversight import selectors as oversight_selectors
 from ..factories import MemberFactory
 from .conftest import at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 DAY = datetime.date(2026, 12, 5)
 BEFORE = datetime.date(2026, 12, 2)  # earlier in the month of the meeting
 AFTER = datetime.date(2026, 12, 10)  # later in the month of the meeting

@@ -17,6 +17,8 @@ from members.models import MemberStatus, PositionKind
 from ..factories import MemberFactory, PositionFactory
 from .conftest import at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 SECRETARY = "Nguyễn Văn Thưởng"
 MINUTE_TAKER = "Trần Thị Hằng"
 ABSENT = "Phạm Đức Hữu"

@@ -37,6 +37,8 @@ from .test_documents import ABSENT, CADRE, MINUTE_TAKER, SECRETARY, docx_text, f
 from .test_resolution_numbering import passed_resolution
 from .test_rules import post_data as post_rules_data
 
+pytestmark = pytest.mark.system_scope
+
 CHAIR = "Vũ Văn Quảng"
 REASON = "Đi viện chăm người nhà"
 VIETNAMESE = "ơ ư ạ ế ộ ủ ỹ Ỷ Ạ Ặ Ợ Ữ đ Đ"

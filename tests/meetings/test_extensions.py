@@ -3,9 +3,12 @@ page's panels are portal's: tests/portal/test_meeting_page.py.)"""
 
 import io
 
+import pytest
 from docx import Document
 
 from meetings import documents, extensions
+
+pytestmark = pytest.mark.system_scope
 
 
 def test_a_registered_section_is_in_the_minutes_documents(monkeypatch, meeting):

@@ -13,6 +13,8 @@ from meetings.models import DEFAULT_AGENDA, AgendaItemKind, Attachment, Guidance
 
 from .conftest import at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 

@@ -24,6 +24,8 @@ from meetings.models import (
 from ..factories import MemberFactory, UserFactory
 from .conftest import TZ, at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 
 

@@ -3,12 +3,15 @@ linked to their fields, chair and minute-taker chosen here."""
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import AgendaItem, Minutes
 
 from ..factories import MemberFactory
+
+pytestmark = pytest.mark.system_scope
 
 
 def _url(meeting, step=""):

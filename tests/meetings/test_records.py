@@ -29,6 +29,8 @@ from ..factories import MemberFactory
 from .conftest import TZ, make_meeting
 from .test_resolution_numbering import passed_resolution
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture(autouse=True)
 def fast_passwords_english_pages(settings):

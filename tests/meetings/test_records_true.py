@@ -19,6 +19,8 @@ from ..factories import MemberFactory
 from .conftest import TZ, at
 from .test_documents import CADRE, MINUTE_TAKER, docx_text, held_meeting, pdf_text
 
+pytestmark = pytest.mark.system_scope
+
 END = datetime.datetime(2026, 12, 5, 21, 20, tzinfo=TZ)
 
 

@@ -18,6 +18,8 @@ from notifications.models import Notification
 from ..factories import MemberFactory, UserFactory, give_role
 from .conftest import at
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 MEETING_DAY = D(2026, 12, 5)  # Saturday; the meeting fixture is at 19:30–21:30
 PENDING, CANCELLED, SENT = "pending", "cancelled", "sent"

@@ -17,6 +17,8 @@ from meetings.models import Category, Mark, Meeting, MeetingKind, MeetingStatus,
 from ..factories import MemberFactory
 from .conftest import at
 
+pytestmark = pytest.mark.system_scope
+
 BEFORE = ("meetings", "0009_adopted_records")
 AFTER = ("meetings", "0010_resolution_number_at_vote")
 

@@ -26,6 +26,8 @@ from members.models import Member, MemberStatus
 from ..factories import MemberFactory
 from .conftest import at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 JULY = datetime.date(2026, 7, 5)
 AUGUST = datetime.date(2026, 8, 5)
 SEPTEMBER = datetime.date(2026, 9, 5)

@@ -18,6 +18,8 @@ from meetings.models import Attendance, Mark, MeetingStatus
 from ..factories import MemberFactory
 from .conftest import TZ
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture
 def member(tree):

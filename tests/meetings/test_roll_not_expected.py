@@ -16,6 +16,8 @@ from members.models import LeaveReason
 
 from ..factories import MemberFactory
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 # The meeting fixture is held on 5/12/2026.
 DAY = D(2026, 12, 5)

@@ -26,6 +26,8 @@ from members.models import OrganizationKind, Weekday, WeekOfMonth
 from ..factories import MemberFactory, UserFactory, make_org
 from .conftest import TZ, at, make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 
 

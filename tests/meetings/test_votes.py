@@ -9,6 +9,8 @@ from meetings.models import Attendance, Category, Mark, Minutes
 
 from ..factories import MemberFactory
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture(autouse=True)
 def fast_passwords_english_pages(settings):

@@ -12,6 +12,8 @@ from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture
 def people(tree):

@@ -13,6 +13,8 @@ from members.services import imports
 
 from .test_import import GOOD_ROWS, HEADERS, upload, upload_ok, xlsx_bytes
 
+pytestmark = pytest.mark.system_scope
+
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -15,6 +15,8 @@ from members.services import exports, imports
 from ..factories import MemberFactory, UserFactory, give_role
 from .test_import import HEADERS  # the file format, pinned once
 
+pytestmark = pytest.mark.system_scope
+
 
 def open_xlsx(response):
     assert response.status_code == 200

@@ -18,6 +18,8 @@ from members.services import imports
 
 from ..factories import MemberFactory, UserFactory, give_role
 
+pytestmark = pytest.mark.system_scope
+
 HEADERS = [
     "Họ và tên",
     "Ngày sinh",

@@ -19,6 +19,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from members.models import ImportBatch, Member, MemberStatus
 from members.services import imports
 
+pytestmark = pytest.mark.system_scope
+
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Ngày vào Đảng", "Ngày chính thức", "Chức vụ"]
 
 # (STT, name, born, sex, home town, admitted, full member, position): dates as date cells and as text.

@@ -13,6 +13,8 @@ from members.services.register import MEMBER_RULES, member_validate
 
 from ..factories import MemberFactory
 
+pytestmark = pytest.mark.system_scope
+
 # Each case: the values in the form's format and the import file's, the rule they break, and the
 # row message in Vietnamese.
 REFUSED = [

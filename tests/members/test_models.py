@@ -9,6 +9,8 @@ from members.selectors import branch_counts, secretary_on
 
 from ..factories import MemberFactory, PositionFactory, make_org
 
+pytestmark = pytest.mark.system_scope
+
 
 def test_subtree_is_one_query(tree, django_assert_num_queries):
     with django_assert_num_queries(1):

@@ -10,6 +10,8 @@ from members.models import AccessLog, Member, Position, Role
 
 from ..factories import MemberFactory
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture
 def an(tree):

@@ -10,6 +10,8 @@ from members.views import register
 
 from ..factories import MemberFactory
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.fixture
 def names(tree):

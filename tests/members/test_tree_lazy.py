@@ -1,5 +1,6 @@
 """The organisation tree opens one level at a time, scoped like everything else."""
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -7,6 +8,8 @@ from members import selectors
 from members.models import Organization, Role, RoleKind
 
 from ..factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.system_scope
 
 
 def children_url(org):

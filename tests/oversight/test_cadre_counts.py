@@ -14,6 +14,8 @@ from ..factories import MemberFactory
 from ..meetings.conftest import at, make_meeting
 from ..meetings.test_cadres import _year_of_meetings, assign, cadre_member, today  # noqa: F401 - fixtures
 
+pytestmark = pytest.mark.system_scope
+
 
 def _both(tree, **period):
     branches = Organization.objects.get_descendants(tree.commune)

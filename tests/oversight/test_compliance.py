@@ -14,7 +14,7 @@ from oversight.selectors.flags import Period, State, branch_flags
 
 from ..meetings.conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 TODAY = datetime.date(2026, 11, 23)
 # Whole months that are over, from January: the summaries' last twelve months cover them.

@@ -17,7 +17,7 @@ from oversight.models import BranchMonth
 
 from ..meetings.conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 TODAY = datetime.date(2026, 11, 23)
 TAM_HUNG_BRANCHES = {

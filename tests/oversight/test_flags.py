@@ -27,7 +27,7 @@ from oversight.views import flags as flags_view
 from ..factories import MemberFactory, UserFactory, give_role, make_org
 from ..meetings.conftest import at, make_meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 D = datetime.date
 NOW = at(D(2026, 11, 20), 10)  # Friday 20/11/2026, 10:00 in Hà Nội

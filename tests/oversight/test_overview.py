@@ -23,7 +23,7 @@ from ..conftest import _persona
 from ..factories import MemberFactory, make_org
 from .conftest import TODAY, D, held, mark, ordinary_branch, scored
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 MONTHS = [D(2026, m, 1) for m in range(1, 12)]
 

@@ -46,7 +46,7 @@ from .conftest import (
     scored,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 HELD_STATUSES = (MeetingStatus.HELD, MeetingStatus.ADOPTED)
 MONTHS = [D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)]

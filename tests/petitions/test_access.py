@@ -11,6 +11,8 @@ from petitions.services import workflow
 
 from .conftest import make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 
 

@@ -17,6 +17,8 @@ from petitions.panels import RAISED_HEADING, REPORTED_HEADING
 from ..factories import MemberFactory
 from .conftest import NOW, D, make_meeting, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 
 

@@ -15,6 +15,8 @@ from petitions.services import workflow
 from ..factories import MemberFactory
 from .conftest import NOW, TZ, D, make_meeting, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 
 

@@ -23,6 +23,8 @@ from petitions.services.workflow import ACTIONS
 
 from .conftest import NOW, TZ, D, make_meeting, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 # Song Khê's next monthly meeting, Tuesday 5/01/2027, and the one after.
 JANUARY = D(2027, 1, 5)

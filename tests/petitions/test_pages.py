@@ -15,6 +15,8 @@ from petitions.views.lookups import PAGE_SIZE
 from ..factories import MemberFactory
 from .conftest import NOW, D, make_meeting, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 
 

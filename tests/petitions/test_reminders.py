@@ -16,6 +16,8 @@ from petitions.tasks import chase_petitions
 from ..factories import UserFactory, give_role
 from .conftest import S, at, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 D = datetime.date
 
 

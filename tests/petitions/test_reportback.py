@@ -15,6 +15,8 @@ from petitions.services.reportback import REPORT_BACK_TITLE, report_back_item_en
 
 from .conftest import NOW, D, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 EVENING = datetime.time(19, 30)
 

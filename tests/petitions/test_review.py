@@ -18,6 +18,8 @@ from petitions.selectors.review import (
 
 from .conftest import NOW, TODAY, D, make_meeting, make_petition
 
+pytestmark = pytest.mark.system_scope
+
 S = PetitionStatus
 
 

@@ -20,7 +20,7 @@ from ..factories import UserFactory
 from .conftest import NOW, RAISED, D, make_meeting, make_petition
 
 S = PetitionStatus
-pytestmark = pytest.mark.usefixtures("frozen")
+pytestmark = [pytest.mark.usefixtures("frozen"), pytest.mark.system_scope]
 
 
 @pytest.fixture

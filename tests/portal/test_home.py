@@ -26,6 +26,8 @@ from ..factories import MemberFactory, UserFactory, give_role, make_org
 from ..meetings.conftest import at, make_meeting
 from ..petitions.conftest import make_petition
 
+pytestmark = pytest.mark.system_scope
+
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
 

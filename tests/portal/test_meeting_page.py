@@ -13,6 +13,8 @@ from meetings.models import Attachment, Attendance, Category, Guest, Mark, Meeti
 from ..factories import MemberFactory
 from ..meetings.conftest import make_meeting
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.mark.parametrize("persona", ["secretary", "staff", "leader", "plain_member", "cadre"])
 def test_everyone_in_scope_reads_the_meeting_page(request, meeting, persona):

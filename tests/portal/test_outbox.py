@@ -12,6 +12,8 @@ from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_enqueue
 from tests.factories import MemberFactory, UserFactory, give_role
 
+pytestmark = pytest.mark.system_scope
+
 
 def client_for(user) -> Client:
     client = Client()

@@ -12,7 +12,7 @@ from workdays.models import AnnouncedDay, AnnouncedDayKind
 from ..factories import UserFactory, give_role
 
 D = datetime.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system_scope]
 
 
 def test_a_weekend_is_skipped():
