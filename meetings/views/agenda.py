@@ -19,7 +19,7 @@ from meetings import access, selectors, services
 from meetings.forms.agenda import AgendaItemForm, AgendaTemplateFormSet, AttachmentForm
 from meetings.models import AgendaItem, Attachment
 from meetings.views import lookups
-from meetings.views.agenda_rows import AgendaRows
+from members.links import SLOT, url_maker
 
 
 def _agenda_item(request, pk) -> AgendaItem:
@@ -45,27 +45,58 @@ def _agenda_response(request, meeting, *, error: str = ""):
 def agenda_context(request, meeting, can_manage: bool) -> dict:
     """The agenda part of the meeting page (also swapped in place by htmx)."""
     items = list(selectors.agenda.agenda_items(meeting))
+    link_items(items, can_manage=can_manage)
     attachment_form = AttachmentForm(auto_id=False) if can_manage else None
-    rows = AgendaRows(
-        can_manage=can_manage,
-        # One CSRF field for the items' many small forms, masked once.
-        csrf_field=csrf_input(request) if can_manage else "",
-        # Each item's upload form has the same (unbound, id-less) file picker: rendered once.
-        file_pick=functools.cache(
-            lambda: render_to_string("_file_pick.html", {"field": attachment_form["file"], "without_id": True})
-        )
-        if attachment_form
-        else None,
-    )
     return {
         "meeting": meeting,
         "agenda_items": items,
-        "agenda_rows": functools.partial(rows.render, items),  # rendered when the template shows it
         "agenda_minutes": sum(item.planned_minutes or 0 for item in items),
         "can_manage": can_manage,
         "copy_last": can_manage and meeting.allows("copy_last"),
         "agenda_form": AgendaItemForm(auto_id="id_new_%s") if can_manage else None,
+        # One CSRF field for the items' many small forms, masked once.
+        "csrf_field": csrf_input(request) if can_manage else "",
+        # Each item's upload form has the same (unbound, id-less) file picker: rendered once, when
+        # the template first shows it (the template calls it).
+        "file_pick": functools.cache(
+            lambda: render_to_string("_file_pick.html", {"field": attachment_form["file"], "without_id": True})
+        )
+        if attachment_form
+        else "",
+        "file_help": AttachmentForm.base_fields["file"].help_text,
     }
+
+
+def link_items(items: list[AgendaItem], *, can_manage: bool) -> None:
+    """Give each item its links (``item.links``) and files (``item.files``, ``item.guidance_files``,
+    each with its ``url``, and ``remove_url`` for who manages), each URL reversed once per list
+    (``url_maker``) for meetings/agenda/_rows.html."""
+    download = url_maker("meetings:attachment_download", SLOT)
+    guidance = url_maker("meetings:guidance_detail", SLOT)
+    makers = {}
+    remove = None
+    if can_manage:
+        makers = {
+            "up": url_maker("meetings:agenda_move", SLOT, "up"),
+            "down": url_maker("meetings:agenda_move", SLOT, "down"),
+            "edit": url_maker("meetings:agenda_edit", SLOT),
+            "delete": url_maker("meetings:agenda_delete", SLOT),
+            "upload": url_maker("meetings:attachment_upload", SLOT),
+        }
+        remove = url_maker("meetings:attachment_delete", SLOT)
+    for item in items:
+        item.links = {name: make(item.pk) for name, make in makers.items()}
+        # The files as lists: the template tests and loops over them without asking a missing
+        # guidance for its files (a failed lookup costs an exception per item).
+        item.files = list(item.attachments.all())
+        item.guidance_files = list(item.guidance.attachments.all()) if item.guidance_id else []
+        if item.guidance_id:
+            item.links["guidance"] = guidance(item.guidance_id)
+        for attachment in item.guidance_files:
+            attachment.url = download(attachment.pk)
+        for attachment in item.files:
+            attachment.url = download(attachment.pk)
+            attachment.remove_url = remove(attachment.pk) if remove else ""
 
 
 @login_required

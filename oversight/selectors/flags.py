@@ -242,6 +242,25 @@ def _issue_labels(language: str | None, rate: int, count: int) -> tuple[str, ...
     )
 
 
+def removal_texts() -> tuple[str, str]:
+    """The title and the note of the grounds for removal (``RemovalGrounds``), with the rule's own
+    figures (``counting.removal_grounds``: calendar months, not meetings), in the current language."""
+    return _removal_texts(get_language())
+
+
+@lru_cache(maxsize=8)
+def _removal_texts(language: str | None) -> tuple[str, str]:
+    title = _("Absent without reason in %(count)d months of %(window)d") % {
+        "count": counting.MONTHS_FOR_REMOVAL,
+        "window": counting.REMOVAL_WINDOW_MONTHS,
+    }
+    note = _(
+        "Absent without reason in %(count)s calendar months within twelve months (two meetings in one month "
+        "count once): grounds to consider removing them from the register (xóa tên)."
+    ) % {"count": counting.MONTHS_FOR_REMOVAL}
+    return title, note
+
+
 @dataclass
 class BranchFlags:
     branch: Organization

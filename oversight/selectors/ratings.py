@@ -4,6 +4,7 @@ score"): ``annual_ratings`` answers for any number of branches in one query."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
@@ -73,6 +74,11 @@ class AnnualRating:
     @property
     def unscored_months(self) -> int:
         return sum(m.level is None for m in self.months)
+
+    @property
+    def months_at(self) -> Counter:
+        """{level (None: not scored): its months}, counted in one pass (the flags page's line)."""
+        return Counter(m.level for m in self.months)
 
 
 def annual_ratings(*, branches, year: int, today: datetime.date | None = None) -> dict[int, AnnualRating]:

@@ -1,6 +1,7 @@
 """Badges the flags page repeats hundreds of times (a month, a quarter, a month of the annual
-rating), built in Python: the same markup through a template included per badge took most of
-the page's time. Every value from the database goes through ``escape``; the markup is literal.
+rating), built in Python with ``meetings.rows``: the same markup through a template included per
+badge took most of the page's time. Every value goes through ``rows.escape``; the markup is
+literal; the badges show facts the selectors decided (states, levels, labels, tallies).
 
 ``flag_rows`` builds every branch of a flags page at once, in light markup: the look of its
 badges comes from static/css/flags.css (by their data attributes) rather than from classes
@@ -10,45 +11,23 @@ repeated on each of several hundred badges, which kept a province page over 100 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
-from functools import lru_cache
-from html import escape as html_escape
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings import counting
 from meetings.models.minutes import ScoreLevel
+from meetings.rows import SLOT, escape, join, url_maker
+from oversight.selectors.flags import removal_texts
 
 register = template.Library()
 
-# Stands for the meeting's id in its URL, reversed once per call rather than once per badge.
-_MEETING_SLOT = 918273645
-
 _HELD, _MISSING = "held", "missing"  # oversight.selectors.flags.State
-
-
-@lru_cache(maxsize=8)
-def _meeting_url_parts(prefix: str, urlconf) -> tuple[str, str]:
-    head, tail = reverse("meetings:detail", args=[_MEETING_SLOT], urlconf=urlconf).rsplit(str(_MEETING_SLOT), 1)
-    return escape(head), escape(tail)
-
-
-def _meeting_url():
-    head, tail = _meeting_url_parts(get_script_prefix(), get_urlconf())
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def _escape(value) -> str:
-    """``django.utils.html.escape`` without its lazy-string wrapper (thousands of calls a page)."""
-    return html_escape(str(value))
 
 
 class _Texts:
@@ -56,9 +35,9 @@ class _Texts:
     words, and the days and months already formatted (Django's date formatting is slow)."""
 
     def __init__(self):
-        self.url = _meeting_url()
-        self.states = {_HELD: _escape(_("held")), _MISSING: _escape(_("missing"))}
-        self.not_yet = _escape(_("not yet"))
+        self.url = url_maker("meetings:detail", SLOT, html=True)
+        self.states = {_HELD: escape(_("held")), _MISSING: escape(_("missing"))}
+        self.not_yet = escape(_("not yet"))
         self.short_date = get_format("SHORT_DATE_FORMAT")  # (formats.date_format looks it up at every call)
         self.year_month = get_format("YEAR_MONTH_FORMAT")
         self.zone = get_current_timezone()
@@ -70,7 +49,7 @@ class _Texts:
         text = self._days.get(value)
         if text is None:
             local = localtime(value, self.zone) if isinstance(value, datetime.datetime) else value
-            text = self._days[value] = _escape(format_date(local, self.short_date))
+            text = self._days[value] = escape(format_date(local, self.short_date))
         return text
 
     def month(self, value) -> str:
@@ -93,12 +72,11 @@ def _badges(cells, labels, texts: _Texts | None = None) -> SafeString:
         link = cell.link
         if link:
             parts.append(
-                f'<a href="{texts.url(link.pk)}"{title} data-state="{_escape(state)}">{_escape(label)} {sign}</a>'
+                f'<a href="{texts.url(link.pk)}"{title} data-state="{escape(state)}">{escape(label)} {sign}</a>'
             )
         else:
-            parts.append(f'<span{title} data-state="{_escape(state)}">{_escape(label)} {sign}</span>')
-    # Safe: the markup above is literal and every value in it has been escaped.
-    return mark_safe("\n".join(parts))  # noqa: S308
+            parts.append(f'<span{title} data-state="{escape(state)}">{escape(label)} {sign}</span>')
+    return join(parts, "\n")
 
 
 _SIGNS = {_HELD: "✓", _MISSING: "✗"}
@@ -124,22 +102,21 @@ _LEVEL_COLOURS = {"good": "text-bg-success", "fair": "text-bg-primary", "average
 def rating_month_badges(rating) -> SafeString:
     """The months of an annual rating (oversight.selectors.ratings.AnnualRating): each month's
     level, linked to its meeting, or "—" when not scored."""
-    url = _meeting_url()
+    url = url_maker("meetings:detail", SLOT, html=True)
     not_scored = escape(_("not scored"))
     parts = []
     for cell in rating.months:
         month = f"{cell.month.month:02d}"
         if cell.meeting_id:
             colour = _LEVEL_COLOURS.get(cell.level, "text-bg-danger")
-            label = escape(str(cell.label))
+            label = escape(cell.label)
             parts.append(
                 f'<a class="badge text-decoration-none {colour}" href="{url(cell.meeting_id)}" '
                 f'title="{label} ({escape(cell.score)})">{month}: {label}</a>\n'
             )
         else:
             parts.append(f'<span class="badge text-bg-light border" title="{not_scored}">{month}: —</span>\n')
-    # Safe: the markup above is literal and every value in it has been escaped.
-    return mark_safe("".join(parts))  # noqa: S308
+    return join(parts)
 
 
 @register.simple_tag
@@ -149,10 +126,9 @@ def issue_links(issues, texts: _Texts | None = None) -> SafeString:
     texts = texts or _Texts()
     parts = []
     for issue in issues:
-        detail = f"<span> ({_escape(issue.detail)})</span>" if issue.detail else ""
+        detail = f"<span> ({escape(issue.detail)})</span>" if issue.detail else ""
         parts.append(f'<a href="{texts.url(issue.meeting.pk)}">{texts.day(issue.meeting.start)}</a>{detail}')
-    # Safe: the markup above is literal and every value in it has been escaped.
-    return mark_safe(",\n".join(parts))  # noqa: S308
+    return join(parts, ",\n")
 
 
 _SEVERITY_COLOURS = {"serious": "text-bg-danger", "attention": "text-bg-warning", "minor": "text-bg-secondary"}
@@ -164,19 +140,9 @@ def flag_rows(rows) -> SafeString:
     its severity, its months and quarters, the meetings behind each flag, grounds for removal."""
     texts = _Texts()
     quarters: dict = {}
-    branch_url = _escape(reverse("meetings:list")) + "?branch="
-    # The rule's own figures (counting.removal_grounds): calendar months, not meetings.
-    removal_label = _escape(
-        _("Absent without reason in %(count)d months of %(window)d")
-        % {"count": counting.MONTHS_FOR_REMOVAL, "window": counting.REMOVAL_WINDOW_MONTHS}
-    )
-    removal_note = _escape(
-        _(
-            "Absent without reason in %(count)s calendar months within twelve months (two meetings in one month "
-            "count once): grounds to consider removing them from the register (xóa tên)."
-        )
-        % {"count": counting.MONTHS_FOR_REMOVAL}
-    )
+    branch_url = escape(reverse("meetings:list")) + "?branch="
+    # The rule's own words and figures, from the selector (the markup holds no rule).
+    removal_label, removal_note = (escape(text) for text in removal_texts())
     parts = []
     for row in rows:
         branch = row.branch
@@ -193,45 +159,46 @@ def flag_rows(rows) -> SafeString:
             tally = found.tally
             if found.per_person:
                 tally = ngettext("%(counter)s person", "%(counter)s people", tally) % {"counter": tally}
-            issues.append(f'<div data-flag="{key}"><b>{_escape(label)}: {tally}</b>\n{issue_links(found, texts)}</div>')
+            issues.append(
+                f'<div data-flag="{key}"><b>{escape(label)}: {escape(tally)}</b>\n{issue_links(found, texts)}</div>'
+            )
         if row.removal:
             people = len(row.removal)
             people = ngettext("%(counter)s person", "%(counter)s people", people) % {"counter": people}
             names = "; ".join(
-                f"{_escape(grounds.name)} ({', '.join(texts.day(day) for day in grounds.days)})"
+                f"{escape(grounds.name)} ({', '.join(texts.day(day) for day in grounds.days)})"
                 for grounds in row.removal
             )
             issues.append(
-                f'<div data-flag="removal"><b>{removal_label}: {people}</b>\n{names}'
+                f'<div data-flag="removal"><b>{removal_label}: {escape(people)}</b>\n{names}'
                 f'<div class="text-secondary">{removal_note}</div></div>'
             )
         parts.append(
-            f'<div class="list-group-item px-md-3" data-branch="{_escape(branch.code)}"><div class="row g-2">\n'
-            f'<div class="col-md-3"><a class="fw-semibold" href="{branch_url}{branch.pk}">{_escape(branch.name)}</a>\n'
+            f'<div class="list-group-item px-md-3" data-branch="{escape(branch.code)}"><div class="row g-2">\n'
+            f'<div class="col-md-3"><a class="fw-semibold" href="{branch_url}{branch.pk}">{escape(branch.name)}</a>\n'
             f'<span class="badge ms-1 {_SEVERITY_COLOURS.get(severity, "text-bg-success")}" '
-            f'data-severity="{_escape(severity)}">{_escape(row.severity_label)}{count}</span>'
+            f'data-severity="{escape(severity)}">{escape(row.severity_label)}{count}</span>'
             f"{_rating(row.rating) if row.rating else ''}</div>\n"
             f'<div class="col-md-3">{_badges(row.months, month_labels, texts)}</div>\n'
             f'<div class="col-md-2">{_badges(row.quarters, quarter_labels, texts)}</div>\n'
             f'<div class="col-md-4">{"".join(issues)}</div></div></div>'
         )
-    # Safe: the markup above is literal and every value in it has been escaped.
-    return mark_safe("\n".join(parts))  # noqa: S308
+    return join(parts, "\n")
 
 
 def _rating(rating) -> str:
     """A branch's annual rating (oversight.selectors.ratings.AnnualRating) in one line: its level
     and how many months at each (the branch's page shows and links each month)."""
-    year = _escape(_("Year %(year)s") % {"year": rating.year})
+    year = escape(_("Year %(year)s") % {"year": rating.year})
     if not rating.rated:
         return (
             f'<div class="mt-1 small" data-rating="">{year}: '
-            f'<span class="badge text-bg-secondary">{_escape(_("not rated: no month scored"))}</span></div>'
+            f'<span class="badge text-bg-secondary">{escape(_("not rated: no month scored"))}</span></div>'
         )
-    so_far = "" if rating.complete else f" ({_escape(_('so far'))})"
+    so_far = "" if rating.complete else f" ({escape(_('so far'))})"
     # The level and the months at each counted once (each of AnnualRating's properties counts).
     level = rating.level
-    months = Counter(cell.level for cell in rating.months)
+    months = rating.months_at
     tally = _("Good %(good)s, Fair %(fair)s, Average %(average)s, Poor %(poor)s, not scored %(none)s") % {
         "good": months[ScoreLevel.GOOD],
         "fair": months[ScoreLevel.FAIR],
@@ -240,7 +207,7 @@ def _rating(rating) -> str:
         "none": months[None],
     }
     return (
-        f'<div class="mt-1 small" data-rating="{_escape(level)}">{year}: '
-        f'<span class="badge {_LEVEL_COLOURS.get(level, "text-bg-danger")}">{_escape(ScoreLevel(level).label)}</span>'
-        f'{so_far} <span class="text-secondary">{_escape(tally)}</span></div>'
+        f'<div class="mt-1 small" data-rating="{escape(level)}">{year}: '
+        f'<span class="badge {_LEVEL_COLOURS.get(level, "text-bg-danger")}">{escape(ScoreLevel(level).label)}</span>'
+        f'{so_far} <span class="text-secondary">{escape(tally)}</span></div>'
     )

@@ -115,3 +115,19 @@ def test_flag_rows_show_each_branch_with_its_severity_rating_badges_and_flags():
     assert '<div data-flag="unexcused"><b>Absent without reason: 1 person</b>' in html
     assert "<b>Absent without reason in 3 months of 12: 1 person</b>" in html
     assert "Lê &lt;Văn&gt; A (05/03/2026, 05/09/2026, 05/10/2026)" in html
+
+
+def test_flag_rows_escape_every_value_with_the_rows_escape():
+    dangerous = """<script>alert("x")</script> 'y'"""
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#x27;y&#x27;"
+    row = _row(
+        unexcused=Issues([MeetingIssue(meeting(5), dangerous, people=[1])], per_person=True),
+        removal=[RemovalGrounds(member_id=1, name=dangerous, days=[D(2026, 3, 5)])],
+    )
+    row.branch = SimpleNamespace(pk=3, code=dangerous, name=dangerous)
+    html = flag_badges.flag_rows([row])
+    assert "<script>" not in html and "'y'" not in html
+    assert f'data-branch="{escaped}"' in html
+    assert f'?branch=3">{escaped}</a>' in html
+    assert f"<span> ({escaped})</span>" in html  # the issue's detail
+    assert f"{escaped} (05/03/2026)" in html  # grounds for removal
