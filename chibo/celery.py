@@ -60,6 +60,11 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.expire_cadre_roles",
         "schedule": crontab(hour=0, minute=20),
     },
+    # The nightly archive of the database and uploads, when BACKUP_DIR is set (docs/operations.md).
+    "backup-nightly": {
+        "task": "notifications.backup_nightly",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # The coming months' regular meetings (also `manage.py schedule_meetings`), twice a month.
     "schedule-regular-meetings": {
         "task": "meetings.tasks.schedule_regular_meetings",

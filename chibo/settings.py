@@ -327,6 +327,12 @@ if NOTIFICATION_BATCH_SIZE < 1 or _stuck_seconds < 60:
         "Environment variable NOTIFICATION_BATCH_SIZE (at least 1) "
         "or NOTIFICATION_STUCK_AFTER (60 or more) is malformed."
     )
+# --- Backups (manage.py backup; the nightly task, notifications/backups.py) ----------------
+# A folder for the nightly archive (empty: no nightly backup), and how many days of archives
+# to keep there. Copy the folder off the machine: docs/operations.md#backups.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "").strip()
+BACKUP_KEEP_DAYS = _read("BACKUP_KEEP_DAYS", env.int, default=14)
+
 # dispatch_due runs on a queue of its own, so it is not stuck behind a backlog of sends; a worker
 # started without -Q consumes both queues (CELERY_TASK_QUEUES).
 NOTIFICATION_DISPATCH_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.dispatch"

@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -211,3 +212,26 @@ def hold_waiting(manifest: dict, *, keep: bool) -> int:
     return waiting.update(
         status=NotificationStatus.FAILED, last_error=HELD.format(at=at), claimed_at=None, claimed_by="", queued_at=None
     )
+
+
+NIGHTLY_PREFIX = "chibo-"
+
+
+def backup_nightly(*, directory: Path, keep_days: int, today: datetime.date) -> Path:
+    """Write today's archive into ``directory`` (complete or not at all) and delete the archives
+    of this series older than ``keep_days`` days. Returns the archive written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{NIGHTLY_PREFIX}{today.isoformat()}.tar"
+    partial = target.with_suffix(".tar.partial")
+    with tempfile.TemporaryDirectory(prefix="chibo-backup-") as work, partial.open("wb") as file:
+        write_backup(file, work=Path(work))
+    partial.replace(target)
+    oldest_kept = today - datetime.timedelta(days=keep_days - 1)
+    for archive in directory.glob(f"{NIGHTLY_PREFIX}*.tar"):
+        try:
+            day = datetime.date.fromisoformat(archive.stem.removeprefix(NIGHTLY_PREFIX))
+        except ValueError:
+            continue  # not one of ours
+        if day < oldest_kept:
+            archive.unlink()
+    return target

@@ -6,12 +6,13 @@ sending twice.
 """
 
 import logging
+from pathlib import Path
 
 from celery import shared_task, signals
 from django.conf import settings
 from django.utils import timezone
 
-from . import dispatch
+from . import backups, dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +77,16 @@ def _release_claims(sender=None, **kwargs) -> None:
         return
     if released:
         logger.warning("Released %d notifications claimed by %s", released, owner)
+
+
+@shared_task(name="notifications.backup_nightly", acks_late=False)
+def backup_nightly() -> str:
+    """Tonight's archive into BACKUP_DIR, older ones beyond BACKUP_KEEP_DAYS deleted; nothing
+    when BACKUP_DIR is empty. (Not re-delivered after a lost worker: the next night runs anyway.)"""
+    if not settings.BACKUP_DIR:
+        return ""
+    written = backups.backup_nightly(
+        directory=Path(settings.BACKUP_DIR), keep_days=settings.BACKUP_KEEP_DAYS, today=timezone.localdate()
+    )
+    logger.info("Nightly backup written to %s", written)
+    return str(written)

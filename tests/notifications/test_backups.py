@@ -2,6 +2,7 @@
 files, and nothing old sent again. The restore runs in a process of its own, on the new database
 (PostgreSQL: a database created here; SQLite: a new file)."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from notifications.models import Notification
+from notifications.tasks import backup_nightly
 from tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -105,3 +107,27 @@ def test_backup_then_restore_into_a_new_database_gives_the_same_counts_and_holds
     # A database that is not empty is refused without --force.
     again = manage(new_database, tmp_path, "restore", str(archive))
     assert again.returncode != 0 and "not empty" in again.stderr
+
+
+def test_the_nightly_task_writes_tonights_archive_and_keeps_the_last_days(settings, tmp_path):
+    settings.BACKUP_DIR = str(tmp_path)
+    settings.BACKUP_KEEP_DAYS = 3
+    today = timezone.localdate()
+    old = tmp_path / f"chibo-{(today - datetime.timedelta(days=3)).isoformat()}.tar"
+    kept = tmp_path / f"chibo-{(today - datetime.timedelta(days=2)).isoformat()}.tar"
+    other = tmp_path / "chibo-notes.tar"  # not one of the series: left alone
+    for path in (old, kept, other):
+        path.write_bytes(b"")
+
+    written = Path(backup_nightly.apply().get())
+
+    assert written == tmp_path / f"chibo-{today.isoformat()}.tar"
+    with tarfile.open(written) as archive:
+        assert json.load(archive.extractfile("manifest.json"))["tables"]
+    assert kept.exists() and other.exists() and not old.exists()
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_without_a_folder_the_nightly_task_does_nothing(settings):
+    settings.BACKUP_DIR = ""
+    assert backup_nightly.apply().get() == ""
