@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -125,6 +126,13 @@ def password_reset_by_email_record(*, user) -> None:
 
 
 # --- Two-factor ----------------------------------------------------------------------
+
+
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must log in with a second factor (and may not turn it off). Who that is
+    is a rule on members' roles, named by settings.CHIBO_2FA_REQUIRED_FOR (this app sits below
+    members and does not import it)."""
+    return settings.CHIBO_2FA_REQUIRED and bool(import_string(settings.CHIBO_2FA_REQUIRED_FOR)(user))
 
 
 def two_factor_device_start(*, user) -> TOTPDevice:

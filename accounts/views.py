@@ -49,19 +49,15 @@ def _next_url(request) -> str:
 @login_required
 def two_factor(request):
     """Enter a code from the authenticator app, or a recovery code (each works once)."""
-    if request.user.is_verified():
-        signin.second_step_done(request)
-        return redirect(_next_url(request))
-    if not user_has_device(request.user):
-        # The authenticator was removed meanwhile: owe what this user owes now (maybe a setup).
-        signin.mark(request, request.user)
+    if request.user.is_verified() or not user_has_device(request.user):
+        # Done, or the authenticator was removed meanwhile: the middleware asks for what this
+        # session owes now (maybe a setup) wherever it goes next.
         return redirect(_next_url(request))
     form = OneTimeCodeForm(request.POST or None)
     if form.is_valid():
         device = _matching_device(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            signin.second_step_done(request)
             if isinstance(device, StaticDevice):
                 left = StaticToken.objects.filter(device__user=request.user).count()
                 messages.warning(
@@ -99,7 +95,6 @@ def two_factor_setup(request):
         codes = two_factor_confirm(device=device, token=form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
-            signin.second_step_done(request)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
         form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
     context = {
@@ -115,8 +110,8 @@ def two_factor_setup(request):
 
 
 def _code_first(request):
-    """A session from before two-factor was turned on changes it only after giving a code."""
-    signin.mark(request, request.user)
+    """A session that has not given a code (opened before two-factor was turned on) changes it
+    only after giving one."""
     return redirect("accounts:two_factor")
 
 

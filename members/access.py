@@ -328,10 +328,11 @@ def users_in_scope(user, kinds: Iterable[str] = frozenset({RoleKind.COMMUNE_STAF
 
 
 def requires_two_factor(user) -> bool:
-    """Who reads whole communes' member data (commune staff, leaders) and superusers must log in
-    with a second factor (when settings.CHIBO_2FA_REQUIRED is on; settings.CHIBO_2FA_REQUIRED_FOR
-    names this function for accounts.signin)."""
-    return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
+    """Who reads whole communes' member data (commune staff, leaders), superusers and admin-site
+    accounts (``is_staff``) must log in with a second factor (when settings.CHIBO_2FA_REQUIRED is
+    on; settings.CHIBO_2FA_REQUIRED_FOR names this function for accounts.signin). Asked on every
+    request: a role given later puts the user's open sessions under it at once."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or bool(nodes(user, OVERSEERS)))
 
 
 def can_manage_accounts(user) -> bool:

@@ -227,3 +227,40 @@ def test_a_session_from_before_two_factor_was_on_must_give_a_code_to_turn_it_off
     assert client.post("/account/two-factor/recovery-codes/")["Location"].startswith(VERIFY)
     assert client.get("/account/")["Location"].startswith(VERIFY)
     assert TOTPDevice.objects.filter(user=member).exists()
+
+
+def test_a_session_opened_before_two_factor_was_turned_on_is_sent_to_the_code_step(commune_staff):
+    """Checked on every request (is_verified()), not marked at login: the older session of a user
+    who turned two-factor on elsewhere gives a code before its next page."""
+    client = password_step("vanphong")
+    assert client.get("/members/").status_code == 200
+
+    with_authenticator(commune_staff)  # turned on from another session (or by an administrator)
+
+    assert client.get("/members/")["Location"] == f"{VERIFY}?next=%2Fmembers%2F"
+    assert client.post("/accounts/1/unlock/")["Location"] == VERIFY
+
+
+def test_a_session_opened_before_the_requirement_applied_is_sent_to_set_up(settings, tree, member):
+    client = password_step("dangvien")
+    assert client.get("/password/").status_code == 200
+
+    settings.CHIBO_2FA_REQUIRED = True
+    give_role(member, RoleKind.LEADER, tree.commune)  # now reads the whole commune
+
+    assert client.get("/password/")["Location"].startswith(SETUP)
+
+
+def test_turning_the_authenticator_off_elsewhere_lets_a_session_without_a_code_go_on(member):
+    device = with_authenticator(member)
+    client = password_step("dangvien")
+    assert client.get("/password/")["Location"].startswith(VERIFY)
+    device.delete()
+    assert client.get("/password/").status_code == 200
+
+
+def test_admin_site_accounts_are_under_the_requirement(tree, required):
+    UserFactory(username="quantri", is_staff=True)
+    client = password_step("quantri")
+    assert client.get("/admin/")["Location"].startswith(SETUP)
+    assert client.get("/")["Location"].startswith(SETUP)
