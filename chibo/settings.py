@@ -216,6 +216,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language chosen in the user menu (set_language) is remembered for a year on that phone.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Like the session and CSRF cookies: sent over HTTPS only in production.
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = _read("TIME_ZONE", env.str, default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
