@@ -30,6 +30,28 @@ class ResetCode(models.Model):
         return f"{self.user_id} {self.issued_at:%d/%m/%Y %H:%M}"
 
 
+class EnrolmentCode(models.Model):
+    """A one-time code that setting up an authenticator asks for, issued with a reset code to an
+    account that must use two-factor and has none: whoever learns the password (or the reset code)
+    cannot register their own authenticator without it. Kept as a keyed hash and shown once to
+    the issuer, who gives it in person. While an account has an unused one (even expired),
+    setting up needs a live one; a new reset voids the older."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator enrolment code")
+        verbose_name_plural = _("authenticator enrolment codes")
+
+    def __str__(self):
+        return f"{self.user_id} {self.issued_at:%d/%m/%Y %H:%M}"
+
+
 class AccountEvent(models.Model):
     """Who was locked out, unlocked, given a reset code, reset a password or changed two-factor.
 
@@ -46,6 +68,8 @@ class AccountEvent(models.Model):
         TWO_FACTOR_ON = "two_factor_on", _("Two-factor turned on")
         TWO_FACTOR_OFF = "two_factor_off", _("Two-factor turned off")
         RECOVERY_CODES = "recovery_codes", _("New recovery codes")
+        ENROL_CODE_ISSUED = "enrol_code_issued", _("Authenticator enrolment code issued")
+        ENROL_CODE_USED = "enrol_code_used", _("Authenticator set up with an enrolment code")
 
     kind = models.CharField(pgettext_lazy("account", "event"), max_length=20, choices=Kind.choices)
     # The account concerned (none for a lockout of a username that matches no account).

@@ -26,8 +26,16 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import signin
-from accounts.forms import AuthenticatorCodeForm, EmailPasswordResetForm, OneTimeCodeForm, ResetCodeForm
+from accounts.forms import (
+    AuthenticatorCodeForm,
+    EmailPasswordResetForm,
+    EnrolledAuthenticatorCodeForm,
+    OneTimeCodeForm,
+    ResetCodeForm,
+)
 from accounts.services import (
+    enrolment_code_find,
+    enrolment_code_needed,
     password_reset_by_email_record,
     recovery_codes_renew,
     reset_code_redeem,
@@ -93,18 +101,30 @@ def two_factor_setup(request):
     if user_has_device(user) and not user.is_verified():
         raise Http404
     device = two_factor_device_start(user=user)
-    form = AuthenticatorCodeForm(request.POST or None)
+    # After a reset issued for an account that must use two-factor: the enrolment code too.
+    needs_enrolment = enrolment_code_needed(user=user)
+    form = (EnrolledAuthenticatorCodeForm if needs_enrolment else AuthenticatorCodeForm)(request.POST or None)
     if form.is_valid():
-        codes = two_factor_confirm(device=device, token=form.cleaned_data["code"])
-        if codes is not None:
-            otp_login(request, device)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
-        form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
+        enrolment = (
+            enrolment_code_find(user=user, code=form.cleaned_data["enrolment_code"]) if needs_enrolment else None
+        )
+        if needs_enrolment and enrolment is None:
+            form.add_error(
+                "enrolment_code",
+                _("This enrolment code is not right, or was used or is older than 24 hours. Ask commune staff."),
+            )
+        else:
+            codes = two_factor_confirm(device=device, token=form.cleaned_data["code"], enrolment=enrolment)
+            if codes is not None:
+                otp_login(request, device)
+                return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
+            form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
     context = {
         "form": form,
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": " ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
         "required": signin.owed_step(request) == signin.SETUP,
+        "needs_enrolment": needs_enrolment,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 

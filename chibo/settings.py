@@ -207,6 +207,9 @@ CHIBO_2FA_REQUIRED = _bool("CHIBO_2FA_REQUIRED", not DEBUG)
 # Who that is: a rule on members' roles. accounts sits below members and cannot import it, so
 # the project names it here, as it names axes' handler above.
 CHIBO_2FA_REQUIRED_FOR = "members.access.requires_two_factor"
+# Who may unlock an account or issue its reset code (no takeover from within a commune): also a
+# rule on roles, asked by accounts.services before each.
+CHIBO_ACCOUNT_MANAGER_RULE = "members.access.may_manage_account"
 OTP_TOTP_ISSUER = "Chi bộ"
 
 # --- Language, time, formats -------------------------------------------------
