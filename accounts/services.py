@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import AccountEvent, EnrolmentCode, ResetCode
+from accounts.models import AccountEvent, EnrolmentCode, RecoveryCodes, ResetCode, recovery_code_digest
 
 log = logging.getLogger("chibo.accounts")
 
@@ -241,10 +241,11 @@ def recovery_codes_renew(*, user) -> list[str]:
 
 
 def _recovery_codes_replace(*, user) -> list[str]:
+    """New recovery codes for ``user``, returned to be shown once; only their hashes are kept."""
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    device = RecoveryCodes.objects.create(user=user, name="recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_digest(code)) for code in codes])
     return codes
 
 

@@ -33,6 +33,7 @@ from accounts.forms import (
     OneTimeCodeForm,
     ResetCodeForm,
 )
+from accounts.models import RecoveryCodes
 from accounts.services import (
     enrolment_code_find,
     enrolment_code_needed,
@@ -84,7 +85,7 @@ def two_factor(request):
 def _matching_device(user, code: str):
     """The device (authenticator first, then recovery codes) that accepts the code; each device
     throttles wrong codes itself (django-otp: the wait doubles after each failure)."""
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, RecoveryCodes):
         for device in model.objects.filter(user=user, confirmed=True):
             if device.verify_token(code):
                 return device

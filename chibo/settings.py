@@ -211,6 +211,8 @@ CHIBO_2FA_REQUIRED_FOR = "members.access.requires_two_factor"
 # rule on roles, asked by accounts.services before each.
 CHIBO_ACCOUNT_MANAGER_RULE = "members.access.may_manage_account"
 OTP_TOTP_ISSUER = "Chi bộ"
+# django-otp's admin pages show no secret (a TOTP key, a token), even to superusers.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Language, time, formats -------------------------------------------------
 LANGUAGE_CODE = "vi"
