@@ -57,6 +57,18 @@ class AuthenticatorCodeForm(forms.Form):
     )
 
 
+class EnrolledAuthenticatorCodeForm(AuthenticatorCodeForm):
+    """Setting up an authenticator after a reset: the enrolment code commune staff gave with the
+    reset code as well (accounts.models.EnrolmentCode)."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=20,
+        help_text=_("12 letters and digits, given by commune staff with your reset code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class ResetCodeForm(forms.Form):
     """A username, the code commune staff gave, and the new password twice."""
 

@@ -11,16 +11,19 @@ import hashlib
 import hmac
 import logging
 import secrets
+from typing import NamedTuple
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import AccountEvent, ResetCode
+from accounts.models import AccountEvent, EnrolmentCode, RecoveryCodes, ResetCode, recovery_code_digest
 
 log = logging.getLogger("chibo.accounts")
 
@@ -30,6 +33,24 @@ RESET_CODE_LIFETIME = datetime.timedelta(hours=24)
 RESET_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 RESET_CODE_LENGTH = 12
 RECOVERY_CODE_COUNT = 10
+
+
+class OutOfReach(Http404):
+    """The account is not the issuer's to unlock or reset (settings.CHIBO_ACCOUNT_MANAGER_RULE):
+    answered as 404, like anything outside a user's part of the tree."""
+
+
+def _check_reach(*, user, by) -> None:
+    if not import_string(settings.CHIBO_ACCOUNT_MANAGER_RULE)(by, user):
+        raise OutOfReach
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(RESET_CODE_ALPHABET) for _ in range(RESET_CODE_LENGTH))
+
+
+def _grouped(code: str) -> str:
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 def _digest(code: str) -> str:
@@ -64,23 +85,49 @@ def lockout_record(*, username: str | None) -> AccountEvent | None:
 
 def account_unlock(*, user, by) -> int:
     """Lift the lockout of ``user``: forget the failed logins for their username (the failures
-    they made from an address go with them). Returns how many records were removed."""
+    they made from an address go with them). Returns how many records were removed. Only for an
+    account within ``by``'s reach (else OutOfReach, a 404)."""
+    _check_reach(user=user, by=by)
     removed = axes_reset(username=user.get_username())
     account_event_record(kind=AccountEvent.Kind.UNLOCKED, user=user, actor=by)
     return removed
 
 
-def reset_code_issue(*, user, by) -> tuple[str, ResetCode]:
-    """A new one-time reset code for ``user`` (to be shown once); the user's older codes stop working."""
+class IssuedReset(NamedTuple):
+    """What the issuer is shown once: the reset code, and the enrolment code when one was issued."""
+
+    code: str
+    row: ResetCode
+    enrolment_code: str | None
+
+
+def reset_code_issue(*, user, by) -> IssuedReset:
+    """A new one-time reset code for ``user`` (to be shown once); the user's older codes stop
+    working. Only for an account within ``by``'s reach (else OutOfReach, a 404): no takeover from
+    within a commune. An account that must use two-factor and has no authenticator gets an
+    enrolment code too (EnrolmentCode): setting one up after the reset asks for it."""
+    _check_reach(user=user, by=by)
     now = timezone.now()
-    code = "".join(secrets.choice(RESET_CODE_ALPHABET) for _ in range(RESET_CODE_LENGTH))
+    code = _new_code()
+    enrolment = None
     with transaction.atomic():
         ResetCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
         row = ResetCode.objects.create(
             user=user, digest=_digest(code), issued_by=by, issued_at=now, expires_at=now + RESET_CODE_LIFETIME
         )
         account_event_record(kind=AccountEvent.Kind.RESET_CODE_ISSUED, user=user, actor=by, at=now)
-    return f"{code[:4]}-{code[4:8]}-{code[8:]}", row
+        if two_factor_required(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            enrolment = _new_code()
+            EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+            EnrolmentCode.objects.create(
+                user=user,
+                digest=_digest("enrol:" + enrolment),
+                issued_by=by,
+                issued_at=now,
+                expires_at=now + RESET_CODE_LIFETIME,
+            )
+            account_event_record(kind=AccountEvent.Kind.ENROL_CODE_ISSUED, user=user, actor=by, at=now)
+    return IssuedReset(_grouped(code), row, _grouped(enrolment) if enrolment else None)
 
 
 def reset_code_find(*, username: str, code: str) -> ResetCode | None:
@@ -127,6 +174,13 @@ def password_reset_by_email_record(*, user) -> None:
 # --- Two-factor ----------------------------------------------------------------------
 
 
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must log in with a second factor (and may not turn it off). Who that is
+    is a rule on members' roles, named by settings.CHIBO_2FA_REQUIRED_FOR (this app sits below
+    members and does not import it)."""
+    return settings.CHIBO_2FA_REQUIRED and bool(import_string(settings.CHIBO_2FA_REQUIRED_FOR)(user))
+
+
 def two_factor_device_start(*, user) -> TOTPDevice:
     """An unconfirmed authenticator for ``user`` to scan; confirmed once a code from it is entered.
     Reuses the pending one so reloading the page does not change the QR code."""
@@ -136,13 +190,40 @@ def two_factor_device_start(*, user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
 
 
-def two_factor_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
+def enrolment_code_needed(*, user) -> bool:
+    """Whether setting up an authenticator asks ``user`` for an enrolment code: they hold an
+    unused one (live or expired: an expired one is not a way round)."""
+    return EnrolmentCode.objects.filter(user=user, used_at__isnull=True).exists()
+
+
+def enrolment_code_find(*, user, code: str) -> EnrolmentCode | None:
+    """The user's live enrolment code matching ``code``, or None (wrong, used or expired alike)."""
+    return EnrolmentCode.objects.filter(
+        user=user, digest=_digest("enrol:" + _normalize(code)), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+
+
+def two_factor_confirm(*, device: TOTPDevice, token: str, enrolment: EnrolmentCode | None = None) -> list[str] | None:
     """Confirm the pending authenticator with a code from it: it replaces any earlier one, and a new
-    set of recovery codes is made. Returns the recovery codes (to show once), or None for a wrong code."""
+    set of recovery codes is made. Returns the recovery codes (to show once), or None for a wrong
+    code. When the user needs an enrolment code (``enrolment_code_needed``), ``enrolment`` must be
+    their live one: it is used up in the same transaction (None if it was used meanwhile)."""
+    user = device.user
+    if enrolment_code_needed(user=user) and (enrolment is None or enrolment.user_id != user.pk):
+        return None
     if not device.verify_token(token.strip()):
         return None
-    user = device.user
     with transaction.atomic():
+        if enrolment is not None:
+            now = timezone.now()
+            claimed = EnrolmentCode.objects.filter(pk=enrolment.pk, used_at__isnull=True, expires_at__gt=now).update(
+                used_at=now
+            )
+            if not claimed:
+                return None
+            # Older unused ones (voided by this one's issue) stop asking too.
+            EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+            account_event_record(kind=AccountEvent.Kind.ENROL_CODE_USED, user=user, at=now)
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -160,10 +241,11 @@ def recovery_codes_renew(*, user) -> list[str]:
 
 
 def _recovery_codes_replace(*, user) -> list[str]:
+    """New recovery codes for ``user``, returned to be shown once; only their hashes are kept."""
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    device = RecoveryCodes.objects.create(user=user, name="recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=recovery_code_digest(code)) for code in codes])
     return codes
 
 

@@ -1,11 +1,14 @@
 """How logging in works around the password: the client address django-axes throttles by, the
 lockout record, and the second step of a two-factor login.
 
-At login (``on_login``) the session is marked with what it still owes: "verify" for a user with an
-authenticator (enter a code), "setup" for a user whom settings.CHIBO_2FA_REQUIRED obliges to have
-one and who has none (set it up). ``TwoFactorMiddleware`` then answers every other URL with a
-redirect to that step until it is done, so going straight to another page after the password
-does not skip it. Sessions that owe nothing carry no mark, and the middleware costs them no query.
+On every request (``TwoFactorMiddleware``, not a mark set at login) a signed-in session owes:
+"verify" when the user has an authenticator and the session has not given a code from it
+(django-otp's ``is_verified()``), "setup" when settings.CHIBO_2FA_REQUIRED obliges the user to
+have one and they have none. Every other URL then answers with a redirect to that step, so going
+straight to another page after the password does not skip it, and a session opened before the
+user turned two-factor on, or before the requirement applied to them, is sent to the step on its
+next request. Whether a user has an authenticator is cached per user (cleared whenever a device
+is saved or deleted), so sessions without two-factor cost no query.
 
 Who must have two-factor is a rule on members' roles, which sit above this app: the setting
 CHIBO_2FA_REQUIRED_FOR names it (members.access.requires_two_factor), as AXES_HANDLER names
@@ -18,16 +21,16 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_lockout_parameters
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
-from django.utils.module_loading import import_string
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.services import lockout_record
+from accounts.services import lockout_record, two_factor_required
 
-SESSION_KEY = "chibo_two_factor"
 VERIFY = "verify"
 SETUP = "setup"
 # What a session that still owes its second step may open, besides the step itself.
@@ -77,46 +80,52 @@ def client_address(request) -> str | None:
     return chain[0] if chain else None
 
 
-def two_factor_required(user) -> bool:
-    """Whether ``user`` must log in with a second factor (and may not turn it off)."""
-    return settings.CHIBO_2FA_REQUIRED and bool(import_string(settings.CHIBO_2FA_REQUIRED_FOR)(user))
+__all__ = ["two_factor_required"]  # re-exported: views and members ask it here
+
+_HAS_AUTHENTICATOR = "chibo:two-factor:{}"
 
 
-def second_step_for(user) -> str | None:
-    """What a fresh login of ``user`` still owes: VERIFY, SETUP or nothing."""
-    if user_has_device(user, confirmed=True):
-        return VERIFY
-    if two_factor_required(user):
-        return SETUP
-    return None
+def has_authenticator(user, *, fresh: bool = False) -> bool:
+    """Whether ``user`` has a confirmed authenticator. Cached without expiry: every save or
+    delete of a device clears it (``forget_authenticator``), and each login reads it afresh."""
+    key = _HAS_AUTHENTICATOR.format(user.pk)
+    found = None if fresh else cache.get(key)
+    if found is None:
+        found = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        cache.set(key, found, None)
+    return found
 
 
 def on_login(sender, request, user, **kwargs):
-    """user_logged_in: mark the session with the second step it owes (see the module docstring)."""
-    if request is None or not hasattr(request, "session"):
-        return
-    mark(request, user)
+    """user_logged_in: read afresh whether the user has an authenticator (so the pages after it
+    need not)."""
+    has_authenticator(user, fresh=True)
 
 
-def mark(request, user) -> None:
-    """Mark the session with the step ``user`` owes now (or clear the mark)."""
-    step = second_step_for(user)
-    if step:
-        request.session[SESSION_KEY] = step
-    else:
-        request.session.pop(SESSION_KEY, None)
-
-
-def second_step_done(request) -> None:
-    """The code was entered or the authenticator set up: the session owes nothing more."""
-    request.session.pop(SESSION_KEY, None)
+def forget_authenticator(sender, instance, **kwargs) -> None:
+    """post_save/post_delete of a TOTPDevice (the site's pages, /admin/, a shell): the next request
+    of each of the user's sessions asks the database again. Cleared again after commit, so a
+    request reading between the change and its commit cannot keep the old answer."""
+    key = _HAS_AUTHENTICATOR.format(instance.user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def owed_step(request) -> str | None:
+    """What this session still owes before it may open other pages: VERIFY, SETUP or nothing.
+    Asked on every request; worked out once per request."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return request.session.get(SESSION_KEY)
+    if not hasattr(request, "_chibo_owed_step"):
+        step = None
+        if not user.is_verified():
+            if has_authenticator(user):
+                step = VERIFY
+            elif two_factor_required(user):
+                step = SETUP
+        request._chibo_owed_step = step
+    return request._chibo_owed_step
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -132,7 +141,7 @@ def on_locked_out(sender, request=None, username=None, **kwargs):
 
 
 class TwoFactorMiddleware:
-    """After the password, a session that owes a second step reaches only that step (and logout)."""
+    """On every request, a session that owes a second step reaches only that step (and logout)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

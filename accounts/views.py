@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,8 +26,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import signin
-from accounts.forms import AuthenticatorCodeForm, EmailPasswordResetForm, OneTimeCodeForm, ResetCodeForm
+from accounts.forms import (
+    AuthenticatorCodeForm,
+    EmailPasswordResetForm,
+    EnrolledAuthenticatorCodeForm,
+    OneTimeCodeForm,
+    ResetCodeForm,
+)
+from accounts.models import RecoveryCodes
 from accounts.services import (
+    enrolment_code_find,
+    enrolment_code_needed,
     password_reset_by_email_record,
     recovery_codes_renew,
     reset_code_redeem,
@@ -33,6 +44,7 @@ from accounts.services import (
     two_factor_device_start,
     two_factor_turn_off,
 )
+from accounts.tasks import password_reset_queue
 
 
 def _next_url(request) -> str:
@@ -49,19 +61,15 @@ def _next_url(request) -> str:
 @login_required
 def two_factor(request):
     """Enter a code from the authenticator app, or a recovery code (each works once)."""
-    if request.user.is_verified():
-        signin.second_step_done(request)
-        return redirect(_next_url(request))
-    if not user_has_device(request.user):
-        # The authenticator was removed meanwhile: owe what this user owes now (maybe a setup).
-        signin.mark(request, request.user)
+    if request.user.is_verified() or not user_has_device(request.user):
+        # Done, or the authenticator was removed meanwhile: the middleware asks for what this
+        # session owes now (maybe a setup) wherever it goes next.
         return redirect(_next_url(request))
     form = OneTimeCodeForm(request.POST or None)
     if form.is_valid():
         device = _matching_device(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            signin.second_step_done(request)
             if isinstance(device, StaticDevice):
                 left = StaticToken.objects.filter(device__user=request.user).count()
                 messages.warning(
@@ -77,7 +85,7 @@ def two_factor(request):
 def _matching_device(user, code: str):
     """The device (authenticator first, then recovery codes) that accepts the code; each device
     throttles wrong codes itself (django-otp: the wait doubles after each failure)."""
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, RecoveryCodes):
         for device in model.objects.filter(user=user, confirmed=True):
             if device.verify_token(code):
                 return device
@@ -94,19 +102,30 @@ def two_factor_setup(request):
     if user_has_device(user) and not user.is_verified():
         raise Http404
     device = two_factor_device_start(user=user)
-    form = AuthenticatorCodeForm(request.POST or None)
+    # After a reset issued for an account that must use two-factor: the enrolment code too.
+    needs_enrolment = enrolment_code_needed(user=user)
+    form = (EnrolledAuthenticatorCodeForm if needs_enrolment else AuthenticatorCodeForm)(request.POST or None)
     if form.is_valid():
-        codes = two_factor_confirm(device=device, token=form.cleaned_data["code"])
-        if codes is not None:
-            otp_login(request, device)
-            signin.second_step_done(request)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
-        form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
+        enrolment = (
+            enrolment_code_find(user=user, code=form.cleaned_data["enrolment_code"]) if needs_enrolment else None
+        )
+        if needs_enrolment and enrolment is None:
+            form.add_error(
+                "enrolment_code",
+                _("This enrolment code is not right, or was used or is older than 24 hours. Ask commune staff."),
+            )
+        else:
+            codes = two_factor_confirm(device=device, token=form.cleaned_data["code"], enrolment=enrolment)
+            if codes is not None:
+                otp_login(request, device)
+                return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
+            form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
     context = {
         "form": form,
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": " ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
         "required": signin.owed_step(request) == signin.SETUP,
+        "needs_enrolment": needs_enrolment,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -115,8 +134,8 @@ def two_factor_setup(request):
 
 
 def _code_first(request):
-    """A session from before two-factor was turned on changes it only after giving a code."""
-    signin.mark(request, request.user)
+    """A session that has not given a code (opened before two-factor was turned on) changes it
+    only after giving one."""
     return redirect("accounts:two_factor")
 
 
@@ -174,11 +193,23 @@ def password_reset_code(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page, except that the address is only queued for a worker (accounts.tasks): no
+    account lookup and no mail inside the request, so the answer takes the same time and says the
+    same thing whether or not the address is known."""
+
     form_class = EmailPasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/password_reset_email.html"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        job = {
+            "email": form.cleaned_data["email"],
+            "domain": self.request.get_host(),
+            "use_https": self.request.is_secure(),
+            "language": translation.get_language(),
+        }
+        transaction.on_commit(lambda: password_reset_queue(**job))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

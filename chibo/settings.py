@@ -208,7 +208,12 @@ CHIBO_2FA_REQUIRED = _bool("CHIBO_2FA_REQUIRED", not DEBUG)
 # Who that is: a rule on members' roles. accounts sits below members and cannot import it, so
 # the project names it here, as it names axes' handler above.
 CHIBO_2FA_REQUIRED_FOR = "members.access.requires_two_factor"
+# Who may unlock an account or issue its reset code (no takeover from within a commune): also a
+# rule on roles, asked by accounts.services before each.
+CHIBO_ACCOUNT_MANAGER_RULE = "members.access.may_manage_account"
 OTP_TOTP_ISSUER = "Chi bộ"
+# django-otp's admin pages show no secret (a TOTP key, a token), even to superusers.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Language, time, formats -------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -217,6 +222,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language chosen in the user menu (set_language) is remembered for a year on that phone.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Like the session and CSRF cookies: sent over HTTPS only in production.
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = _read("TIME_ZONE", env.str, default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

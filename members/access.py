@@ -328,10 +328,11 @@ def users_in_scope(user, kinds: Iterable[str] = frozenset({RoleKind.COMMUNE_STAF
 
 
 def requires_two_factor(user) -> bool:
-    """Who reads whole communes' member data (commune staff, leaders) and superusers must log in
-    with a second factor (when settings.CHIBO_2FA_REQUIRED is on; settings.CHIBO_2FA_REQUIRED_FOR
-    names this function for accounts.signin)."""
-    return user.is_authenticated and (user.is_superuser or bool(nodes(user, OVERSEERS)))
+    """Who reads whole communes' member data (commune staff, leaders), superusers and admin-site
+    accounts (``is_staff``) must log in with a second factor (when settings.CHIBO_2FA_REQUIRED is
+    on; settings.CHIBO_2FA_REQUIRED_FOR names this function for accounts.signin). Asked on every
+    request: a role given later puts the user's open sessions under it at once."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or bool(nodes(user, OVERSEERS)))
 
 
 def can_manage_accounts(user) -> bool:
@@ -339,17 +340,44 @@ def can_manage_accounts(user) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(nodes(user, {RoleKind.COMMUNE_STAFF})))
 
 
+def _strictly_below_q(held: Iterable[Organization], prefix: str = "") -> Q:
+    """Roles strictly below the reach of commune staff at these nodes: at a node under one of them,
+    or at one of them with a kind that reads less than the whole node (an officer, a cadre, a
+    member). Commune staff and leaders of the same node are the staff member's peers."""
+    parts = [
+        (Q(**{f"{prefix}organization__path__startswith": node.path}) & ~Q(**{f"{prefix}organization__path": node.path}))
+        | (Q(**{f"{prefix}organization__path": node.path}) & ~Q(**{f"{prefix}kind__in": list(OVERSEERS)}))
+        for node in held
+    ]
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
 def manageable_users(user) -> QuerySet:
-    """Accounts whose lockout and password ``user`` may reset: the users in the staff member's
-    subtrees (``users_in_scope``) except those who could reach further than the staff member
-    (a role outside those subtrees, a superuser or admin-site account) and the staff member
-    themselves. Superusers manage every account but their own. One query."""
+    """Accounts whose lockout and password ``user`` may reset: no takeover from within. Every role
+    of the account lies strictly below the staff member's reach (``_strictly_below_q``: a
+    commune's staff reset its secretaries, members, cadres and officers, not its leaders or other
+    staff; the province's staff do, or a superuser), its member record (if any) lies in the staff
+    member's subtrees, and it is not a superuser or admin-site account nor the staff member's own.
+    Superusers manage every account but their own. One query."""
     users = users_in_scope(user).exclude(pk=user.pk)
     if user.is_superuser:
         return users
     held = nodes(user, {RoleKind.COMMUNE_STAFF})
-    outside = Role.objects.exclude(subtree_q(held, prefix="organization__")).values("user_id")
-    return users.filter(is_superuser=False, is_staff=False).exclude(pk__in=outside)
+    not_below = Role.objects.exclude(_strictly_below_q(held)).values("user_id")
+    # Unscoped: a record outside the staff member's subtrees is what this looks for.
+    member_outside = Member.unscoped.filter(user__isnull=False).exclude(subtree_q(held, prefix="branch__"))
+    return (
+        users.filter(is_superuser=False, is_staff=False)
+        .exclude(pk__in=not_below)
+        .exclude(pk__in=member_outside.values("user_id"))
+    )
+
+
+def may_manage_account(by, user) -> bool:
+    """Whether ``by`` may unlock ``user`` or issue them a reset code (``manageable_users``).
+    settings.CHIBO_ACCOUNT_MANAGER_RULE names this function for accounts.services, which asks
+    it before every unlock and reset code."""
+    return can_manage_accounts(by) and manageable_users(by).filter(pk=user.pk).exists()
 
 
 # --- Privacy records: the access log and party card conflicts --------------------------------

@@ -120,6 +120,23 @@ def test_production_deploy_check_reports_nothing(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(("debug", "secure"), [("true", "False"), ("false", "True")])
+def test_the_language_cookie_is_secure_in_production(tmp_path, debug, secure):
+    """Like the session and CSRF cookies: over HTTPS only when DEBUG is off."""
+    result = run_python(
+        tmp_path,
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE)",
+        ],
+        DEBUG=debug,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="chibo.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == secure
+
+
 def test_vietnamese_language_and_time_zone():
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"

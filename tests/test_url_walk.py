@@ -27,10 +27,12 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.services import reset_code_issue
+from accounts.models import EnrolmentCode
+from accounts.services import recovery_codes_renew, reset_code_issue
 from chibo.cache_headers import OWN_CACHING
 from meetings.documents.content import records_freeze
 from meetings.models import (
@@ -168,6 +170,11 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
     ImportBatch.objects.create(branch=tree.branch, created_by=secretary, filename="danh-sach.xlsx")
     AccessLog.objects.create(user=staff, action=AccessLog.Action.VIEW_MEMBER, member_id=members[0].pk)
     reset_code_issue(user=secretary, by=staff)  # a ResetCode and an AccountEvent
+    # An enrolment code (issued with a reset when two-factor is required) and hashed recovery codes.
+    EnrolmentCode.objects.create(
+        user=secretary, digest="0" * 64, issued_by=staff, issued_at=timezone.now(), expires_at=timezone.now()
+    )
+    recovery_codes_renew(user=secretary)
     # The secretary tried a card held in the neighbouring branch.
     holder = MemberFactory(branch=tree.sibling)
     card_conflict_record(by=secretary, branch=tree.branch, holder=holder, source=CardConflict.Source.FORM)

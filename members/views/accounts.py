@@ -27,6 +27,7 @@ PAGE_SIZE = 30
 
 
 def _manageable_or_404(user):
+    # No takeover from within: members.access.manageable_users (accounts.services asks it again).
     if not access.can_manage_accounts(user):
         raise Http404
     return access.manageable_users(user)
@@ -73,11 +74,12 @@ def account_unlock_view(request, pk: int):
 @require_POST
 def account_reset_code(request, pk: int):
     user = get_object_or_404(_manageable_or_404(request.user), pk=pk)
-    code, row = reset_code_issue(user=user, by=request.user)
+    issued = reset_code_issue(user=user, by=request.user)
     context = {
         "account": user,
-        "code": code,
-        "expires_at": row.expires_at,
+        "code": issued.code,
+        "enrolment_code": issued.enrolment_code,
+        "expires_at": issued.row.expires_at,
         "hours": int(RESET_CODE_LIFETIME.total_seconds() // 3600),
         "reset_url": request.build_absolute_uri(reverse("accounts:password_reset_code")),
     }

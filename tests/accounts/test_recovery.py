@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AccountEvent, ResetCode
+from accounts.tasks import send_password_reset
 from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
@@ -111,13 +112,36 @@ def test_the_login_page_links_to_both_ways_of_recovery(db):
     assert Client().get("/password/code/").status_code == 200
 
 
-def test_email_reset_sends_a_link_that_sets_the_password_once(member_user):
+@pytest.fixture
+def worker(monkeypatch):
+    """The reset mail's task, run where a worker would run it: after the request, from the queue."""
+    queued = []
+    monkeypatch.setattr(send_password_reset, "apply_async", lambda args, **options: queued.append(args))
+
+    def run():
+        while queued:
+            send_password_reset(*queued.pop(0))
+
+    run.queued = queued
+    return run
+
+
+def ask_reset(client, email, capture):
+    with capture(execute=True) as callbacks:
+        response = client.post("/password/reset/", {"email": email})
+    assert len(callbacks) == 1
+    return response
+
+
+def test_email_reset_sends_a_link_that_sets_the_password_once(member_user, worker, django_capture_on_commit_callbacks):
     member_user.email = "hoa@example.org"
     member_user.save()
     client = Client()
 
-    response = client.post("/password/reset/", {"email": "hoa@example.org"})
+    response = ask_reset(client, "hoa@example.org", django_capture_on_commit_callbacks)
     assert response.status_code == 302 and response["Location"] == "/password/reset/sent/"
+    assert mail.outbox == []  # queued, not sent inside the request
+    worker()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hoa@example.org"]
     link = re.search(r"https?://[^/]+(/password/reset/[^\s]+/)", mail.outbox[0].body)[1]
 
@@ -135,10 +159,25 @@ def test_email_reset_sends_a_link_that_sets_the_password_once(member_user):
     }
 
 
-def test_email_reset_answers_alike_for_an_unknown_address(member_user):
-    response = Client().post("/password/reset/", {"email": "khong-co@example.org"})
-    assert response.status_code == 302 and response["Location"] == "/password/reset/sent/"
+def test_email_reset_answers_alike_and_without_a_lookup_for_a_known_and_an_unknown_address(
+    member_user, worker, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Timing: the request neither looks the address up nor sends mail, so a known address takes
+    no longer than an unknown one; the worker sends the mail, or nothing."""
+    member_user.email = "hoa@example.org"
+    member_user.save()
+    answers = []
+    for email in ("hoa@example.org", "khong-co@example.org"):
+        with django_assert_num_queries(0):
+            response = ask_reset(Client(), email, django_capture_on_commit_callbacks)
+        answers.append((response.status_code, response["Location"], response.content))
+    assert answers[0] == answers[1] == (302, "/password/reset/sent/", b"")
     assert mail.outbox == []
+    assert [args[0] for args in worker.queued] == ["hoa@example.org", "khong-co@example.org"]
+
+    worker()
+
+    assert [message.to for message in mail.outbox] == [["hoa@example.org"]]
 
 
 def test_nothing_logged_or_stored_holds_the_code_or_the_password(staff, member_user, caplog):

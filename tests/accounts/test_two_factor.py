@@ -3,18 +3,20 @@ CHIBO_2FA_REQUIRED is on, optional for others, always asked of whoever turned it
 skipped by going to another URL after the password."""
 
 import datetime
+import importlib
 import logging
 import re
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import AccountEvent
+from accounts.models import AccountEvent, recovery_code_digest
 from accounts.services import two_factor_confirm, two_factor_device_start
 from members.models import RoleKind
 
@@ -45,11 +47,14 @@ def code_for(device: TOTPDevice, when) -> str:
 
 
 def with_authenticator(user, when=START) -> TOTPDevice:
+    """A confirmed authenticator; its recovery codes (shown once) as ``device.recovery_codes``."""
     device = two_factor_device_start(user=user)
     earlier = when - datetime.timedelta(minutes=5)
     with time_machine.travel(earlier, tick=False):
-        assert two_factor_confirm(device=device, token=code_for(device, earlier))
+        codes = two_factor_confirm(device=device, token=code_for(device, earlier))
+    assert codes
     device.refresh_from_db()
+    device.recovery_codes = codes
     return device
 
 
@@ -111,8 +116,12 @@ def test_setting_up_with_a_real_code_shows_recovery_codes_once_and_opens_the_sit
         response = client.post(SETUP, {"code": code_for(device, later + datetime.timedelta(seconds=5))})
 
     assert response.status_code == 200
-    codes = list(StaticToken.objects.filter(device__user=commune_staff).values_list("token", flat=True))
-    assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
+    codes = re.findall(r"<li[^>]*>\s*([a-z2-7]{8})\s*</li>", response.content.decode())
+    assert len(set(codes)) == 10
+    # Kept hashed: what is stored is not what was shown.
+    stored = set(StaticToken.objects.filter(device__user=commune_staff).values_list("token", flat=True))
+    assert len(stored) == 10 and not stored & set(codes)
+    assert stored == {recovery_code_digest(code) for code in codes}
     assert client.get("/members/").status_code == 200
     assert client.get("/accounts/").status_code == 200
     assert AccountEvent.objects.filter(kind=AccountEvent.Kind.TWO_FACTOR_ON, user=commune_staff).exists()
@@ -178,8 +187,7 @@ def test_plain_members_are_not_asked_when_required(required, member):
 
 
 def test_a_recovery_code_works_once(commune_staff):
-    with_authenticator(commune_staff)
-    code = StaticToken.objects.filter(device__user=commune_staff).first().token
+    code = with_authenticator(commune_staff).recovery_codes[0]
 
     first = password_step("vanphong")
     assert first.post(VERIFY, {"code": code})["Location"] == "/"
@@ -212,7 +220,7 @@ def test_nothing_logged_holds_a_code(commune_staff, caplog):
     code = code_for(device, when)
     with time_machine.travel(when, tick=False):
         client.post(VERIFY, {"code": code})
-    recovery = list(StaticToken.objects.filter(device__user=commune_staff).values_list("token", flat=True))
+    recovery = device.recovery_codes
     assert code not in caplog.text and PASSWORD not in caplog.text
     assert not any(token in caplog.text for token in recovery)
 
@@ -227,3 +235,63 @@ def test_a_session_from_before_two_factor_was_on_must_give_a_code_to_turn_it_off
     assert client.post("/account/two-factor/recovery-codes/")["Location"].startswith(VERIFY)
     assert client.get("/account/")["Location"].startswith(VERIFY)
     assert TOTPDevice.objects.filter(user=member).exists()
+
+
+def test_a_session_opened_before_two_factor_was_turned_on_is_sent_to_the_code_step(commune_staff):
+    """Checked on every request (is_verified()), not marked at login: the older session of a user
+    who turned two-factor on elsewhere gives a code before its next page."""
+    client = password_step("vanphong")
+    assert client.get("/members/").status_code == 200
+
+    with_authenticator(commune_staff)  # turned on from another session (or by an administrator)
+
+    assert client.get("/members/")["Location"] == f"{VERIFY}?next=%2Fmembers%2F"
+    assert client.post("/accounts/1/unlock/")["Location"] == VERIFY
+
+
+def test_a_session_opened_before_the_requirement_applied_is_sent_to_set_up(settings, tree, member):
+    client = password_step("dangvien")
+    assert client.get("/password/").status_code == 200
+
+    settings.CHIBO_2FA_REQUIRED = True
+    give_role(member, RoleKind.LEADER, tree.commune)  # now reads the whole commune
+
+    assert client.get("/password/")["Location"].startswith(SETUP)
+
+
+def test_turning_the_authenticator_off_elsewhere_lets_a_session_without_a_code_go_on(member):
+    device = with_authenticator(member)
+    client = password_step("dangvien")
+    assert client.get("/password/")["Location"].startswith(VERIFY)
+    device.delete()
+    assert client.get("/password/").status_code == 200
+
+
+def test_admin_site_accounts_are_under_the_requirement(tree, required):
+    UserFactory(username="quantri", is_staff=True)
+    client = password_step("quantri")
+    assert client.get("/admin/")["Location"].startswith(SETUP)
+    assert client.get("/")["Location"].startswith(SETUP)
+
+
+def test_a_stored_hash_is_not_itself_a_recovery_code(commune_staff):
+    with_authenticator(commune_staff)
+    stored = StaticToken.objects.filter(device__user=commune_staff).first().token
+    client = password_step("vanphong")
+    assert client.post(VERIFY, {"code": stored}).status_code == 200
+    assert client.get("/members/")["Location"].startswith(VERIFY)
+    assert StaticToken.objects.filter(device__user=commune_staff).count() == 10
+
+
+def test_the_migration_hashes_codes_stored_in_plaintext(commune_staff):
+    """accounts 0003: codes made before it keep working, and are no longer readable."""
+    with_authenticator(commune_staff)
+    StaticToken.objects.filter(device__user=commune_staff).delete()
+    StaticToken.objects.create(device=StaticDevice.objects.get(user=commune_staff), token="abcdefgh")
+    migration = importlib.import_module("accounts.migrations.0003_recovery_codes_hashed")
+
+    migration.hash_codes(django_apps, None)
+
+    assert StaticToken.objects.get(device__user=commune_staff).token == recovery_code_digest("abcdefgh")
+    client = password_step("vanphong")
+    assert client.post(VERIFY, {"code": "ABCD EFGH"})["Location"] == "/"
