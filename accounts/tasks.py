@@ -7,14 +7,14 @@ import logging
 from celery import shared_task
 from django.utils import translation
 
+from accounts.forms import EmailPasswordResetForm
+
 log = logging.getLogger("chibo.accounts")
 
 
 @shared_task(name="accounts.send_password_reset", soft_time_limit=60, time_limit=90)
 def send_password_reset(email: str, domain: str, use_https: bool, language: str) -> None:
     """Mail a reset link to each active account with this address (none: nothing happens)."""
-    from accounts.forms import EmailPasswordResetForm
-
     with translation.override(language):
         form = EmailPasswordResetForm({"email": email})
         if form.is_valid():

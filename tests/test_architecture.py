@@ -581,6 +581,9 @@ def test_the_task_check_reports_a_lookup_by_name():
 UNSCOPED_READS = {
     "members/access.py:roles": "the scope is built from the user's roles (and their own branch's "
     "path): this read cannot run under the scope it builds",
+    "members/access.py:manageable_users": "no takeover from within: an account whose member record "
+    "lies outside the staff member's subtrees is excluded, and that record is what this looks for "
+    "(only its user id is read, never shown)",
     "members/services/cards.py:card_holder": "party card numbers are national: the member form's "
     "check must find a clash in any commune (the holder is never shown to a user who may not see them)",
     "members/services/imports.py:plan_import": "the same national card check for an import, and the "

@@ -56,6 +56,10 @@ def world(tree, tmp_path):
         "branch_ids": [tree.branch.pk],
         "months": [timezone.localdate().replace(day=1).isoformat()],
         "path": str(tmp_path / "pong"),
+        "email": "nobody@example.com",
+        "domain": "testserver",
+        "use_https": False,
+        "language": "vi",
     }
 
 
