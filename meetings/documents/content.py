@@ -53,6 +53,7 @@ EXCLUDED_WORDS = {
     counting.EXEMPT: "miễn sinh hoạt",
     counting.AWAY: "chuyển sinh hoạt tạm thời đi nơi khác",
     counting.TRANSFERRED: "đã chuyển sinh hoạt đi",
+    counting.SUSPENDED: "đình chỉ sinh hoạt đảng",
 }
 
 # What a resolution's recipients said before "Nơi nhận" named the level above.
