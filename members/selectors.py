@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.selectors import locked_until, two_factor_user_ids
 from members.access import subtree_key, subtree_q
-from members.models import Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
+from members.models import BRANCH_MINIMUM, Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
 from members.names import person_name
 
 
@@ -44,6 +44,30 @@ def has_committee(branch: Organization, day: datetime.date) -> bool:
     committee-member position then. A secretary, with or without a deputy, is not a committee
     (a branch under nine full members elects only those), whatever the member count."""
     return Position.objects.filter(branch=branch, kind=PositionKind.COMMITTEE).held_on(day).exists()
+
+
+def position_history(branch: Organization) -> QuerySet[Position]:
+    """Every term recorded in the branch, the latest first (the office holders' history)."""
+    return Position.objects.filter(branch=branch).select_related("member").order_by("-started_on", "kind", "-pk")
+
+
+def small_branches(branches: QuerySet[Organization], on: datetime.date | None = None) -> QuerySet[Organization]:
+    """The branches among ``branches`` with fewer than 3 full members on the day (today), each with
+    its count as ``full_count``, in tree order: one query. A branch has at least 3 full members
+    (Điều lệ Đảng); the commune sees these among its flags."""
+    on = on or timezone.localdate()
+    full = (
+        Q(members__status=MemberStatus.FULL, members__temporarily_attached=False)
+        & (Q(members__left_on__isnull=True) | Q(members__left_on__gt=on))
+        & (Q(members__joined_branch_on__isnull=True) | Q(members__joined_branch_on__lte=on))
+        & (Q(members__full_member_on__isnull=True) | Q(members__full_member_on__lte=on))
+    )
+    return (
+        branches.filter(kind=OrganizationKind.BRANCH)
+        .annotate(full_count=Count("members", filter=full))
+        .filter(full_count__lt=BRANCH_MINIMUM)
+        .order_by("path")
+    )
 
 
 def subtree_with_counts(organizations: QuerySet[Organization]) -> QuerySet[Organization]:

@@ -282,6 +282,12 @@ def is_suspended(member, day: datetime.date) -> bool:
     )
 
 
+# The branch's composition (Điều lệ Đảng; docs/domain.md#positions): a chi ủy is elected only where the
+# branch has COMMITTEE_MINIMUM or more full members; with fewer than BRANCH_MINIMUM it is flagged.
+COMMITTEE_MINIMUM = 9
+BRANCH_MINIMUM = 3
+
+
 class PositionKind(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
     DEPUTY = "deputy", _("Deputy secretary")
@@ -303,6 +309,8 @@ class Position(GuardedUniqueness, models.Model):
     kind = models.CharField(_("position"), max_length=20, choices=PositionKind.choices)
     started_on = models.DateField(_("from"), validators=[plausible_date])
     ended_on = models.DateField(_("until"), null=True, blank=True, validators=[plausible_date])
+    # The decision of the election or appointment (e.g. "12-QĐ/ĐU"); blank for terms recorded before.
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
 
     history = HistoricalRecords()
     unscoped = PositionQuerySet.as_manager()
