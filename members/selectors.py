@@ -39,6 +39,24 @@ def secretary_on(branch: Organization, day: datetime.date) -> Member | None:
     return position.member if position else None
 
 
+def signer_on(branch: Organization, day: datetime.date) -> tuple[Member | None, str]:
+    """Who signs for the branch on the day, and as what: the secretary; with the secretary's post
+    vacant, the deputy secretary in charge (docs/domain.md#minutes-and-resolution); else (None,
+    SECRETARY): the post is vacant and the line is left for a name. One query."""
+    held = {
+        position.kind: position.member
+        for position in Position.objects.filter(branch=branch, kind__in=(PositionKind.SECRETARY, PositionKind.DEPUTY))
+        .held_on(day)
+        .select_related("member")
+        .order_by("started_on")
+    }
+    if PositionKind.SECRETARY in held:
+        return held[PositionKind.SECRETARY], PositionKind.SECRETARY
+    if PositionKind.DEPUTY in held:
+        return held[PositionKind.DEPUTY], PositionKind.DEPUTY
+    return None, PositionKind.SECRETARY
+
+
 def has_committee(branch: Organization, day: datetime.date) -> bool:
     """Whether the branch had an elected committee (chi ủy) on the day: someone held a
     committee-member position then. A secretary, with or without a deputy, is not a committee
