@@ -55,6 +55,11 @@ app.conf.beat_schedule = {
         "task": "oversight.tasks.refresh_recent_branch_months",
         "schedule": crontab(hour=1, minute=0),
     },
+    # The secretary's role follows the post on the day a term recorded ahead starts or ends.
+    "follow-secretary-posts": {
+        "task": "members.tasks.follow_secretary_posts",
+        "schedule": crontab(hour=0, minute=10),
+    },
     # Cadre roles of assignments that ran out by their end date (what a cadre sees ends with it).
     "expire-cadre-roles": {
         "task": "meetings.tasks.expire_cadre_roles",

@@ -5,9 +5,9 @@ Attendance (docs/domain.md#attendance):
 - A meeting's roll is the branch's members *on the meeting day*: joined the branch on or
   before the day (or no date known) and not left by then. Today's list does not matter.
 - Members exempt from meetings on that day, members transferred out on or before it, and
-  members temporarily transferred out to another branch for a period that covers it, are
-  left out of the number expected, unless they attended: then they count as expected and
-  present.
+  members temporarily transferred out to another branch or suspended from party activity
+  (đình chỉ sinh hoạt đảng) for a period that covers it, are left out of the number
+  expected, unless they attended: then they count as expected and present.
 - A member temporarily transferred *in* (their ``away_branch`` is this branch on the day) is
   on this branch's roll as a temporarily attached member: expected, does not vote.
 - Present, late and left early all count as present. Each mark keeps the member's category
@@ -23,9 +23,9 @@ count with them; ``roll_candidates`` is their SQL twin. Scoring (``score_level``
 are here too: one rule, one place.
 
 The vote (Điều lệ Đảng; Quy định 24-QĐ/TW §9.3.2): only full members vote. The voting base
-is the full members summoned, less the temporarily transferred out, the exempt who are
-absent and those absent for the whole meeting with a reason the branch accepted; an exempt
-member who attends counts. A resolution passes when more than half of the base votes for
+is the full members summoned, less the temporarily transferred out, the suspended (even if
+they came), the exempt who are absent and those absent for the whole meeting with a reason
+the branch accepted; an exempt member who attends counts. A resolution passes when more than half of the base votes for
 it. Someone who left the party is never a voter, even if marked present.
 """
 
@@ -53,7 +53,7 @@ from meetings.models import (
 from meetings.models.minutes import ScoreLevel
 from meetings.months import add_months
 from members.models import LeaveReason, Member, MemberStatus
-from members.models.people import is_away, label_with_hints
+from members.models.people import is_away, is_suspended, label_with_hints
 
 
 def attendance_good_enough(counts: RollCounts, minimum: int) -> bool:
@@ -116,6 +116,10 @@ TRANSFERRED = "transferred"
 AWAY = "away"
 
 
+# Suspended from party activity (đình chỉ sinh hoạt đảng) on the day: never in the voting base.
+SUSPENDED = "suspended"
+
+
 # Not frozen: a roll builds hundreds of these per page, and a frozen dataclass sets each field
 # through object.__setattr__; nothing changes them after they are made.
 @dataclasses.dataclass(slots=True)
@@ -137,6 +141,8 @@ class MemberFacts:
         "away_from",
         "away_until",
         "away_branch_id",
+        "suspended_from",
+        "suspended_until",
     )
 
     pk: int
@@ -152,6 +158,8 @@ class MemberFacts:
     away_from: datetime.date | None = None
     away_until: datetime.date | None = None
     away_branch_id: int | None = None
+    suspended_from: datetime.date | None = None
+    suspended_until: datetime.date | None = None
 
 
 @dataclasses.dataclass(slots=True)
@@ -180,20 +188,21 @@ class Standing:
 
     category: str
     mark: str | None = None
-    excluded: str = ""  # EXEMPT, TRANSFERRED, AWAY or "": left out of the count unless they attend
+    excluded: str = ""  # EXEMPT, TRANSFERRED, AWAY, SUSPENDED or "": left out of the count unless they attend
     left: bool = False  # left the party or the branch by the day: never a voter
 
     @property
     def votes(self) -> bool:
         """Votes on the resolution: a full member present who is in the voting base (so not one
-        who left, nor one transferred to another branch)."""
+        who left, nor one transferred to another branch, nor one suspended)."""
         return self.present and self.in_voting_base
 
     @property
     def in_voting_base(self) -> bool:
         """Counts in the voting base: a full member summoned, less those transferred out (for
-        good or for a while), the exempt who are absent, and those absent with a reason."""
-        if self.category != Category.FULL or self.left or self.excluded in (TRANSFERRED, AWAY):
+        good or for a while), those suspended from party activity (even if they came), the exempt
+        who are absent, and those absent with a reason."""
+        if self.category != Category.FULL or self.left or self.excluded in (TRANSFERRED, AWAY, SUSPENDED):
             return False
         if self.excluded == EXEMPT:
             return self.present
@@ -252,6 +261,8 @@ def standing_on(
         if not present and member.left_on <= day - TRANSFER_WINDOW:
             return None
         excluded, left = TRANSFERRED, True
+    elif is_suspended(member, day):
+        excluded = SUSPENDED
     elif is_away(member, day):
         excluded = AWAY
     elif member.exempt_since is not None and member.exempt_since <= day:
@@ -367,7 +378,7 @@ class RollEntry:
 
     @property
     def excluded(self) -> str:
-        """EXEMPT, TRANSFERRED or AWAY: listed apart, counted only if they attend; else ""."""
+        """EXEMPT, TRANSFERRED, AWAY or SUSPENDED: listed apart, counted only if they attend; else ""."""
         return self.standing.excluded
 
     @property

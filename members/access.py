@@ -291,6 +291,12 @@ def can_rename_organization(user, organization: Organization) -> bool:
     return user.is_superuser or reaches(user, {RoleKind.COMMUNE_STAFF}, organization)
 
 
+def can_keep_positions(user, organization: Organization) -> bool:
+    """Office holders are the commune's register: commune staff (and administrators) record a
+    branch's elections and appointments and end terms; a secretary does not appoint their successor."""
+    return organization.is_branch and (user.is_superuser or reaches(user, {RoleKind.COMMUNE_STAFF}, organization))
+
+
 def can_read_members_of(user, organization: Organization) -> bool:
     return user.is_superuser or reaches(user, MEMBER_READERS, organization)
 

@@ -12,7 +12,7 @@ from accounts.admin import ReadOnly, SuperuserOnly
 
 from .models import AccessLog, CardConflict, Member, Organization, Position, Role
 from .names import person_name
-from .services.positions import position_validate
+from .services.positions import position_save, position_validate
 from .services.register import member_save
 
 
@@ -43,7 +43,7 @@ class PositionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = ["member", "branch", "kind", "started_on", "ended_on"]
+        fields = ["member", "branch", "kind", "started_on", "ended_on", "decision_number"]
 
     def clean(self):
         data = super().clean()
@@ -65,8 +65,21 @@ class PositionAdminForm(forms.ModelForm):
 @admin.register(Position)
 class PositionAdmin(SuperuserOnly, SimpleHistoryAdmin):
     form = PositionAdminForm
-    list_display = ["member", "branch", "kind", "started_on", "ended_on"]
+    list_display = ["member", "branch", "kind", "started_on", "ended_on", "decision_number"]
     raw_id_fields = ["member", "branch"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the secretary's role follows the post.
+        position_save(
+            member=obj.member,
+            branch=obj.branch,
+            kind=obj.kind,
+            started_on=obj.started_on,
+            ended_on=obj.ended_on,
+            decision_number=obj.decision_number,
+            position=obj if change else None,
+            by=request.user,
+        )
 
 
 @admin.register(Role)

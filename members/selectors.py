@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.selectors import locked_until, two_factor_user_ids
 from members.access import subtree_key, subtree_q
-from members.models import Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
+from members.models import BRANCH_MINIMUM, Member, MemberStatus, Organization, OrganizationKind, Position, PositionKind
 from members.names import person_name
 
 
@@ -39,11 +39,53 @@ def secretary_on(branch: Organization, day: datetime.date) -> Member | None:
     return position.member if position else None
 
 
+def signer_on(branch: Organization, day: datetime.date) -> tuple[Member | None, str]:
+    """Who signs for the branch on the day, and as what: the secretary; with the secretary's post
+    vacant, the deputy secretary in charge (docs/domain.md#minutes-and-resolution); else (None,
+    SECRETARY): the post is vacant and the line is left for a name. One query."""
+    held = {
+        position.kind: position.member
+        for position in Position.objects.filter(branch=branch, kind__in=(PositionKind.SECRETARY, PositionKind.DEPUTY))
+        .held_on(day)
+        .select_related("member")
+        .order_by("started_on")
+    }
+    if PositionKind.SECRETARY in held:
+        return held[PositionKind.SECRETARY], PositionKind.SECRETARY
+    if PositionKind.DEPUTY in held:
+        return held[PositionKind.DEPUTY], PositionKind.DEPUTY
+    return None, PositionKind.SECRETARY
+
+
 def has_committee(branch: Organization, day: datetime.date) -> bool:
     """Whether the branch had an elected committee (chi ủy) on the day: someone held a
     committee-member position then. A secretary, with or without a deputy, is not a committee
     (a branch under nine full members elects only those), whatever the member count."""
     return Position.objects.filter(branch=branch, kind=PositionKind.COMMITTEE).held_on(day).exists()
+
+
+def position_history(branch: Organization) -> QuerySet[Position]:
+    """Every term recorded in the branch, the latest first (the office holders' history)."""
+    return Position.objects.filter(branch=branch).select_related("member").order_by("-started_on", "kind", "-pk")
+
+
+def small_branches(branches: QuerySet[Organization], on: datetime.date | None = None) -> QuerySet[Organization]:
+    """The branches among ``branches`` with fewer than 3 full members on the day (today), each with
+    its count as ``full_count``, in tree order: one query. A branch has at least 3 full members
+    (Điều lệ Đảng); the commune sees these among its flags."""
+    on = on or timezone.localdate()
+    full = (
+        Q(members__status=MemberStatus.FULL, members__temporarily_attached=False)
+        & (Q(members__left_on__isnull=True) | Q(members__left_on__gt=on))
+        & (Q(members__joined_branch_on__isnull=True) | Q(members__joined_branch_on__lte=on))
+        & (Q(members__full_member_on__isnull=True) | Q(members__full_member_on__lte=on))
+    )
+    return (
+        branches.filter(kind=OrganizationKind.BRANCH)
+        .annotate(full_count=Count("members", filter=full))
+        .filter(full_count__lt=BRANCH_MINIMUM)
+        .order_by("path")
+    )
 
 
 def subtree_with_counts(organizations: QuerySet[Organization]) -> QuerySet[Organization]:

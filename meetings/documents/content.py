@@ -23,8 +23,8 @@ from meetings.models import (
     Resolution,
     TaskOutcome,
 )
-from members.models import OrganizationKind
-from members.selectors import has_committee, secretary_on, superior_committee
+from members.models import OrganizationKind, PositionKind
+from members.selectors import has_committee, signer_on, superior_committee
 from members.text import search_key, strip_controls
 
 LEVEL_WORDS = {"good": "Tốt", "fair": "Khá", "average": "Trung bình", "poor": "Kém"}
@@ -53,6 +53,7 @@ EXCLUDED_WORDS = {
     counting.EXEMPT: "miễn sinh hoạt",
     counting.AWAY: "chuyển sinh hoạt tạm thời đi nơi khác",
     counting.TRANSFERRED: "đã chuyển sinh hoạt đi",
+    counting.SUSPENDED: "đình chỉ sinh hoạt đảng",
 }
 
 # What a resolution's recipients said before "Nơi nhận" named the level above.
@@ -103,13 +104,13 @@ class DocumentData:
     score_total: str
     score_level: str
     score_confirmation: str
-    secretary: str
+    secretary: str  # the signer's name: the secretary, or the deputy in charge (signer_lines)
     # The attendance lines without and with the absentees' reasons (who sees which:
     # meetings.access.can_see_absence_reasons).
     attendance_open: list[str]
     attendance_reasons: list[str]
     closing: str
-    # The signature for the committee, one line each ("T/M CHI ỦY", "BÍ THƯ").
+    # The signature for the committee, one line each ("T/M CHI ỦY", "BÍ THƯ" or "PHÓ BÍ THƯ").
     signer_lines: list[str] = field(default_factory=list)
     # Sections other apps add after the agenda (petitions raised and answered: meetings.extensions).
     sections: list[extensions.MinutesSection] = field(default_factory=list)
@@ -232,7 +233,8 @@ def build_document_data(meeting: Meeting) -> DocumentData:
     resolution = Resolution.objects.filter(meeting=meeting).first()
     sheet = selectors.roll.roll_sheet(meeting)
     roll = _summary(sheet.counts)
-    secretary = secretary_on(branch, day)
+    # The secretary signs; with the post vacant, the deputy secretary in charge ("PHÓ BÍ THƯ").
+    signer, signer_post = signer_on(branch, day)
     committee = has_committee(branch, day)
     adopted = meeting.status == MeetingStatus.ADOPTED
 
@@ -282,11 +284,14 @@ def build_document_data(meeting: Meeting) -> DocumentData:
         score_total="",
         score_level="",
         score_confirmation="",
-        secretary=secretary.full_name if secretary else "",
+        secretary=signer.full_name if signer else "",
         attendance_open=attendance_lines(sheet, roll, reasons=False),
         attendance_reasons=attendance_lines(sheet, roll, reasons=True),
         closing=closing_line(meeting, _time(meeting.actual_end or meeting.planned_end)),
-        signer_lines=["T/M CHI ỦY" if committee else "T/M CHI BỘ", "BÍ THƯ"],
+        signer_lines=[
+            "T/M CHI ỦY" if committee else "T/M CHI BỘ",
+            "PHÓ BÍ THƯ" if signer_post == PositionKind.DEPUTY else "BÍ THƯ",
+        ],
     )
     _fill_score(data, meeting, minutes)
     data.sections = extensions.minutes_sections(meeting)

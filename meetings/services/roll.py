@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from meetings import access
-from meetings.counting import AWAY, EXEMPT, MemberFacts, category_on, roll_candidates, standing_on
+from meetings.counting import AWAY, EXEMPT, SUSPENDED, MemberFacts, category_on, roll_candidates, standing_on
 from meetings.models import (
     PRESENT_MARKS,
     Attendance,
@@ -32,9 +32,9 @@ def _current_mark(meeting: Meeting, member: Member) -> Attendance | None:
 
 def check_may_be_absent(*, meeting: Meeting, member: Member, mark: str) -> None:
     """Only a member expected at the meeting can be absent (docs/domain.md#attendance): one exempt
-    from meetings, temporarily transferred away or transferred out on its day can only be marked
-    as attending (then they count as expected and present). Raises ValidationError (code
-    ``not_expected``) otherwise."""
+    from meetings, suspended from party activity, temporarily transferred away or transferred out
+    on its day can only be marked as attending (then they count as expected and present). Raises
+    ValidationError (code ``not_expected``) otherwise."""
     if mark in PRESENT_MARKS:
         return
     standing = standing_on(member, meeting.day, mark, branch_id=meeting.branch_id)
@@ -43,6 +43,11 @@ def check_may_be_absent(*, meeting: Meeting, member: Member, mark: str) -> None:
     if standing.excluded == EXEMPT:
         message = _(
             "%(name)s is exempt from meetings on this day and cannot be marked absent; mark them only if they attend."
+        )
+    elif standing.excluded == SUSPENDED:
+        message = _(
+            "%(name)s is suspended from party activity on this day and cannot be marked absent; "
+            "mark them only if they attend."
         )
     elif standing.excluded == AWAY:
         message = _(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from meetings import access, counting, selectors, services
-from meetings.counting import AWAY, EXEMPT, TRANSFERRED, RollEntry
+from meetings.counting import AWAY, EXEMPT, SUSPENDED, TRANSFERRED, RollEntry
 from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
 from meetings.models import PRESENT_MARKS, Category, Mark, Meeting
 from meetings.rows import SLOT, escape, join, url_maker
@@ -61,7 +61,7 @@ class RollRows:
             )
             for state in [None, *(value for value, _text in buttons)]
         }
-        # Members not expected that day (exempt, transferred away) can only be marked as attending.
+        # Members not expected that day (exempt, transferred away, suspended) can only be marked as attending.
         self._attending_buttons = {
             state: "".join(
                 f'<button name="{value}"{pressed if state == value else ""}>{text}</button>'
@@ -74,6 +74,7 @@ class RollRows:
         self._exempt = escape(_("exempt"))
         self._transferred = escape(_("transferred out"))
         self._away = escape(_("temporarily transferred away"))
+        self._suspended = escape(_("suspended from party activity"))
         self._reason = escape(_("Reason for absence"))
         self._save_reason = escape(_("Save reason"))
         self._not_marked = escape(_("Not marked"))
@@ -90,10 +91,12 @@ class RollRows:
         category, excluded = entry.category, entry.excluded
         if category != Category.FULL or excluded:
             note = escape(entry.category_label) if category != Category.FULL else ""
-            if excluded in (EXEMPT, TRANSFERRED, AWAY):
+            if excluded in (EXEMPT, TRANSFERRED, AWAY, SUSPENDED):
                 if note:
                     note += " · "
-                note += {EXEMPT: self._exempt, AWAY: self._away}.get(excluded, self._transferred)
+                note += {EXEMPT: self._exempt, AWAY: self._away, SUSPENDED: self._suspended}.get(
+                    excluded, self._transferred
+                )
             parts += ["<small>", note, "</small>"]
         if error:
             parts += ['<div class="text-danger small" role="alert">', escape(error), "</div>"]

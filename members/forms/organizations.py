@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organization
+from members.dates import plausible_date
+from members.forms.fields import LABEL_FIELDS, MemberChoiceField
+from members.forms.widgets import DateInput
+from members.models import Member, Organization, PositionKind
 from members.text import ControlCharactersStripped
 
 
@@ -39,3 +42,23 @@ class OrganizationForm(ControlCharactersStripped, forms.ModelForm):
         if day is not None and not 1 <= day <= 31:
             self.add_error("meeting_day", _("The day of the month is between 1 and 31."))
         return data
+
+
+class PositionForm(ControlCharactersStripped, forms.Form):
+    """An election or appointment in a branch, recorded by commune staff (members.services.positions)."""
+
+    kind = forms.ChoiceField(label=_("Position"), choices=PositionKind.choices)
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    started_on = forms.DateField(label=_("From"), widget=DateInput(), validators=[plausible_date])
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
+
+    def __init__(self, *args, branch: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The branch's own current members; the service says why one of them cannot hold office.
+        self.fields["member"].queryset = (
+            Member.objects.filter(branch=branch, temporarily_attached=False).active().only(*LABEL_FIELDS)
+        )
+
+
+class PositionEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day in office"), widget=DateInput(), validators=[plausible_date])

@@ -34,6 +34,9 @@ class MemberForm(ControlCharactersStripped, forms.ModelForm):
             "away_from",
             "away_until",
             "away_branch",
+            "suspended_from",
+            "suspended_until",
+            "suspension_decision",
             "phone",
             "email",
             "residence",
@@ -47,6 +50,8 @@ class MemberForm(ControlCharactersStripped, forms.ModelForm):
             "exempt_since": DATE_WIDGET,
             "away_from": DATE_WIDGET,
             "away_until": DATE_WIDGET,
+            "suspended_from": DATE_WIDGET,
+            "suspended_until": DATE_WIDGET,
             "citizen_id": forms.TextInput(attrs={"inputmode": "numeric"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
@@ -109,6 +114,9 @@ class MemberForm(ControlCharactersStripped, forms.ModelForm):
                 away_from=data.get("away_from"),
                 away_until=data.get("away_until"),
                 away_branch_id=data["away_branch"].pk if data.get("away_branch") else None,
+                suspended_from=data.get("suspended_from"),
+                suspended_until=data.get("suspended_until"),
+                suspension_decision=data.get("suspension_decision", ""),
             )
         except ValidationError as error:
             self.add_error(None, error)

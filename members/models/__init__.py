@@ -1,10 +1,21 @@
 from .access import AccessLog, CardConflict
 from .imports import ImportBatch
 from .organizations import BranchType, Organization, OrganizationKind, Weekday, WeekOfMonth
-from .people import LeaveReason, Member, MemberStatus, Position, PositionKind, Sex
+from .people import (
+    BRANCH_MINIMUM,
+    COMMITTEE_MINIMUM,
+    LeaveReason,
+    Member,
+    MemberStatus,
+    Position,
+    PositionKind,
+    Sex,
+)
 from .roles import Role, RoleKind
 
 __all__ = [
+    "BRANCH_MINIMUM",
+    "COMMITTEE_MINIMUM",
     "AccessLog",
     "BranchType",
     "CardConflict",

@@ -115,6 +115,15 @@ class Member(GuardedUniqueness, ChoiceDisplay, models.Model):
         related_name="attached_members",
         limit_choices_to={"kind": OrganizationKind.BRANCH},
     )
+    # Suspended from party activity (đình chỉ sinh hoạt đảng) by a decision: not expected at the
+    # branch's meetings and not in the voting base for the period (QĐ 24 §9.3.2).
+    suspended_from = models.DateField(
+        _("suspended from party activity from"), null=True, blank=True, validators=[plausible_date]
+    )
+    suspended_until = models.DateField(
+        _("suspended from party activity until"), null=True, blank=True, validators=[plausible_date]
+    )
+    suspension_decision = models.CharField(_("suspension decision number"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     email = models.EmailField(_("email"), blank=True)
     residence = models.CharField(_("residence"), max_length=300, blank=True)
@@ -170,6 +179,13 @@ class Member(GuardedUniqueness, ChoiceDisplay, models.Model):
                 name="member_away_period_order",
                 violation_error_message=_("A temporary transfer needs its start, and ends on or after it."),
             ),
+            models.CheckConstraint(
+                condition=Q(suspended_from__isnull=True, suspended_until__isnull=True, suspension_decision="")
+                | Q(suspended_from__isnull=False)
+                & (Q(suspended_until__isnull=True) | Q(suspended_until__gte=models.F("suspended_from"))),
+                name="member_suspension_period_order",
+                violation_error_message=_("A suspension needs its start, and ends on or after it."),
+            ),
         ]
 
     def __str__(self):
@@ -222,6 +238,10 @@ class Member(GuardedUniqueness, ChoiceDisplay, models.Model):
         """Temporarily transferred out on the day (from and until both included)."""
         return is_away(self, day)
 
+    def suspended_on(self, day: datetime.date) -> bool:
+        """Suspended from party activity on the day (from and until both included)."""
+        return is_suspended(self, day)
+
 
 # Where a residence names the hamlet or group: "Xóm 3", "thôn Song Khê", "Tổ dân phố số 7", "Ấp Hòa Khánh".
 _PLACE = re.compile(r"\b(xóm|thôn|tổ|ấp|khóm|bản|buôn|làng|khu|khối|phum|sóc)\b", re.IGNORECASE)
@@ -253,6 +273,21 @@ def is_away(member, day: datetime.date) -> bool:
     )
 
 
+def is_suspended(member, day: datetime.date) -> bool:
+    """Whether a member (or a row with the same attributes) was suspended from party activity on the day."""
+    return (
+        member.suspended_from is not None
+        and member.suspended_from <= day
+        and (member.suspended_until is None or member.suspended_until >= day)
+    )
+
+
+# The branch's composition (Điều lệ Đảng; docs/domain.md#positions): a chi ủy is elected only where the
+# branch has COMMITTEE_MINIMUM or more full members; with fewer than BRANCH_MINIMUM it is flagged.
+COMMITTEE_MINIMUM = 9
+BRANCH_MINIMUM = 3
+
+
 class PositionKind(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
     DEPUTY = "deputy", _("Deputy secretary")
@@ -274,6 +309,8 @@ class Position(GuardedUniqueness, models.Model):
     kind = models.CharField(_("position"), max_length=20, choices=PositionKind.choices)
     started_on = models.DateField(_("from"), validators=[plausible_date])
     ended_on = models.DateField(_("until"), null=True, blank=True, validators=[plausible_date])
+    # The decision of the election or appointment (e.g. "12-QĐ/ĐU"); blank for terms recorded before.
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
 
     history = HistoricalRecords()
     unscoped = PositionQuerySet.as_manager()

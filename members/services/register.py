@@ -57,6 +57,23 @@ TRANSFER_RULES: dict[str, tuple[str, Promise]] = {
     ),
 }
 
+# The rules of a suspension from party activity (đình chỉ sinh hoạt đảng): the member form and
+# ``member_suspend``.
+SUSPENSION_RULES: dict[str, tuple[str, Promise]] = {
+    "suspension_date_missing": (
+        "suspended_from",
+        _("Enter the day the suspension from party activity starts."),
+    ),
+    "suspension_before_start": (
+        "suspended_until",
+        _("A suspension cannot end before it starts."),
+    ),
+    "suspension_decision_missing": (
+        "suspension_decision",
+        _("Enter the number of the suspension decision."),
+    ),
+}
+
 
 def member_validate(
     *,
@@ -69,9 +86,19 @@ def member_validate(
     away_from: datetime.date | None = None,
     away_until: datetime.date | None = None,
     away_branch_id: int | None = None,
+    suspended_from: datetime.date | None = None,
+    suspended_until: datetime.date | None = None,
+    suspension_decision: str = "",
 ) -> None:
-    """Raise ValidationError keyed by field name when the values break a rule of MEMBER_RULES."""
+    """Raise ValidationError keyed by field name when the values break a rule of MEMBER_RULES,
+    TRANSFER_RULES or SUSPENSION_RULES."""
     broken = []
+    if (suspended_until or suspension_decision) and not suspended_from:
+        broken.append("suspension_date_missing")
+    if suspended_from and not suspension_decision.strip():
+        broken.append("suspension_decision_missing")
+    if suspended_from and suspended_until and suspended_until < suspended_from:
+        broken.append("suspension_before_start")
     if (away_until or away_branch_id) and not away_from:
         broken.append("away_date_missing")
     if away_from and away_until and away_until < away_from:
@@ -88,7 +115,7 @@ def member_validate(
     if broken:
         errors: dict[str, list[ValidationError]] = {}
         for code in broken:
-            field, message = MEMBER_RULES.get(code) or TRANSFER_RULES[code]
+            field, message = MEMBER_RULES.get(code) or TRANSFER_RULES.get(code) or SUSPENSION_RULES[code]
             errors.setdefault(field, []).append(ValidationError(message, code=code))
         raise ValidationError(errors)
 
@@ -193,6 +220,43 @@ def member_transfer_temporarily(
     member.away_from, member.away_until, member.away_branch = away_from, away_until, away_branch
     member._history_user = by
     member.save(update_fields=["away_from", "away_until", "away_branch"])
+    return member
+
+
+@transaction.atomic
+def member_suspend(
+    *,
+    member: Member,
+    suspended_from: datetime.date,
+    suspended_until: datetime.date | None,
+    decision: str,
+    by: AbstractBaseUser | None,
+) -> Member:
+    """Record a suspension from party activity (đình chỉ sinh hoạt đảng) by a decision.
+
+    From ``suspended_from`` to ``suspended_until`` (open-ended when None) the member is listed on
+    the roll as suspended, is not expected, cannot be marked absent and is not in the voting base
+    (Quy định 24-QĐ/TW §9.3.2).
+    """
+    decision = decision.strip()
+    check_plausible(suspended_from=suspended_from, suspended_until=suspended_until)
+    member_validate(
+        status=None,
+        admitted_on=None,
+        full_member_on=None,
+        suspended_from=suspended_from,
+        suspended_until=suspended_until,
+        suspension_decision=decision,
+    )
+    if member.left_on is not None:
+        raise ValidationError(_("A member who has left cannot be suspended."), code="left")
+    member.suspended_from, member.suspended_until, member.suspension_decision = (
+        suspended_from,
+        suspended_until,
+        decision,
+    )
+    member._history_user = by
+    member.save(update_fields=["suspended_from", "suspended_until", "suspension_decision"])
     return member
 
 

@@ -3,16 +3,19 @@ members (the page itself is portal's: it adds the apps' panels)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from members import access, selectors
-from members.forms.organizations import OrganizationForm
-from members.models import AccessLog, Organization, OrganizationKind
+from members.forms.organizations import OrganizationForm, PositionEndForm, PositionForm
+from members.models import BRANCH_MINIMUM, AccessLog, Organization, OrganizationKind, Position
 from members.services.organizations import organization_save
+from members.services.positions import position_elect, position_end
 from members.services.register import access_log_record
 
 
@@ -85,6 +88,9 @@ def organization_page_context(request, pk) -> dict:
     if organization.is_branch:
         context["counts"] = selectors.branch_counts(organization)
         context["positions"] = selectors.current_positions(organization)
+        context["full_minimum"] = BRANCH_MINIMUM
+        if access.can_keep_positions(user, organization):
+            context.update(_positions_context(organization, PositionForm(branch=organization)))
         if context["can_read_members"]:
             access_log_record(user=user, action=AccessLog.Action.VIEW_BRANCH, organization_id=organization.pk)
             context["members"] = organization.members.active().only(
@@ -92,7 +98,84 @@ def organization_page_context(request, pk) -> dict:
             )
     else:
         context["summary"] = selectors.organization_summary(organization)
+        if organization.kind == OrganizationKind.COMMUNE and access.can_edit_organization(user, organization):
+            # The commune's flag: branches below the minimum of full members (Điều lệ Đảng).
+            context["small_branches"] = list(selectors.small_branches(visible.filter(access.subtree_q([organization]))))
+            context["full_minimum"] = BRANCH_MINIMUM
     return context
+
+
+def _positions_context(branch: Organization, form: PositionForm) -> dict:
+    return {"position_form": form, "end_form": PositionEndForm(), "history": selectors.position_history(branch)}
+
+
+def _keepable_branch(request, pk) -> Organization:
+    """A branch whose office holders the user keeps; 404 otherwise (outsiders cannot tell it exists)."""
+    branch = get_object_or_404(access.organizations(request.user), pk=pk)
+    if not access.can_keep_positions(request.user, branch):
+        raise Http404
+    return branch
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def positions(request, pk):
+    """The branch's office holders kept by commune staff: record an election or appointment (the
+    post handed over the same day), end a term, the history. 404 for anyone else."""
+    branch = _keepable_branch(request, pk)
+    form = PositionForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            position = position_elect(
+                member=data["member"],
+                branch=branch,
+                kind=data["kind"],
+                started_on=data["started_on"],
+                decision_number=data["decision_number"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(name)s, %(position)s from %(day)s.")
+                % {
+                    "name": position.member.full_name,
+                    "position": position.get_kind_display().lower(),
+                    "day": position.started_on.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect(reverse("members:organization", args=[branch.pk]) + "#positions")
+    context = {"organization": branch, **_positions_context(branch, form)}
+    return render(request, "members/positions.html", context)
+
+
+@login_required
+@require_POST
+def position_end_view(request, pk):
+    """End a term on its last day in office (commune staff); the secretary's role follows."""
+    position = get_object_or_404(Position.objects.select_related("branch", "member"), pk=pk)
+    branch = _keepable_branch(request, position.branch_id)
+    form = PositionEndForm(request.POST)
+    if form.is_valid():
+        try:
+            position_end(position=position, last_day=form.cleaned_data["ended_on"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The term of %(name)s is ended.") % {"name": position.member.full_name})
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect(reverse("members:positions", args=[branch.pk]))
 
 
 @login_required

@@ -465,6 +465,11 @@ class _BranchRoll:
                 and (person.left_on is None or person.left_on > last)
                 and (person.exempt_since is None or person.exempt_since > last)
                 and (
+                    person.suspended_from is None
+                    or person.suspended_from > last
+                    or (person.suspended_until is not None and person.suspended_until < first)
+                )
+                and (
                     person.away_from is None
                     or person.away_from > last
                     or (person.away_until is not None and person.away_until < first)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from meetings import documents, services
 from meetings.documents.pdf import FONT_FAMILY
 from meetings.models import AgendaItem, Attendance, Category, Guest, Mark, MeetingStatus, Speech, Task
-from members.models import MemberStatus, PositionKind
+from members.models import MemberStatus, Position, PositionKind
 
 from ..factories import MemberFactory, PositionFactory
 from .conftest import at, make_meeting
@@ -277,3 +277,36 @@ def test_a_meeting_not_held_has_no_minutes_document(tree, secretary, status):
         assert secretary.get(f"/meetings/{meeting.pk}/minutes.{extension}").status_code == 404
     page = secretary.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f"/meetings/{meeting.pk}/minutes.pdf" not in page
+
+
+DEPUTY = "Hoàng Thị Phó"
+
+
+@pytest.mark.parametrize(("committee", "for_whom"), [(True, "T/M CHI ỦY"), (False, "T/M CHI BỘ")])
+def test_with_the_secretary_post_vacant_the_deputy_in_charge_signs(tree, committee, for_whom):
+    """Issue 20: the secretary's term ended before the meeting; the deputy signs "PHÓ BÍ THƯ" with her name."""
+    meeting = held_meeting(tree, committee=committee)
+    Position.objects.filter(kind=PositionKind.SECRETARY).update(ended_on=datetime.date(2026, 11, 30))
+    deputy = MemberFactory(branch=tree.branch, full_name=DEPUTY)
+    PositionFactory(member=deputy, branch=tree.branch, kind=PositionKind.DEPUTY)
+    content = documents.resolution_docx(meeting)
+    sign = Document(io.BytesIO(content)).tables[-1].rows[0].cells[1]
+    assert [p.text for p in sign.paragraphs if p.text] == [for_whom, "PHÓ BÍ THƯ", DEPUTY]
+    assert f"{for_whom} PHÓ BÍ THƯ" in pdf_text(documents.resolution_pdf(meeting))
+
+
+def test_the_secretary_signs_on_the_last_day_of_the_term_even_with_a_deputy(tree):
+    meeting = held_meeting(tree)
+    Position.objects.filter(kind=PositionKind.SECRETARY).update(ended_on=datetime.date(2026, 12, 5))
+    PositionFactory(
+        member=MemberFactory(branch=tree.branch, full_name=DEPUTY), branch=tree.branch, kind=PositionKind.DEPUTY
+    )
+    sign = Document(io.BytesIO(documents.resolution_docx(meeting))).tables[-1].rows[0].cells[1]
+    assert [p.text for p in sign.paragraphs if p.text] == ["T/M CHI ỦY", "BÍ THƯ", SECRETARY]
+
+
+def test_with_both_posts_vacant_the_line_is_left_for_a_name(tree):
+    meeting = held_meeting(tree, committee=False)
+    Position.objects.filter(kind=PositionKind.SECRETARY).delete()
+    sign = Document(io.BytesIO(documents.resolution_docx(meeting))).tables[-1].rows[0].cells[1]
+    assert [p.text for p in sign.paragraphs if p.text] == ["T/M CHI BỘ", "BÍ THƯ"]
