@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from members import access, selectors
+from members.audit import access_log_note
 from members.forms.organizations import OrganizationForm
 from members.models import AccessLog, Organization, OrganizationKind
 from members.services.organizations import organization_save
-from members.services.register import access_log_record
 
 
 @login_required
@@ -86,7 +86,7 @@ def organization_page_context(request, pk) -> dict:
         context["counts"] = selectors.branch_counts(organization)
         context["positions"] = selectors.current_positions(organization)
         if context["can_read_members"]:
-            access_log_record(user=user, action=AccessLog.Action.VIEW_BRANCH, organization_id=organization.pk)
+            access_log_note(request, action=AccessLog.Action.VIEW_BRANCH, organization_id=organization.pk)
             context["members"] = organization.members.active().only(
                 "full_name", "status", "exempt_since", "temporarily_attached", "date_of_birth", "branch_id"
             )
