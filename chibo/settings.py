@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Queries on branch data run in the request user's scope (members.access).
     "members.access.ScopeMiddleware",
+    # What a response showed of classified data, written to the access log in one INSERT (members.audit).
+    "members.audit.AccessLogMiddleware",
     # After the password, a user with two-factor on (or required) reaches only the code step.
     "accounts.signin.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,9 +1,9 @@
 """Reads of the outbox and the inbox, one query each."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .addresses import receivable_channels
 from .models import ChannelPreference, Notification, NotificationChannel, NotificationStatus
@@ -21,18 +21,27 @@ def unread_count(user) -> int:
     return inbox_for(user).filter(read_at__isnull=True).count()
 
 
-def outbox_for(recipients, *, status: str | None = None, kind: str | None = None) -> QuerySet[Notification]:
-    """The outbox rows of these recipients (a user queryset or ids), newest first, one query.
+def outbox_about(
+    subjects: Mapping[type[Model], QuerySet] | None, *, status: str | None = None, kind: str | None = None
+) -> QuerySet[Notification]:
+    """The outbox rows about one of these objects (per model, a queryset of the objects in the
+    reader's scope), newest first, one query. ``None`` means every row (an administrator).
 
-    notifications cannot know scopes: the staff page passes the users of its subtree, as decided
-    by the domain's access rules.
+    A row about nothing listed (another kind of object, or none) is not among them: what decides
+    is what the message is about, not who received it. notifications cannot know scopes; the
+    staff page passes, per model, what the domain's access rules let its reader see.
     """
-    rows = Notification.objects.filter(recipient__in=recipients).select_related("recipient")
+    rows = Notification.objects.all()
+    if subjects is not None:
+        about = Q(pk__in=[])
+        for model, objects in subjects.items():
+            about |= Q(about_type=ContentType.objects.get_for_model(model), about_id__in=objects.values("pk"))
+        rows = rows.filter(about)
     if status:
         rows = rows.filter(status=status)
     if kind:
         rows = rows.filter(kind=kind)
-    return rows.order_by("-due_at", "-pk")
+    return rows.select_related("recipient").order_by("-due_at", "-pk")
 
 
 def channels_for(users: Iterable) -> dict[int, set[str]]:

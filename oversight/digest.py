@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from meetings.months import add_months, first_of_month
 from meetings.reminders import absolute_url
-from members.access import branches, scope_for
+from members.access import branches, nodes, scope_for
 from members.models import RoleKind
 from notifications.models import Notification
 from notifications.services import notification_enqueue
@@ -137,8 +137,15 @@ def send_digests(users, *, now: datetime.datetime | None = None) -> int:
             continue  # already queued this week: nothing to compute
         with transaction.atomic():
             digest = digest_for(leader, today=today)
+            # About the outermost node they lead: the outbox shows it to that node's staff only.
+            led = nodes(leader, {RoleKind.LEADER})
             notification_enqueue(
-                recipient=leader, kind=DIGEST, dedupe_key=key, context=digest.context(today=today), now=now
+                recipient=leader,
+                kind=DIGEST,
+                about=led[0] if led else None,
+                dedupe_key=key,
+                context=digest.context(today=today),
+                now=now,
             )
         new += 1
     return new

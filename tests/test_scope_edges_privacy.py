@@ -156,6 +156,7 @@ def test_pages_and_documents_that_name_members_are_logged_with_ids_only(staff, t
         "member_id",
         "organization_id",
         "meeting_id",
+        "petition_id",
         "at",
     }
 

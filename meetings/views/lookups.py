@@ -9,8 +9,8 @@ from django.utils.cache import patch_cache_control
 
 from meetings import access, documents
 from meetings.models import Meeting, MeetingStatus
+from members.audit import access_log_note
 from members.models import AccessLog, Organization
-from members.services.register import access_log_record
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A save that started from an older version of the record (see services.versions.StaleEdit).
@@ -53,7 +53,7 @@ def attachment_response(meeting: Meeting, what: str, extension: str, content: by
 
 def log_read(request, meeting: Meeting, action: AccessLog.Action) -> None:
     """Note in the access log that a page or document naming the branch's members was read (ids only)."""
-    access_log_record(user=request.user, action=action, organization_id=meeting.branch_id, meeting_id=meeting.pk)
+    access_log_note(request, action=action, organization_id=meeting.branch_id, meeting_id=meeting.pk)
 
 
 def posted(request):
@@ -69,13 +69,15 @@ def form_errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def read_page(request, meeting: Meeting, template: str):
-    """Read-only view for those who may not edit; they cannot post here."""
+def read_page(request, meeting: Meeting, template: str, action: AccessLog.Action):
+    """Read-only view for those who may not edit; they cannot post here. The records name the
+    members and their absences: a read is logged (``action``)."""
     if request.method == "POST":
         raise Http404
     context = {"meeting": meeting, "readable": access.can_read_records(request.user, meeting)}
     if context["readable"]:
         context["doc"] = documents.document_data(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
+        log_read(request, meeting, action)
     context["is_cadre"] = access.is_assigned_cadre(request.user, meeting)
     context["can_amend"] = meeting.is_locked and access.can_correct_meeting(request.user, meeting)
     return render(request, template, context)

@@ -50,7 +50,8 @@ def minutes_edit(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
     # Adopted minutes are read, never edited: a correction is an amendment (``amend``).
     if meeting.is_locked or not access.can_manage_meeting(request.user, meeting):
-        return lookups.read_page(request, meeting, "meetings/minutes/minutes_read.html")
+        return lookups.read_page(request, meeting, "meetings/minutes/minutes_read.html", AccessLog.Action.VIEW_MINUTES)
+    lookups.log_read(request, meeting, AccessLog.Action.VIEW_MINUTES)  # the roll, absences and their reasons
     # A GET or a refused post shows empty minutes without creating them; the first valid save does.
     minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
     step = _step(request)

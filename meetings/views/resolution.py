@@ -14,6 +14,7 @@ from meetings import access, documents, selectors, services
 from meetings.forms.resolution import ResolutionForm, TaskCarryForm, TaskForm, TaskOutcomeForm
 from meetings.models import Meeting, Resolution, Task
 from meetings.views import lookups
+from members.models import AccessLog
 
 
 def _resolution(meeting: Meeting) -> Resolution | None:
@@ -34,7 +35,9 @@ def resolution_edit(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
     # Adopted with the minutes: read, never edited; a correction is an amendment (minutes.amend).
     if meeting.is_locked or not access.can_manage_meeting(request.user, meeting):
-        return lookups.read_page(request, meeting, "meetings/resolution/resolution_read.html")
+        return lookups.read_page(
+            request, meeting, "meetings/resolution/resolution_read.html", AccessLog.Action.VIEW_RESOLUTION
+        )
     resolution = _resolution(meeting)
     if resolution is None:
         return render(request, "meetings/resolution/resolution_start.html", {"meeting": meeting})
@@ -240,6 +243,7 @@ def resolution_docx(request, pk):
     meeting = lookups.downloadable(request, pk)
     if _resolution(meeting) is None:
         raise Http404
+    lookups.log_read(request, meeting, AccessLog.Action.RESOLUTION_DOCUMENT)
     return lookups.attachment_response(meeting, "resolution", "docx", documents.resolution_docx(meeting), lookups.DOCX)
 
 
@@ -248,6 +252,7 @@ def resolution_pdf(request, pk):
     meeting = lookups.downloadable(request, pk)
     if _resolution(meeting) is None:
         raise Http404
+    lookups.log_read(request, meeting, AccessLog.Action.RESOLUTION_DOCUMENT)
     return lookups.attachment_response(
         meeting, "resolution", "pdf", documents.resolution_pdf(meeting), "application/pdf"
     )

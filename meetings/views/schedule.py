@@ -26,6 +26,7 @@ from meetings.views import lookups
 from meetings.views.agenda import agenda_context
 from members.forms.picker import use_branch_picker
 from members.ids import query_id
+from members.models import AccessLog
 from notifications.selectors import channel_counts
 
 
@@ -123,6 +124,8 @@ def meeting_page_context(request, pk) -> dict:
     can_manage = access.can_manage_meeting(user, meeting)
     context = agenda_context(request, meeting, can_manage)
     counts = selectors.roll.count_roll(meeting)
+    if counts.absentees:  # the absent members by name (with their reasons for some readers)
+        lookups.log_read(request, meeting, AccessLog.Action.VIEW_MEETING)
     context.update(
         {
             "roll": counts,

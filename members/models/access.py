@@ -19,6 +19,14 @@ class AccessLog(models.Model):
         VIEW_ROLL = "view_roll", _("Viewed a meeting's roll")
         VIEW_ATTENDANCE = "view_attendance", _("Viewed an attendance sheet")
         MINUTES_DOCUMENT = "minutes_document", _("Downloaded the minutes")
+        VIEW_MEETING = "view_meeting", _("Viewed a meeting's page with its roll")
+        VIEW_MINUTES = "view_minutes", _("Viewed the minutes")
+        VIEW_RESOLUTION = "view_resolution", _("Viewed the resolution")
+        RESOLUTION_DOCUMENT = "resolution_document", _("Downloaded the resolution")
+        VIEW_FLAGS = "view_flags", _("Viewed the flags (members to consider for removal)")
+        VIEW_PETITION = "view_petition", _("Viewed a petition with the resident's contact")
+        EXPORT_PETITIONS = "export_petitions", _("Exported petitions")
+        EXPORT_DASHBOARD = "export_dashboard", _("Exported the dashboard")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -28,6 +36,7 @@ class AccessLog(models.Model):
     member_id = models.PositiveBigIntegerField(null=True, blank=True)
     organization_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
+    petition_id = models.PositiveBigIntegerField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -8,6 +8,7 @@ a record the form refuses cannot come in through a file either.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -299,15 +300,7 @@ def member_leave(
     return member
 
 
-def access_log_record(
-    *,
-    user: AbstractBaseUser,
-    action: AccessLog.Action,
-    member_id: int | None = None,
-    organization_id: int | None = None,
-    meeting_id: int | None = None,
-) -> None:
-    """Note who read or exported classified member data (ids only)."""
-    AccessLog.objects.create(
-        user=user, action=action, member_id=member_id, organization_id=organization_id, meeting_id=meeting_id
-    )
+def access_log_write(*, user: AbstractBaseUser, entries: Iterable[dict]) -> None:
+    """Write who read or exported classified data: one row per entry (its action and ids only),
+    in one INSERT. Pages do not call this: they note reads with ``members.audit.access_log_note``."""
+    AccessLog.objects.bulk_create([AccessLog(user=user, **entry) for entry in entries])

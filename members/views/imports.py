@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members import access
+from members.audit import access_log_note
 from members.forms.imports import ImportUploadForm
 from members.models import AccessLog, ImportBatch
 from members.services import exports, imports
-from members.services.register import access_log_record
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -85,7 +85,7 @@ def export_members(request, pk):
         raise Http404
     members = access.members(request.user).filter(branch=branch).active().order_by("name_key", "pk")
     content = exports.export_workbook(branch=branch, members=members)
-    access_log_record(user=request.user, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
+    access_log_note(request, action=AccessLog.Action.EXPORT_BRANCH, organization_id=branch.pk)
     return _xlsx_response(content, exports.export_filename(branch=branch))
 
 

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import access, selectors
+from members.audit import access_log_note
 from members.forms.organizations import OrganizationForm, PositionEndForm, PositionForm
 from members.models import BRANCH_MINIMUM, AccessLog, Organization, OrganizationKind, Position
 from members.services.organizations import organization_save
 from members.services.positions import position_elect, position_end
-from members.services.register import access_log_record
 
 
 @login_required
@@ -92,7 +92,7 @@ def organization_page_context(request, pk) -> dict:
         if access.can_keep_positions(user, organization):
             context.update(_positions_context(organization, PositionForm(branch=organization)))
         if context["can_read_members"]:
-            access_log_record(user=user, action=AccessLog.Action.VIEW_BRANCH, organization_id=organization.pk)
+            access_log_note(request, action=AccessLog.Action.VIEW_BRANCH, organization_id=organization.pk)
             context["members"] = organization.members.active().only(
                 "full_name", "status", "exempt_since", "temporarily_attached", "date_of_birth", "branch_id"
             )

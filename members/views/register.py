@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from members import access
+from members.audit import access_log_note
 from members.filters import MemberFilter
 from members.forms.picker import use_branch_picker
 from members.forms.register import LeaveForm, MemberForm
@@ -59,8 +60,8 @@ def member_list(request):
     for member in page:
         member.url = member_url(member.pk)
     branch_id = query_id(request, "branch", strict=False)
-    register.access_log_record(
-        user=user,
+    access_log_note(
+        request,
         action=AccessLog.Action.VIEW_MEMBER_LIST,
         organization_id=branch_id if branch_id is not None and member_filter.is_valid() else None,
     )
@@ -82,9 +83,7 @@ def member_list(request):
 def member_detail(request, pk):
     member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
     can_edit = access.can_edit_member(request.user, member)
-    register.access_log_record(
-        user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id
-    )
+    access_log_note(request, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id)
     context = {
         "member": member,
         "can_edit": can_edit,
@@ -169,9 +168,7 @@ def _editable_member(request, pk) -> Member:
     member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
     if not access.can_edit_member(request.user, member):
         raise Http404
-    register.access_log_record(
-        user=request.user, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id
-    )
+    access_log_note(request, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id)
     return member
 
 

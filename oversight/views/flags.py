@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from meetings import access
+from members.audit import access_log_note_branches
 from members.forms.picker import use_branch_picker
+from members.models import AccessLog
 from oversight import selectors
 from oversight.forms.flags import FlagsFilterForm
 
@@ -53,6 +55,10 @@ def flags(request):
     )
     for row in rows:
         row.rating = ratings[row.branch.pk]
+    # The members each branch should consider removing, by name: logged per branch shown.
+    access_log_note_branches(
+        request, action=AccessLog.Action.VIEW_FLAGS, organization_ids=(row.branch.pk for row in rows)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

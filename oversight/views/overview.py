@@ -16,7 +16,8 @@ from django.utils.translation import pgettext
 
 from meetings.models import MeetingRules
 from meetings.models.minutes import ScoreLevel
-from members.models import Organization
+from members.audit import access_log_note
+from members.models import AccessLog, Organization
 from members.services.exports import XLSX_CONTENT_TYPE
 from oversight import access, charts, exports
 from oversight.forms.overview import PeriodForm
@@ -157,6 +158,7 @@ def overview_export(request: HttpRequest, pk: int | None = None) -> HttpResponse
     node, _form, span = _context(request, pk)
     overview = selectors.overview(user=request.user, node=node, span=span, today=timezone.localdate())
     rows = selectors.sorted_rows(overview.rows, request.GET.get("sort", ""))
+    access_log_note(request, action=AccessLog.Action.EXPORT_DASHBOARD, organization_id=node.pk if node else None)
     response = HttpResponse(exports.overview_workbook(overview, rows), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(overview)}"'
     return response

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
-from petitions.models import Priority
+from petitions.models import DEFAULT_CATEGORIES, Priority
 
 from .fields import date_field
 
@@ -18,6 +18,32 @@ from .fields import date_field
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name
+
+
+# A default category of a commune that has no catalogue yet: "default:<index>" in DEFAULT_CATEGORIES.
+DEFAULT_CHOICE = "default:"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A commune's categories. Before the commune has any, the form offers its defaults (opening
+    the form writes nothing); the record view creates them on POST, and a default chosen then is
+    the category of that name."""
+
+    def offer_defaults(self) -> None:
+        self.choices = [
+            ("", self.empty_label),
+            *((f"{DEFAULT_CHOICE}{index}", name) for index, (name, _days) in enumerate(DEFAULT_CATEGORIES)),
+        ]
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.startswith(DEFAULT_CHOICE):
+            index = value.removeprefix(DEFAULT_CHOICE)
+            if index.isascii() and index.isdigit() and int(index) < len(DEFAULT_CATEGORIES):
+                found = self.queryset.filter(name=DEFAULT_CATEGORIES[int(index)][0]).first()
+                if found is not None:
+                    return found
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class BranchChoiceForm(forms.Form):
@@ -38,7 +64,7 @@ class RecordForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=pgettext_lazy("petition", "Category"), queryset=None, error_messages={"required": _("Choose a category.")}
     )
     raised_by_member = MemberChoiceField(
@@ -63,6 +89,8 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["category"].empty_label = _("Choose…")
+        if not self.is_bound and not categories.exists():
+            self.fields["category"].offer_defaults()  # the commune's catalogue is created on saving
         self.fields["raised_by_member"].queryset = members
         if with_meeting:
             # Raised at the meeting: on its day.

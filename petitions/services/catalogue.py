@@ -22,32 +22,36 @@ def place_name(commune: Organization) -> str:
     return commune.name.removeprefix(PARTY_PREFIX).strip()
 
 
+def catalogue_defaults(commune: Organization) -> tuple[list[Category], list[Body]]:
+    """The default categories and bodies a commune starts with, unsaved (no query): what its
+    pages show, read-only, until a write creates them (``catalogue_ensure``)."""
+    place = place_name(commune)
+    categories = [
+        Category(commune=commune, name=name, default_days=days, position=position)
+        for position, (name, days) in enumerate(DEFAULT_CATEGORIES, start=1)
+    ]
+    bodies = [
+        Body(commune=commune, name=f"{name} {place}".strip(), kind=kind, position=position)
+        for position, (name, kind) in enumerate(DEFAULT_BODIES, start=1)
+    ]
+    return categories, bodies
+
+
 @transaction.atomic
 def catalogue_ensure(*, commune: Organization) -> None:
-    """Give a commune the default categories and bodies the first time it needs them.
+    """Give a commune the default categories and bodies: when it is created (portal.services),
+    or on the first write that needs them. Never on a GET: a page only shows the defaults.
 
     Runs any number of times: a commune that already has categories (or bodies) keeps them as
     its staff left them, even if they renamed or removed a default.
     """
     if commune.kind != OrganizationKind.COMMUNE:
         raise ValueError("Categories and bodies belong to a commune.")
+    categories, bodies = catalogue_defaults(commune)
     if not Category.objects.filter(commune=commune).exists():
-        Category.objects.bulk_create(
-            [
-                Category(commune=commune, name=name, default_days=days, position=position)
-                for position, (name, days) in enumerate(DEFAULT_CATEGORIES, start=1)
-            ],
-            ignore_conflicts=True,
-        )
+        Category.objects.bulk_create(categories, ignore_conflicts=True)
     if not Body.objects.filter(commune=commune).exists():
-        place = place_name(commune)
-        Body.objects.bulk_create(
-            [
-                Body(commune=commune, name=f"{name} {place}".strip(), kind=kind, position=position)
-                for position, (name, kind) in enumerate(DEFAULT_BODIES, start=1)
-            ],
-            ignore_conflicts=True,
-        )
+        Body.objects.bulk_create(bodies, ignore_conflicts=True)
 
 
 def _check_keeper(by: AbstractBaseUser, commune: Organization) -> None:

@@ -65,7 +65,8 @@ def catalogue(request, pk):
     """The lists, with a form to add a category or a body (``?add=category`` or ``body`` on POST)."""
     user = request.user
     commune = _kept_commune(request, pk)
-    services.catalogue_ensure(commune=commune)
+    if request.method == "POST":
+        services.catalogue_ensure(commune=commune)  # a write: the defaults first, then the addition
     adding = request.POST.get("add") if request.method == "POST" else None
     category_form = CategoryForm(request.POST if adding == "category" else None, prefix="category")
     body_form = BodyForm(request.POST if adding == "body" else None, prefix="body")
@@ -93,16 +94,24 @@ def catalogue(request, pk):
         ):
             messages.success(request, _("Body added."))
             return redirect("petitions:catalogue", commune.pk)
+    categories = list(access.categories(commune).order_by("position", "name"))
+    bodies = list(
+        access.bodies(commune)
+        .prefetch_related(Prefetch("officers", queryset=get_user_model().objects.select_related("member")))
+        .order_by("position", "name")
+    )
+    # A commune without a catalogue yet (created before it came with one): its defaults, shown
+    # read-only; opening the page writes nothing, the first addition saves them.
+    default_categories, default_bodies = services.catalogue_defaults(commune)
     return render(
         request,
         "petitions/catalogue/catalogue.html",
         {
             "commune": commune,
             "communes": _kept_communes(user),
-            "categories": access.categories(commune).order_by("position", "name"),
-            "bodies": access.bodies(commune)
-            .prefetch_related(Prefetch("officers", queryset=get_user_model().objects.select_related("member")))
-            .order_by("position", "name"),
+            "categories": categories or default_categories,
+            "bodies": bodies or default_bodies,
+            "unsaved": not categories or not bodies,
             "category_form": category_form,
             "body_form": body_form,
             "adding": adding,

@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.audit import access_log_note
+from members.models import AccessLog
 from petitions import access
 from petitions.forms.actions import ActionForm
 from petitions.models import EventKind, Petition, default_deadline
@@ -94,11 +96,16 @@ def _render(request, petition: Petition, bound: ActionForm | None = None, status
     commune = petition.category.commune
     allowed = workflow.allowed_actions(user, petition)
     events = list(petition_timeline(petition))
+    show_contact = access.can_see_contact(user, petition)
+    if show_contact:  # the resident's name and phone number
+        access_log_note(
+            request, action=AccessLog.Action.VIEW_PETITION, organization_id=petition.branch_id, petition_id=petition.pk
+        )
     context = {
         "petition": petition,
         "timeline": [(event, event_details(event)) for event in events],
         "attachments": petition.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),
-        "show_contact": access.can_see_contact(user, petition),
+        "show_contact": show_contact,
         "meeting_links": access.can_open_meetings(user, petition),
         "action_forms": _forms(request, petition, allowed, commune, bound),
         "bound_action": bound.action if bound is not None else None,

@@ -47,7 +47,8 @@ def petition_record_page(request):
     commune = access.commune_of(branch)
     if commune is None:
         raise Http404
-    catalogue_ensure(commune=commune)
+    if request.method == "POST":
+        catalogue_ensure(commune=commune)  # a write: a commune without a catalogue gets its defaults
     form = RecordForm(
         request.POST if request.method == "POST" else None,
         categories=access.categories(commune),

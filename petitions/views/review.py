@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from members.audit import access_log_note_branches
+from members.models import AccessLog
 from members.services.exports import XLSX_CONTENT_TYPE
 from petitions import access
 from petitions.forms.review import BulkForm, PetitionFilterForm
@@ -90,7 +92,11 @@ def petition_export(request):
     user = request.user
     lookups.require_petitions(user)
     form = _filter_form(request)
-    rows = petition_list(user, **form.filters())
+    rows = list(petition_list(user, **form.filters()))
+    # The petitions (what residents asked, who holds it) leave the system: logged per branch.
+    access_log_note_branches(
+        request, action=AccessLog.Action.EXPORT_PETITIONS, organization_ids=(row.branch_id for row in rows)
+    )
     response = HttpResponse(exports.petitions_workbook(rows), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(timezone.localdate())}"'
     # Residents' requests and who holds them: no copies in shared caches.

@@ -1,4 +1,5 @@
-"""Commune staff's outbox: the messages to the people of their subtree, and the retry button."""
+"""Commune staff's outbox: the messages about their subtree's meetings, petitions and people, and
+the retry button. A message is listed by what it is about (portal.subjects), not by who got it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,30 +11,29 @@ from django.views.decorators.http import require_POST
 
 from members import access
 from notifications.models import NotificationStatus
-from notifications.selectors import outbox_for
+from notifications.selectors import outbox_about
 from notifications.services import notification_retry
 from portal.forms.outbox import OutboxFilterForm, kind_label
+from portal.subjects import outbox_subjects
 
 PAGE_SIZE = 30
 
 
-def _recipients_or_404(user):
+def _subjects_or_404(user):
     if not access.can_see_outbox(user):
         raise Http404
-    return access.users_in_scope(user)
+    return outbox_subjects(user)
 
 
 @login_required
 def outbox(request):
-    recipients = _recipients_or_404(request.user)
-    rows = outbox_for(recipients).select_related("recipient__member")
+    subjects = _subjects_or_404(request.user)
+    rows = outbox_about(subjects)
     kinds = list(rows.order_by("kind").values_list("kind", flat=True).distinct())
     filter_form = OutboxFilterForm(request.GET or None, kinds=kinds)
     if filter_form.is_valid():
-        rows = outbox_for(
-            recipients, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"]
-        ).select_related("recipient__member")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = outbox_about(subjects, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"])
+    page = Paginator(rows.select_related("recipient__member"), PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row.kind_label = kind_label(row.kind)
     query = request.GET.copy()
@@ -48,7 +48,7 @@ def outbox(request):
 @login_required
 @require_POST
 def outbox_retry(request, pk: int):
-    notification = get_object_or_404(outbox_for(_recipients_or_404(request.user)), pk=pk)
+    notification = get_object_or_404(outbox_about(_subjects_or_404(request.user)), pk=pk)
     if notification.status != NotificationStatus.FAILED:
         messages.info(request, _("Only a failed message can be sent again."))
     else:

@@ -631,7 +631,7 @@ def test_query_count_does_not_grow_with_branches_or_meetings(client, marker):
         assert all(row.flag_count for row in response.context["rows"])  # too short, every month
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 12
+    assert counts[0] <= 13  # 12, and the access log's one INSERT for the branches shown
 
 
 @time_machine.travel(NOW, tick=False)
@@ -649,4 +649,4 @@ def test_a_province_is_paged_then_ranked_and_its_branches_counted_once(client, m
     assert [row.branch.name for row in response.context["rows"]] == ["Chi bộ 2"]
     counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "members_organization" in q["sql"]]
     assert len(counts) == 1
-    assert len(queries) <= 12  # as many as when every branch is ranked (above)
+    assert len(queries) <= 13  # as many as when every branch is ranked (above)
