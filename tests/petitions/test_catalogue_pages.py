@@ -13,6 +13,8 @@ from members.names import person_name
 from petitions.models import Body, Category, Petition
 from portal.services import organization_create
 
+pytestmark = pytest.mark.system_scope
+
 
 @pytest.mark.parametrize("who", ["leader", "secretary", "plain_member", "outsider", "officer"])
 def test_only_the_communes_staff_open_the_catalogue(request, who, tree, catalogue):
