@@ -105,6 +105,17 @@ def is_assigned_cadre(user, meeting: Meeting) -> bool:
     return reaches(user, {RoleKind.CADRE}, meeting.branch)
 
 
+def can_confirm_score(user, meeting: Meeting) -> bool:
+    """Who confirms a meeting's score, which then counts for the year (docs/domain.md#quality-score):
+    the assigned cadre following the branch; where no cadre is assigned on the meeting's day,
+    commune staff above the branch."""
+    if is_assigned_cadre(user, meeting):
+        return True
+    if not (user.is_superuser or reaches(user, {RoleKind.COMMUNE_STAFF}, meeting.branch)):
+        return False
+    return not CadreAssignment.objects.filter(branch_id=meeting.branch_id).covering(meeting.day).exists()
+
+
 def can_see_absence_reasons(user, meeting: Meeting) -> bool:
     """Why a member was absent (illness, family: sensitive data) is for those who keep or oversee
     the branch: its secretary and committee (chi ủy) on the meeting's day, commune staff and

@@ -622,28 +622,37 @@ def vote_result(*, votes_for, votes_against, votes_abstain, counts: RollCounts) 
     )
 
 
-# A year is rated from its monthly levels (docs/domain.md#annual-rating, local practice): the months needed.
+# A year is rated from its monthly levels (docs/domain.md#annual-rating, local practice): the months
+# needed are the commune's (``MeetingRules.good_months_for_good_year`` …); these are their defaults.
 GOOD_MONTHS_FOR_GOOD_YEAR = 7
 FAIR_MONTHS_FOR_FAIR_YEAR = 7
 POOR_MONTHS_FOR_POOR_YEAR = 3
 
+# A month over without a held regular meeting: not met. It counts against the year like a Poor month.
+NOT_MET = "not_met"
 
-def annual_level(levels: Iterable[str | None]) -> str:
-    """The year's level from its twelve monthly levels (None: a month without a scored meeting,
-    which is not Fair or better, nor Average or better).
+
+def annual_level(levels: Iterable[str | None], rules=None) -> str:
+    """The year's level from its monthly levels (None: a month whose meeting was held but has no
+    confirmed score, which is not Fair or better, nor Average or better; ``NOT_MET``: a month over
+    without a held regular meeting, which counts as Poor).
 
     Good: every month Fair or better and at least 7 months Good; Fair: every month Average or
-    better and at least 7 months Fair or better; Poor: 3 or more months Poor; Average otherwise.
+    better and at least 7 months Fair or better; Poor: 3 or more months Poor or not met; Average
+    otherwise. The numbers of months are ``rules``' (a ``MeetingRules``), these defaults without.
     """
     levels = list(levels)
+    good_needed = getattr(rules, "good_months_for_good_year", None) or GOOD_MONTHS_FOR_GOOD_YEAR
+    fair_needed = getattr(rules, "fair_months_for_fair_year", None) or FAIR_MONTHS_FOR_FAIR_YEAR
+    poor_needed = getattr(rules, "poor_months_for_poor_year", None) or POOR_MONTHS_FOR_POOR_YEAR
     good = sum(level == ScoreLevel.GOOD for level in levels)
     fair_up = sum(level in (ScoreLevel.GOOD, ScoreLevel.FAIR) for level in levels)
     average_up = sum(level in (ScoreLevel.GOOD, ScoreLevel.FAIR, ScoreLevel.AVERAGE) for level in levels)
-    poor = sum(level == ScoreLevel.POOR for level in levels)
-    if levels and fair_up == len(levels) and good >= GOOD_MONTHS_FOR_GOOD_YEAR:
+    poor = sum(level in (ScoreLevel.POOR, NOT_MET) for level in levels)
+    if levels and fair_up == len(levels) and good >= good_needed:
         return ScoreLevel.GOOD.value
-    if levels and average_up == len(levels) and fair_up >= FAIR_MONTHS_FOR_FAIR_YEAR:
+    if levels and average_up == len(levels) and fair_up >= fair_needed:
         return ScoreLevel.FAIR.value
-    if poor >= POOR_MONTHS_FOR_POOR_YEAR:
+    if poor >= poor_needed:
         return ScoreLevel.POOR.value
     return ScoreLevel.AVERAGE.value

@@ -7,10 +7,12 @@ any node outside those subtrees, gets 404.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db.models import Q, QuerySet
 
 from members.access import OVERSEERS, is_under, nodes, reaches, subtree_q
-from members.models import Organization
+from members.models import Organization, RoleKind
 from oversight.models import BranchMonth
 
 
@@ -43,3 +45,23 @@ def summaries(user) -> QuerySet[BranchMonth]:
     if user.is_superuser:
         return BranchMonth.objects.all()
     return BranchMonth.objects.filter(subtree_q(nodes(user, OVERSEERS), prefix="branch__"))
+
+
+# --- The removal list (docs/domain.md#removal-from-the-register) ---------------------------------
+
+
+def can_see_removal_list(user) -> bool:
+    """Commune staff and leaders (and administrators): the people who see the flags."""
+    return can_see_dashboard(user)
+
+
+def can_decide_removal(user, branch: Organization) -> bool:
+    """Commune staff above the member's branch record what was decided; leaders only read.
+    ``branch``: the member's branch (anything with its ``path``)."""
+    return user.is_superuser or reaches(user, {RoleKind.COMMUNE_STAFF}, branch)
+
+
+def removal_deciders(user, cases) -> set[int]:
+    """The members of the removal list (``oversight.selectors.removal.RemovalCase``) whose case
+    this user may record a decision on. The primitive reads the roles once: no query per member."""
+    return {case.member_id for case in cases if can_decide_removal(user, SimpleNamespace(path=case.branch_path))}

@@ -1,9 +1,11 @@
-"""The dashboard's table as an Excel workbook: every row (not a page of them) and the total."""
+"""The dashboard's table as an Excel workbook: every row (not a page of them) and the total; the
+removal list as another."""
 
 from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -11,7 +13,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from meetings.models.minutes import ScoreLevel
 from members.services.exports import escape_cell
+from oversight.selectors.flags import Period
 from oversight.selectors.overview import Figures, Overview, Row
+from oversight.selectors.removal import RemovalCase
 
 
 def _rate(rate: float | None) -> float | None:
@@ -87,3 +91,60 @@ def overview_workbook(overview: Overview, rows: list[Row]) -> bytes:
 
 def filename(overview: Overview) -> str:
     return f"tong-hop-{overview.span.kind}-{overview.span.first:%Y-%m}.xlsx"
+
+
+# --- The removal list -----------------------------------------------------------------------------
+
+
+def removal_workbook(period: Period, cases: list[RemovalCase]) -> bytes:
+    """One row per member on the removal list: branch, name, the months and meetings behind the
+    grounds, and the latest decision with who recorded it and when (earlier ones in a column)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Removal list")
+    headers = [
+        _("Branch"),
+        _("Member"),
+        _("Months absent without reason"),
+        _("Months"),
+        _("Meetings missed"),
+        _("Decision"),
+        _("Note"),
+        _("Recorded by"),
+        _("Recorded at"),
+        _("Earlier decisions"),
+    ]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2DCDB")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.freeze_panes = "C2"
+    for column, width in zip("ABCDEFGHIJ", (30, 28, 10, 30, 40, 22, 30, 24, 16, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    for case in cases:
+        latest = case.latest
+        earlier = "; ".join(
+            f"{timezone.localtime(d.at):%d/%m/%Y} {d.get_kind_display()} ({d.by_name})" for d in case.decisions[:-1]
+        )
+        sheet.append(
+            [
+                escape_cell(case.branch_name),
+                escape_cell(case.name),
+                case.count,
+                ", ".join(f"{month:%m/%Y}" for month in case.months),
+                ", ".join(f"{absence.day:%d/%m/%Y}" for absence in case.absences),
+                latest.get_kind_display() if latest else _("Not decided yet"),
+                escape_cell(latest.note) if latest else "",
+                escape_cell(latest.by_name) if latest else "",
+                f"{timezone.localtime(latest.at):%d/%m/%Y %H:%M}" if latest else "",
+                escape_cell(earlier),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def removal_filename(period: Period) -> str:
+    return f"xoa-ten-{period.first:%Y-%m}-{period.last:%Y-%m}.xlsx"

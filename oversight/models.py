@@ -1,4 +1,5 @@
-"""The dashboard's precomputed figures: one row per branch and month (``BranchMonth``).
+"""The dashboard's precomputed figures: one row per branch and month (``BranchMonth``); what the
+commune decided about members with grounds for removal (``RemovalDecision``).
 
 The province view adds these rows up (30,000 branches: 30,000 rows a month) instead of reading
 millions of roll marks. ``oversight.services.summaries.branch_months_refresh`` computes them from
@@ -7,7 +8,9 @@ flags page (``oversight.compliance``); a task every minute refreshes the months 
 to their meetings, and every night the last months (``oversight.freshness``, ``oversight.tasks``).
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.counting import rate_of
@@ -31,7 +34,8 @@ class BranchMonth(GuardedUniqueness, models.Model):
       taken (counted like the roll page: exempt and transferred-out members only if they came);
     - ``cadres_expected`` / ``cadres_present``: assigned cadres in force on the day of each held
       meeting, and those recorded as attending;
-    - ``quality_level``: the score level of the month's regular meeting ("" when not scored);
+    - ``quality_level``: the score level of the month's regular meeting once confirmed ("" when not
+      scored, or the score awaits confirmation);
     - ``guidance_expected`` / ``guidance_reflected``: content guidance was published for the month
       above the branch / the month's held regular meeting has an agenda item taken from guidance.
     """
@@ -77,3 +81,38 @@ class BranchMonth(GuardedUniqueness, models.Model):
     @property
     def quality_label(self) -> str:
         return ScoreLevel(self.quality_level).label if self.quality_level in ScoreLevel.values else ""
+
+
+class RemovalKind(models.TextChoices):
+    """What the commune decided about a member with grounds for removal (docs/domain.md#removal-from-the-register)."""
+
+    CONSIDERED = "considered", _("Considered (no action)")
+    REMINDED = "reminded", _("Reminded")
+    PROPOSED = "proposed", _("Proposed for removal (xóa tên)")
+
+
+class RemovalDecision(models.Model):
+    """What commune staff decided about a member on the removal list, who decided and when. Rows
+    are only added: the history of a member's case is every row, the latest one its state."""
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="removal_decisions"
+    )
+    kind = models.CharField(_("decision"), max_length=20, choices=RemovalKind.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    unscoped = models.Manager()
+    objects = ScopedManager(branch="member__branch")
+
+    class Meta:
+        default_manager_name = "objects"
+        verbose_name = _("removal decision")
+        verbose_name_plural = _("removal decisions")
+        indexes = [models.Index(fields=["member", "at"], name="removal_decision_by_member")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind} {self.at:%d/%m/%Y}"

@@ -3,7 +3,7 @@ and the cadre report under /meetings/ (included at the root, before meetings' ow
 
 from django.urls import path
 
-from .views import cadres, digest, flags, overview
+from .views import cadres, digest, flags, overview, removal
 
 app_name = "oversight"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("dashboard/<int:pk>/branches/", overview.branches_page, name="node_branches"),
     path("dashboard/digest/", digest.digest_now, name="digest_now"),
     path("meetings/flags/", flags.flags, name="flags"),
+    path("meetings/removal/", removal.removal_list, name="removal"),
+    path("meetings/removal/export.xlsx", removal.removal_export, name="removal_export"),
+    path("meetings/removal/<int:member_pk>/decide/", removal.removal_decision, name="removal_decide"),
     path("meetings/cadres/report/", cadres.cadre_report, name="cadre_report"),
     path("meetings/cadres/<int:member_pk>/", cadres.cadre_detail, name="cadre_detail"),
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingRules
 from meetings.selectors import home as meeting_home
 from members.models import Organization
 from oversight.selectors.ratings import annual_ratings
@@ -77,12 +77,13 @@ def home_panels(request: HttpRequest) -> list[Panel]:
 
 def branch_rating_context(request: HttpRequest, organization: Organization) -> dict | None:
     """The branch's annual rating this year (so far) and last year, with the months behind them.
-    Two queries."""
+    Three queries."""
     if not organization.is_branch:
         return None
     today = timezone.localdate()
+    rules = MeetingRules.objects.for_branches([organization])
     ratings = [
-        annual_ratings(branches=[organization], year=year, today=today)[organization.pk]
+        annual_ratings(branches=[organization], year=year, today=today, rules=rules)[organization.pk]
         for year in (today.year, today.year - 1)
     ]
     return {"ratings": ratings}

@@ -60,6 +60,7 @@ from members.models import AccessLog, CardConflict, ImportBatch, Organization, O
 from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue
+from oversight.models import RemovalDecision, RemovalKind
 from oversight.services.summaries import branch_months_refresh
 from petitions.models import Body, Category, Petition, PetitionAttachment, PetitionEvent
 from petitions.services.catalogue import catalogue_ensure
@@ -188,6 +189,7 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
     CalendarFeed.objects.create(user=secretary)
     # The dashboard's monthly summary of a branch (no URL takes its id; the dashboard pages read it).
     branch_months_refresh(branches=[tree.branch], months=[datetime.date(2026, 11, 1)])
+    RemovalDecision.objects.create(member=members[1], kind=RemovalKind.REMINDED, by=staff)
     # National data (no URL takes its id), but every model has a row so a future URL is walked.
     AnnouncedDay.objects.create(day=datetime.date(2026, 12, 5), kind=AnnouncedDayKind.WORKDAY)
     guidance = Guidance.objects.create(

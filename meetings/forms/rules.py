@@ -10,6 +10,8 @@ from meetings.models import HolidayShift, MeetingRules
 from members.dates import plausible_date
 from members.text import ControlCharactersStripped
 
+ANNUAL_THRESHOLDS = ("good_months_for_good_year", "fair_months_for_fair_year", "poor_months_for_poor_year")
+
 
 class MeetingRulesForm(forms.ModelForm):
     """The commune's local practice: lengths, thresholds and score levels."""
@@ -26,6 +28,9 @@ class MeetingRulesForm(forms.ModelForm):
             "level_good",
             "level_fair",
             "level_average",
+            "good_months_for_good_year",
+            "fair_months_for_fair_year",
+            "poor_months_for_poor_year",
             "holiday_shift",
             "term_started_on",
             "number_by_year",
@@ -38,12 +43,18 @@ class MeetingRulesForm(forms.ModelForm):
         self.fields["holiday_shift"].required = False
         # Year 0001 or 9999 was saved and then decided every resolution number of the term.
         self.fields["term_started_on"].validators.append(plausible_date)
+        # The annual thresholds came later: a form that does not send them keeps the current ones.
+        for name in ANNUAL_THRESHOLDS:
+            self.fields[name].required = False
 
     def clean_holiday_shift(self):
         return self.cleaned_data.get("holiday_shift") or HolidayShift.BEFORE
 
     def clean(self):
         data = super().clean()
+        for name in ANNUAL_THRESHOLDS:
+            if name in data and data[name] is None:
+                data[name] = getattr(self.instance, name)
         good, fair, average = data.get("level_good"), data.get("level_fair"), data.get("level_average")
         if None not in (good, fair, average) and not (100 >= good > fair > average >= 0):
             raise forms.ValidationError(

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -79,6 +80,25 @@ class MeetingRules(models.Model):
     level_good = models.PositiveSmallIntegerField(_("score for Good"), default=90)
     level_fair = models.PositiveSmallIntegerField(_("score for Fair"), default=70)
     level_average = models.PositiveSmallIntegerField(_("score for Average"), default=50)
+    # The annual rating from the months (docs/domain.md#annual-rating, local practice): how many months it takes.
+    good_months_for_good_year = models.PositiveSmallIntegerField(
+        _("months Good for a Good year"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("And every month Fair or better."),
+    )
+    fair_months_for_fair_year = models.PositiveSmallIntegerField(
+        _("months Fair or better for a Fair year"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("And every month Average or better."),
+    )
+    poor_months_for_poor_year = models.PositiveSmallIntegerField(
+        _("months Poor (or not met) for a Poor year"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("A month without a held regular meeting counts as Poor."),
+    )
     # Branches do not meet on a public holiday or in the Tết break (docs/domain.md#calendar, local practice):
     # the scheduler moves such a day to the nearest working day before it, or after it.
     holiday_shift = models.CharField(

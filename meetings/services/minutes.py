@@ -142,6 +142,7 @@ def score_confirm(*, minutes: Minutes, expected_version: int, by: AbstractBaseUs
     """The assigned cadre confirms the score they were shown (refused if it changed since)."""
     if minutes.score_total is None:
         raise ValidationError(_("There is no score to confirm yet."))
+    Meeting.records_changed(minutes.meeting_id)  # the month's level now counts for the year (the summaries)
     return save_versioned(
         Minutes,
         obj=minutes,

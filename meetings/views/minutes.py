@@ -297,6 +297,7 @@ def score(request, pk):
         "rules": rules,
         "can_manage": can_manage,
         "is_cadre": is_cadre,
+        "can_confirm": access.can_confirm_score(user, meeting),
         "readable": access.can_read_records(user, meeting) or is_cadre,
     }
     status = 200
@@ -341,7 +342,7 @@ def score(request, pk):
 @require_POST
 def score_confirm(request, pk):
     meeting = lookups.meeting_or_404(request, pk)
-    if not access.is_assigned_cadre(request.user, meeting):
+    if not access.can_confirm_score(request.user, meeting):
         raise Http404
     minutes = get_object_or_404(Minutes, meeting=meeting)
     try:

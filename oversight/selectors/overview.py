@@ -31,10 +31,11 @@ from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from meetings.counting import annual_level, rate_of
+from meetings.counting import NOT_MET, annual_level, rate_of
+from meetings.models import MeetingRules
 from meetings.models.minutes import ScoreLevel
 from meetings.months import add_months, first_of_month, quarter_start
-from members.access import subtree_key
+from members.access import above_any_q, nearest_above, subtree_key, subtree_q
 from members.models import Organization
 from oversight import access
 from oversight.models import BranchMonth
@@ -296,7 +297,7 @@ def group_expression(rows: list[Organization], prefix: str = "branch__"):
 
 def overview(*, user, node: Organization | None, span: Span, today: datetime.date) -> Overview:
     """The figures of each row under ``node`` (or of each of the user's nodes), and their total.
-    Two queries (three for a year)."""
+    Two queries (four for a year)."""
     rows = _row_nodes(user, node)
     scope = [node] if node is not None else rows
     found = {row.path: Figures() for row in rows}
@@ -307,7 +308,7 @@ def overview(*, user, node: Organization | None, span: Span, today: datetime.dat
             if values["group"] in found:
                 found[values["group"]] = _figures(values)
         if span.kind == PeriodKind.YEAR:
-            for group, level in _annual_levels(summaries, span, today, group=group_expression(rows)):
+            for group, level in _annual_levels(summaries, span, today, group=group_expression(rows), scope=scope):
                 if group in found:
                     found[group].ratings[level] = found[group].ratings.get(level, 0) + 1
     total = Figures()
@@ -318,22 +319,44 @@ def overview(*, user, node: Organization | None, span: Span, today: datetime.dat
     return Overview(span=span, today=today, rows=result, total=total, node=node)
 
 
-def _annual_levels(summaries: QuerySet[BranchMonth], span: Span, today: datetime.date, *, group) -> list:
-    """(group, annual level) of each branch: its months' quality levels so far this year, a month
-    without a summary or a score being no level (``annual_level``). One query."""
+def _annual_levels(
+    summaries: QuerySet[BranchMonth], span: Span, today: datetime.date, *, group, scope: list[Organization]
+) -> list:
+    """(group, annual level) of each branch: its months' quality levels so far this year (the
+    summaries keep confirmed levels only), a month over without a held regular meeting not met
+    (``NOT_MET``), a month without a summary or a score being no level, by the thresholds of the
+    branch's commune (``annual_level``). Two queries: the rules above or under ``scope``, the months."""
     counted = len(span.months(today))
+    current = first_of_month(today)
+    kept = list(
+        MeetingRules.objects.filter(
+            above_any_q(scope, prefix="organization__") | subtree_q(scope, prefix="organization__")
+        ).select_related("organization")
+    )
     per_branch = (
         summaries.annotate(group=group)
-        .values("branch_id", "group")
-        .annotate(**{level: Count("pk", filter=Q(quality_level=level)) for level in LEVELS})
+        .values("branch_id", "branch__path", "group")
+        .annotate(
+            **{level: Count("pk", filter=Q(quality_level=level)) for level in LEVELS},
+            not_met=Count("pk", filter=Q(met=False, month__lt=current)),
+        )
         .order_by()
     )
     found = []
     for values in per_branch:
         levels = [level for level in LEVELS for _ in range(values[level])]
+        levels += [NOT_MET] * values["not_met"]
         levels += [None] * (counted - len(levels))
-        found.append((values["group"], annual_level(levels)))
+        rules = nearest_above(_Path(values["branch__path"]), kept, lambda row: row.organization)
+        found.append((values["group"], annual_level(levels, rules)))
     return found
+
+
+@dataclass(frozen=True)
+class _Path:
+    """A branch as ``nearest_above`` reads it: its path."""
+
+    path: str
 
 
 # --- Sorting ------------------------------------------------------------------------------------
@@ -412,7 +435,7 @@ def branch_page(
     *, user, node: Organization | None, span: Span, today: datetime.date, figure: str, page: str | int | None
 ) -> Page:
     """The branches behind ``figure`` (a key of FIGURES) under ``node`` (or all the user's
-    nodes), by name, a page of BranchLine. Two queries (three for an annual rating)."""
+    nodes), by name, a page of BranchLine. Two queries (four for an annual rating)."""
     scope = [node] if node is not None else access.roots(user)
     summaries = _in_period(user, scope, span, today)
     per_branch = (
@@ -424,7 +447,7 @@ def branch_page(
         level = RATING_FILTERS[figure]
         ids = [
             branch_id
-            for (branch_id, found) in _annual_levels(summaries, span, today, group=F("branch_id"))
+            for (branch_id, found) in _annual_levels(summaries, span, today, group=F("branch_id"), scope=scope)
             if found == level
         ]
         per_branch = per_branch.filter(branch_id__in=ids)

@@ -7,7 +7,7 @@ members:
 
 1. the meeting rules of the branches' ancestors (nearest wins: minimum lengths);
 2. the held meetings of the branches from the first month's quarter to the last month, with the
-   score level of their minutes;
+   confirmed score level of their minutes;
 3. the roll marks of the held meetings of the months asked for;
 4. the branches' members and those temporarily attached to them (who was expected on each
    meeting's day);
@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
 
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 
 from meetings.models import (
@@ -127,7 +127,10 @@ def _refresh_batch(branches: list[Organization], months: list[datetime.date], no
             month__lte=months[-1],
         )
         .only("pk", "branch_id", "kind", "month", "status", "planned_start", "actual_start", "actual_end")
-        .annotate(level=F("minutes__score_level"))
+        # A score counts once confirmed (docs/domain.md#quality-score): until then the month has no level.
+        .annotate(
+            level=Case(When(minutes__score_confirmed_at__isnull=False, then=F("minutes__score_level")), default=None)
+        )
         .order_by("planned_start", "pk")
     )
     counted = [m for m in meetings if m.month in wanted]

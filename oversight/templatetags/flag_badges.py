@@ -101,13 +101,25 @@ _LEVEL_COLOURS = {"good": "text-bg-success", "fair": "text-bg-primary", "average
 @register.simple_tag
 def rating_month_badges(rating) -> SafeString:
     """The months of an annual rating (oversight.selectors.ratings.AnnualRating): each month's
-    level, linked to its meeting, or "—" when not scored."""
+    level, linked to its meeting; a score awaiting confirmation with "?"; "not met" for a month
+    without a held regular meeting; "—" when not scored."""
     url = url_maker("meetings:detail", SLOT, html=True)
     not_scored = escape(_("not scored"))
+    not_met = escape(_("no regular meeting held: counts as Poor"))
+    not_met_short = escape(_("not met"))
+    awaiting = escape(_("awaiting confirmation of the score: not counted yet"))
     parts = []
     for cell in rating.months:
         month = f"{cell.month.month:02d}"
-        if cell.meeting_id:
+        if cell.not_met:
+            parts.append(f'<span class="badge text-bg-danger" title="{not_met}">{month}: {not_met_short}</span>\n')
+        elif cell.awaiting:
+            label = escape(str(cell.proposed_label))
+            parts.append(
+                f'<a class="badge text-decoration-none text-bg-light border" data-awaiting="1" '
+                f'href="{url(cell.meeting_id)}" title="{awaiting} ({escape(cell.score)})">{month}: {label}?</a>\n'
+            )
+        elif cell.level:
             colour = _LEVEL_COLOURS.get(cell.level, "text-bg-danger")
             label = escape(cell.label)
             parts.append(

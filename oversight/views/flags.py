@@ -51,7 +51,10 @@ def flags(request):
         rows = selectors.flags.branch_flags(branches=page.object_list, period=period, now=now)
         rows = selectors.flags.rank_branches(rows)
     ratings = selectors.ratings.annual_ratings(
-        branches=[row.branch for row in rows], year=period.last.year, today=timezone.localdate(now)
+        branches=[row.branch for row in rows],
+        year=period.last.year,
+        today=timezone.localdate(now),
+        rules={row.branch.pk: row.rules for row in rows},
     )
     for row in rows:
         row.rating = ratings[row.branch.pk]

@@ -59,6 +59,12 @@ def test_staff_change_the_rules_and_branches_follow(staff, tree):
     ]
     assert len({c["key"] for c in rules.rubric}) == 3
     assert rules.history.get().history_user == staff.user
+    # A form from before the annual thresholds keeps them (today's values by default).
+    assert (rules.good_months_for_good_year, rules.fair_months_for_fair_year, rules.poor_months_for_poor_year) == (
+        7,
+        7,
+        3,
+    )
 
 
 def test_a_rubric_not_adding_up_to_100_is_refused(staff, tree):

@@ -54,8 +54,10 @@ def mark(meeting, member, what, by, category="full"):
     return Attendance.objects.create(meeting=meeting, member=member, mark=what, category=category, marked_by=by)
 
 
-def scored(meeting, level, total):
-    return Minutes.objects.create(meeting=meeting, score_level=level, score_total=total)
+def scored(meeting, level, total, confirmed=True):
+    """The meeting's score; confirmed (by its cadre), it counts for the year."""
+    at = meeting.planned_start + datetime.timedelta(days=1) if confirmed else None
+    return Minutes.objects.create(meeting=meeting, score_level=level, score_total=total, score_confirmed_at=at)
 
 
 def guided(meeting, guidance):

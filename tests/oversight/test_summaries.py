@@ -26,7 +26,7 @@ from meetings.models import (
 from meetings.months import add_months, quarter_start
 from meetings.selectors.guidance import guidance_for
 from meetings.selectors.roll import count_roll
-from meetings.services.minutes import score_save
+from meetings.services.minutes import score_confirm, score_save
 from meetings.services.roll import mark_remaining_present
 from members.models import OrganizationKind
 from oversight import freshness, tasks
@@ -345,5 +345,10 @@ def test_a_score_saved_refreshes_the_month(tree, staff, frozen, time_machine):
     refresh_changed(time_machine)
     # A versioned UPDATE saves no row: the service stamps the meeting itself.
     score_save(minutes=minutes, scores=scores, rules=rules, expected_version=minutes.version, by=staff.user)
+    assert refresh_changed(time_machine) == 1
+    # Not confirmed yet: the month has no level for the year.
+    assert stored(tree.branch, D(2026, 11, 1))["quality_level"] == ""
+    minutes.refresh_from_db()
+    score_confirm(minutes=minutes, expected_version=minutes.version, by=staff.user)
     assert refresh_changed(time_machine) == 1
     assert stored(tree.branch, D(2026, 11, 1))["quality_level"] == Minutes.objects.get(pk=minutes.pk).score_level != ""

@@ -13,8 +13,8 @@ def test_branch_page_query_count_does_not_grow(staff, tree, size, django_assert_
     url = reverse("members:organization", args=[tree.branch.pk])
     staff.get(url)
     # + the unread count in the header, + the access log entry, + the two score look-ups of the branch's
-    # meetings; a branch has no children to list (no query for them); for commune staff, the office
-    # holders' history and the members to pick in the election form
-    with django_assert_num_queries(14):
+    # meetings and the rules of its rating; a branch has no children to list (no query for them);
+    # for commune staff, the office holders' history and the members to pick in the election form
+    with django_assert_num_queries(15):
         response = staff.get(url)
     assert response.context["counts"]["total"] == size
