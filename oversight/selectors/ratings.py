@@ -101,6 +101,7 @@ class AnnualRating:
         """{level (None: not scored): its months}, counted in one pass (the flags page's line)."""
         return Counter(m.level for m in self.months)
 
+    @property
     def awaiting_months(self) -> int:
         return sum(m.awaiting for m in self.months)
 

@@ -8,7 +8,7 @@ from members.models import OrganizationKind, RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.system_scope]
 
 
 def test_measure_reports_bytes_requests_and_lcp_of_a_first_load(live_server, browser):

@@ -26,7 +26,7 @@ from members.models import Member, Organization, OrganizationKind
 
 from .conftest import login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.system_scope]
 
 PHONE_WIDTH = 360
 

@@ -30,7 +30,7 @@ from petitions.models import Petition, PetitionStatus
 
 from .conftest import login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.system_scope]
 
 PHONE = {"width": 360, "height": 740}
 TITLE = LEFT_FOR_THE_VISITOR

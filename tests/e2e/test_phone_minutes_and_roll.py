@@ -16,7 +16,7 @@ from members.models import OrganizationKind, RoleKind
 from ..factories import MemberFactory, UserFactory, give_role, make_org
 from .conftest import login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.system_scope]
 
 
 @pytest.fixture

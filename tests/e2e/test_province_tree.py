@@ -6,7 +6,7 @@ from members.models import OrganizationKind, RoleKind
 from ..factories import MemberFactory, UserFactory, give_role, make_org
 from .conftest import login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.system_scope]
 
 
 def test_a_leader_opens_a_province_a_page_of_communes_at_a_time(live_server, phone, monkeypatch):

@@ -4,7 +4,7 @@ from members.models import OrganizationKind, RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role, make_org
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.system_scope]
 
 
 def test_secretary_finds_member_without_accents_and_opens_branch(live_server, phone):

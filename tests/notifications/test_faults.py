@@ -280,6 +280,8 @@ def test_one_nudge_per_transaction_not_per_recipient(db, monkeypatch, django_cap
 def broker_at(monkeypatch):
     def point(url):
         monkeypatch.setattr(app.conf, "broker_url", url)
+        # Celery's broker_url reads CELERY_BROKER_URL from the environment first (set in CI).
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
 
     return point
 
