@@ -15,6 +15,7 @@ members_pages = [
     path("organizations/<int:pk>/", organizations.organization_detail, name="organization"),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", outbox.outbox_retry, name="outbox_retry"),
+    path("outbox/retry-failed/", outbox.outbox_retry_all, name="outbox_retry_all"),
     path("access-log/", privacy.access_log, name="access_log"),
 ]
 

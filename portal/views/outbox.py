@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from members import access
 from notifications.models import NotificationStatus
 from notifications.selectors import outbox_about
-from notifications.services import notification_retry
+from notifications.services import notification_retry, retry_failed
 from portal.forms.outbox import OutboxFilterForm, kind_label
 from portal.subjects import outbox_subjects
 
@@ -31,8 +32,11 @@ def outbox(request):
     rows = outbox_about(subjects)
     kinds = list(rows.order_by("kind").values_list("kind", flat=True).distinct())
     filter_form = OutboxFilterForm(request.GET or None, kinds=kinds)
+    showing_failed, kind = False, ""
     if filter_form.is_valid():
-        rows = outbox_about(subjects, status=filter_form.cleaned_data["status"], kind=filter_form.cleaned_data["kind"])
+        kind = filter_form.cleaned_data["kind"]
+        showing_failed = filter_form.cleaned_data["status"] == NotificationStatus.FAILED
+        rows = outbox_about(subjects, status=filter_form.cleaned_data["status"], kind=kind)
     page = Paginator(rows.select_related("recipient__member"), PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row.kind_label = kind_label(row.kind)
@@ -41,7 +45,14 @@ def outbox(request):
     return render(
         request,
         "portal/outbox.html",
-        {"filter_form": filter_form, "page": page, "query": query.urlencode(), "failed": NotificationStatus.FAILED},
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "query": query.urlencode(),
+            "failed": NotificationStatus.FAILED,
+            # After an outage: every failed message of this filter sent again with one button.
+            "retry_all_kind": kind if showing_failed and page.paginator.count else None,
+        },
     )
 
 
@@ -54,4 +65,20 @@ def outbox_retry(request, pk: int):
     else:
         notification_retry(notification=notification)
         messages.success(request, _("The message will be sent again."))
+    return redirect("members:outbox")
+
+
+@login_required
+@require_POST
+def outbox_retry_all(request):
+    """Every failed message the user may see (of one kind, when the filter named one) goes back
+    to waiting, with a fresh day of attempts: after an SMTP or gateway outage."""
+    subjects = _subjects_or_404(request.user)
+    kind = request.POST.get("kind", "")[:100]  # a kind nobody's messages have matches none
+    count = retry_failed(rows=outbox_about(subjects, status=NotificationStatus.FAILED, kind=kind or None))
+    messages.success(
+        request,
+        ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
+        % {"count": count},
+    )
     return redirect("members:outbox")

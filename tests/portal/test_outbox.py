@@ -179,3 +179,27 @@ def test_a_meeting_message_of_another_commune_is_invisible_whoever_got_it(tree, 
     assert row.pk not in [r.pk for r in staff.get(reverse("members:outbox")).context["page"]]
     assert staff.post(reverse("members:outbox_retry", args=[row.pk])).status_code == 404
     assert row.pk in [r.pk for r in their_staff(tree).get(reverse("members:outbox")).context["page"]]
+
+
+def test_retry_every_failed_message_of_a_filter_at_once(people):
+    """After an outage: one button sends every failed message of the filter again, only those the
+    staff may see, and only of the kind chosen."""
+    mine = [ping(people["secretary"], f"a{n}", people["here"], kind="meeting.notice") for n in range(3)]
+    other_kind = ping(people["secretary"], "k", people["here"], kind="meeting.reminder")
+    theirs = ping(people["outsider"], "b", people["there"], kind="meeting.notice")
+    failed = [*mine, other_kind, theirs]
+    Notification.objects.filter(pk__in=[row.pk for row in failed]).update(
+        status=NotificationStatus.FAILED, attempts=29, last_error="421 busy"
+    )
+    client = client_for(people["staff"])
+    page = client.get(reverse("members:outbox"), {"status": "failed", "kind": "meeting.notice"})
+    assert reverse("members:outbox_retry_all") in page.content.decode()
+    assert reverse("members:outbox_retry_all") not in client.get(reverse("members:outbox")).content.decode()
+
+    response = client.post(reverse("members:outbox_retry_all"), {"kind": "meeting.notice"}, follow=True)
+
+    assert "3 tin nhắn sẽ được gửi lại" in response.content.decode()
+    statuses = dict(Notification.objects.filter(pk__in=[row.pk for row in failed]).values_list("pk", "status"))
+    assert {statuses[row.pk] for row in mine} == {NotificationStatus.PENDING}
+    assert statuses[other_kind.pk] == statuses[theirs.pk] == NotificationStatus.FAILED
+    assert client_for(people["leader"]).post(reverse("members:outbox_retry_all")).status_code == 404
