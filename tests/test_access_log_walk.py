@@ -14,12 +14,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from meetings.months import add_months
 from members.models import AccessLog
 from petitions.services.catalogue import catalogue_ensure
 
 from .factories import MemberFactory, UserFactory
 from .meetings.test_documents import held_meeting
+from .oversight.test_removal_list import absent_on
 from .petitions.conftest import make_petition
 
 pytestmark = pytest.mark.system_scope
@@ -42,6 +45,8 @@ CLASSIFIED = {
     "members:organization": ("leader", lambda w: [w.tree.branch.pk], A.VIEW_BRANCH, {}),
     "members:export": ("staff", lambda w: [w.tree.branch.pk], A.EXPORT_BRANCH, {}),
     "oversight:flags": ("leader", lambda w: [], A.VIEW_FLAGS, {}),
+    "oversight:removal": ("leader", lambda w: [], A.VIEW_FLAGS, {}),
+    "oversight:removal_export": ("leader", lambda w: [], A.VIEW_FLAGS, {}),
     "petitions:detail": ("leader", lambda w: [w.petition.pk], A.VIEW_PETITION, {}),
     "petitions:export": ("leader", lambda w: [], A.EXPORT_PETITIONS, {}),
     "oversight:export": ("leader", lambda w: [], A.EXPORT_DASHBOARD, {}),
@@ -56,6 +61,9 @@ class World:
         self.tree = tree
         self.meeting = held_meeting(tree)  # adopted: absences with a reason, minutes, a resolution
         self.member = MemberFactory(branch=tree.branch, full_name="Lê Thị Hoa")
+        # Absent without reason in each of the last three months: on the removal list.
+        first = timezone.localdate().replace(day=1)
+        absent_on(tree.branch, self.member, [add_months(first, -k).replace(day=5) for k in (1, 2, 3)], UserFactory())
         catalogue_ensure(commune=tree.commune)
         category = tree.commune.petition_categories.first()
         self.petition = make_petition(tree.branch, category, UserFactory(), resident_phone="0912345678")

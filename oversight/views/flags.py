@@ -11,7 +11,8 @@ from django.utils import timezone
 from meetings import access
 from members.audit import access_log_note_branches
 from members.forms.picker import use_branch_picker
-from members.models import AccessLog
+from members.models import BRANCH_MINIMUM, AccessLog
+from members.selectors import small_branches
 from oversight import selectors
 from oversight.forms.flags import FlagsFilterForm
 
@@ -58,6 +59,9 @@ def flags(request):
     )
     for row in rows:
         row.rating = ratings[row.branch.pk]
+    # Too few full members to be a branch (Điều lệ Đảng): all of a commune's branches, or (a
+    # province's thousands) those on this page; one query.
+    small = small_branches(shown if count <= RANK_ALL_UP_TO else shown.filter(pk__in=[row.branch.pk for row in rows]))
     # The members each branch should consider removing, by name: logged per branch shown.
     access_log_note_branches(
         request, action=AccessLog.Action.VIEW_FLAGS, organization_ids=(row.branch.pk for row in rows)
@@ -73,6 +77,8 @@ def flags(request):
             "page": page,
             "rows": rows,
             "flagged": sum(1 for row in rows if row.flag_count),
+            "small_branches": list(small),
+            "full_minimum": BRANCH_MINIMUM,
             "query": query.urlencode(),
         },
     )

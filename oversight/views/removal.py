@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings import access as meeting_access
+from members.audit import access_log_note_branches
 from members.forms.picker import use_branch_picker
-from members.models import Member
+from members.models import AccessLog, Member
 from members.services.exports import XLSX_CONTENT_TYPE
 from oversight import access, exports, selectors
 from oversight.forms.flags import FlagsFilterForm
@@ -40,7 +41,10 @@ def _list(request: HttpRequest):
         period = form.cleaned_data["period"]
         chosen = form.cleaned_data["branch"]
     shown = branches.filter(pk=chosen.pk) if chosen else branches
-    return form, period, selectors.removal.removal_list(branches=shown, period=period)
+    cases = selectors.removal.removal_list(branches=shown, period=period)
+    # Members to consider for removal, by name: logged per branch shown (page and file alike).
+    access_log_note_branches(request, action=AccessLog.Action.VIEW_FLAGS, organization_ids=(c.branch_id for c in cases))
+    return form, period, cases
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from meetings import counting, selectors
 from meetings.models import PRESENT_MARKS, Attendance, Mark, MeetingKind, MeetingRules, MeetingStatus
-from members.models import LeaveReason, OrganizationKind, RoleKind
+from members.models import LeaveReason, MemberStatus, OrganizationKind, RoleKind
 from oversight.compliance import branch_people, roll_figures
 from oversight.selectors.flags import (
     Period,
@@ -631,7 +631,7 @@ def test_query_count_does_not_grow_with_branches_or_meetings(client, marker):
         assert all(row.flag_count for row in response.context["rows"])  # too short, every month
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 13  # 12, and the access log's one INSERT for the branches shown
+    assert counts[0] <= 14  # 12, the branches with too few full members, and the access log INSERT
 
 
 @time_machine.travel(NOW, tick=False)
@@ -649,4 +649,13 @@ def test_a_province_is_paged_then_ranked_and_its_branches_counted_once(client, m
     assert [row.branch.name for row in response.context["rows"]] == ["Chi bộ 2"]
     counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "members_organization" in q["sql"]]
     assert len(counts) == 1
-    assert len(queries) <= 13  # as many as when every branch is ranked (above)
+    assert len(queries) <= 14  # as many as when every branch is ranked (above)
+
+
+def test_a_branch_with_fewer_than_three_full_members_is_among_the_communes_flags(tree, staff):
+    """Điều lệ Đảng: a branch has at least 3 full members (members.models.BRANCH_MINIMUM)."""
+    MemberFactory.create_batch(2, branch=tree.branch, status=MemberStatus.FULL)
+    MemberFactory.create_batch(3, branch=tree.sibling, status=MemberStatus.FULL)
+    response = staff.get(reverse("oversight:flags"))
+    assert [branch.pk for branch in response.context["small_branches"]] == [tree.branch.pk]
+    assert 'id="small-branches"' in response.content.decode()
