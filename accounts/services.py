@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from accounts.models import AccountEvent, EnrolmentCode, RecoveryCodes, ResetCode, recovery_code_digest
 
@@ -181,13 +182,20 @@ def two_factor_required(user) -> bool:
     return settings.CHIBO_2FA_REQUIRED and bool(import_string(settings.CHIBO_2FA_REQUIRED_FOR)(user))
 
 
-def two_factor_device_start(*, user) -> TOTPDevice:
-    """An unconfirmed authenticator for ``user`` to scan; confirmed once a code from it is entered.
-    Reuses the pending one so reloading the page does not change the QR code."""
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if pending is not None:
-        return pending
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+# The session key under which the secret of the authenticator being set up waits.
+PENDING_SECRET = "chibo_2fa_pending_secret"  # noqa: S105 - a session key, not a secret
+
+
+def two_factor_device_start(*, user, session) -> TOTPDevice:
+    """The authenticator for ``user`` to scan, not saved: its secret waits in the session, so
+    opening the page writes nothing, and reloading it keeps the QR code. (An unconfirmed device
+    left by an earlier version of this page lends its secret.) Saved by ``two_factor_confirm``."""
+    secret = session.get(PENDING_SECRET)
+    if secret is None:
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+        secret = pending.key if pending is not None else random_hex(20)
+        session[PENDING_SECRET] = secret
+    return TOTPDevice(user=user, name="authenticator", confirmed=False, key=secret)
 
 
 def enrolment_code_needed(*, user) -> bool:
@@ -211,6 +219,9 @@ def two_factor_confirm(*, device: TOTPDevice, token: str, enrolment: EnrolmentCo
     user = device.user
     if enrolment_code_needed(user=user) and (enrolment is None or enrolment.user_id != user.pk):
         return None
+    if device.pk is None:  # from the session: saved now, so its throttling and last code count
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device.save()
     if not device.verify_token(token.strip()):
         return None
     with transaction.atomic():

@@ -35,6 +35,7 @@ from accounts.forms import (
 )
 from accounts.models import RecoveryCodes
 from accounts.services import (
+    PENDING_SECRET,
     enrolment_code_find,
     enrolment_code_needed,
     password_reset_by_email_record,
@@ -101,7 +102,7 @@ def two_factor_setup(request):
     user = request.user
     if user_has_device(user) and not user.is_verified():
         raise Http404
-    device = two_factor_device_start(user=user)
+    device = two_factor_device_start(user=user, session=request.session)
     # After a reset issued for an account that must use two-factor: the enrolment code too.
     needs_enrolment = enrolment_code_needed(user=user)
     form = (EnrolledAuthenticatorCodeForm if needs_enrolment else AuthenticatorCodeForm)(request.POST or None)
@@ -117,6 +118,7 @@ def two_factor_setup(request):
         else:
             codes = two_factor_confirm(device=device, token=form.cleaned_data["code"], enrolment=enrolment)
             if codes is not None:
+                request.session.pop(PENDING_SECRET, None)
                 otp_login(request, device)
                 return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
             form.add_error("code", _("This code is not right. Check the time on your phone and try again."))

@@ -303,12 +303,7 @@ def snapshot() -> dict[str, list[tuple]]:
 GET_WRITES = {AccessLog._meta.label, Session._meta.label}
 # Known GETs that still write, each with the reason it is tolerated for now. Remove the entry when
 # the page is fixed; never add one for a page of a commune's own data.
-GET_WRITES_PENDING = {
-    # /account/two-factor/ keeps the secret of the authenticator being set up as an unconfirmed
-    # device (accounts.services.two_factor_device_start, reused on later visits). The two-factor
-    # pages are being reworked under issue 21 item 3; the secret could wait in the session instead.
-    "otp_totp.TOTPDevice",
-}
+GET_WRITES_PENDING: set[str] = set()  # none left: add a label with its reason only to say what is not done yet
 
 
 # --- Finding values an insider can open -----------------------------------------------------------

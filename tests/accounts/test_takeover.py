@@ -20,6 +20,7 @@ from members.access import manageable_users
 from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
+from .test_two_factor import scanned
 
 pytestmark = pytest.mark.system_scope
 
@@ -133,7 +134,7 @@ def test_after_a_reset_setting_up_an_authenticator_needs_the_enrolment_code(
     assert client.get("/")["Location"].startswith(SETUP)
     page = client.get(SETUP).content.decode()
     assert 'name="enrolment_code"' in page
-    device = TOTPDevice.objects.get(user=commune_leader, confirmed=False)
+    device = scanned(client, commune_leader)
 
     # …but registers no authenticator without the enrolment code.
     refused = client.post(SETUP, {"code": code_for(device, now), "enrolment_code": "AAAA-BBBB-CCCC"})

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountEvent, recovery_code_digest
-from accounts.services import two_factor_confirm, two_factor_device_start
+from accounts.services import PENDING_SECRET, two_factor_confirm, two_factor_device_start
 from members.models import RoleKind
 
 from ..factories import MemberFactory, UserFactory, give_role
@@ -46,9 +46,14 @@ def code_for(device: TOTPDevice, when) -> str:
         return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+def scanned(client, user) -> TOTPDevice:
+    """The authenticator the set-up page showed: its secret waits in the session (not saved)."""
+    return TOTPDevice(user=user, key=client.session[PENDING_SECRET])
+
+
 def with_authenticator(user, when=START) -> TOTPDevice:
     """A confirmed authenticator; its recovery codes (shown once) as ``device.recovery_codes``."""
-    device = two_factor_device_start(user=user)
+    device = two_factor_device_start(user=user, session={})
     earlier = when - datetime.timedelta(minutes=5)
     with time_machine.travel(earlier, tick=False):
         codes = two_factor_confirm(device=device, token=code_for(device, earlier))
@@ -104,14 +109,15 @@ def test_setting_up_with_a_real_code_shows_recovery_codes_once_and_opens_the_sit
     client = password_step("vanphong")
     with time_machine.travel(START, tick=False):
         client.get(SETUP)
-    device = TOTPDevice.objects.get(user=commune_staff, confirmed=False)
+        client.get(SETUP)  # a reload shows the same QR code
+    assert not TOTPDevice.objects.filter(user=commune_staff).exists()  # opening the page wrote nothing
+    device = scanned(client, commune_staff)
 
     later = START + datetime.timedelta(seconds=40)
     with time_machine.travel(later, tick=False):
         wrong = client.post(SETUP, {"code": "000000" if code_for(device, later) != "000000" else "111111"})
     assert wrong.status_code == 200 and 'id="recovery-codes"' not in wrong.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.get(user=commune_staff).confirmed
     with time_machine.travel(later + datetime.timedelta(seconds=5), tick=False):
         response = client.post(SETUP, {"code": code_for(device, later + datetime.timedelta(seconds=5))})
 
@@ -171,7 +177,7 @@ def test_with_the_requirement_off_staff_log_in_without_a_code_until_they_turn_it
     client = password_step("vanphong")
     assert client.get("/accounts/").status_code == 200
     client.get(SETUP)
-    device = TOTPDevice.objects.get(user=commune_staff)
+    device = scanned(client, commune_staff)
     when = START + datetime.timedelta(minutes=2)
     with time_machine.travel(when, tick=False):
         assert client.post(SETUP, {"code": code_for(device, when)}).status_code == 200
