@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -62,7 +61,7 @@ def _next_url(request) -> str:
 @login_required
 def two_factor(request):
     """Enter a code from the authenticator app, or a recovery code (each works once)."""
-    if request.user.is_verified() or not user_has_device(request.user):
+    if request.user.is_verified() or not signin.has_authenticator(request.user):
         # Done, or the authenticator was removed meanwhile: the middleware asks for what this
         # session owes now (maybe a setup) wherever it goes next.
         return redirect(_next_url(request))
@@ -100,7 +99,7 @@ def two_factor_setup(request):
 
     A user who already has an authenticator replaces it only from a verified session."""
     user = request.user
-    if user_has_device(user) and not user.is_verified():
+    if signin.has_authenticator(user) and not user.is_verified():
         raise Http404
     device = two_factor_device_start(user=user, session=request.session)
     # After a reset issued for an account that must use two-factor: the enrolment code too.
@@ -146,7 +145,7 @@ def _code_first(request):
 def account(request):
     user = request.user
     context = {
-        "two_factor": user_has_device(user),
+        "two_factor": signin.has_authenticator(user),
         "recovery_left": StaticToken.objects.filter(device__user=user).count(),
         "may_turn_off": not signin.two_factor_required(user),
     }
@@ -157,7 +156,7 @@ def account(request):
 @login_required
 @require_POST
 def recovery_codes(request):
-    if not user_has_device(request.user, confirmed=True):
+    if not signin.has_authenticator(request.user):
         return redirect("accounts:account")
     if not request.user.is_verified():
         return _code_first(request)
@@ -169,7 +168,7 @@ def recovery_codes(request):
 @require_POST
 def two_factor_off(request):
     user = request.user
-    if user_has_device(user) and not user.is_verified():
+    if signin.has_authenticator(user) and not user.is_verified():
         return _code_first(request)
     if signin.two_factor_required(user):
         messages.error(request, _("Your role requires two-factor login: it cannot be turned off."))
