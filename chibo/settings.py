@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Queries on branch data run in the request user's scope (members.access).
     "members.access.ScopeMiddleware",
+    # The oversight pages and exports may read from a replica (chibo/replicas.py).
+    "chibo.replicas.ReplicaMiddleware",
     # What a response showed of classified data, written to the access log in one INSERT (members.audit).
     "members.audit.AccessLogMiddleware",
     # After the password, a user with two-factor on (or required) reaches only the code step.
@@ -150,6 +152,7 @@ TEMPLATES = [
                 "meetings.context_processors.navigation",
                 "petitions.context_processors.navigation",
                 "notifications.context_processors.unread",
+                "chibo.replicas.freshness",
             ],
             # {% inline_stylesheets %}: the CSS written into the page's head (chibo/stylesheet.py).
             "libraries": {"stylesheet": "chibo.stylesheet"},
@@ -170,6 +173,51 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _read("CONN_MAX_AGE", env.int, default=60)
+
+# Read replicas (chibo/replicas.py, docs/operations.md#read-replicas): PostgreSQL streaming
+# replicas, comma-separated. Only the pages and tasks named below read from them, and only
+# while the user has not just written; with none, everything reads the primary.
+DATABASE_REPLICAS = []
+for _number, _replica_url in enumerate(u.strip() for u in os.environ.get("DATABASE_REPLICA_URL", "").split(",")):
+    if not _replica_url:
+        continue
+    try:
+        _replica = environ.Env.db_url_config(_replica_url)
+    except Exception as error:  # noqa: BLE001 - the message names the variable, not the URL
+        raise ImproperlyConfigured("Environment variable DATABASE_REPLICA_URL is malformed.") from error
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        # A dead replica is found at the start of a request, not by a failing query.
+        CONN_HEALTH_CHECKS=True,
+        # Tests read the primary's test database through the replica (replication copies it).
+        TEST={"MIRROR": "default"},
+    )
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["chibo.replicas.ReplicaRouter"]
+REPLICA_READ_VIEWS = {
+    "oversight:overview",
+    "oversight:node",
+    "oversight:export",
+    "oversight:node_export",
+    "oversight:branches",
+    "oversight:node_branches",
+    "oversight:flags",
+    "oversight:removal",
+    "oversight:removal_export",
+    "oversight:cadre_report",
+    "oversight:cadre_detail",
+    "petitions:export",
+    "members:export",
+}
+REPLICA_READ_TASKS = {"oversight.tasks.weekly_digest"}
+# After a write, the same browser reads the primary for this long.
+REPLICA_PIN_SECONDS = _read("REPLICA_PIN_SECONDS", env.int, default=10)
+# A page read from a replica further behind than this says how fresh its figures are.
+REPLICA_LAG_WARNING_SECONDS = _read("REPLICA_LAG_WARNING_SECONDS", env.int, default=60)
+# A replica that did not answer is tried again after this long (the primary serves meanwhile).
+REPLICA_RETRY_SECONDS = _read("REPLICA_RETRY_SECONDS", env.int, default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth --------------------------------------------------------------------
