@@ -1,7 +1,9 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+
+from chibo import replicas
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
 
@@ -77,3 +79,8 @@ app.conf.beat_schedule = {
         "kwargs": {"months_ahead": 2},
     },
 }
+
+
+# The tasks named in settings.REPLICA_READ_TASKS read from a replica when one is configured.
+signals.task_prerun.connect(replicas.task_prerun, weak=False)
+signals.task_postrun.connect(replicas.task_postrun, weak=False)

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Queries on branch data run in the request user's scope (members.access).
     "members.access.ScopeMiddleware",
+    # The oversight pages and exports may read from a replica (chibo/replicas.py).
+    "chibo.replicas.ReplicaMiddleware",
     # What a response showed of classified data, written to the access log in one INSERT (members.audit).
     "members.audit.AccessLogMiddleware",
     # After the password, a user with two-factor on (or required) reaches only the code step.
@@ -150,6 +152,7 @@ TEMPLATES = [
                 "meetings.context_processors.navigation",
                 "petitions.context_processors.navigation",
                 "notifications.context_processors.unread",
+                "chibo.replicas.freshness",
             ],
             # {% inline_stylesheets %}: the CSS written into the page's head (chibo/stylesheet.py).
             "libraries": {"stylesheet": "chibo.stylesheet"},
@@ -170,6 +173,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _read("CONN_MAX_AGE", env.int, default=60)
+
+# Read replicas (chibo/replicas.py, docs/operations.md#read-replicas): PostgreSQL streaming
+# replicas, comma-separated. Only the pages and tasks named below read from them, and only
+# while the user has not just written; with none, everything reads the primary.
+DATABASE_REPLICAS = []
+for _number, _replica_url in enumerate(u.strip() for u in os.environ.get("DATABASE_REPLICA_URL", "").split(",")):
+    if not _replica_url:
+        continue
+    if not _replica_url.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("Environment variable DATABASE_REPLICA_URL is malformed: not postgres:// URLs.")
+    _replica = environ.Env.db_url_config(_replica_url)
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        # A dead replica is found at the start of a request, not by a failing query.
+        CONN_HEALTH_CHECKS=True,
+        # Tests read the primary's test database through the replica (replication copies it).
+        TEST={"MIRROR": "default"},
+    )
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["chibo.replicas.ReplicaRouter"]
+# DATABASE_POOLER=pgbouncer: the databases are reached through PgBouncer in transaction mode
+# (docker-compose.yml), where a server connection serves a client for one transaction only.
+# Nothing may then rely on session state: no server-side cursors (QuerySet.iterator() reads in
+# chunks client-side instead). The code takes no session-level locks and sets no session variables.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("Environment variable DATABASE_POOLER must be empty or 'pgbouncer'.")
+if DATABASE_POOLER == "pgbouncer":
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+REPLICA_READ_VIEWS = {
+    "oversight:overview",
+    "oversight:node",
+    "oversight:export",
+    "oversight:node_export",
+    "oversight:branches",
+    "oversight:node_branches",
+    "oversight:flags",
+    "oversight:removal",
+    "oversight:removal_export",
+    "oversight:cadre_report",
+    "oversight:cadre_detail",
+    "petitions:export",
+    "members:export",
+}
+REPLICA_READ_TASKS = {"oversight.tasks.weekly_digest"}
+# After a write, the same browser reads the primary for this long.
+REPLICA_PIN_SECONDS = _read("REPLICA_PIN_SECONDS", env.int, default=10)
+# A page read from a replica further behind than this says how fresh its figures are.
+REPLICA_LAG_WARNING_SECONDS = _read("REPLICA_LAG_WARNING_SECONDS", env.int, default=60)
+# A replica that did not answer is tried again after this long (the primary serves meanwhile).
+REPLICA_RETRY_SECONDS = _read("REPLICA_RETRY_SECONDS", env.int, default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth --------------------------------------------------------------------
@@ -291,7 +348,12 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# With Redis, beat takes a lock there on every tick (chibo/beat.py), so however many hosts start
+# beat, one sends the schedule. Without Redis (make run on SQLite) there is one host anyway.
+CELERY_BEAT_SCHEDULER = (
+    "chibo.beat:LockedDatabaseScheduler" if REDIS_URL else "django_celery_beat.schedulers:DatabaseScheduler"
+)
+CELERY_CHIBO_BEAT_LOCK_URL = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 # A worker killed mid-task (OOM, kill -9) leaves its message to be delivered again; the
 # notification claim (notifications/dispatch.py) keeps a second delivery from sending twice.
@@ -342,11 +404,23 @@ if NOTIFICATION_BATCH_SIZE < 1 or _stuck_seconds < 60:
 BACKUP_DIR = os.environ.get("BACKUP_DIR", "").strip()
 BACKUP_KEEP_DAYS = _read("BACKUP_KEEP_DAYS", env.int, default=14)
 
-# dispatch_due runs on a queue of its own, so it is not stuck behind a backlog of sends; a worker
-# started without -Q consumes both queues (CELERY_TASK_QUEUES).
+# Queues by kind, so each can get its own workers on other hosts (docker-compose.yml,
+# docs/operations.md#workers): the sends (e-mail, SMS, password reset), the dashboard's summaries
+# and the digest, and the rest (chases, schedules, imports) on the default queue. dispatch_due
+# runs on a queue of its own, so it is not stuck behind a backlog of sends. A worker started
+# without -Q consumes every queue (make run, tests).
 NOTIFICATION_DISPATCH_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.dispatch"
-CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(NOTIFICATION_DISPATCH_QUEUE))
-CELERY_TASK_ROUTES = {"notifications.dispatch_due": {"queue": NOTIFICATION_DISPATCH_QUEUE}}
+NOTIFICATION_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.notifications"
+SUMMARY_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.summaries"
+CELERY_TASK_QUEUES = tuple(
+    Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, NOTIFICATION_DISPATCH_QUEUE, NOTIFICATION_QUEUE, SUMMARY_QUEUE)
+)
+CELERY_TASK_ROUTES = {
+    "notifications.dispatch_due": {"queue": NOTIFICATION_DISPATCH_QUEUE},
+    "notifications.send_notification*": {"queue": NOTIFICATION_QUEUE},
+    "accounts.send_password_reset": {"queue": NOTIFICATION_QUEUE},
+    "oversight.tasks.*": {"queue": SUMMARY_QUEUE},
+}
 
 # --- Mail --------------------------------------------------------------------
 _email = _url("EMAIL_URL", "filemail://" + str(VAR_DIR / "mail"))

@@ -35,6 +35,8 @@ def baseline(tmp_path):
         "CSRF_TRUSTED_ORIGINS": "",
         "DATABASE_URL": f"sqlite:///{var_dir / 'chibo.sqlite3'}",
         "CONN_MAX_AGE": "60",
+        "DATABASE_REPLICA_URL": "",
+        "DATABASE_POOLER": "",
         "REDIS_URL": "",
         "CELERY_BROKER_URL": "",
         "CELERY_TASK_ALWAYS_EAGER": "",
@@ -85,19 +87,53 @@ def test_development_defaults_start_up(tmp_path):
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgres://chibo@127.0.0.1:5432/chibo", "CONN_MAX_AGE": "abc"}, "CONN_MAX_AGE"),
         ({"EMAIL_URL": "nonsense"}, "EMAIL_URL"),
+        ({"DATABASE_REPLICA_URL": "nonsense"}, "DATABASE_REPLICA_URL"),
+        ({"DATABASE_POOLER": "pgpool"}, "DATABASE_POOLER"),
         ({"CELERY_BROKER_URL": "nonsense"}, "CELERY_BROKER_URL"),
         (
             {"SECURE_HSTS_SECONDS": "a year", "DEBUG": "false", "SECRET_KEY": "x" * 10 + secrets.token_urlsafe(60)},
             "SECURE_HSTS_SECONDS",
         ),
     ],
-    ids=["DEBUG", "DATABASE_URL", "CONN_MAX_AGE", "EMAIL_URL", "CELERY_BROKER_URL", "SECURE_HSTS_SECONDS"],
+    ids=[
+        "DEBUG",
+        "DATABASE_URL",
+        "CONN_MAX_AGE",
+        "EMAIL_URL",
+        "DATABASE_REPLICA_URL",
+        "DATABASE_POOLER",
+        "CELERY_BROKER_URL",
+        "SECURE_HSTS_SECONDS",
+    ],
 )
 def test_malformed_variable_stops_start_up_naming_it(tmp_path, variables, named):
     result = start_up(tmp_path, **variables)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert f"Environment variable {named}" in result.stderr
+
+
+def test_replicas_and_the_pooler_configure_the_databases(tmp_path):
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASE_REPLICAS, sorted(s.DATABASES), s.DATABASES['replica_1']['PORT'], "
+        "s.DATABASES['replica_0']['TEST']['MIRROR'], "
+        "{d.get('DISABLE_SERVER_SIDE_CURSORS') for d in s.DATABASES.values()}, "
+        "s.CELERY_BEAT_SCHEDULER)"
+    )
+    result = run_python(
+        tmp_path,
+        ["-c", show],
+        DATABASE_URL="postgres://chibo@127.0.0.1:6432/chibo",
+        DATABASE_REPLICA_URL="postgres://chibo@10.0.0.2:6432/chibo, postgres://chibo@10.0.0.3:6433/chibo",
+        DATABASE_POOLER="pgbouncer",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == (
+        "['replica_0', 'replica_1'] ['default', 'replica_0', 'replica_1'] 6433 default {True} "
+        "chibo.beat:LockedDatabaseScheduler"
+    )
 
 
 @pytest.mark.parametrize("secret_key", ["", DEV_SECRET_KEY, "too-short"], ids=["unset", "development-key", "short"])

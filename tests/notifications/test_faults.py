@@ -252,11 +252,14 @@ def test_retry_failed_puts_back_every_failed_row_of_a_filter_with_one_nudge(
 def test_dispatch_due_runs_on_a_queue_of_its_own_that_workers_consume(settings):
     route = app.amqp.router.route({}, "notifications.dispatch_due")
     assert route["queue"].name == settings.NOTIFICATION_DISPATCH_QUEUE != settings.CELERY_TASK_DEFAULT_QUEUE
-    assert app.amqp.router.route({}, "notifications.send_notifications")["queue"].name == (
+    assert app.amqp.router.route({}, "notifications.send_notifications")["queue"].name == (settings.NOTIFICATION_QUEUE)
+    assert app.amqp.router.route({}, "oversight.tasks.weekly_digest")["queue"].name == settings.SUMMARY_QUEUE
+    assert app.amqp.router.route({}, "meetings.tasks.chase_meetings")["queue"].name == (
         settings.CELERY_TASK_DEFAULT_QUEUE
     )
-    # A worker started without -Q (make run, compose) consumes both.
-    assert {settings.CELERY_TASK_DEFAULT_QUEUE, settings.NOTIFICATION_DISPATCH_QUEUE} <= set(app.amqp.queues)
+    # A worker started without -Q (make run, tests) consumes every queue.
+    queues = {settings.CELERY_TASK_DEFAULT_QUEUE, settings.NOTIFICATION_DISPATCH_QUEUE}
+    assert queues | {settings.NOTIFICATION_QUEUE, settings.SUMMARY_QUEUE} <= set(app.amqp.queues)
     entry = app.conf.beat_schedule["dispatch-notifications"]
     assert entry["options"] == {"expire_seconds": 55}  # what django-celery-beat reads
     # The send task's hard limit ends a batch before its rows count as stuck.
