@@ -31,7 +31,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -50,6 +49,7 @@ from meetings.models import (
 from meetings.selectors.roll import expected_members
 from members.access import role_holders, system_scope
 from members.models import Member, OrganizationKind, RoleKind
+from notifications.links import absolute_url
 from notifications.selectors import sent_about
 from notifications.services import notification_enqueue, notifications_cancel
 
@@ -84,12 +84,6 @@ KIND_NAMES = {
 
 
 # --- Shared pieces -------------------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site's address (the ``SITE_URL`` setting), or as it is when none is set."""
-    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _stamp(moment: datetime.datetime) -> str:
