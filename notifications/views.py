@@ -23,9 +23,11 @@ def inbox(request):
 
 
 @login_required
+@require_POST
 def open_message(request, pk: int):
-    """Tapping an inbox message: it is read, and its page opens. The page decides who may see it
-    (one who lost access gets its 404); only the user's own rows, and only paths on this site."""
+    """Tapping an inbox message: it is read, and its page opens. A POST (a GET writes nothing).
+    The page decides who may see it (one who lost access gets its 404); only the user's own
+    rows, and only paths on this site."""
     row = inbox_for(request.user).filter(pk=pk).only("pk", "link", "read_at").first()
     if row is None:
         raise Http404

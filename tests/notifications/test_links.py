@@ -148,11 +148,14 @@ def test_an_inbox_message_is_a_big_link_that_opens_its_page_and_is_read(db):
     client = client_for(me)
     page = client.get(reverse("notifications:inbox")).content.decode()
     opener = reverse("notifications:open", args=[row.pk])
-    assert f'class="inbox-open list-group-item-action" href="{opener}"' in page
+    assert f'<form method="post" action="{opener}">' in page
+    assert '<button type="submit" class="inbox-open list-group-item-action">' in page
     css = (Path(django_settings.BASE_DIR) / "static" / "css" / "chibo.css").read_text()
-    assert ".inbox-open { display: block; min-height: 44px;" in css
+    assert ".inbox-open { display: block; width: 100%; min-height: 44px;" in css
 
-    response = client.get(opener)
+    assert client.get(opener).status_code == 405  # a GET writes nothing
+    assert Notification.objects.get(pk=row.pk).read_at is None
+    response = client.post(opener)
     assert response.status_code == 302 and response["Location"] == "/notifications/preferences/"
     assert Notification.objects.get(pk=row.pk).read_at is not None
     assert client.get(response["Location"]).status_code == 200
@@ -164,7 +167,7 @@ def test_a_page_the_reader_lost_access_to_stays_a_404(db, tree):
     someone = MemberFactory(branch=tree.branch)
     row = inbox_row(me, "gone", url=reverse("members:member", args=[someone.pk]))
     client = client_for(me)
-    response = client.get(reverse("notifications:open", args=[row.pk]))
+    response = client.post(reverse("notifications:open", args=[row.pk]))
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 404
 
@@ -172,8 +175,8 @@ def test_a_page_the_reader_lost_access_to_stays_a_404(db, tree):
 def test_another_users_message_is_not_found_and_a_foreign_link_is_not_followed(db):
     me, other = UserFactory(username="me"), UserFactory(username="other")
     theirs = inbox_row(other, "theirs")
-    assert client_for(me).get(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    assert client_for(me).post(reverse("notifications:open", args=[theirs.pk])).status_code == 404
     mine = inbox_row(me, "mine")
     Notification.objects.filter(pk=mine.pk).update(link="//evil.example.org/")
-    response = client_for(me).get(reverse("notifications:open", args=[mine.pk]))
+    response = client_for(me).post(reverse("notifications:open", args=[mine.pk]))
     assert response["Location"] == reverse("notifications:inbox")
