@@ -5,6 +5,7 @@ needs the organisation tree): members/views/accounts.py."""
 
 import textwrap
 from base64 import b32encode
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -203,10 +204,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        # The link goes to the site's address (SITE_URL), like every other message's, not to
+        # whatever host the request named.
+        site = urlsplit(settings.SITE_URL) if settings.SITE_URL else None
         job = {
             "email": form.cleaned_data["email"],
-            "domain": self.request.get_host(),
-            "use_https": self.request.is_secure(),
+            "domain": site.netloc if site else self.request.get_host(),
+            "use_https": site.scheme == "https" if site else self.request.is_secure(),
             "language": translation.get_language(),
         }
         transaction.on_commit(lambda: password_reset_queue(**job))

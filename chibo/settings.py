@@ -67,6 +67,17 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     )
 
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost", "[::1]"])
+
+# The site's address as people open it, scheme and host ("https://chibo.example.org"): every
+# e-mail, SMS and inbox message links to a page under it (notifications/links.py). Required when
+# DEBUG is false (`check --deploy` says so: notifications/checks.py); the development site's
+# default is what `make run` serves.
+DEV_SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = (os.environ.get("SITE_URL", "").strip() or (DEV_SITE_URL if DEBUG else "")).rstrip("/")
+if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or not SITE_URL.split("://", 1)[1].strip("/")):
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_URL is malformed: {SITE_URL!r} is not an http:// or https:// address."
+    )
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 INSTALLED_APPS = [

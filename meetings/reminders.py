@@ -7,8 +7,11 @@ found in the system scope, whoever pressed the button: the rules, not the caller
 who is told.
 
 - **The notice** (``meeting.notice``), when the secretary sends it: to every expected member of
-  the meeting with a user account (members who left get none; exempt members are not expected)
-  and to the cadres on its guest list who have one.
+  the meeting with a user account, on the channels they chose (members who left get none; exempt
+  members are not expected), and to the cadres on its guest list who have one. An expected member
+  without a login is sent it by SMS on the register's mobile number, unless they asked for none
+  (``Member.sms_opted_out_at``); members sharing a number get one SMS. Those it cannot reach (no
+  mobile number, or no SMS wanted) are listed on the notice page for the secretary to tell.
 - **Reminders** (``meeting.reminder``) 3 days and 1 day before the planned start, at 08:00 local
   time (the commune's ``ReminderRules`` may change both), to the same people. Scheduled with
   the notice; cancelled when the meeting is cancelled or postponed; a move cancels them and
@@ -22,7 +25,10 @@ who is told.
   (``meeting.minutes_overdue_commune``). Each is sent once per meeting and planned day.
 
 Every message has a de-duplication key, so a service retried or a task run twice sends nothing
-new; a key that contains the planned start makes the reminders of a moved meeting new rows.
+new; a key that contains the planned start makes the reminders of a moved meeting new rows. A
+user's keys name the user (``…:u<user>:…`` or ``…:<user>``), an SMS to a number alone names the
+member (``…:member<member>:…``); a member who gets a login after their SMS is not sent the same
+notice or reminder again on the new account.
 """
 
 from __future__ import annotations
@@ -30,8 +36,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -50,8 +56,11 @@ from meetings.models import (
 from meetings.selectors.roll import expected_members
 from members.access import role_holders, system_scope
 from members.models import Member, OrganizationKind, RoleKind
+from notifications.addresses import is_mobile
+from notifications.links import absolute_url
+from notifications.models import Notification, normalize_phone
 from notifications.selectors import sent_about
-from notifications.services import notification_enqueue, notifications_cancel
+from notifications.services import notification_enqueue, notification_enqueue_sms, notifications_cancel
 
 NOTICE = "meeting.notice"
 REMINDER = "meeting.reminder"
@@ -84,12 +93,6 @@ KIND_NAMES = {
 
 
 # --- Shared pieces -------------------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site's address (the ``SITE_URL`` setting), or as it is when none is set."""
-    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _stamp(moment: datetime.datetime) -> str:
@@ -139,30 +142,73 @@ def _enqueue(users: Iterable, *, kind: str, about, key, context: dict, due_at=No
 
 # --- Who is told ---------------------------------------------------------------------------------
 
+# Why an expected member without a login gets no SMS (the notice page lists them).
+NO_NUMBER = "no_number"
+NOT_MOBILE = "not_mobile"
+OPTED_OUT = "opted_out"
 
-def attendees(meeting: Meeting, *, today: datetime.date | None = None) -> list:
-    """Users told of the meeting: expected members with an account who have not left, and the
-    cadres on its guest list with an account. Three queries, in the system scope."""
+
+@dataclass
+class Audience:
+    """Who a meeting's notice and reminders go to."""
+
+    # Users told on the channels they chose (expected members with a login, assigned cadres).
+    users: list = field(default_factory=list)
+    # Expected members without a login, told by SMS on the register's number, with it normalised.
+    by_phone: list[tuple[Member, str]] = field(default_factory=list)
+    # Expected members without a login whom no message reaches: (member, NO_NUMBER | NOT_MOBILE | OPTED_OUT).
+    unreachable: list[tuple[Member, str]] = field(default_factory=list)
+
+    def phones(self) -> dict[str, list[Member]]:
+        """Each number once, with the members it reaches (a couple may share one phone)."""
+        numbers: dict[str, list[Member]] = {}
+        for member, number in self.by_phone:
+            numbers.setdefault(number, []).append(member)
+        return numbers
+
+
+def sms_number(member: Member) -> str:
+    """The register's phone number of the member if an SMS can go to it (normalised), else ""."""
+    number = normalize_phone(member.phone or "")
+    return number if is_mobile(number) else ""
+
+
+def audience(meeting: Meeting, *, today: datetime.date | None = None) -> Audience:
+    """Who is told of the meeting: expected members who have not left (with a login on their own
+    channels, without one by SMS on the register's number), and the cadres on its guest list with
+    an account. Three queries, in the system scope, whatever the branch's size."""
     today = today or timezone.localdate()
     with system_scope():
-        member_users = [
-            member.user_id
-            for member in expected_members(meeting)
-            if member.user_id is not None and (member.left_on is None or member.left_on > today)
-        ]
+        members = [member for member in expected_members(meeting) if member.left_on is None or member.left_on > today]
         cadre_users = list(
             Guest.objects.filter(meeting=meeting, cadre__user__isnull=False)
             .filter(Q(cadre__left_on__isnull=True) | Q(cadre__left_on__gt=today))
             .values_list("cadre__user_id", flat=True)
         )
-    wanted = list(dict.fromkeys(member_users + cadre_users))
+    wanted = list(dict.fromkeys([member.user_id for member in members if member.user_id is not None] + cadre_users))
     # With their member records: the messages greet them by name (members.names.person_name).
     users = get_user_model().objects.filter(pk__in=wanted, is_active=True).select_related("member").in_bulk()
-    return [users[pk] for pk in wanted if pk in users]
+    found = Audience(users=[users[pk] for pk in wanted if pk in users])
+    for member in members:
+        if member.user_id in users:
+            continue
+        number = sms_number(member)
+        if member.sms_opted_out_at is not None:
+            found.unreachable.append((member, OPTED_OUT))
+        elif number:
+            found.by_phone.append((member, number))
+        else:
+            found.unreachable.append((member, NOT_MOBILE if (member.phone or "").strip() else NO_NUMBER))
+    return found
+
+
+def attendees(meeting: Meeting, *, today: datetime.date | None = None) -> list:
+    """Users told of the meeting on their own channels (``audience(...).users``)."""
+    return audience(meeting, today=today).users
 
 
 def notice_recipients(meeting: Meeting, *, today: datetime.date | None = None) -> list:
-    """Who the notice (and its reminders) would go to if sent now: the confirmation page counts them."""
+    """Users the notice (and its reminders) would go to if sent now."""
     return attendees(meeting, today=today)
 
 
@@ -218,28 +264,83 @@ def _reminder_prefix(meeting: Meeting, user_pk: int) -> str:
     return f"meeting:{meeting.pk}:reminder:u{user_pk}:"
 
 
+def _phone_reminder_prefix(meeting: Meeting, member_pk: int) -> str:
+    """The start of the keys of the SMS reminders of one meeting to a member without a login."""
+    return f"meeting:{meeting.pk}:reminder:member{member_pk}:"
+
+
+def _told_by_phone(keys: dict) -> set:
+    """Of ``{key of an SMS to a member's number: what it stands for}``, the things whose SMS row
+    exists (whatever its state): that member already had this message before getting a login.
+    One query."""
+    if not keys:
+        return set()
+    stored = Notification.objects.filter(dedupe_key__in=[f"{key}:sms" for key in keys]).values_list(
+        "dedupe_key", flat=True
+    )
+    return {keys[key.removesuffix(":sms")] for key in stored}
+
+
+def _enqueue_phones(told: Audience, *, kind: str, about, key, context: dict, due_at=None) -> list:
+    """One SMS per number of the members without a login; ``key`` is a function of the member
+    (the first one on the number)."""
+    rows = []
+    for number, members in told.phones().items():
+        rows += notification_enqueue_sms(
+            phone=number,
+            name=", ".join(member.full_name for member in members),
+            kind=kind,
+            about=about,
+            due_at=due_at,
+            dedupe_key=key(members[0]),
+            context=context,
+        )
+    return rows
+
+
+def _users_not_told_by_phone(users: list, phone_key) -> list:
+    """``users`` less those whose member record was already sent this message by SMS, keyed
+    ``phone_key(member_pk)``, while they had no login. One query (none without member records)."""
+    keys = {}
+    for user in users:
+        member = getattr(user, "member", None)  # loaded with the user (select_related)
+        if member is not None:
+            keys[phone_key(member.pk)] = user.pk
+    already = _told_by_phone(keys)
+    return [user for user in users if user.pk not in already]
+
+
 def meeting_reminders_schedule(
-    meeting: Meeting, *, now: datetime.datetime | None = None, skip_past: bool = False, users=None
+    meeting: Meeting, *, now: datetime.datetime | None = None, skip_past: bool = False, told: Audience | None = None
 ) -> list:
     """Queue the reminders (3 and 1 days before, unless the commune says otherwise) for the
-    meeting's current planned start."""
+    meeting's current planned start: to the users on their channels, to members without a login
+    by SMS."""
     now = now or timezone.now()
     if meeting.status not in PREPARING:
         return []
     times = reminder_times(meeting, now=now, skip_past=skip_past)
     if not times:
         return []
-    users = attendees(meeting, today=_local(now).date()) if users is None else users
+    told = audience(meeting, today=_local(now).date()) if told is None else told
     start = _stamp(meeting.planned_start)
     generation = _generation(meeting)
     rows = []
     for days, due in times:
         context = {**meeting_context(meeting), "days_before": days}
+        suffix = f"{days}d:{start}:m{generation}"
 
-        def key(user, days=days):
-            return f"{_reminder_prefix(meeting, user.pk)}{days}d:{start}:m{generation}"
+        def key(user, suffix=suffix):
+            return f"{_reminder_prefix(meeting, user.pk)}{suffix}"
 
+        def phone_key(member_pk, suffix=suffix):
+            return f"{_phone_reminder_prefix(meeting, member_pk)}{suffix}"
+
+        users = _users_not_told_by_phone(told.users, phone_key)
         rows += _enqueue(users, kind=REMINDER, about=meeting, key=key, context=context, due_at=due)
+        rows += _enqueue_phones(
+            told, kind=REMINDER, about=meeting, key=lambda member: phone_key(member.pk), context=context, due_at=due
+        )
     return rows
 
 
@@ -256,16 +357,20 @@ def meeting_notice_sent(meeting: Meeting, *, now: datetime.datetime | None = Non
     now = now or timezone.now()
     if meeting.planned_start <= now:
         return []
-    users = attendees(meeting, today=_local(now).date())
+    told = audience(meeting, today=_local(now).date())
     with system_scope():
         agenda = list(meeting.agenda_items.order_by("position", "pk").values_list("title", flat=True))
     context = {**meeting_context(meeting), "agenda": agenda}
     sent_at = _stamp(meeting.notice_sent_at or now)
     # A notice is new when sent again or for another time (a move sends a new one).
     key = f"meeting:{meeting.pk}:notice:{sent_at}:{_stamp(meeting.planned_start)}"
+    users = _users_not_told_by_phone(told.users, lambda member_pk: f"{key}:member{member_pk}")
     rows = _enqueue(users, kind=NOTICE, about=meeting, key=key, context=context)
+    rows += _enqueue_phones(
+        told, kind=NOTICE, about=meeting, key=lambda member: f"{key}:member{member.pk}", context=context
+    )
     # The notice says everything a reminder due now would: only the ones still ahead.
-    rows += meeting_reminders_schedule(meeting, now=now, skip_past=True, users=users)
+    rows += meeting_reminders_schedule(meeting, now=now, skip_past=True, told=told)
     return rows
 
 
@@ -376,15 +481,18 @@ def _drop_departed(*, now: datetime.datetime) -> int:
     if not ahead:
         return 0
     gone = Member.objects.filter(
-        branch_id__in={m.branch_id for m in ahead}, user__isnull=False, left_on__isnull=False, left_on__lte=today
-    ).values_list("branch_id", "user_id")
-    by_branch: dict[int, list[int]] = defaultdict(list)
-    for branch_id, user_id in gone:
-        by_branch[branch_id].append(user_id)
+        branch_id__in={m.branch_id for m in ahead}, left_on__isnull=False, left_on__lte=today
+    ).values_list("branch_id", "pk", "user_id")
+    by_branch: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+    for branch_id, member_id, user_id in gone:
+        by_branch[branch_id].append((member_id, user_id))
     cancelled = 0
     for meeting in ahead:
-        for user_id in by_branch.get(meeting.branch_id, ()):
-            cancelled += notifications_cancel(
-                about=meeting, kinds=[REMINDER], dedupe_prefix=_reminder_prefix(meeting, user_id)
-            )
+        for member_id, user_id in by_branch.get(meeting.branch_id, ()):
+            # Their SMS reminders (sent while they had no login), and their account's.
+            prefixes = [_phone_reminder_prefix(meeting, member_id)]
+            if user_id is not None:
+                prefixes.append(_reminder_prefix(meeting, user_id))
+            for prefix in prefixes:
+                cancelled += notifications_cancel(about=meeting, kinds=[REMINDER], dedupe_prefix=prefix)
     return cancelled

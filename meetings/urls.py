@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", schedule.meeting_cancel, name="cancel"),
     path("<int:pk>/postpone/", schedule.meeting_postpone, name="postpone"),
     path("<int:pk>/notice/", schedule.meeting_send_notice, name="send_notice"),
+    path("<int:pk>/notice/unreachable/", schedule.meeting_notice_unreachable, name="notice_unreachable"),
     path("<int:pk>/held/", schedule.meeting_mark_held, name="mark_held"),
     # Agenda, its files and the commune's agenda template
     path("<int:pk>/agenda/add/", agenda.agenda_add, name="agenda_add"),

@@ -35,6 +35,15 @@ def address_for(user, channel: str, preference: ChannelPreference | None = None)
     return candidate
 
 
+def is_mobile(number: str) -> bool:
+    """``number`` (as stored, normalised) is a Vietnamese mobile number an SMS can go to."""
+    try:
+        VN_MOBILE(number or "")
+    except ValidationError:
+        return False
+    return bool(number)
+
+
 def receivable_channels(user, preference: ChannelPreference | None = None) -> list[str]:
     """The channels this user gets messages on: their choice, where they have a valid address."""
     preference = preference or preference_of(user)

@@ -20,7 +20,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .addresses import address_for
+from .addresses import address_for, is_mobile
 from .models import Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,13 @@ class Channel:
         """Release what a batch of sends shared (an SMTP connection)."""
 
     def address(self, notification: Notification) -> str:
-        address = address_for(notification.recipient, self.name)
+        if notification.recipient_id is None:
+            # A phone number alone (no user account): the row holds it from the start.
+            address = notification.address if self.name == NotificationChannel.SMS else ""
+            if address and not is_mobile(address):
+                address = ""
+        else:
+            address = address_for(notification.recipient, self.name)
         if not address:
             raise PermanentError(f"The recipient has no valid address for {self.name}.")
         notification.address = address

@@ -57,12 +57,18 @@ class Notification(models.Model):
     Channel = NotificationChannel
     Status = NotificationStatus
 
+    # None for an SMS to a phone number alone: a member on the register without a login
+    # (meetings/reminders.py); then ``address`` holds the number from the start and
+    # ``recipient_name`` who it is.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
     )
+    recipient_name = models.CharField(_("recipient's name"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
     kind = models.CharField(_("kind"), max_length=100)
     about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -71,6 +77,9 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
     body_html = models.TextField(_("HTML body"), blank=True)
+    # The page the message is about, as a path on this site ("/petitions/15/"): the inbox opens
+    # it; e-mail and SMS carry it on SITE_URL (notifications/links.py).
+    link = models.CharField(_("link"), max_length=500, blank=True)
     # Where it went (email address or phone number), recorded when sent.
     address = models.CharField(_("address"), max_length=254, blank=True)
     due_at = models.DateTimeField(_("due at"))
@@ -114,10 +123,16 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=models.Q(channel__in=NotificationChannel.values), name="notification_channel_valid"
             ),
+            # Without a user, only an SMS to the number it holds.
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False)
+                | models.Q(channel=NotificationChannel.SMS) & ~models.Q(address=""),
+                name="notification_recipient_or_phone",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.channel}, {self.status})"
+        return f"{self.kind} → {self.recipient_id or self.recipient_name} ({self.channel}, {self.status})"
 
 
 class ChannelPreference(models.Model):

@@ -2,6 +2,10 @@
 
 subject.txt and body.txt are required; sms.txt is optional (else the body, shortened) and so
 is body.html. The .txt files are rendered without HTML escaping (they are plain text).
+
+Links: the context's ``url`` and every other ``*_url`` may be a path ("/meetings/30/"); the
+templates get each on the site's address (``links.absolute_url``), so every e-mail and SMS
+carries a full link, and the message's ``link`` is the path of ``url`` for the inbox.
 """
 
 import functools
@@ -13,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import Truncator
 
+from .links import absolute_url, site_path
+
 SMS_LENGTH = 160
 
 
@@ -22,6 +28,7 @@ class Rendered:
     body: str
     body_html: str
     sms: str
+    link: str = ""
 
 
 @functools.cache
@@ -44,7 +51,12 @@ def _text(name: str, context: dict) -> str:
 
 def render_message(kind: str, context: dict, recipient) -> Rendered:
     folder = f"notifications/{kind}"
-    values = {**context, "recipient": recipient}
+    links = {
+        key: absolute_url(value)
+        for key, value in context.items()
+        if (key == "url" or key.endswith("_url")) and isinstance(value, str)
+    }
+    values = {**context, **links, "recipient": recipient}
     with translation.override("vi"):
         subject = re.sub(r"\s+", " ", _text(f"{folder}/subject.txt", values)).strip()
         body = _text(f"{folder}/body.txt", values).strip()
@@ -56,4 +68,5 @@ def render_message(kind: str, context: dict, recipient) -> Rendered:
             body_html = render_to_string(f"{folder}/body.html", values).strip()
         except TemplateDoesNotExist:
             body_html = ""
-    return Rendered(subject=subject[:300], body=body, body_html=body_html, sms=sms)
+    link = site_path(links.get("url", ""))[:500]
+    return Rendered(subject=subject[:300], body=body, body_html=body_html, sms=sms, link=link)

@@ -20,8 +20,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import dispatch
-from .addresses import receivable_channels
-from .models import Notification, NotificationChannel, NotificationStatus
+from .addresses import is_mobile, receivable_channels
+from .models import Notification, NotificationChannel, NotificationStatus, normalize_phone
 from .rendering import render_message
 from .tasks import enqueue_send
 
@@ -122,6 +122,7 @@ def notification_enqueue(
                         subject=message.subject,
                         body=message.sms if channel == NotificationChannel.SMS else message.body,
                         body_html=message.body_html if channel == NotificationChannel.EMAIL else "",
+                        link=message.link,
                         due_at=due,
                         dedupe_key=keys[channel],
                         status=NotificationStatus.SENT
@@ -144,6 +145,67 @@ def notification_enqueue(
     ]
     if created_now:
         _nudge_later(created_now)
+    return result
+
+
+def notification_enqueue_sms(
+    *,
+    phone: str,
+    name: str = "",
+    kind: str,
+    about=None,
+    due_at: datetime.datetime | None = None,
+    dedupe_key: str,
+    context: dict,
+    now: datetime.datetime | None = None,
+) -> list[Notification]:
+    """One SMS row to a phone number alone, for someone with no user account (a member on the
+    register without a login); the same dedupe_key again creates nothing. The row's key is
+    f"{dedupe_key}:sms", its ``address`` the number (normalised); a number that is not a
+    Vietnamese mobile number creates nothing (returns []). Returns the row, new or existing.
+
+    Like every SMS it waits out the quiet hours (notifications/channels.py); recorded history
+    (``recording_history``) keeps it cancelled.
+    """
+    number = normalize_phone(phone or "")
+    if not is_mobile(number):
+        return []
+    now = now or timezone.now()
+    due = due_at or now
+    key = f"{dedupe_key}:{NotificationChannel.SMS}"
+    with transaction.atomic():
+        existing = Notification.objects.filter(dedupe_key=key).first()
+        if existing is None:
+            message = render_message(kind, {**context, "recipient_name": name}, None)
+            held_back = _recording_history.get()
+            about_fields = (
+                {"about_type": ContentType.objects.get_for_model(about), "about_id": about.pk}
+                if about is not None
+                else {}
+            )
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        recipient=None,
+                        recipient_name=name[:200],
+                        address=number,
+                        channel=NotificationChannel.SMS,
+                        kind=kind,
+                        subject=message.subject,
+                        body=message.sms,
+                        link=message.link,
+                        due_at=due,
+                        dedupe_key=key,
+                        status=NotificationStatus.CANCELLED if held_back else NotificationStatus.PENDING,
+                        queued_at=now if due <= now and not held_back else None,
+                        **about_fields,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+        result = list(Notification.objects.filter(dedupe_key=key))
+    if existing is None and result and result[0].status == NotificationStatus.PENDING and result[0].due_at <= now:
+        _nudge_later([result[0].pk])
     return result
 
 

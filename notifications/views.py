@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .addresses import preference_of
 from .forms import PreferenceForm
+from .links import site_path
 from .selectors import inbox_for
 from .services import inbox_mark_read
 
@@ -19,6 +20,21 @@ PAGE_SIZE = 30
 def inbox(request):
     page = Paginator(inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page_obj": page, "notifications": page.object_list})
+
+
+@login_required
+@require_POST
+def open_message(request, pk: int):
+    """Tapping an inbox message: it is read, and its page opens. A POST (a GET writes nothing).
+    The page decides who may see it (one who lost access gets its 404); only the user's own
+    rows, and only paths on this site."""
+    row = inbox_for(request.user).filter(pk=pk).only("pk", "link", "read_at").first()
+    if row is None:
+        raise Http404
+    if row.read_at is None:
+        inbox_mark_read(user=request.user, notification_id=row.pk)
+    link = site_path(row.link)
+    return redirect(link or "notifications:inbox")
 
 
 @login_required

@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.months import add_months, first_of_month
-from meetings.reminders import absolute_url
 from members.access import branches, nodes, scope_for
 from members.models import RoleKind
+from notifications.links import absolute_url
 from notifications.models import Notification
 from notifications.services import notification_enqueue
 from oversight.selectors.cadres import cadre_report
@@ -67,6 +67,7 @@ class Digest:
             "low_attendance": part(self.low_attendance),
             "cadres": part(self.cadres_missed),
             "is_empty": self.is_empty,
+            "url": reverse("oversight:flags"),
             "flags_url": absolute_url(reverse("oversight:flags")),
             "petitions_url": absolute_url(reverse("petitions:list")),
         }

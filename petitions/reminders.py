@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -30,6 +29,7 @@ from meetings.models import ReminderRules
 from members.access import role_holders, system_scope
 from members.models import OrganizationKind, RoleKind
 from members.names import person_name, person_names
+from notifications.links import absolute_url
 from notifications.services import notification_enqueue, notifications_cancel
 from workdays.calendar import is_working_day, working_days_until
 
@@ -43,12 +43,6 @@ CHASES = [DUE_SOON, OVERDUE, OVERDUE_LEADER]
 
 # The most working days ahead a commune may remind officers (the chase looks no further).
 LONGEST_DUE_SOON = ReminderRules._meta.get_field("petition_due_soon_days").validators[0].limit_value
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site's address (the ``SITE_URL`` setting), or as it is when none is set."""
-    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _day(day: datetime.date | None) -> str:

@@ -26,7 +26,7 @@ from meetings.views import lookups
 from meetings.views.agenda import agenda_context
 from members.forms.picker import use_branch_picker
 from members.ids import query_id
-from members.models import AccessLog
+from members.models import AccessLog, Member
 from notifications.selectors import channel_counts
 
 
@@ -233,11 +233,20 @@ def meeting_send_notice(request, pk):
         except ValidationError as error:
             messages.error(request, lookups.form_errors(error))
             return redirect(meeting)
-        recipients = reminders.notice_recipients(meeting)
+        told = reminders.audience(meeting)
+        channels = channel_counts(told.users)
+        by_phone = len(told.by_phone)
         return render(
             request,
             "meetings/notice_confirm.html",
-            {"meeting": meeting, "recipients": len(recipients), "channels": channel_counts(recipients)},
+            {
+                "meeting": meeting,
+                "recipients": len(told.users) + by_phone,
+                # Members without a login are told by SMS on the register's number.
+                "channels": {**channels, "sms": channels["sms"] + by_phone},
+                "by_phone": by_phone,
+                "unreachable": _unreachable_rows(told),
+            },
         )
     try:
         services.schedule.meeting_send_notice(meeting=meeting, by=request.user)
@@ -246,6 +255,32 @@ def meeting_send_notice(request, pk):
     else:
         messages.success(request, _("The notice is recorded as sent."))
     return redirect(meeting)
+
+
+def _unreachable_rows(told) -> list[dict]:
+    """The expected members no message reaches, for the secretary to tell in person."""
+    reasons = {
+        reminders.NO_NUMBER: _("no phone number on the register"),
+        reminders.NOT_MOBILE: _("the register's number is not a mobile number"),
+        reminders.OPTED_OUT: _("does not want SMS"),
+    }
+    members = [member for member, _reason in told.unreachable]
+    labels = Member.labels(members)
+    return [
+        {"member": member, "label": labels[member.pk], "place": member.place, "reason": reasons[reason]}
+        for member, reason in told.unreachable
+    ]
+
+
+@login_required
+def meeting_notice_unreachable(request, pk):
+    """The printable list of expected members the notice does not reach (no login and no mobile
+    number, or no SMS wanted), before or after it is sent."""
+    meeting = lookups.meeting_or_404(request, pk, manage=True)
+    told = reminders.audience(meeting)
+    return render(
+        request, "meetings/notice_unreachable.html", {"meeting": meeting, "unreachable": _unreachable_rows(told)}
+    )
 
 
 @login_required

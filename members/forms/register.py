@@ -56,8 +56,22 @@ class MemberForm(ControlCharactersStripped, forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
+    sms_opt_out = forms.BooleanField(
+        label=_("Does not want SMS"),
+        required=False,
+        help_text=_(
+            "Ticked: no meeting notice or reminder goes to this number by SMS. "
+            "The secretary tells the member in person."
+        ),
+    )
+
     def __init__(self, *args, branches, readable_members=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sms_opt_out"].initial = self.instance.sms_opted_out_at is not None
+        # Right after the phone number it is about.
+        order = [name for name in self.fields if name != "sms_opt_out"]
+        order.insert(order.index("phone") + 1, "sms_opt_out")
+        self.order_fields(order)
         self.fields["branch"].queryset = branches
         self.fields["branch"].empty_label = None
         # The receiving branch of a temporary transfer may lie outside the user's own branches.

@@ -126,6 +126,17 @@ class Member(GuardedUniqueness, ChoiceDisplay, models.Model):
     suspension_decision = models.CharField(_("suspension decision number"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # The member asked for no SMS on the register's number (meeting notices and reminders to
+    # members without a login, meetings/reminders.py): when, and who recorded it.
+    sms_opted_out_at = models.DateTimeField(_("does not want SMS since"), null=True, blank=True)
+    sms_opted_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("SMS refusal recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     residence = models.CharField(_("residence"), max_length=300, blank=True)
     workplace = models.CharField(_("workplace"), max_length=300, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True, validators=[plausible_date])

@@ -122,8 +122,17 @@ def member_validate(
 
 
 @transaction.atomic
-def member_save(*, member: Member, by: AbstractBaseUser | None) -> Member:
+def member_save(
+    *,
+    member: Member,
+    by: AbstractBaseUser | None,
+    sms_opt_out: bool | None = None,
+    now: datetime.datetime | None = None,
+) -> Member:
     """Create or update a member (validated by the member form); history records ``by`` as the author.
+
+    ``sms_opt_out`` (the form's "Does not want SMS"; None leaves it): a refusal is recorded with
+    when and by whom the first time, and cleared when unticked.
 
     A change of branch is a move (see ``member_move``): every path that changes a member's branch
     (the member form, the importer, the admin) saves through here, so the ties to the old branch
@@ -142,6 +151,9 @@ def member_save(*, member: Member, by: AbstractBaseUser | None) -> Member:
     if moved and (member.joined_branch_on is None or member.joined_branch_on == before["joined_branch_on"]):
         # The editor did not say when the member joined the new branch: today.
         member.joined_branch_on = timezone.localdate()
+    if sms_opt_out is not None and sms_opt_out != (member.sms_opted_out_at is not None):
+        member.sms_opted_out_at = (now or timezone.now()) if sms_opt_out else None
+        member.sms_opted_out_by = by if sms_opt_out and by is not None and by.is_authenticated else None
     member._history_user = by
     member.save()
     if moved:

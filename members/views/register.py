@@ -81,7 +81,7 @@ def member_list(request):
 
 @login_required
 def member_detail(request, pk):
-    member = get_object_or_404(access.members(request.user).select_related("branch"), pk=pk)
+    member = get_object_or_404(access.members(request.user).select_related("branch", "sms_opted_out_by__member"), pk=pk)
     can_edit = access.can_edit_member(request.user, member)
     access_log_note(request, action=AccessLog.Action.VIEW_MEMBER, member_id=member.pk, organization_id=member.branch_id)
     context = {
@@ -109,7 +109,9 @@ def member_create(request):
         request.POST or None, branches=branches, readable_members=access.members(request.user), initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        member = register.member_save(member=form.save(commit=False), by=request.user)
+        member = register.member_save(
+            member=form.save(commit=False), by=request.user, sms_opt_out=form.cleaned_data["sms_opt_out"]
+        )
         messages.success(request, _("Added %(name)s.") % {"name": member.full_name})
         return redirect(member)
     _record_card_conflict(request, form, None)
@@ -126,7 +128,9 @@ def member_edit(request, pk):
         readable_members=access.members(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        register.member_save(member=form.save(commit=False), by=request.user)
+        register.member_save(
+            member=form.save(commit=False), by=request.user, sms_opt_out=form.cleaned_data["sms_opt_out"]
+        )
         messages.success(request, _("Saved."))
         return redirect(member)
     _record_card_conflict(request, form, member)

@@ -190,3 +190,15 @@ def test_nothing_logged_or_stored_holds_the_code_or_the_password(staff, member_u
     assert "reset_code_used" in caplog.text
     stored = str(list(ResetCode.objects.values())) + str(list(AccountEvent.objects.values()))
     assert code.replace("-", "") not in stored and NEW_PASSWORD not in stored
+
+
+def test_the_reset_link_is_on_the_sites_address_not_the_requests_host(
+    member_user, worker, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://chibo.example.org"
+    member_user.email = "hoa@example.org"
+    member_user.save()
+    ask_reset(Client(HTTP_HOST="localhost"), "hoa@example.org", django_capture_on_commit_callbacks)
+    worker()
+    assert re.search(r"^https://chibo\.example\.org/password/reset/[^\s]+/$", mail.outbox[0].body, re.M)
+    assert "localhost" not in mail.outbox[0].body

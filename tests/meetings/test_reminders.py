@@ -387,3 +387,19 @@ def test_commune_staff_set_the_timings_and_others_get_404(client, staff, secreta
     assert response.status_code == 302
     kept = ReminderRules.objects.get(organization=tree.commune)
     assert (kept.reminder_days, kept.reminder_hour, kept.petition_leader_after_days) == ((5,), 17, 7)
+
+
+@time_machine.travel(at(D(2026, 11, 28), 10), tick=False)
+def test_notice_and_reminders_carry_a_full_link_by_email_sms_and_inbox(people, meeting, settings):
+    from notifications.models import ChannelPreference
+
+    settings.SITE_URL = "https://chibo.example.org"
+    ChannelPreference.objects.create(user=people.with_email.user, sms_enabled=True, phone="0912345678")
+    meeting_send_notice(meeting=meeting, by=people.secretary)
+    link = f"https://chibo.example.org/meetings/{meeting.pk}/"
+    for kind in (reminders.NOTICE, reminders.REMINDER):
+        found = rows(kind, recipient=people.with_email.user)
+        assert set(found.values_list("channel", flat=True)) == {"inbox", "email", "sms"}
+        for row in found:
+            assert link in row.body, (kind, row.channel)
+            assert row.link == f"/meetings/{meeting.pk}/"

@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from chibo.celery import app
-from notifications.channels import EmailChannel, PermanentError
+from notifications.channels import EmailChannel, PermanentError, SmsChannel
+from notifications.management.commands import benchmark_reminders
 from notifications.models import Notification
 
 LAST_LINE = re.compile(r"^(\d+) sent, (\d+) duplicates, (\d+) lost, (\d+\.\d) seconds, (\d+) per second$")
@@ -41,20 +42,32 @@ def eager():
 
 
 @pytest.mark.django_db
-def test_in_process_run_counts_every_row_once_and_removes_what_it_made(settings, tmp_path, eager):
-    """--no-spawn with eager tasks: the dispatch, claim and email file sink, without a broker."""
+def test_in_process_run_counts_every_row_once_and_removes_what_it_made(
+    settings, tmp_path, tmp_path_factory, eager, monkeypatch
+):
+    """--no-spawn with eager tasks: the dispatch, claim and email and SMS file sinks, without a broker."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
+    sms_dir = tmp_path_factory.mktemp("sms")
+    settings.SMS_BACKEND = "notifications.channels.FileSmsBackend"
+    settings.SMS_FILE_PATH = str(sms_dir)
+    (sms_dir / "sms.log").write_text('{"to": "0912345678", "text": "x", "key": "someone-else:1:sms"}\n')
     other = tmp_path / "not-ours.log"
     other.write_text("X-Chibo-Notification: someone-else:1:email\n")
 
+    # Whatever the hour the test runs at: SMS would otherwise wait out the quiet hours.
+    monkeypatch.setattr(benchmark_reminders, "in_quiet_hours", lambda now: None)
+    monkeypatch.setattr(SmsChannel, "hold_until", lambda self, notification, now: None)
     lines = run(count=20, no_spawn=True, mail_dir=str(tmp_path), progress_every=0.1)
 
     match = LAST_LINE.match(lines[-1])
     assert match, lines
     assert match.group(1, 2, 3) == ("20", "0", "0")
+    assert "SMS: 4 sent, 0 duplicates, 0 lost" in lines  # every 5th row: a number alone
+    assert any("(16 email, 4 SMS)" in line for line in lines)
     assert_nothing_left()
     assert [path.name for path in tmp_path.iterdir()] == ["not-ours.log"]  # its own mail files are gone
+    assert (sms_dir / "sms.log").read_text().count("\n") == 1  # and its SMS lines
 
 
 @pytest.mark.django_db(transaction=True)

@@ -124,3 +124,17 @@ def test_only_commune_staff_may_press_the_button(leader, secretary):
     for client in (leader, secretary):
         assert client.post(reverse("oversight:digest_now")).status_code == 404
     assert not Notification.objects.exists()
+
+
+def test_the_digest_links_to_the_flags_page_in_full(tree, leader_user, commune_data, settings):
+    settings.SITE_URL = "https://chibo.example.org"
+    leader_user.email = "leader@example.org"
+    leader_user.save()
+    with time_machine.travel(MONDAY, tick=False):
+        tasks.weekly_digest()
+    found = Notification.objects.filter(recipient=leader_user, kind=digest.DIGEST)
+    assert set(found.values_list("channel", flat=True)) == {"inbox", "email"}
+    for row in found:
+        assert f"Xem chi tiết: https://chibo.example.org{reverse('oversight:flags')}" in row.body
+        assert f"Kiến nghị: https://chibo.example.org{reverse('petitions:list')}" in row.body
+        assert row.link == reverse("oversight:flags")

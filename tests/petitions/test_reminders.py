@@ -181,3 +181,24 @@ def test_the_communes_timings_decide_the_officers_and_leaders_reminders(tree, ca
         chase_petitions()
     assert recipients(reminders.DUE_SOON, about_id=soon.pk) == {people.officer.pk}
     assert recipients(reminders.OVERDUE_LEADER, about_id=late.pk) == {people.leader.pk}
+
+
+def test_petition_messages_carry_a_full_link_by_email_sms_and_inbox(forwarded, people, settings):
+    from notifications.models import ChannelPreference
+
+    settings.SITE_URL = "https://chibo.example.org"
+    for user in (people.officer, people.secretary):
+        user.email = f"{user.username}@example.org"
+        user.save()
+        ChannelPreference.objects.create(user=user, sms_enabled=True, phone="0912345678")
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+    with time_machine.travel(at(D(2026, 12, 10), 10), tick=False):
+        petition_answer(petition=forwarded, answer="Đã bố trí kinh phí sửa đường.", by=people.officer)
+    link = f"https://chibo.example.org/petitions/{forwarded.pk}/"
+    for kind in (reminders.DUE_SOON, reminders.ANSWERED):
+        found = Notification.objects.filter(kind=kind)
+        assert set(found.values_list("channel", flat=True)) == {"inbox", "email", "sms"}
+        for row in found:
+            assert link in row.body, (kind, row.channel)
+            assert row.link == f"/petitions/{forwarded.pk}/"

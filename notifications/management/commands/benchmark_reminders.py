@@ -1,7 +1,10 @@
 """Measure the outbox → broker → worker → email path: N due notifications, sent, counted at the sink.
 
 Throwaway, inactive users named "bench-<run>-<n>" each get one due email row (dedupe key
-"bench-<run>:<n>:email"). The rows are dispatched exactly as the periodic dispatch does
+"bench-<run>:<n>:email"); every --sms-every'th row is instead an SMS to a phone number alone
+("bench-<run>:<n>:sms", no user), as a member without a login is sent the meeting notice
+(meetings/reminders.py), counted at the SMS file backend's log. SMS are held in the quiet hours
+(21:00–07:00): a run then sends email only, and says so. The rows are dispatched exactly as the periodic dispatch does
 (dispatch.dispatch_due, NOTIFICATION_BATCH_SIZE ids per message, again every
 NOTIFICATION_REQUEUE_AFTER while it waits, as beat would) onto the configured broker, on a queue of
 the run's own, to K worker processes started here with the email file backend writing to a
@@ -13,6 +16,7 @@ With --no-spawn the rows go to the configured default queue, for workers already
 --mail-dir names the folder their file backend writes to (default: EMAIL_FILE_PATH).
 """
 
+import json
 import os
 import re
 import shutil
@@ -32,9 +36,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from notifications import dispatch, tasks
-from notifications.channels import DEDUPE_HEADER
+from notifications.channels import DEDUPE_HEADER, FileSmsBackend, in_quiet_hours
 from notifications.models import Notification, NotificationChannel, NotificationStatus
 
 PENDING, SENDING, SENT = NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.SENT
@@ -71,8 +76,39 @@ def count_sink(mail_dir: Path, prefix: str, since: float = 0.0) -> tuple[Counter
     return counted, files
 
 
+def count_sms(sms_dir: Path | None, prefix: str) -> Counter:
+    """How many times each of this run's keys reached the SMS file backend's log."""
+    counted: Counter = Counter()
+    log = sms_dir / "sms.log" if sms_dir else None
+    if log is None or not log.exists():
+        return counted
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            key = json.loads(line).get("key", "")
+        except (ValueError, AttributeError):
+            continue
+        if key.startswith(prefix):
+            counted[key] += 1
+    return counted
+
+
+def drop_sms_lines(sms_dir: Path | None, prefix: str) -> None:
+    """Remove this run's lines from a shared SMS log (--no-spawn), keeping everyone else's."""
+    log = sms_dir / "sms.log" if sms_dir else None
+    if log is None or not log.exists():
+        return
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if f'"key": "{prefix}' not in line]
+    temporary = log.with_suffix(".log.tmp")
+    temporary.write_text("".join(kept), encoding="utf-8")
+    temporary.replace(log)
+
+
 class Command(BaseCommand):
-    help = "Send N due email notifications to throwaway users through the broker and workers; count the sink."
+    help = (
+        "Send N due notifications (email, and every 5th an SMS to a number alone) through the broker "
+        "and workers; count the sinks."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=1000, help="notifications to send (default 1000)")
@@ -85,10 +121,22 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the sends (default 600)")
         parser.add_argument("--progress-every", type=float, default=5, help="seconds between progress lines")
         parser.add_argument("--keep", action="store_true", help="keep the users, rows and mail (to inspect them)")
+        parser.add_argument(
+            "--sms-every",
+            type=int,
+            default=5,
+            help="every N-th row is an SMS to a number alone, as to a member without a login (default 5; 0: none)",
+        )
 
     def handle(self, *args, count, workers, concurrency, no_spawn, mail_dir, timeout, progress_every, keep, **options):
-        if count < 1 or workers < 1:
-            raise CommandError("--count and --workers must be at least 1.")
+        sms_every = options["sms_every"]
+        if count < 1 or workers < 1 or sms_every < 0:
+            raise CommandError("--count and --workers must be at least 1, --sms-every 0 or more.")
+        if sms_every and in_quiet_hours(timezone.now()):
+            self.say("Quiet hours (21:00-07:00): SMS would wait until 07:00, so this run sends email only")
+            sms_every = 0
+        self.sms_every = sms_every
+        self.sms_dir: Path | None = None
         self.run_id = uuid.uuid4().hex[:8]
         self.prefix = f"bench-{self.run_id}:"
         self.processes: list[subprocess.Popen] = []
@@ -101,20 +149,30 @@ class Command(BaseCommand):
             self.mail_dir = Path(mail_dir or settings.EMAIL_FILE_PATH)
             self.mail_dir.mkdir(parents=True, exist_ok=True)
             self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
+            if sms_every:
+                if import_string(settings.SMS_BACKEND) is not FileSmsBackend:
+                    raise CommandError("--no-spawn with SMS rows needs SMS_BACKEND=file (or --sms-every 0).")
+                self.sms_dir = Path(settings.SMS_FILE_PATH)
         else:
             self.temp_dir = Path(tempfile.mkdtemp(prefix=f"chibo-bench-{self.run_id}-"))
             self.mail_dir = self.temp_dir / "mail"
             self.mail_dir.mkdir()
+            self.sms_dir = self.temp_dir / "sms"
             self.queue = f"chibo-bench-{self.run_id}"
         started_wall = time.time() - 1  # mail files older than the run are not ours
         try:
-            self.say(f"Run {self.run_id}: {count} email notifications, broker {self.broker_name()}")
+            sms = self.sms_count(count)
+            kinds = f"{count - sms} email, {sms} SMS"
+            self.say(f"Run {self.run_id}: {count} notifications ({kinds}), broker {self.broker_name()}")
             if not no_spawn:
                 self.spawn(workers, concurrency)
             self.create(count)
             last = self.send_and_wait(count, timeout, progress_every)
             counted, files = count_sink(self.mail_dir, self.prefix, since=0.0 if self.temp_dir else started_wall)
             self.files = files
+            texts = count_sms(self.sms_dir, self.prefix)
+            self.say(f"SMS: {len(texts)} sent, {sum(texts.values()) - len(texts)} duplicates, {sms - len(texts)} lost")
+            counted.update(texts)
             sent = len(counted)
             duplicates = sum(counted.values()) - sent
             lost = count - sent
@@ -147,6 +205,8 @@ class Command(BaseCommand):
             "PYTHONUNBUFFERED": "1",
             "DATABASE_URL": database_url(),
             "EMAIL_URL": f"filemail://{self.mail_dir}",
+            "SMS_BACKEND": "file",
+            "SMS_FILE_PATH": str(self.sms_dir),
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "LOG_LEVEL": "WARNING",
@@ -186,12 +246,18 @@ class Command(BaseCommand):
 
     # --- Rows ------------------------------------------------------------------------------
 
+    def is_sms(self, n: int) -> bool:
+        return bool(self.sms_every) and n % self.sms_every == self.sms_every - 1
+
+    def sms_count(self, count: int) -> int:
+        return sum(1 for n in range(count) if self.is_sms(n))
+
     def create(self, count: int) -> None:
         user_model = get_user_model()
         created = time.monotonic()
         unusable = make_password(None)  # nobody can log in as a throwaway user
-        for start in range(0, count, BATCH):
-            numbers = range(start, min(start + BATCH, count))
+        emails = [n for n in range(count) if not self.is_sms(n)]
+        for start in range(0, len(emails), BATCH):
             users = user_model.objects.bulk_create(
                 user_model(
                     username=f"bench-{self.run_id}-{n}",
@@ -200,14 +266,16 @@ class Command(BaseCommand):
                     password=unusable,
                     is_active=False,
                 )
-                for n in numbers
+                for n in emails[start : start + BATCH]
             )
             self.user_ids += [user.pk for user in users]
+        user_of = dict(zip(emails, self.user_ids, strict=True))
         now = timezone.now()
-        for start in range(0, count, BATCH):
-            batch = Notification.objects.bulk_create(
-                Notification(
-                    recipient_id=user_id,
+
+        def row(n: int) -> Notification:
+            if n in user_of:
+                return Notification(
+                    recipient_id=user_of[n],
                     channel=NotificationChannel.EMAIL,
                     kind=KIND,
                     subject="Benchmark",
@@ -215,10 +283,23 @@ class Command(BaseCommand):
                     due_at=now,
                     dedupe_key=f"{self.prefix}{n}:email",
                 )
-                for n, user_id in enumerate(self.user_ids[start : start + BATCH], start=start)
+            # A member without a login: the number alone (a valid mobile number, never dialled).
+            return Notification(
+                recipient=None,
+                recipient_name=f"Benchmark {n}",
+                address=f"09{n % 100_000_000:08d}",
+                channel=NotificationChannel.SMS,
+                kind=KIND,
+                subject="Benchmark",
+                body=f"Benchmark {self.run_id}: nhắc họp chi bộ.",
+                due_at=now,
+                dedupe_key=f"{self.prefix}{n}:sms",
             )
-            self.row_ids += [row.pk for row in batch]
-        self.say(f"Created {count} users and rows in {time.monotonic() - created:.1f} s")
+
+        for start in range(0, count, BATCH):
+            batch = Notification.objects.bulk_create(row(n) for n in range(start, min(start + BATCH, count)))
+            self.row_ids += [created_row.pk for created_row in batch]
+        self.say(f"Created {len(self.user_ids)} users and {count} rows in {time.monotonic() - created:.1f} s")
 
     def rows(self):
         """This run's rows: its key prefix, within the id range it created (an index range scan).
@@ -276,7 +357,7 @@ class Command(BaseCommand):
                 f"Kept {len(unsent)} unsent rows ({self.prefix}*, now cancelled) and their users, to inspect"
             )
         self.rows().filter(status=SENT).delete()
-        kept_users = {user_id for _, user_id in unsent}
+        kept_users = {user_id for _, user_id in unsent if user_id is not None}
         # The throwaway users own nothing else now: plain DELETEs instead of the ORM's cascade
         # collector, which looks into every table that refers to users. Should anything refer to
         # them after all, the database refuses (foreign keys) and the ORM's delete does it.
@@ -296,3 +377,4 @@ class Command(BaseCommand):
         else:
             for path in getattr(self, "files", []):
                 path.unlink(missing_ok=True)
+            drop_sms_lines(self.sms_dir, self.prefix)
