@@ -37,6 +37,7 @@ def baseline(tmp_path):
         "CONN_MAX_AGE": "60",
         "DATABASE_REPLICA_URL": "",
         "DATABASE_POOLER": "",
+        "SITE_URL": "",
         "REDIS_URL": "",
         "CELERY_BROKER_URL": "",
         "CELERY_TASK_ALWAYS_EAGER": "",
@@ -151,6 +152,7 @@ def test_production_deploy_check_reports_nothing(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="chibo.example.org",
         CSRF_TRUSTED_ORIGINS="https://chibo.example.org",
+        SITE_URL="https://chibo.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
