@@ -117,7 +117,7 @@ class RollRows:
                 reason = entry.attendance.reason if entry.attendance else ""
                 autofocus = " autofocus" if focus and not reason else ""
                 parts += [
-                    f'<form method="post" action="{action}" class="roll-r">',
+                    f'<form method="post" action="{action}" class="roll-r" novalidate>',
                     self._csrf,
                     '<input type="hidden" name="mark" value="excused">',
                     f'<input name="reason" value="{escape(reason)}" maxlength="300" class="form-control" '
