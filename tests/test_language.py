@@ -203,3 +203,29 @@ def test_the_file_input_has_a_vietnamese_button_and_no_native_text(secretary, tr
     assert 'class="visually-hidden" data-file-pick' in html
     assert "Chọn tệp" in html and "Chưa chọn tệp nào" in html
     assert 'src="/static/js/inputs.js"' in html
+
+
+def _msgstrs() -> list[str]:
+    po = (settings.BASE_DIR / "locale/vi/LC_MESSAGES/django.po").read_text()
+    texts = []
+    for entry in po.split("\n\n"):
+        _, found, rest = entry.partition("\nmsgstr")
+        if found:
+            texts.append("".join(part.split('"', 1)[1].rsplit('"', 1)[0] for part in rest.splitlines() if '"' in part))
+    return texts
+
+
+def test_users_are_addressed_as_dong_chi_never_ban():
+    import re
+
+    texts = _msgstrs()
+    assert len(texts) > 1000
+    assert any("đồng chí" in text for text in texts)
+    offending = [text for text in texts if re.search(r"\b[Bb]ạn\b", text)]
+    assert offending == []
+
+
+def test_errors_name_dates_and_times_as_the_placeholders_do():
+    # The placeholders say "ngày/tháng/năm", "giờ:phút", "tháng/năm"; the errors say the same.
+    offending = [text for text in _msgstrs() if any(word in text for word in ("dd/mm/yyyy", "HH:MM", "mm/yyyy"))]
+    assert offending == []
