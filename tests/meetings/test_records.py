@@ -453,6 +453,26 @@ def test_minutes_without_chair_and_minute_taker_cannot_be_adopted(meeting, secre
     assert meeting.status == MeetingStatus.HELD
 
 
+def test_the_adoption_page_offers_the_button_only_when_adoption_can_succeed(meeting, secretary, tree):
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/adopt/").content.decode()
+    # Not yet held: the step is named, there is no button to tap only to be refused.
+    assert 'id="adopt-missing"' in page and "First record that the meeting was held" in page
+    assert 'type="submit" class="btn btn-success btn-lg"' not in page
+    member = MemberFactory(branch=tree.branch)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.HELD, actual_start=meeting.planned_start, actual_end=meeting.planned_end
+    )
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/adopt/").content.decode()
+    assert 'id="adopt-missing"' in page and "Finish the roll first" in page
+    Attendance.objects.create(
+        meeting=meeting, member=member, mark=Mark.PRESENT, category=Category.FULL, marked_by=secretary.user
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(chair=member, minute_taker=member)
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/adopt/").content.decode()
+    assert 'id="adopt-missing"' not in page and 'type="submit" class="btn btn-success btn-lg"' in page
+    assert not Minutes.objects.filter(meeting=meeting).exists()  # opening the page wrote nothing
+
+
 def test_a_meeting_not_yet_held_cannot_be_adopted(meeting, secretary):
     response = secretary.post(f"/meetings/{meeting.pk}/minutes/adopt/")
     meeting.refresh_from_db()
