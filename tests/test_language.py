@@ -1,6 +1,7 @@
 """The site is Vietnamese whatever the phone's language; English only when the user chooses it."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -216,8 +217,6 @@ def _msgstrs() -> list[str]:
 
 
 def test_users_are_addressed_as_dong_chi_never_ban():
-    import re
-
     texts = _msgstrs()
     assert len(texts) > 1000
     assert any("đồng chí" in text for text in texts)
@@ -229,3 +228,14 @@ def test_errors_name_dates_and_times_as_the_placeholders_do():
     # The placeholders say "ngày/tháng/năm", "giờ:phút", "tháng/năm"; the errors say the same.
     offending = [text for text in _msgstrs() if any(word in text for word in ("dd/mm/yyyy", "HH:MM", "mm/yyyy"))]
     assert offending == []
+
+
+def test_empty_pickers_say_choose_not_dashes(secretary, tree):
+    meeting = make_meeting(tree.branch)
+    page = secretary.get(reverse("meetings:edit", args=[meeting.pk]), **ENGLISH_PHONE).content.decode()
+    chair = re.search(r'<select name="chair".*?</select>', page, re.S).group()
+    assert '<option value="" selected>— chọn —</option>' in chair
+    assert "---------" not in page
+    # A model field's own blank choice too (Field.get_choices), and in English.
+    with translation.override("en"):
+        assert Meeting._meta.get_field("kind").get_choices()[0] == ("", "— choose —")
