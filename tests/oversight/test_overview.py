@@ -335,3 +335,13 @@ def test_the_export_is_named_in_vietnamese(kind, first, name):
     from oversight import exports
 
     assert exports.filename(SimpleNamespace(span=SimpleNamespace(kind=kind, first=first))) == name
+
+
+def test_the_charts_write_rates_with_a_decimal_comma(data, leader):
+    page = leader.get(reverse("oversight:overview"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    titles = re.findall(r"<title>[^<]*chuyên cần[^<]*</title>|<title>[^<]*Dự họp[^<]*</title>", page, re.I)
+    rates = re.findall(r"<rect class=\"db-seg-(?:rate|low)\"[^>]*><title>([^<]*)</title>", page)
+    assert rates and all(re.search(r"\d,\d%$", title) for title in rates), rates
+    assert not any(re.search(r"\d\.\d", title) for title in titles + rates)
+    # The coordinates stay numbers an SVG reads.
+    assert re.search(r'<rect class="db-seg-(rate|low)" x="0(\.0)?" y="\d+" width="[\d.]+"', page)
