@@ -354,6 +354,21 @@ def test_speeches_by_member_or_typed_name(tree, meeting, secretary):
     assert list(item.speeches.values_list("speaker_name", flat=True)) == ["Ông Trưởng thôn"]
 
 
+def test_a_speaker_typed_without_accents_is_the_member_printed_as_registered(tree, meeting, secretary):
+    item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
+    tam = MemberFactory(branch=tree.branch, full_name="Trần Văn Tâm")
+    MemberFactory.create_batch(2, branch=tree.branch, full_name="Lê Thị Hoa")
+    url = f"/meetings/{meeting.pk}/minutes/items/{item.pk}/speeches/"
+    secretary.post(url, {"speaker_name": "tran van tam", "text": "x"})
+    secretary.post(url, {"speaker_name": "le thi hoa", "text": "y"})  # two members fold alike: as typed
+    secretary.post(url, {"speaker_name": "Bác Tư", "text": "z"})  # a guest: as typed
+    assert list(item.speeches.order_by("position").values_list("speaker_id", "speaker_name")) == [
+        (tam.pk, "Trần Văn Tâm"),
+        (None, "le thi hoa"),
+        (None, "Bác Tư"),
+    ]
+
+
 def test_only_the_branchs_members_are_linked_as_speakers(tree, meeting, secretary):
     item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
     MemberFactory(branch=tree.sibling, full_name="Hoàng Văn Nam")
