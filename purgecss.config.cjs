@@ -13,6 +13,10 @@ module.exports = {
   variables: true,
   safelist: {
     standard: [
+      // Form elements Django's widgets write (never named in the templates): Bootstrap's reboot gives
+      // them the page's font (`font-family: inherit`); without it a textarea is in the browser's
+      // monospace, where Vietnamese accents break on common Android fonts (issue 25).
+      "input", "button", "select", "optgroup", "textarea", "label", "legend", "fieldset",
       // Built at render time: message tags, outbox statuses.
       /^alert-(success|info|warning|danger|secondary)$/, /^text-bg-/,
       // crispy_bootstrap5's templates (checked against crispy-bootstrap5's templates).

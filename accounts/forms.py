@@ -39,22 +39,36 @@ class AdminLoginForm(BoundedUsername, AdminAuthenticationForm):
 class OneTimeCodeForm(forms.Form):
     code = forms.CharField(
         label=pgettext_lazy("one-time code", "Code"),
-        max_length=16,
+        max_length=24,
         help_text=_("The 6 digits shown by the authenticator app on your phone, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "none"}),
     )
 
     def clean_code(self):
-        return "".join(self.cleaned_data["code"].split())
+        """Letters and digits only, in lower case: a recovery code is taken in any case, with or
+        without spaces or dashes ("ABCD-EFGH", "abcd efgh"), and "123 456" is the app's code."""
+        return "".join(ch for ch in self.cleaned_data["code"].lower() if ch.isalnum())
+
+    @property
+    def is_app_code(self) -> bool:
+        """Six digits: the authenticator's code; anything else is taken as a recovery code."""
+        code = self.cleaned_data.get("code", "")
+        return len(code) == 6 and code.isdigit()
 
 
 class AuthenticatorCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code from the app"),
-        max_length=6,
-        min_length=6,
+        max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+    def clean_code(self):
+        """Six digits, spaces and dashes aside ("123 456" as some apps show it)."""
+        code = "".join(ch for ch in self.cleaned_data["code"] if ch.isalnum())
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError(_("Enter the 6 digits the app shows."), code="digits")
+        return code
 
 
 class EnrolledAuthenticatorCodeForm(AuthenticatorCodeForm):

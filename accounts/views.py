@@ -68,7 +68,7 @@ def two_factor(request):
         return redirect(_next_url(request))
     form = OneTimeCodeForm(request.POST or None)
     if form.is_valid():
-        device = _matching_device(request.user, form.cleaned_data["code"])
+        device = _matching_device(request.user, form.cleaned_data["code"], app=form.is_app_code)
         if device is not None:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
@@ -79,14 +79,31 @@ def two_factor(request):
                     % {"left": left},
                 )
             return redirect(_next_url(request))
-        form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
+        if form.is_app_code:
+            form.add_error("code", _wrong_app_code())
+        else:
+            # A used recovery code is gone (django-otp deletes it): wrong or used read the same.
+            form.add_error(
+                "code",
+                _(
+                    "This recovery code is not right or has already been used: each code works once. "
+                    "Try another of the codes you saved."
+                ),
+            )
     return render(request, "accounts/two_factor.html", {"form": form, "next": request.GET.get("next", "")})
 
 
-def _matching_device(user, code: str):
-    """The device (authenticator first, then recovery codes) that accepts the code; each device
-    throttles wrong codes itself (django-otp: the wait doubles after each failure)."""
-    for model in (TOTPDevice, RecoveryCodes):
+def _wrong_app_code() -> str:
+    return _(
+        "This code is not right. Enter the 6 digits the app shows now (they change every 30 seconds); "
+        "if it is still refused, check that the time on the phone is right."
+    )
+
+
+def _matching_device(user, code: str, *, app: bool):
+    """The device that accepts the code: the authenticator for six digits, else the recovery
+    codes; each device throttles wrong codes itself (django-otp: the wait doubles after each failure)."""
+    for model in (TOTPDevice,) if app else (RecoveryCodes,):
         for device in model.objects.filter(user=user, confirmed=True):
             if device.verify_token(code):
                 return device
@@ -121,9 +138,12 @@ def two_factor_setup(request):
                 request.session.pop(PENDING_SECRET, None)
                 otp_login(request, device)
                 return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
-            form.add_error("code", _("This code is not right. Check the time on your phone and try again."))
+            form.add_error("code", _wrong_app_code())
     context = {
         "form": form,
+        # On the phone that holds the app, the link opens it with the account filled in; the QR
+        # code is for a second device, and the key (in groups of four) for typing.
+        "otpauth_url": device.config_url,
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": " ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
         "required": signin.owed_step(request) == signin.SETUP,

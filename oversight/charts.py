@@ -24,9 +24,17 @@ TEXT_ROOM = 52
 class Segment:
     css: str
     label: str
-    count: int
+    count: int | float
     x: float
     width: float
+
+    @property
+    def shown(self) -> str:
+        """The count as the page writes numbers (a decimal comma in Vietnamese: "98,0"), though the
+        chart's template prints its coordinates unlocalised."""
+        if isinstance(self.count, float):
+            return f"{formats.number_format(self.count, 1)}%"
+        return formats.number_format(self.count)
 
 
 @dataclass(frozen=True)

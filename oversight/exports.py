@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from meetings.models.minutes import ScoreLevel
 from members.services.exports import escape_cell
 from oversight.selectors.flags import Period
-from oversight.selectors.overview import Figures, Overview, Row
+from oversight.selectors.overview import Figures, Overview, PeriodKind, Row
 from oversight.selectors.removal import RemovalCase
 
 
@@ -90,7 +90,13 @@ def overview_workbook(overview: Overview, rows: list[Row]) -> bytes:
 
 
 def filename(overview: Overview) -> str:
-    return f"tong-hop-{overview.span.kind}-{overview.span.first:%Y-%m}.xlsx"
+    """In Vietnamese, as the period is said: tong-hop-thang-12-2026, tong-hop-quy-4-2026, tong-hop-nam-2026."""
+    first = overview.span.first
+    if overview.span.kind == PeriodKind.YEAR:
+        return f"tong-hop-nam-{first.year}.xlsx"
+    if overview.span.kind == PeriodKind.QUARTER:
+        return f"tong-hop-quy-{(first.month - 1) // 3 + 1}-{first.year}.xlsx"
+    return f"tong-hop-thang-{first:%m-%Y}.xlsx"
 
 
 # --- The removal list -----------------------------------------------------------------------------
@@ -147,4 +153,4 @@ def removal_workbook(period: Period, cases: list[RemovalCase]) -> bytes:
 
 
 def removal_filename(period: Period) -> str:
-    return f"xoa-ten-{period.first:%Y-%m}-{period.last:%Y-%m}.xlsx"
+    return f"xoa-ten-tu-thang-{period.first:%m-%Y}-den-thang-{period.last:%m-%Y}.xlsx"

@@ -60,13 +60,24 @@ def officer_context(request: HttpRequest) -> dict | None:
     return {"queue": queue} if queue is not None else None
 
 
+def _secretary_branches(secretary: dict | None) -> set[int]:
+    if secretary is None:
+        return set()
+    return {item.meeting.branch_id if hasattr(item, "meeting") else item.branch.pk for item in secretary["items"]}
+
+
 def home_panels(request: HttpRequest) -> list[Panel]:
+    secretary = secretary_context(request)
+    member = member_context(request)
+    if member is not None and member["next"].member.branch_id in _secretary_branches(secretary):
+        # A secretary is a member of the branch too: its next meeting is on one card, the secretary's.
+        member = None
     return _shown(
         [
-            ("meetings/home/_secretary.html", secretary_context(request)),
+            ("meetings/home/_secretary.html", secretary),
             ("oversight/home_flags.html", flags_context(request)),
             ("meetings/home/_cadre.html", cadre_context(request)),
-            ("meetings/home/_member.html", member_context(request)),
+            ("meetings/home/_member.html", member),
             ("petitions/home/_officer.html", officer_context(request)),
         ]
     )

@@ -60,3 +60,24 @@ def test_favicon_is_linked_and_favicon_ico_answers(client):
 def test_the_phone_menu_opens_without_javascript(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert "<script" not in page  # the login page needs none at all
+
+
+def test_form_fields_take_the_page_font():
+    # Django's widgets write <textarea>, <select>, <input>; purgecss never sees them in a template,
+    # so the config keeps them: a textarea in the browser's monospace breaks Vietnamese accents.
+    css = Path(finders.find("build/bootstrap.css")).read_text()
+    rule = re.search(r"([^{}]*)\{[^}]*font-family:inherit", css)
+    assert rule, "Bootstrap's reboot rule for form elements is gone"
+    assert {"input", "button", "select", "textarea"} <= set(rule.group(1).split(","))
+    config = (ROOT / "purgecss.config.cjs").read_text()
+    assert '"textarea"' in config
+
+
+def test_every_form_is_checked_by_the_server_not_the_browser():
+    # The browser's own bubbles are in the phone's language ("Please fill out this field."): every
+    # form is novalidate and the server answers in Vietnamese (issue 25).
+    forms = []
+    for path in TEMPLATES:
+        forms += [(path.name, tag) for tag in re.findall(r"<form\b[^>]*>", path.read_text())]
+    assert len(forms) > 50
+    assert [form for form in forms if "novalidate" not in form[1]] == []

@@ -1,6 +1,7 @@
 """The site is Vietnamese whatever the phone's language; English only when the user chooses it."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -203,3 +204,38 @@ def test_the_file_input_has_a_vietnamese_button_and_no_native_text(secretary, tr
     assert 'class="visually-hidden" data-file-pick' in html
     assert "Chọn tệp" in html and "Chưa chọn tệp nào" in html
     assert 'src="/static/js/inputs.js"' in html
+
+
+def _msgstrs() -> list[str]:
+    po = (settings.BASE_DIR / "locale/vi/LC_MESSAGES/django.po").read_text()
+    texts = []
+    for entry in po.split("\n\n"):
+        _, found, rest = entry.partition("\nmsgstr")
+        if found:
+            texts.append("".join(part.split('"', 1)[1].rsplit('"', 1)[0] for part in rest.splitlines() if '"' in part))
+    return texts
+
+
+def test_users_are_addressed_as_dong_chi_never_ban():
+    texts = _msgstrs()
+    assert len(texts) > 1000
+    assert any("đồng chí" in text for text in texts)
+    offending = [text for text in texts if re.search(r"\b[Bb]ạn\b", text)]
+    assert offending == []
+
+
+def test_errors_name_dates_and_times_as_the_placeholders_do():
+    # The placeholders say "ngày/tháng/năm", "giờ:phút", "tháng/năm"; the errors say the same.
+    offending = [text for text in _msgstrs() if any(word in text for word in ("dd/mm/yyyy", "HH:MM", "mm/yyyy"))]
+    assert offending == []
+
+
+def test_empty_pickers_say_choose_not_dashes(secretary, tree):
+    meeting = make_meeting(tree.branch)
+    page = secretary.get(reverse("meetings:edit", args=[meeting.pk]), **ENGLISH_PHONE).content.decode()
+    chair = re.search(r'<select name="chair".*?</select>', page, re.S).group()
+    assert '<option value="" selected>— chọn —</option>' in chair
+    assert "---------" not in page
+    # A model field's own blank choice too (Field.get_choices), and in English.
+    with translation.override("en"):
+        assert Meeting._meta.get_field("kind").get_choices()[0] == ("", "— choose —")

@@ -433,7 +433,7 @@ def filenames(meeting: Meeting, what: str, extension: str, *, draft: bool = Fals
     if draft:
         title, slug = f"Dự thảo {title.lower()}", f"du-thao-{slug}"
     return (
-        f"{slug}-{ascii_branch}-{meeting.day:%Y-%m-%d}.{extension}",
+        f"{slug}-{ascii_branch}-ngay-{meeting.day:%d-%m-%Y}.{extension}",
         f"{title} {branch} {meeting.day:%d-%m-%Y}.{extension}",
     )
 

@@ -14,7 +14,7 @@ from meetings.services.versions import StaleEdit
 from members.dates import MAX_VOTES
 from members.forms.fields import MemberChoiceField
 from members.models import Member
-from members.text import LONG_TEXT_MAX, ControlCharactersStripped, clean_name
+from members.text import LONG_TEXT_MAX, ControlCharactersStripped, clean_name, search_key
 
 VOTE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
 
@@ -178,8 +178,12 @@ class SpeechForm(ControlCharactersStripped, forms.Form):
             # name are told apart by birth year and hamlet there, and the minutes keep the plain name.
             chosen = self.labelled.get(name)
             matches = [chosen] if chosen else list(self.members.filter(full_name=name)[:2])
+            if not matches:
+                # Typed without accents or capitals ("tran van tam"): the one member whose name folds
+                # the same is the speaker, and the minutes print the name as the register has it.
+                matches = list(self.members.filter(name_key=search_key(name))[:2])
             data["speaker"] = matches[0] if len(matches) == 1 else None
-            data["speaker_name"] = chosen.full_name if chosen else name
+            data["speaker_name"] = data["speaker"].full_name if data["speaker"] else name
         return data
 
 

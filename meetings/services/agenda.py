@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from meetings.models import (
+    THEMATIC_KINDS,
     AgendaItem,
     AgendaItemKind,
     AgendaTemplate,
@@ -22,7 +23,10 @@ from members.models import Organization
 
 
 def agenda_rows(meeting: Meeting, template: list[dict], guidances: list[Guidance]) -> list[AgendaItem]:
-    """Template items in order, the month's guidance placed after the template's guidance item."""
+    """Template items in order, the month's guidance placed after the template's guidance item;
+    a thematic meeting (or a combined one) has an item for its theme, before the discussion,
+    unless the template has one."""
+    template = _with_theme(meeting, template)
     rows = [
         AgendaItem(
             meeting=meeting,
@@ -39,6 +43,20 @@ def agenda_rows(meeting: Meeting, template: list[dict], guidances: list[Guidance
     for position, row in enumerate(rows):
         row.position = position
     return rows
+
+
+def _with_theme(meeting: Meeting, template: list[dict]) -> list[dict]:
+    if meeting.kind not in THEMATIC_KINDS or any(item.get("kind") == AgendaItemKind.THEMATIC for item in template):
+        return template
+    topic = (meeting.topic or "").strip()
+    # In Vietnamese, as the default agenda's titles are (they are the minutes' words).
+    title = f"Sinh hoạt chuyên đề: {topic}" if topic else "Sinh hoạt chuyên đề"
+    item = {"title": title, "kind": AgendaItemKind.THEMATIC.value, "minutes": 30}
+    kinds = [entry.get("kind") for entry in template]
+    at = next(
+        (i for i, kind in enumerate(kinds) if kind in (AgendaItemKind.DISCUSSION, AgendaItemKind.TASKS)), len(kinds)
+    )
+    return [*template[:at], item, *template[at:]]
 
 
 def _guidance_slot(kinds: list[str]) -> int:

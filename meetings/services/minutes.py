@@ -158,6 +158,41 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None, now: datetim
     """The minutes were read back and adopted: the meeting is closed, its roll locked and what its
     documents say kept as adopted. ``now``: the moment of adoption (records entered afterwards)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    now = now or timezone.now()
+    minutes, counts = _check_adoptable(meeting, now)
+    if minutes.score_total is not None:
+        rules = MeetingRules.objects.for_branch(meeting.branch)
+        level = score_level(minutes.score_total, rules, minutes.scores, counts)
+        if level != minutes.score_level:
+            Minutes.objects.filter(pk=minutes.pk).update(score_level=level)
+    meeting.status = MeetingStatus.ADOPTED
+    meeting.minutes_adopted_at = now
+    meeting._history_user = by
+    meeting.save(update_fields=["status", "minutes_adopted_at"])
+    # The resolution takes its number only if its vote passed (docs/domain.md#the-vote).
+    resolution_issue(meeting=meeting, by=by)
+    # What the documents say is kept as adopted (docs/domain.md#minutes-and-resolution).
+    records_freeze(meeting)
+    return meeting
+
+
+def adoption_blocker(meeting: Meeting, *, now: datetime.datetime | None = None) -> str:
+    """The first step still missing before the minutes can be adopted, in words ("" when none):
+    the adoption page offers its button only when nothing is missing, and names the step otherwise
+    (``minutes_adopt`` refuses with the same words). Reads only."""
+    try:
+        # The minutes as they are, or empty ones not saved: opening the page writes nothing.
+        minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
+        _check_adoptable(meeting, now or timezone.now(), minutes=minutes)
+    except ValidationError as missing:
+        return " ".join(missing.messages)
+    return ""
+
+
+def _check_adoptable(
+    meeting: Meeting, now: datetime.datetime, *, minutes: Minutes | None = None
+) -> tuple[Minutes, object]:
+    """Raises ValidationError naming what is missing; returns the minutes and the roll's counts."""
     if meeting.status == MeetingStatus.ADOPTED:
         raise ValidationError(_("These minutes are already adopted."))
     if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.NOTICE_SENT):
@@ -166,7 +201,6 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None, now: datetim
         raise ValidationError(
             _("A meeting that is %(status)s has no minutes to adopt.") % {"status": meeting.get_status_display()}
         )
-    now = now or timezone.now()
     if meeting.actual_start and now < meeting.actual_start:
         raise ValidationError(
             _("Minutes cannot be adopted before the meeting starts (%(start)s).")
@@ -187,7 +221,7 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None, now: datetim
         # The minutes name both and both sign them (docs/domain.md#minutes-and-resolution).
         raise ValidationError(_("Choose the chair and the minute-taker of the meeting first (Edit the meeting)."))
     _check_signers_present(meeting)
-    minutes = minutes_for(meeting)
+    minutes = minutes or minutes_for(meeting)
     # The roll may have changed since the vote and the score were entered: check them again.
     counts = count_roll(meeting)
     check_votes(
@@ -196,20 +230,7 @@ def minutes_adopt(*, meeting: Meeting, by: AbstractBaseUser | None, now: datetim
         votes_abstain=minutes.votes_abstain,
         voters=counts.voters,
     )
-    if minutes.score_total is not None:
-        rules = MeetingRules.objects.for_branch(meeting.branch)
-        level = score_level(minutes.score_total, rules, minutes.scores, counts)
-        if level != minutes.score_level:
-            Minutes.objects.filter(pk=minutes.pk).update(score_level=level)
-    meeting.status = MeetingStatus.ADOPTED
-    meeting.minutes_adopted_at = now
-    meeting._history_user = by
-    meeting.save(update_fields=["status", "minutes_adopted_at"])
-    # The resolution takes its number only if its vote passed (docs/domain.md#the-vote).
-    resolution_issue(meeting=meeting, by=by)
-    # What the documents say is kept as adopted (docs/domain.md#minutes-and-resolution).
-    records_freeze(meeting)
-    return meeting
+    return minutes, counts
 
 
 def _check_signers_present(meeting: Meeting) -> None:

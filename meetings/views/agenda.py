@@ -110,8 +110,18 @@ def agenda_add(request, pk):
             context["agenda_form"] = form
             return render(request, "meetings/agenda/_items.html", context)
         return _agenda_response(request, meeting, error=" ".join(m for e in form.errors.values() for m in e))
-    services.agenda.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
-    return _agenda_response(request, meeting)
+    item = services.agenda.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
+    # Said next to the form, where the eye is: the item goes before the closing items, not last.
+    done = _("Added “%(title)s” at position %(position)s of the agenda.") % {
+        "title": item.title,
+        "position": item.position + 1,
+    }
+    if lookups.is_htmx(request):
+        context = agenda_context(request, meeting, True)
+        context.update(agenda_done=done, agenda_added=item.pk)
+        return render(request, "meetings/agenda/_items.html", context)
+    messages.success(request, done)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#agenda-item-{item.pk}")
 
 
 @login_required

@@ -258,7 +258,14 @@ def minutes_adopt(request, pk):
     return render(
         request,
         "meetings/minutes/adopt.html",
-        {"meeting": meeting, "minutes": minutes, "roll": roll, "vote": vote},
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "roll": roll,
+            "vote": vote,
+            # The button only when adoption can succeed; else the step still missing, named.
+            "missing": services.minutes.adoption_blocker(meeting),
+        },
     )
 
 

@@ -79,7 +79,9 @@ class RollRows:
         self._save_reason = escape(_("Save reason"))
         self._not_marked = escape(_("Not marked"))
 
-    def row(self, entry: RollEntry, number: int | None, *, error: str = "", focus: bool = False) -> SafeString:
+    def row(
+        self, entry: RollEntry, number: int | None, *, error: str = "", focus: bool = False, done: str = ""
+    ) -> SafeString:
         """One member's line: name, category, then the buttons (or the mark, for who cannot mark)."""
         mark = entry.mark
         name = escape(entry.label or entry.member.full_name)
@@ -100,6 +102,8 @@ class RollRows:
             parts += ["<small>", note, "</small>"]
         if error:
             parts += ['<div class="text-danger small" role="alert">', escape(error), "</div>"]
+        elif done:  # what the tap did, said on its row (a reason saved)
+            parts += ['<div class="text-success small" role="status">', escape(done), "</div>"]
         if self.can_mark:
             # One tap: roll.js shows the mark at once, posts it (retrying while the network is down:
             # a repeated mark changes nothing) and swaps this row; without JavaScript the form posts
@@ -117,7 +121,7 @@ class RollRows:
                 reason = entry.attendance.reason if entry.attendance else ""
                 autofocus = " autofocus" if focus and not reason else ""
                 parts += [
-                    f'<form method="post" action="{action}" class="roll-r">',
+                    f'<form method="post" action="{action}" class="roll-r" novalidate>',
                     self._csrf,
                     '<input type="hidden" name="mark" value="excused">',
                     f'<input name="reason" value="{escape(reason)}" maxlength="300" class="form-control" '
@@ -198,7 +202,7 @@ def roll_mark(request, pk, member_pk):
     # Found among the branch's people (a cheap query); the service checks the roll's rules.
     member = get_object_or_404(counting.roll_people(meeting), pk=member_pk)
     form = MarkForm(request.POST)
-    error = ""
+    error = done = ""
     if form.is_valid():
         try:
             services.roll.record_mark(
@@ -212,6 +216,9 @@ def roll_mark(request, pk, member_pk):
             if refused.code != "not_expected":  # not on this meeting's roll: as if not found
                 raise Http404 from None
             error = refused.message  # an absence mark for a member not expected that day
+        else:
+            if form.cleaned_data["mark"] == Mark.EXCUSED and form.cleaned_data["reason"]:
+                done = _("Reason saved.")
     else:
         error = _("Not saved: choose one of the buttons.")
     if not request.headers.get("HX-Request"):
@@ -222,9 +229,11 @@ def roll_mark(request, pk, member_pk):
     sheet = selectors.roll.roll_sheet(meeting)
     entry, number = sheet.position_of(member.pk)
     # focus: the reason box, when "absent with reason" was just tapped.
-    row = RollRows(request, meeting, can_mark=True).row(entry, number, error=error, focus=True)
-    counts = render_to_string(
-        "meetings/roll/_counts.html", {"meeting": meeting, "roll": sheet.counts, "oob": True}, request=request
+    row = RollRows(request, meeting, can_mark=True).row(entry, number, error=error, focus=True, done=done)
+    # The counts and the "were present" button's count: both out of band, from the same counts.
+    context = {"meeting": meeting, "roll": sheet.counts, "oob": True}
+    counts = render_to_string("meetings/roll/_counts.html", context, request=request) + render_to_string(
+        "meetings/roll/_remaining.html", context, request=request
     )
     return HttpResponse(row + counts)
 

@@ -9,7 +9,13 @@ libraries' (django-filter, the admin), says instead that the choice is not on th
 from __future__ import annotations
 
 from django import forms
+from django.db.models import fields as model_fields
 from django.utils.translation import gettext_lazy as _
+
+# What an empty picker says, rather than Django's "---------" (issue 25): a model field's blank
+# choice (BLANK_CHOICE_DASH, the default of Field.get_choices) and a ModelChoiceField's empty_label.
+# A field that names its own empty label ("All branches", "Choose…") keeps it.
+EMPTY_CHOICE = _("— choose —")
 
 NOT_ON_THE_LIST = _("Select a valid choice. That choice is not one of the available choices.")
 
@@ -24,7 +30,10 @@ _MESSAGES = {
 
 
 def choice_errors_without_value() -> None:
-    """Install the message (once, when members/apps.py is imported, before any form exists)."""
+    """Install the message and the empty choice (once, when members/apps.py is imported, before
+    any form exists)."""
+    model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]
+    forms.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = EMPTY_CHOICE
     for field_class, codes in _MESSAGES.items():
         field_class.default_error_messages = {
             **field_class.default_error_messages,

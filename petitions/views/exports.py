@@ -67,4 +67,4 @@ def petitions_workbook(petitions: Iterable[Petition]) -> bytes:
 
 
 def filename(today: datetime.date) -> str:
-    return f"kien-nghi-{today:%Y%m%d}.xlsx"
+    return f"kien-nghi-ngay-{today:%d-%m-%Y}.xlsx"

@@ -85,7 +85,7 @@
     var holder = document.createElement("template");
     holder.innerHTML = html;
     var fresh = holder.content.querySelector("li");
-    var counts = holder.content.getElementById("roll-counts");
+    var outOfBand = holder.content.querySelectorAll("[hx-swap-oob]");
     var old = document.getElementById(job.id);
     var waiting = queue.some(function (other) { return other.id === job.id; });
     if (fresh && old && !waiting) {
@@ -98,11 +98,12 @@
         if (target) target.focus({ preventScroll: true });
       }
     }
-    if (counts) {
-      counts.removeAttribute("hx-swap-oob");
-      var current = document.getElementById("roll-counts");
-      if (current) current.replaceWith(counts);
-    }
+    // The counts and the "were present" button, from the same counts: swapped together.
+    Array.prototype.forEach.call(outOfBand, function (part) {
+      part.removeAttribute("hx-swap-oob");
+      var current = document.getElementById(part.id);
+      if (current) current.replaceWith(part);
+    });
   }
 
   function retryLater() {

@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
@@ -301,3 +302,58 @@ def test_the_migration_hashes_codes_stored_in_plaintext(commune_staff):
     assert StaticToken.objects.get(device__user=commune_staff).token == recovery_code_digest("abcdefgh")
     client = password_step("vanphong")
     assert client.post(VERIFY, {"code": "ABCD EFGH"})["Location"] == "/"
+
+
+# --- Two-factor on one phone (issue 25) ---------------------------------------------
+
+
+def test_the_setup_page_opens_the_app_on_this_phone_and_shows_the_key_to_copy(required, commune_staff):
+    client = password_step("vanphong")
+    with time_machine.travel(START, tick=False):
+        page = client.get(SETUP).content.decode()
+    device = scanned(client, commune_staff)
+    link = re.search(r'<a [^>]*href="(otpauth://[^"]+)"[^>]*id="otpauth-link"[^>]*>([^<]+)</a>', page)
+    assert link and link.group(2).strip() == "Mở ứng dụng xác thực"
+    assert link.group(1).replace("&amp;", "&") == device.config_url
+    assert "data:image/svg+xml" in page  # the QR code, for a second device
+    key = re.search(r'<code class="totp-key" id="totp-secret">([^<]+)</code>', page).group(1)
+    groups = key.split(" ")
+    assert len(groups) > 4 and all(len(group) == 4 for group in groups[:-1])
+    assert "".join(groups) in device.config_url
+    # The copy button: its script is a file (no inline script under the CSP), the button hidden until it runs.
+    assert 'data-copy="totp-secret"' in page and "js/copy.js" in page and "<script>" not in page
+    css = (settings.BASE_DIR / "static/css/chibo.css").read_text()
+    assert re.search(r"\.totp-key \{[^}]*font-size: 1\.125rem", css)  # 18 px
+
+
+def test_the_setup_takes_the_apps_code_with_a_space(required, commune_staff):
+    client = password_step("vanphong")
+    with time_machine.travel(START, tick=False):
+        client.get(SETUP)
+    device = scanned(client, commune_staff)
+    code = code_for(device, START)
+    with time_machine.travel(START, tick=False):
+        response = client.post(SETUP, {"code": f"{code[:3]} {code[3:]}"})
+    assert 'id="recovery-codes"' in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", [str.upper, lambda c: f"{c[:4]}-{c[4:]}", lambda c: f" {c[:4]} {c[4:].upper()} "])
+def test_a_recovery_code_is_taken_in_any_case_with_or_without_spaces_or_dashes(commune_staff, typed):
+    code = with_authenticator(commune_staff).recovery_codes[0]
+    client = password_step("vanphong")
+    assert client.post(VERIFY, {"code": typed(code)})["Location"] == "/"
+
+
+def test_a_wrong_or_used_recovery_code_is_told_plainly_without_the_clock(commune_staff):
+    code = with_authenticator(commune_staff).recovery_codes[0]
+    assert password_step("vanphong").post(VERIFY, {"code": code})["Location"] == "/"
+
+    second = password_step("vanphong", when=START + datetime.timedelta(minutes=5))
+    with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
+        used = second.post(VERIFY, {"code": code.upper()}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "đã được dùng rồi" in used and "giờ trên điện thoại" not in used
+
+    third = password_step("vanphong", when=START + datetime.timedelta(minutes=10))
+    with time_machine.travel(START + datetime.timedelta(minutes=10), tick=False):
+        wrong = third.post(VERIFY, {"code": "123 456"}).content.decode()
+    assert "Mã không đúng. Hãy nhập 6 chữ số" in wrong and "dự phòng" not in wrong.split("invalid-feedback")[1][:300]

@@ -69,6 +69,18 @@ def test_secretary_adds_an_item_in_place(secretary, meeting):
     assert _titles(meeting) == ["Khai mạc", "Bàn việc làm đường liên thôn"]
     item = meeting.agenda_items.get(title="Bàn việc làm đường liên thôn")
     assert (item.kind, item.presenter, item.planned_minutes, item.position) == ("discussion", "Đ/c Hùng", 30, 1)
+    # Said next to the form, with where it went; the new item stands out.
+    html = response.content.decode()
+    assert 'role="status" id="agenda-done">Đã thêm mục “Bàn việc làm đường liên thôn” ở vị trí 2' in html
+    assert f'list-group-item-success" id="agenda-item-{item.pk}"' in html
+
+
+def test_an_item_added_without_htmx_is_confirmed_and_the_page_opens_at_it(secretary, meeting):
+    _agenda(meeting, "Khai mạc")
+    response = secretary.post(reverse("meetings:agenda_add", args=[meeting.pk]), {"title": "Góp ý", "kind": "other"})
+    item = meeting.agenda_items.get(title="Góp ý")
+    assert response["Location"].endswith(f"#agenda-item-{item.pk}")
+    assert "Đã thêm mục “Góp ý” ở vị trí 2" in secretary.get(response["Location"]).content.decode()
 
 
 def test_adding_without_a_title_returns_the_form_with_the_error(secretary, meeting):

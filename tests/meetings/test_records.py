@@ -354,6 +354,21 @@ def test_speeches_by_member_or_typed_name(tree, meeting, secretary):
     assert list(item.speeches.values_list("speaker_name", flat=True)) == ["Ông Trưởng thôn"]
 
 
+def test_a_speaker_typed_without_accents_is_the_member_printed_as_registered(tree, meeting, secretary):
+    item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
+    tam = MemberFactory(branch=tree.branch, full_name="Trần Văn Tâm")
+    MemberFactory.create_batch(2, branch=tree.branch, full_name="Lê Thị Hoa")
+    url = f"/meetings/{meeting.pk}/minutes/items/{item.pk}/speeches/"
+    secretary.post(url, {"speaker_name": "tran van tam", "text": "x"})
+    secretary.post(url, {"speaker_name": "le thi hoa", "text": "y"})  # two members fold alike: as typed
+    secretary.post(url, {"speaker_name": "Bác Tư", "text": "z"})  # a guest: as typed
+    assert list(item.speeches.order_by("position").values_list("speaker_id", "speaker_name")) == [
+        (tam.pk, "Trần Văn Tâm"),
+        (None, "le thi hoa"),
+        (None, "Bác Tư"),
+    ]
+
+
 def test_only_the_branchs_members_are_linked_as_speakers(tree, meeting, secretary):
     item = AgendaItem.objects.create(meeting=meeting, title="Thảo luận", position=1)
     MemberFactory(branch=tree.sibling, full_name="Hoàng Văn Nam")
@@ -451,6 +466,26 @@ def test_minutes_without_chair_and_minute_taker_cannot_be_adopted(meeting, secre
     secretary.post(f"/meetings/{meeting.pk}/minutes/adopt/")
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
+
+
+def test_the_adoption_page_offers_the_button_only_when_adoption_can_succeed(meeting, secretary, tree):
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/adopt/").content.decode()
+    # Not yet held: the step is named, there is no button to tap only to be refused.
+    assert 'id="adopt-missing"' in page and "First record that the meeting was held" in page
+    assert 'type="submit" class="btn btn-success btn-lg"' not in page
+    member = MemberFactory(branch=tree.branch)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.HELD, actual_start=meeting.planned_start, actual_end=meeting.planned_end
+    )
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/adopt/").content.decode()
+    assert 'id="adopt-missing"' in page and "Finish the roll first" in page
+    Attendance.objects.create(
+        meeting=meeting, member=member, mark=Mark.PRESENT, category=Category.FULL, marked_by=secretary.user
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(chair=member, minute_taker=member)
+    page = secretary.get(f"/meetings/{meeting.pk}/minutes/adopt/").content.decode()
+    assert 'id="adopt-missing"' not in page and 'type="submit" class="btn btn-success btn-lg"' in page
+    assert not Minutes.objects.filter(meeting=meeting).exists()  # opening the page wrote nothing
 
 
 def test_a_meeting_not_yet_held_cannot_be_adopted(meeting, secretary):

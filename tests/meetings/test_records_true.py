@@ -153,5 +153,5 @@ def test_two_meetings_of_a_month_download_under_two_names(unadopted, tree):
     unadopted.actual_start = at(datetime.date(2026, 12, 20), 19, 30)
     unadopted.actual_end = at(datetime.date(2026, 12, 20), 21, 0)
     second = documents.filenames(unadopted, "minutes", "pdf", draft=False)[0]
-    assert first == "bien-ban-chi-bo-thon-song-khe-2026-12-05.pdf"
-    assert second == "bien-ban-chi-bo-thon-song-khe-2026-12-20.pdf"
+    assert first == "bien-ban-chi-bo-thon-song-khe-ngay-05-12-2026.pdf"
+    assert second == "bien-ban-chi-bo-thon-song-khe-ngay-20-12-2026.pdf"

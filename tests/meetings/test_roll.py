@@ -132,11 +132,30 @@ def test_htmx_tap_returns_the_row_and_the_counts_out_of_band(secretary, meeting,
     response = htmx(secretary, mark_url(meeting, member), {"mark": "present"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert [t.name for t in response.templates] == ["meetings/roll/_counts.html"]  # the row: RollRows
+    assert [t.name for t in response.templates] == ["meetings/roll/_counts.html", "meetings/roll/_remaining.html"]
     assert html.startswith(f'<li id="roll-{member.pk}"')
     assert 'aria-pressed="true"' in html
     assert 'id="roll-counts"' in html and 'hx-swap-oob="true"' in html
     assert "50" in html  # 1 of 2 present
+
+
+def test_after_a_tap_the_count_and_the_were_present_button_agree(secretary, meeting, member, tree):
+    others = MemberFactory.create_batch(2, branch=tree.branch)
+    page = secretary.get(reverse("meetings:roll", args=[meeting.pk])).content.decode()
+    assert re.search(r'id="roll-remaining">.*?\b3\b', page, re.S)
+    html = htmx(secretary, mark_url(meeting, member), {"mark": "present"}).content.decode()
+    remaining = re.search(r'<div id="roll-remaining" hx-swap-oob="true">(.*?)</div>', html, re.S).group(1)
+    assert re.search(r"\b2\b", remaining) and not re.search(r"\b3\b", remaining)
+    for other in others:
+        html = htmx(secretary, mark_url(meeting, other), {"mark": "present"}).content.decode()
+    assert re.search(r'<div id="roll-remaining" hx-swap-oob="true">\s*</div>', html)  # none left: no button
+
+
+def test_saving_a_reason_says_so_on_the_row(secretary, meeting, member):
+    htmx(secretary, mark_url(meeting, member), {"mark": "excused"})
+    html = htmx(secretary, mark_url(meeting, member), {"mark": "excused", "reason": "Con ốm"}).content.decode()
+    assert 'role="status">Đã lưu lý do.</div>' in html
+    assert 'role="status"' not in htmx(secretary, mark_url(meeting, member), {"mark": "present"}).content.decode()
 
 
 def test_absent_with_reason_reveals_the_reason_box(secretary, meeting, member):
@@ -164,7 +183,9 @@ def test_the_page_and_a_tap_give_the_same_row(secretary, meeting, member, tree, 
     tapped = htmx(secretary, mark_url(meeting, member), {"mark": mark, "reason": 'Đi "xa" <i>'})
     tapped = htmx(secretary, mark_url(meeting, member), {"mark": mark, "reason": 'Đi "xa" <i>'})
     page = secretary.get(roll_url(meeting)).content.decode()
-    assert row_html(tapped.content.decode(), member) == row_html(page, member)
+    # The same row, but for what the tap says it did ("Đã lưu lý do."), on the tap's answer only.
+    said = re.compile(r'<div class="text-success small" role="status">[^<]*</div>')
+    assert said.sub("", row_html(tapped.content.decode(), member)) == row_html(page, member)
     if mark == "excused":
         assert 'value="Đi &quot;xa&quot; &lt;i&gt;"' in row_html(page, member)
     assert "An &lt;b&gt;Đỗ&lt;/b&gt; &amp; Co" in page and "<b>Đỗ" not in page

@@ -205,6 +205,19 @@ def test_a_new_meeting_without_a_template_follows_the_default_running_order(tree
     assert list(meeting.agenda_items.order_by("position").values_list("position", flat=True)) == list(range(13))
 
 
+@pytest.mark.parametrize("kind", ["thematic", "combined"])
+def test_a_thematic_meeting_starts_with_an_item_for_its_theme_before_the_discussion(tree, kind):
+    meeting = _new(tree.branch, kind=kind, topic="Học tập Nghị quyết Đại hội XIV")
+    titles = _titles(meeting)
+    theme = titles.index("Sinh hoạt chuyên đề: Học tập Nghị quyết Đại hội XIV")
+    assert titles[theme + 1] == "Đảng viên thảo luận"
+    assert len(titles) == len(DEFAULT_AGENDA) + 1
+    assert meeting.agenda_items.get(position=theme).kind == "thematic"
+    # A regular meeting has none.
+    regular = _new(tree.branch, day=D(2027, 1, 5))
+    assert not regular.agenda_items.filter(kind="thematic").exists()
+
+
 def test_a_new_meeting_starts_from_the_communes_template_and_the_months_guidance(tree):
     AgendaTemplate.objects.create(
         organization=tree.province, items=[{"title": "Mẫu của tỉnh", "kind": "other", "minutes": 5}]

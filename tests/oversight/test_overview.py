@@ -2,6 +2,7 @@
 year, sorting, the drill-down, the chart, the .xlsx export, the petitions panel, and its
 queries pinned at two data sizes."""
 
+import datetime
 import io
 import re
 
@@ -214,7 +215,7 @@ def test_the_export_opens_in_a_spreadsheet_with_the_figures(data, leader):
     response = leader.get(reverse("oversight:export") + "?period=quarter&month=2026-11")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "tong-hop-quarter-2026-10.xlsx" in response["Content-Disposition"]
+    assert "tong-hop-quy-4-2026.xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header, song_khe, phu_thinh, total = rows
@@ -318,3 +319,29 @@ def test_an_administrator_sees_the_whole_tree(data, django_user_model, client):
     response = client.get(reverse("oversight:overview"))
     assert rows_of(response.content.decode()) == [str(data.commune.pk), str(data.other_commune.pk)]
     assert response.context["overview"].total.branches == 3
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "name"),
+    [
+        ("month", datetime.date(2026, 12, 1), "tong-hop-thang-12-2026.xlsx"),
+        ("quarter", datetime.date(2026, 7, 1), "tong-hop-quy-3-2026.xlsx"),
+        ("year", datetime.date(2026, 1, 1), "tong-hop-nam-2026.xlsx"),
+    ],
+)
+def test_the_export_is_named_in_vietnamese(kind, first, name):
+    from types import SimpleNamespace
+
+    from oversight import exports
+
+    assert exports.filename(SimpleNamespace(span=SimpleNamespace(kind=kind, first=first))) == name
+
+
+def test_the_charts_write_rates_with_a_decimal_comma(data, leader):
+    page = leader.get(reverse("oversight:overview"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    titles = re.findall(r"<title>[^<]*chuyên cần[^<]*</title>|<title>[^<]*Dự họp[^<]*</title>", page, re.I)
+    rates = re.findall(r"<rect class=\"db-seg-(?:rate|low)\"[^>]*><title>([^<]*)</title>", page)
+    assert rates and all(re.search(r"\d,\d%$", title) for title in rates), rates
+    assert not any(re.search(r"\d\.\d", title) for title in titles + rates)
+    # The coordinates stay numbers an SVG reads.
+    assert re.search(r'<rect class="db-seg-(rate|low)" x="0(\.0)?" y="\d+" width="[\d.]+"', page)

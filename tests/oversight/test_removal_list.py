@@ -141,7 +141,7 @@ def test_the_xlsx_has_the_list_and_the_decisions(tree, marker, staff, frozen):
     RemovalDecision.objects.create(member=ha, kind=RemovalKind.REMINDED, note="=HYPERLINK()", by=staff.user, at=NOW)
     response = staff.get(reverse("oversight:removal_export"))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="xoa-ten-2026-03-2027-02.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="xoa-ten-tu-thang-03-2026-den-thang-02-2027.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2

@@ -32,7 +32,7 @@ def test_the_export_has_the_columns_the_filters_and_escapes_formulas(leader, tre
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Content-Disposition"] == 'attachment; filename="kien-nghi-20261210.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="kien-nghi-ngay-10-12-2026.xlsx"'
     table = rows(response)
     assert table[0] == [
         "Chi bộ", "Tiêu đề", "Lĩnh vực", "Cơ quan giải quyết", "Cán bộ phụ trách", "Ngày nêu", "Thời hạn", "Trạng thái",

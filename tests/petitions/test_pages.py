@@ -281,7 +281,7 @@ def test_filters_counts_and_sorting(leader, tree, catalogue, root):
     assert [p.title for p in page.context["page"]] == ["Trễ hạn"]
     assert late.title in page.content.decode()
     page = leader.get(reverse("petitions:list"), {"raised_from": "31/02/2026", "status": "open"})
-    assert page.status_code == 200 and "Nhập ngày theo dạng dd/mm/yyyy." in page.content.decode()
+    assert page.status_code == 200 and "Nhập ngày theo dạng ngày/tháng/năm." in page.content.decode()
     assert {p.title for p in page.context["page"]} == {"Trễ hạn", "Nước sạch Phú Thịnh", "Cũ"}
 
 

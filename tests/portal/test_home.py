@@ -230,6 +230,10 @@ def test_the_officer_sees_the_petitions_waiting_for_an_answer(tree, client, secr
     assert section.count("Trễ hạn") == 1 and "hạn 20/11/2026" in section
     assert "Đã trả lời" not in section and "Việc của Hội" not in section
     assert client.get(late.get_absolute_url()).status_code == 200
+    # The officer's place speaks of petitions, not of the commune's branches and members.
+    assert "đảng viên" not in html.split('id="home-officer"', 1)[1]
+    assert "Kiến nghị của cử tri gửi đến cơ quan của đồng chí" in html
+    assert f'href="{reverse("petitions:mine")}"' in html
 
 
 # --- A fixed number of queries ------------------------------------------------------------------
@@ -312,3 +316,11 @@ def test_home_page_queries_do_not_grow_with_roles(tree):
         branches = {role.organization: summary["branches"] for role, summary, _opens in response.context["places"]}
         assert branches == {place: 2 if place == tree.commune else 1 for place in places}
     assert counts[0] == counts[1]
+
+
+def test_a_secretary_who_is_a_member_of_the_branch_sees_one_card_for_the_next_meeting(secretary, tree):
+    MemberFactory(branch=tree.branch, user=secretary.user)
+    make_meeting(tree.branch, day=D(2026, 12, 5))
+    html = _home(secretary)
+    assert html.count('id="home-secretary"') == 1
+    assert 'id="home-member"' not in html
