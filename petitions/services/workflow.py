@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from meetings.models import Meeting, MeetingStatus
-from meetings.services.uploads import check_upload
+from meetings.services.uploads import check_upload, upload_name
 from members.dates import plausible_date
 from members.models import Member, Organization, RoleKind
 from members.names import person_name
@@ -613,7 +613,7 @@ def petition_attach(
     """Store a checked file (PDF, DOCX, XLSX, JPG or PNG up to 10 MB) and note it on the timeline."""
     petition = _begin("attach", petition, by, expected_version)
     kind = check_upload(upload)
-    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    name = upload_name(upload)
     attachment = PetitionAttachment(
         petition=petition, name=name, content_type=kind.content_type, size=upload.size, uploaded_by=by
     )
