@@ -8,6 +8,10 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+# Phone numbers are read by notifications.phones, one reader for the register, the import and the SMS
+# phone; the names stay importable from here.
+from notifications.phones import NotAsciiDigits, has_other_digits, normalize_phone  # noqa: F401
+
 _SPACES = re.compile(r"\s+")
 
 # How long what people type may be, checked by the form (``max_length``) and by the database (a
@@ -48,33 +52,6 @@ def clean_name(text: str) -> str:
     """Names are stored composed (NFC) with single spaces, without control or invisible format
     characters (``strip_controls``): the letters stay, a right-to-left override does not."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_controls(text or ""))).strip()
-
-
-class NotAsciiDigits(ValueError):
-    """A number typed with digits other than 0-9 (Arabic-Indic "٠١٢", full-width "０１２")."""
-
-
-def has_other_digits(text: str) -> bool:
-    """``text`` holds a digit that is not one of 0-9 (``str.isdigit()`` also says yes to "²" and "١")."""
-    return any(ch.isdigit() and not ch.isascii() for ch in text or "")
-
-
-def normalize_phone(raw: str) -> str:
-    """Return a Vietnamese number as 0xxxxxxxxx (or a landline's 0xxxxxxxxxx), or raise ValueError
-    (NotAsciiDigits when the digits are not 0-9).
-
-    Accepts spaces, dots, dashes and the +84 / 84 country prefix.
-    """
-    if has_other_digits(raw):
-        raise NotAsciiDigits(raw)
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    if not re.fullmatch(r"0[0-9]{9,10}", digits):
-        raise ValueError(raw)
-    return digits
 
 
 # Control characters (C0 and C1, DEL) other than tab and line breaks, and the code points XML

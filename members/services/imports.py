@@ -52,7 +52,8 @@ from members.dates import MIN_YEAR, latest_plausible, plausible_date
 from members.models import CardConflict, ImportBatch, Member, MemberStatus, Organization, Sex
 from members.services.cards import card_conflict_record
 from members.services.register import member_save, member_validate
-from members.text import clean_name, normalize_phone, search_key, strip_controls
+from members.text import clean_name, search_key, strip_controls
+from notifications.phones import NotAsciiDigits, normalize_phone
 
 # The most data rows one file may hold; a residential branch has a few hundred members.
 MAX_ROWS = 2000
@@ -230,6 +231,7 @@ ROW_MESSAGES = {
     "bad_status": _("Row %(row)s: the status “%(value)s” is not recognised (write Chính thức or Dự bị)."),
     "bad_citizen_id": _("Row %(row)s: the citizen ID “%(value)s” does not have exactly 12 digits."),
     "bad_phone": _("Row %(row)s: the phone number “%(value)s” is not a Vietnamese phone number."),
+    "bad_phone_digits": _("Row %(row)s: write the phone number “%(value)s” with the digits 0 to 9."),
     "bad_email": _("Row %(row)s: the email address “%(value)s” is not valid."),
     "too_long": _("Row %(row)s: the column “%(column)s” is too long (at most %(max)s characters)."),
     # The member rules (members.services.register.MEMBER_RULES), worded for a row.
@@ -915,6 +917,8 @@ def _clean_row(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], list
             phone = "0" + phone  # a number cell loses the leading 0
         try:
             values["phone"] = normalize_phone(phone)
+        except NotAsciiDigits:
+            error("bad_phone_digits", value=_text(raw))
         except ValueError:
             error("bad_phone", value=_text(raw))
 
