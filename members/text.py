@@ -71,10 +71,18 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def clean_text(text: str) -> str:
+    """What people type, as stored: without control or invisible format characters
+    (``strip_controls``), composed (NFC: "Nguyễn" typed on a phone as "u" + hook + tilde is the same
+    word as the one typed on a computer), without spaces around it."""
+    return unicodedata.normalize("NFC", strip_controls(text or "")).strip()
+
+
 def strip_controls_in(value):
-    """``strip_controls`` on a string, or on the strings of a dict or list (a form's cleaned data)."""
+    """``strip_controls`` on a string, composed (NFC), or on the strings of a dict or list (a form's
+    cleaned data)."""
     if isinstance(value, str):
-        return strip_controls(value)
+        return unicodedata.normalize("NFC", strip_controls(value))
     if isinstance(value, dict):
         return {key: strip_controls_in(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -84,7 +92,8 @@ def strip_controls_in(value):
 
 class ControlCharactersStripped:
     """A form mixin (put it first among the bases): every text the form cleans loses its
-    control and invisible format characters, so what reaches a page or a document is printable.
+    control and invisible format characters and is composed (NFC), so what reaches a page or a
+    document is printable and the same letters are the same text.
     A required text that was nothing else (a lone zero-width space) is refused as missing."""
 
     def clean(self):

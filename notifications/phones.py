@@ -12,8 +12,9 @@ import re
 
 # A mobile number: 0, one of the mobile prefixes 3, 5, 7, 8, 9, and eight more digits.
 MOBILE = re.compile(r"0[35789][0-9]{8}", re.ASCII)
-# Any number as stored: a mobile (10 digits) or a landline (0, area code, number: 11 digits).
-NUMBER = re.compile(r"0[0-9]{9,10}", re.ASCII)
+# Any number as stored: a mobile (10 digits) or a landline (02, area code and number: 11 digits
+# since 2017, when 01x mobile numbers also moved to 03, 05, 07, 08).
+NUMBER = re.compile(r"0(?:[35789][0-9]{8}|2[0-9]{9})", re.ASCII)
 # What people type between the digits: spaces, dots, dashes, brackets.
 _SEPARATORS = re.compile(r"[\s.\-()]")
 
