@@ -503,3 +503,7 @@ LOGGING = {
 
 # Member import limits.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+# The PDF of the minutes or the resolution is rendered in a process of its own, killed after this
+# many seconds (meetings/documents/pdf.py): below gunicorn's 60 s, so the user gets a message.
+DOCUMENT_RENDER_SECONDS = _read("DOCUMENT_RENDER_SECONDS", env.float, default=30.0)

@@ -56,9 +56,9 @@ from meetings.models import (
 from meetings.selectors.roll import expected_members
 from members.access import role_holders, system_scope
 from members.models import Member, OrganizationKind, RoleKind
-from notifications.addresses import is_mobile
 from notifications.links import absolute_url
-from notifications.models import Notification, normalize_phone
+from notifications.models import Notification
+from notifications.phones import mobile_or_empty
 from notifications.selectors import sent_about
 from notifications.services import notification_enqueue, notification_enqueue_sms, notifications_cancel
 
@@ -169,8 +169,7 @@ class Audience:
 
 def sms_number(member: Member) -> str:
     """The register's phone number of the member if an SMS can go to it (normalised), else ""."""
-    number = normalize_phone(member.phone or "")
-    return number if is_mobile(number) else ""
+    return mobile_or_empty(member.phone or "")
 
 
 def audience(meeting: Meeting, *, today: datetime.date | None = None) -> Audience:

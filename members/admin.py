@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
@@ -10,6 +11,7 @@ from treebeard.forms import movenodeform_factory
 
 from accounts.admin import ReadOnly, SuperuserOnly
 
+from .codes import CodeField
 from .models import AccessLog, CardConflict, Member, Organization, Position, Role
 from .names import person_name
 from .services.positions import position_save, position_validate
@@ -19,6 +21,8 @@ from .services.register import member_save
 @admin.register(Organization)
 class OrganizationAdmin(SuperuserOnly, TreeAdmin):
     form = movenodeform_factory(Organization)
+    # The short code explained in Vietnamese, with the code made from what was typed offered.
+    formfield_overrides = {models.SlugField: {"form_class": CodeField}}
     list_display = ["name", "kind", "code"]
     search_fields = ["name", "code"]
 

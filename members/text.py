@@ -8,6 +8,10 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+# Phone numbers are read by notifications.phones, one reader for the register, the import and the SMS
+# phone; the names stay importable from here.
+from notifications.phones import NotAsciiDigits, has_other_digits, normalize_phone  # noqa: F401
+
 _SPACES = re.compile(r"\s+")
 
 # How long what people type may be, checked by the form (``max_length``) and by the database (a
@@ -50,33 +54,6 @@ def clean_name(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_controls(text or ""))).strip()
 
 
-class NotAsciiDigits(ValueError):
-    """A number typed with digits other than 0-9 (Arabic-Indic "٠١٢", full-width "０１２")."""
-
-
-def has_other_digits(text: str) -> bool:
-    """``text`` holds a digit that is not one of 0-9 (``str.isdigit()`` also says yes to "²" and "١")."""
-    return any(ch.isdigit() and not ch.isascii() for ch in text or "")
-
-
-def normalize_phone(raw: str) -> str:
-    """Return a Vietnamese number as 0xxxxxxxxx (or a landline's 0xxxxxxxxxx), or raise ValueError
-    (NotAsciiDigits when the digits are not 0-9).
-
-    Accepts spaces, dots, dashes and the +84 / 84 country prefix.
-    """
-    if has_other_digits(raw):
-        raise NotAsciiDigits(raw)
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    if not re.fullmatch(r"0[0-9]{9,10}", digits):
-        raise ValueError(raw)
-    return digits
-
-
 # Control characters (C0 and C1, DEL) other than tab and line breaks, and the code points XML
 # forbids: a phone's keyboard or a pasted text can carry them, and a DOCX cannot hold them. Also
 # the invisible format characters a paste carries: zero-width space and joiners, the left-to-right
@@ -94,10 +71,18 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def clean_text(text: str) -> str:
+    """What people type, as stored: without control or invisible format characters
+    (``strip_controls``), composed (NFC: "Nguyễn" typed on a phone as "u" + hook + tilde is the same
+    word as the one typed on a computer), without spaces around it."""
+    return unicodedata.normalize("NFC", strip_controls(text or "")).strip()
+
+
 def strip_controls_in(value):
-    """``strip_controls`` on a string, or on the strings of a dict or list (a form's cleaned data)."""
+    """``strip_controls`` on a string, composed (NFC), or on the strings of a dict or list (a form's
+    cleaned data)."""
     if isinstance(value, str):
-        return strip_controls(value)
+        return unicodedata.normalize("NFC", strip_controls(value))
     if isinstance(value, dict):
         return {key: strip_controls_in(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -107,7 +92,8 @@ def strip_controls_in(value):
 
 class ControlCharactersStripped:
     """A form mixin (put it first among the bases): every text the form cleans loses its
-    control and invisible format characters, so what reaches a page or a document is printable.
+    control and invisible format characters and is composed (NFC), so what reaches a page or a
+    document is printable and the same letters are the same text.
     A required text that was nothing else (a lone zero-width space) is refused as missing."""
 
     def clean(self):

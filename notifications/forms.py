@@ -2,7 +2,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChannelPreference, has_other_digits, normalize_phone
+from .models import VN_MOBILE, ChannelPreference
+from .phones import NotAsciiDigits, normalize_phone
 
 
 class PreferenceForm(forms.ModelForm):
@@ -24,9 +25,14 @@ class PreferenceForm(forms.ModelForm):
 
     def clean_phone(self):
         raw = self.cleaned_data.get("phone") or ""
-        if has_other_digits(raw):
-            raise forms.ValidationError(_("Type the phone number with the digits 0 to 9."), code="digits")
-        return normalize_phone(raw)
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw, mobile=True)
+        except NotAsciiDigits:
+            raise forms.ValidationError(_("Type the phone number with the digits 0 to 9."), code="digits") from None
+        except ValueError:
+            raise forms.ValidationError(VN_MOBILE.message, code="mobile") from None
 
     def clean(self):
         cleaned = super().clean()

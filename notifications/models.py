@@ -4,8 +4,6 @@ The broker only ever carries ids ("send rows N…", "dispatch what is due"), so 
 broker loses nothing: the periodic dispatch finds the rows again.
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -13,30 +11,14 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# A Vietnamese mobile number: 0 or +84, then a mobile prefix (3, 5, 7, 8, 9) and 8 digits 0-9
-# (``\d`` would also match "١" and "９", which the SMS gateway does not dial).
+# A Vietnamese mobile number as stored: 0 (or +84, written before numbers were normalised), a
+# mobile prefix (3, 5, 7, 8, 9) and 8 digits 0-9 (``\d`` would also match "١" and "９", which the
+# SMS gateway does not dial), and nothing after it (``$`` would let a final line break through).
+# Forms read what is typed with notifications.phones.normalize_phone.
 VN_MOBILE = RegexValidator(
-    r"^(?:0|\+84)[35789][0-9]{8}$",
+    r"\A(?:0|\+84)[35789][0-9]{8}\Z",
     _("Enter a Vietnamese mobile number, e.g. 0912345678 or +84912345678."),
 )
-_SEPARATORS = re.compile(r"[\s.\-()]")
-
-
-def has_other_digits(text: str) -> bool:
-    """``text`` holds a digit that is not one of 0-9 (Arabic-Indic "١", full-width "９", "²")."""
-    return any(ch.isdigit() and not ch.isascii() for ch in text)
-
-
-def normalize_phone(raw: str) -> str:
-    """A mobile number as stored, "+84 912 345 678" -> "0912345678": the spaces, dots, dashes and
-    brackets people type are dropped and the country code becomes 0. What is still not a mobile
-    number is left for ``VN_MOBILE`` to refuse."""
-    compact = _SEPARATORS.sub("", raw.strip())
-    if compact.startswith("+84"):
-        compact = "0" + compact[3:]
-    elif compact.startswith("84") and len(compact) == 11:
-        compact = "0" + compact[2:]
-    return compact
 
 
 class NotificationChannel(models.TextChoices):

@@ -20,8 +20,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import dispatch
-from .addresses import is_mobile, receivable_channels
-from .models import Notification, NotificationChannel, NotificationStatus, normalize_phone
+from .addresses import receivable_channels
+from .models import Notification, NotificationChannel, NotificationStatus
+from .phones import mobile_or_empty
 from .rendering import render_message
 from .tasks import enqueue_send
 
@@ -167,8 +168,8 @@ def notification_enqueue_sms(
     Like every SMS it waits out the quiet hours (notifications/channels.py); recorded history
     (``recording_history``) keeps it cancelled.
     """
-    number = normalize_phone(phone or "")
-    if not is_mobile(number):
+    number = mobile_or_empty(phone or "")
+    if not number:
         return []
     now = now or timezone.now()
     due = due_at or now

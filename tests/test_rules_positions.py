@@ -123,7 +123,7 @@ def test_has_committee_comes_from_elected_positions_not_the_member_count(tree):
 )
 def test_what_may_sit_under_what(tree, kind, parent, ok):
     parent_node = {"branch": tree.branch, "commune": tree.commune, "province": tree.province, None: None}[parent]
-    fields = {"name": "Mới", "kind": kind, "code": f"new-{kind}-{parent}"}
+    fields = {"name": "Mới", "kind": kind, "code": f"new-{kind}-{parent}".lower()}
     if kind == OrganizationKind.BRANCH:
         fields["branch_type"] = "village"
     if ok:

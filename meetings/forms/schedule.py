@@ -108,7 +108,7 @@ class MeetingMoveForm(_TimesMixin, forms.Form):
         return reason
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ControlCharactersStripped, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def clean_reason(self):

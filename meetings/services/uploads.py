@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from meetings.models import (
     Guidance,
     Meeting,
 )
+from members.text import NAME_MAX, strip_controls
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -101,6 +104,17 @@ def check_upload(upload: UploadedFile) -> FileKind:
     return kind
 
 
+def upload_name(upload: UploadedFile, limit: int = NAME_MAX) -> str:
+    """The file's own name as shown and offered for download: without the folders a browser may
+    send, composed (NFC), without control characters, and at most ``limit`` characters with its
+    extension kept: a long name loses the end of its stem, not ".pdf" (cutting it at 200 used to
+    store "Báo cáo … tháng 1" with no extension, which no phone could open)."""
+    name = strip_controls(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", name).strip()
+    stem, extension = posixpath.splitext(name)  # check_upload made sure it is an allowed one
+    return stem[: max(limit - len(extension), 1)].rstrip() + extension
+
+
 @transaction.atomic
 def attachment_upload(
     *, agenda_item: AgendaItem | None = None, guidance: Guidance | None = None, upload: UploadedFile, by
@@ -109,7 +123,7 @@ def attachment_upload(
     if (agenda_item is None) == (guidance is None):
         raise ValueError("An attachment belongs to an agenda item or a guidance.")
     kind = check_upload(upload)
-    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    name = upload_name(upload)
     attachment = Attachment(
         agenda_item=agenda_item,
         guidance=guidance,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,17 @@ def attachment_response(meeting: Meeting, what: str, extension: str, content: by
     response["Content-Disposition"] = documents.content_disposition(meeting, what, extension, draft=draft)
     patch_cache_control(response, private=True, no_store=True)  # names and absences: never cached
     return response
+
+
+def pdf_response(request, meeting: Meeting, what: str, render) -> HttpResponse:
+    """The PDF ``render()`` makes, as a download; when it takes too long (documents.DocumentTooSlow)
+    the meeting's page with a message saying so, and that the DOCX is there."""
+    try:
+        content = render()
+    except documents.DocumentTooSlow as error:
+        messages.error(request, str(error))
+        return redirect(meeting)
+    return attachment_response(meeting, what, "pdf", content, "application/pdf")
 
 
 def log_read(request, meeting: Meeting, action: AccessLog.Action) -> None:

@@ -379,5 +379,5 @@ def minutes_docx(request, pk):
 def minutes_pdf(request, pk):
     meeting = lookups.with_minutes(lookups.downloadable(request, pk))
     lookups.log_read(request, meeting, AccessLog.Action.MINUTES_DOCUMENT)
-    content = documents.minutes_pdf(meeting, reasons=access.can_see_absence_reasons(request.user, meeting))
-    return lookups.attachment_response(meeting, "minutes", "pdf", content, "application/pdf")
+    reasons = access.can_see_absence_reasons(request.user, meeting)
+    return lookups.pdf_response(request, meeting, "minutes", lambda: documents.minutes_pdf(meeting, reasons=reasons))

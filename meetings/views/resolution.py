@@ -253,6 +253,4 @@ def resolution_pdf(request, pk):
     if _resolution(meeting) is None:
         raise Http404
     lookups.log_read(request, meeting, AccessLog.Action.RESOLUTION_DOCUMENT)
-    return lookups.attachment_response(
-        meeting, "resolution", "pdf", documents.resolution_pdf(meeting), "application/pdf"
-    )
+    return lookups.pdf_response(request, meeting, "resolution", lambda: documents.resolution_pdf(meeting))

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.codes import CodeField
 from members.dates import plausible_date
 from members.forms.fields import LABEL_FIELDS, MemberChoiceField
 from members.forms.widgets import DateInput
@@ -23,11 +24,14 @@ class OrganizationForm(ControlCharactersStripped, forms.ModelForm):
             "meeting_weekday",
             "meeting_week",
         ]
+        field_classes = {"code": CodeField}
 
     def __init__(self, *args, can_rename: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_rename:
             del self.fields["name"], self.fields["code"]
+        elif self.instance.pk:
+            self.fields["code"].unchanged = self.instance.code
         if not self.instance.is_branch:
             for name in ["branch_type", "meeting_place", "meeting_day", "meeting_weekday", "meeting_week"]:
                 del self.fields[name]

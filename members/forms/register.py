@@ -2,18 +2,28 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.forms.widgets import DateInput
 from members.models import Member, Organization, OrganizationKind
 from members.services import cards
 from members.services.register import member_validate
-from members.text import ControlCharactersStripped, NotAsciiDigits, clean_name, normalize_phone
+from members.text import ControlCharactersStripped, clean_name
+from notifications.phones import NotAsciiDigits, normalize_phone
 
 DATE_WIDGET = DateInput()
 
 
 class MemberForm(ControlCharactersStripped, forms.ModelForm):
+    # Longer than the 15 stored: "+84 24 3312 3456" is typed, "02433123456" is kept (clean_phone).
+    phone = forms.CharField(
+        label=capfirst(Member._meta.get_field("phone").verbose_name),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Member
         fields = [
@@ -53,7 +63,6 @@ class MemberForm(ControlCharactersStripped, forms.ModelForm):
             "suspended_from": DATE_WIDGET,
             "suspended_until": DATE_WIDGET,
             "citizen_id": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
     sms_opt_out = forms.BooleanField(

@@ -81,7 +81,7 @@ class Member(GuardedUniqueness, ChoiceDisplay, models.Model):
         _("citizen ID"),
         max_length=12,
         blank=True,
-        validators=[RegexValidator(r"^\d{12}$", _("A citizen ID has exactly 12 digits."))],
+        validators=[RegexValidator(r"\A[0-9]{12}\Z", _("A citizen ID has exactly 12 digits."))],
     )
     party_card_number = models.CharField(_("party card number"), max_length=20, blank=True)
     admitted_on = models.DateField(_("date admitted"), null=True, blank=True, validators=[plausible_date])

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from members.codes import validate_code
 from members.models import Organization
 from members.models.organizations import parent_refusal
 
@@ -18,9 +19,14 @@ def organization_check_parent(*, kind: str, parent: Organization | None) -> None
 
 @transaction.atomic
 def organization_add(*, parent: Organization | None, fields: dict, by: AbstractBaseUser | None = None) -> Organization:
-    """A new node of the tree under ``parent`` (a root when None), refused where the tree forbids it."""
+    """A new node of the tree under ``parent`` (a root when None), refused where the tree forbids it
+    or when its code is not one (members.codes: "Tam Hưng" is refused, "tam-hung" offered)."""
     kind = fields.get("kind")
     organization_check_parent(kind=kind, parent=parent)
+    try:
+        validate_code(fields.get("code") or "")
+    except ValidationError as error:
+        raise ValidationError({"code": error.messages}, code="code") from None
     if parent is None:
         return Organization.objects.add_root(create_kwargs=fields)
     parent = Organization.objects.get(pk=parent.pk)  # treebeard needs the stored numchild

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Organization, OrganizationKind
 from members.names import person_names
+from members.text import clean_name
 from petitions import access
 from petitions.models import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, Category
 
@@ -60,7 +61,7 @@ def _check_keeper(by: AbstractBaseUser, commune: Organization) -> None:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = clean_name(name)
     if not name:
         raise ValidationError(_("Give it a name."), code="name")
     return name

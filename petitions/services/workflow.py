@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from meetings.models import Meeting, MeetingStatus
-from meetings.services.uploads import check_upload
+from meetings.services.uploads import check_upload, upload_name
 from members.dates import plausible_date
 from members.models import Member, Organization, RoleKind
 from members.names import person_name
+from members.text import clean_name, clean_text
+from notifications.phones import NotAsciiDigits, normalize_phone
 from petitions import access, reminders
 from petitions.forms.actions import (
     ActionForm,
@@ -71,10 +73,27 @@ from petitions.services.reportback import report_back_item_ensure
 
 
 def _required(value: str, message: str, code: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value)
     if not value:
         raise ValidationError(message, code=code)
     return value
+
+
+def _resident_phone(raw: str) -> str:
+    """A resident's phone as stored, by the one reader of numbers (notifications.phones): 0 and nine
+    digits (a landline's ten), typed with the digits 0 to 9."""
+    if not (raw or "").strip():
+        return ""
+    try:
+        return normalize_phone(raw)
+    except NotAsciiDigits:
+        raise ValidationError(_("Type the phone number with the digits 0 to 9."), code="resident_phone") from None
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s is not a Vietnamese phone number (e.g. 0912 345 678)."),
+            params={"value": raw},
+            code="resident_phone",
+        ) from None
 
 
 def _commune(branch: Organization) -> Organization:
@@ -214,10 +233,10 @@ def petition_record(
         meeting=meeting,
         raised_on=raised_on,
         raised_by_member=raised_by_member,
-        resident_name=" ".join(resident_name.split()),
-        resident_phone=resident_phone.strip(),
+        resident_name=clean_name(resident_name),
+        resident_phone=_resident_phone(resident_phone),
         title=title,
-        content=content.strip(),
+        content=clean_text(content),
         category=category,
         priority=priority,
         submit_key=submit_key,
@@ -288,7 +307,7 @@ def _finish(action: str, petition: Petition, by: AbstractBaseUser, *, text: str 
         kind=spec.event,
         from_status=from_status,
         to_status=petition.status,
-        text=text,
+        text=clean_text(text),
         data=data or {},
         by=by,
     )
@@ -546,7 +565,7 @@ def petition_not_competent(
     competent_body = _required(
         competent_body, _("Say who decides the petition, since the commune cannot."), "competent_body"
     )
-    petition.competent_body, petition.decline_reason = competent_body, (reason or "").strip()
+    petition.competent_body, petition.decline_reason = competent_body, clean_text(reason)
     petition.decided_on = _decided_on(on, petition)
     data = {"competent_body": competent_body, "decided_on": petition.decided_on}
     petition = _finish("not_competent", petition, by, text=petition.decline_reason, data=data)
@@ -613,7 +632,7 @@ def petition_attach(
     """Store a checked file (PDF, DOCX, XLSX, JPG or PNG up to 10 MB) and note it on the timeline."""
     petition = _begin("attach", petition, by, expected_version)
     kind = check_upload(upload)
-    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    name = upload_name(upload)
     attachment = PetitionAttachment(
         petition=petition, name=name, content_type=kind.content_type, size=upload.size, uploaded_by=by
     )

@@ -200,3 +200,32 @@ def test_removing_a_file_deletes_it_from_storage(
     assert response.status_code == 200
     assert not Attachment.objects.exists()
     assert _stored_files(media) == []
+
+
+# --- Long names (issue 22) -------------------------------------------------------------------------
+
+
+LONG_STEM = "Báo cáo kết quả thực hiện nghị quyết tháng " * 8  # 352 characters
+
+
+@pytest.mark.parametrize(("extension", "content"), [(".pdf", PDF_BYTES), (".docx", DOCX_BYTES), (".JPEG", JPEG_BYTES)])
+def test_a_name_over_200_characters_keeps_its_extension(secretary, item, media, extension, content):
+    response = _upload(secretary, item, f"C:\\Tài liệu\\{LONG_STEM}{extension}", content)
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert len(attachment.name) <= 200
+    assert attachment.name.endswith(extension)
+    assert attachment.name.startswith("Báo cáo kết quả")
+    assert attachment.file.name.endswith(extension)
+    (stored,) = _stored_files(media)
+    assert stored.suffix == extension
+
+
+def test_upload_name_drops_folders_and_invisible_characters():
+    def name(raw):
+        return services.uploads.upload_name(SimpleUploadedFile(raw, b"x"))
+
+    assert name("../../etc/bao\u202ecao.pdf") == "baocao.pdf"
+    assert name("a" * 300 + ".xlsx") == "a" * 195 + ".xlsx"
+    assert name("ngắn.png") == "ngắn.png"

@@ -2,6 +2,8 @@
 Vietnamese message naming the line or the limit, and nothing is stored."""
 
 import io
+import time
+import tracemalloc
 import unicodedata
 import zipfile
 
@@ -139,3 +141,96 @@ def test_a_workbook_without_formulas_is_read_once(secretary, tree, monkeypatch):
     monkeypatch.setattr(imports, "_sheet_values", lambda *a, **k: readings.append(k) or original(*a, **k))
     upload_ok(secretary, tree.branch, SimpleUploadedFile("ds.xlsx", xlsx_bytes(GOOD_ROWS)))
     assert readings == [{"data_only": True}]
+
+
+# --- Unpacked sizes read, not believed; cells counted (issue 22) ---------------------------------
+
+
+def bomb(shared_strings_mb: int) -> bytes:
+    """A workbook whose shared strings unpack to ``shared_strings_mb`` MB of one repeated string,
+    written in pieces (the test never holds it whole)."""
+    parts = zipfile.ZipFile(io.BytesIO(workbook()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in parts.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                archive.writestr(info.filename, parts.read(info))
+        with archive.open("xl/sharedStrings.xml", "w") as stream:
+            stream.write(f"<sst {NS}>".encode())
+            piece = b"<si><t>" + b"x" * 1000 + b"</t></si>"
+            for _ in range(shared_strings_mb * 1024 * 1024 // len(piece)):
+                stream.write(piece)
+            stream.write(b"</sst>")
+    return buffer.getvalue()
+
+
+def lying(content: bytes, part: str, declared: int) -> bytes:
+    """``content`` with the central directory's record of ``part`` claiming ``declared`` bytes."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        info = archive.getinfo(part)
+    data = bytearray(content)
+    # Find the central directory entry by its name, then patch its uncompressed size (offset 24).
+    name = part.encode()
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(name)] != name:
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    assert int.from_bytes(data[entry + 24 : entry + 28], "little") == info.file_size
+    data[entry + 24 : entry + 28] = declared.to_bytes(4, "little")
+    return bytes(data)
+
+
+def test_a_344_kb_workbook_of_99_mb_shared_strings_is_refused_at_once(secretary, tree):
+    content = bomb(99)
+    assert len(content) < 400 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(imports.ImportFileError) as error:
+        imports._xlsx_rows(content)
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "Tệp Excel khi giải nén lớn hơn 5 MB" in str(error.value)
+    assert seconds < 2
+    assert peak < 20 * 1024 * 1024
+    assert "Tệp Excel khi giải nén lớn hơn 5 MB" in refused(secretary, tree.branch, "bom.xlsx", content)
+
+
+def test_a_part_whose_header_understates_its_size_is_not_believed(monkeypatch):
+    content = lying(bomb(8), "xl/sharedStrings.xml", declared=4000)
+    monkeypatch.setattr(imports, "_sheet_values", lambda *args, **kwargs: pytest.fail("parsed"))
+    started = time.perf_counter()
+    with pytest.raises(imports.ImportFileError):
+        imports._xlsx_rows(content)
+    assert time.perf_counter() - started < 2
+
+
+def sheet_of(rows: int, columns: int) -> bytes:
+    cells = "".join(f'<c r="A{r}"><v>{r}</v></c>' * columns for r in range(1, rows + 1))
+    parts = zipfile.ZipFile(io.BytesIO(workbook()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in parts.infolist():
+            text = parts.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = f"<worksheet {NS}><sheetData>{cells}</sheetData></worksheet>".encode()
+            archive.writestr(info.filename, text)
+    return buffer.getvalue()
+
+
+def test_a_sheet_with_more_cells_than_a_full_list_is_refused_before_parsing(secretary, tree, monkeypatch):
+    # 2,000 rows of 300 cells: a 1.7 MB upload that openpyxl took 42 s to read.
+    content = sheet_of(2000, 61)
+    monkeypatch.setattr(imports, "_sheet_values", lambda *args, **kwargs: pytest.fail("parsed"))
+    page = refused(secretary, tree.branch, "o.xlsx", content)
+    assert "Tệp Excel có hơn 120.600 ô" in page
+
+
+def test_cells_cut_between_two_pieces_are_counted_once():
+    window = b"<c r='A1'/>" * 10
+    counted, carry = imports._count_elements(imports._CELL_ELEMENT, window)
+    assert counted + len(imports._CELL_ELEMENT.findall(carry)) == 10
+    total, carry = 0, b""
+    for start in range(0, len(window), 7):
+        counted, carry = imports._count_elements(imports._CELL_ELEMENT, carry + window[start : start + 7])
+        total += counted
+    assert total + len(imports._CELL_ELEMENT.findall(carry)) == 10

@@ -344,3 +344,14 @@ def test_the_list_page_runs_the_same_queries_at_any_size(
         page = leader.get(reverse("petitions:list"), {"page": 2, "sort": "deadline"})
     assert page.status_code == 200
     assert len(page.context["page"].object_list) == min(PAGE_SIZE, size - PAGE_SIZE) or size <= PAGE_SIZE
+
+
+def test_an_attachment_named_over_200_characters_keeps_its_extension(secretary, petition, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    name = "Ảnh chụp hiện trạng đường thôn Song Khê bị sạt lở sau mưa lũ " * 5 + ".pdf"
+    upload = SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = secretary.post(act(petition, "attach"), {"attach-upload": upload})
+    assert response.status_code == 302
+    attachment = petition.attachments.get()
+    assert len(attachment.name) <= 200 and attachment.name.endswith(".pdf")
+    assert attachment.file.name.endswith(".pdf")
