@@ -131,6 +131,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a login refused for too many failures into the lockout page (accounts.signin).
     "axes.middleware.AxesMiddleware",
+    # A write sent again with the same Idempotency-Key gets the first answer and changes nothing
+    # (a phone's offline queue, a retry after a lost answer; meetings.offline). Innermost, so the
+    # answer given again passes the same headers as the first.
+    "meetings.offline.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"

@@ -11,6 +11,7 @@ from .meetings import (
     MeetingMove,
     MeetingStatus,
 )
+from .offline import KeyedWrite
 from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
 from .records import AdoptedRecord, AmendedDocument, Amendment
 from .reminders import ReminderRules
@@ -38,6 +39,7 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "Guest",
+    "KeyedWrite",
     "Guidance",
     "Mark",
     "Meeting",
