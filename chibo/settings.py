@@ -390,6 +390,9 @@ CONTENT_SECURITY_POLICY = {
         # style attributes and any other inline style stay refused.
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
+        # The service worker (/sw.js, chibo/pwa.py) and the web app manifest: this site's own only.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

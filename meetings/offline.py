@@ -37,6 +37,19 @@ KEY_HEADER = "Idempotency-Key"
 TAPPED_HEADER = "X-Tapped-At"
 NOT_APPLIED_HEADER = "X-Chibo-Not-Applied"
 REPLAYED_HEADER = "Idempotent-Replayed"
+# A page the service worker may keep for use offline, and for which meeting (assets/sw.js).
+OFFLINE_HEADER = "X-Chibo-Offline"
+FORGET_HEADER = "X-Chibo-Offline-Forget"
+# The meeting's pages that are kept offline for who may (``keep_offline``); answered without the
+# mark, they tell the service worker to forget the meeting's pages (adopted, no longer theirs).
+OFFLINE_PAGES = {
+    "meetings:detail",
+    "meetings:roll",
+    "meetings:guests",
+    "meetings:guest_record",
+    "meetings:minutes",
+    "petitions:record",
+}
 # The meetings' writes whose URL ``pk`` is the meeting's (the others' pk is an agenda item, a file…).
 MEETING_WRITES = {
     "meetings:roll_mark",
@@ -130,8 +143,30 @@ def _keepable(response) -> bool:
         return False
     if status in (301, 302, 303, 307, 308):
         login = resolve_url(settings.LOGIN_URL)
-        return not urlsplit(response.get("Location", "")).path == login
+        return urlsplit(response.get("Location", "")).path != login
     return True
+
+
+def keep_offline(request, meeting: Meeting) -> bool:
+    """Called by a meeting page's view: the page may be kept on this user's phone for use offline.
+    base.html then loads the offline script (``request.offline_meeting``) and the middleware marks
+    the answer for the service worker."""
+    if access.can_keep_offline(request.user, meeting):
+        request.offline_meeting = meeting.pk
+        return True
+    return False
+
+
+def _mark_offline(request, response) -> None:
+    if request.method != "GET" or response.status_code != 200:
+        return
+    meeting = getattr(request, "offline_meeting", None)
+    if meeting:
+        response[OFFLINE_HEADER] = f"meeting-{meeting}"
+        return
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in OFFLINE_PAGES:
+        response[FORGET_HEADER] = "1"
 
 
 class IdempotencyMiddleware:
@@ -141,7 +176,9 @@ class IdempotencyMiddleware:
     def __call__(self, request):
         key = key_of(request)
         if key is None or request.method != "POST" or not request.user.is_authenticated:
-            return self.get_response(request)
+            response = self.get_response(request)
+            _mark_offline(request, response)
+            return response
         user = request.user
         request.tapped_at = tapped_at = tapped_at_of(request)
         stored = KeyedWrite.unscoped.filter(user=user, key=key).first()

@@ -11,8 +11,8 @@ from .meetings import (
     MeetingMove,
     MeetingStatus,
 )
-from .offline import KeyedWrite
 from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
+from .offline import KeyedWrite
 from .records import AdoptedRecord, AmendedDocument, Amendment
 from .reminders import ReminderRules
 from .rules import DEFAULT_RUBRIC, HolidayShift, MeetingRules

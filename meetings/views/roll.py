@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from meetings import access, counting, selectors, services
+from meetings import access, counting, offline, selectors, services
 from meetings.counting import AWAY, EXEMPT, SUSPENDED, TRANSFERRED, RollEntry
 from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
 from meetings.models import PRESENT_MARKS, Category, KeyedWrite, Mark, Meeting
@@ -156,6 +156,7 @@ def roll_call(request, pk):
     lookups.log_read(request, meeting, AccessLog.Action.VIEW_ROLL)
     sheet = selectors.roll.roll_sheet(meeting)
     can_mark = access.can_manage_meeting(user, meeting)
+    offline.keep_offline(request, meeting)
     rows = RollRows(request, meeting, can_mark=can_mark, show_reasons=access.can_see_absence_reasons(user, meeting))
     others = sheet.others
     context = {
@@ -271,6 +272,7 @@ def guest_list(request, pk):
         messages.success(request, _("Added %(name)s.") % {"name": guest.name})
         return redirect("meetings:guests", meeting.pk)
     guests = list(meeting.guests.all())
+    offline.keep_offline(request, meeting)
     return render(
         request,
         "meetings/roll/guests.html",
@@ -302,6 +304,7 @@ def guest_record(request, pk, guest_pk):
         )
         messages.success(request, _("Saved."))
         return redirect("meetings:guests", meeting.pk)
+    offline.keep_offline(request, meeting)
     return render(request, "meetings/roll/guest_form.html", {"meeting": meeting, "guest": guest, "form": form})
 
 
