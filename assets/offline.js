@@ -64,13 +64,18 @@ async function queue(item) {
   item.meeting = meeting;
   await add(item);
   await render();
-  try {
-    const registration = await navigator.serviceWorker.ready;
-    if (registration.sync) await registration.sync.register("chibo-queue");
-  } catch (error) {
-    // No Background Sync here: the page sends on "online", on its next load, or with "Gửi ngay".
-  }
+  requestSync();
   sendNow();
+}
+
+// Background Sync sends the queue when the network returns, even with the page closed. Without it
+// (or without a service worker) the page sends on "online", on its next load, or with "Gửi ngay".
+function requestSync() {
+  if (!navigator.serviceWorker) return;
+  navigator.serviceWorker
+    .getRegistration()
+    .then((registration) => registration && registration.sync && registration.sync.register("chibo-queue"))
+    .catch(() => {});
 }
 
 function encode(form, submitter) {
@@ -95,6 +100,9 @@ document.addEventListener(
       note.setAttribute("data-offline-note", "");
       form.before(note);
       form.reset();
+      // A form kept on the phone carries the key it was rendered with: the next one needs its own.
+      const submitKey = form.querySelector("[name=submit_key]");
+      if (submitKey) submitKey.value = newKey();
     });
   },
   true,

@@ -179,6 +179,11 @@
     enqueue(row, form, submitter);
   });
 
+  // The phone's queue says how many writes wait: the note under the search box follows it.
+  document.addEventListener("chibo:waiting", function (event) {
+    showWaiting(event.detail.count > 0);
+  });
+
   // A mark the phone's queue has sent: the server's row replaces the one shown.
   document.addEventListener("chibo:sent", function (event) {
     var item = event.detail.item;
