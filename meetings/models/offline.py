@@ -51,4 +51,4 @@ class KeyedWrite(models.Model):
         indexes = [models.Index(fields=["meeting", "outcome"], name="keyed_write_meeting_outcome")]
 
     def __str__(self):
-        return f"{self.key} {self.path} → {self.status}"
+        return f"{self.key} → {self.status}"
