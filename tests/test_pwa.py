@@ -70,7 +70,7 @@ def test_the_secretary_may_keep_the_meetings_pages_offline(secretary, meeting):
         assert response.status_code == 200, url
         assert response["X-Chibo-Offline"] == f"meeting-{meeting.pk}", url
         assert b'data-offline-meeting="%d"' % meeting.pk in response.content
-        assert b"build/offline.js" in response.content
+        assert b'data-offline-script="/static/build/offline.js"' in response.content
 
 
 def test_commune_staff_and_a_plain_member_never_keep_them(staff, plain_member, meeting):
