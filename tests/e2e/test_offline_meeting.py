@@ -174,6 +174,16 @@ def test_a_roll_a_petition_and_a_speech_taken_offline_are_saved_once(live_server
     assert Petition.objects.count() == 1 and Speech.objects.count() == 1
     assert KeyedWrite.objects.filter(key__in=keys).count() == 42
 
+    # Logging out removes what the phone kept of the meeting.
+    databases = "indexedDB.databases().then(found => found.map(db => db.name))"
+    assert "chibo-meeting-pages" in page.evaluate("caches.keys()")
+    assert "chibo-offline" in page.evaluate(databases)
+    with page.expect_navigation():
+        page.locator("form[data-logout]").evaluate("form => form.requestSubmit()")
+    assert page.url.startswith(f"{live_server.url}/login/")
+    assert "chibo-meeting-pages" not in page.evaluate("caches.keys()")
+    assert "chibo-offline" not in page.evaluate(databases)  # Clear-Site-Data: "storage"
+
 
 def test_a_write_whose_answer_is_lost_is_retried_and_applied_once(live_server, browser, big_branch):
     meeting, members, item, user = big_branch
