@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, KeyedWrite, MeetingStatus, Speech
+from meetings.tasks import purge_keyed_writes
 
 from ..factories import MemberFactory
 
@@ -154,3 +155,15 @@ def test_an_outsider_learns_nothing_and_the_meeting_list_stays_clean(outsider, m
     assert keyed(outsider, mark_url(meeting, member), {"mark": "present"}, key=key).status_code == 404
     assert KeyedWrite.objects.get(key=key).meeting is None
     assert marks(meeting, member) == []
+
+
+def test_keys_are_forgotten_after_30_days(secretary, meeting, member):
+    keyed(secretary, mark_url(meeting, member), {"mark": "present"})
+    old = keyed(secretary, mark_url(meeting, MemberFactory(branch=meeting.branch)), {"mark": "present"})
+    assert old.status_code == 200
+    KeyedWrite.objects.filter(pk=KeyedWrite.objects.order_by("pk").last().pk).update(
+        received_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert purge_keyed_writes() == 1
+    assert purge_keyed_writes() == 0
+    assert KeyedWrite.objects.count() == 1
