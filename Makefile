@@ -70,15 +70,17 @@ $(NPM_STAMP): package.json $(wildcard package-lock.json)
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
-# Bootstrap from its Sass sources, keeping only the rules the templates, apps and scripts use
-# (package.json "build": sass, then purgecss). Rebuilt when any of them changes.
+# Bootstrap from its Sass sources, keeping only the rules the templates, apps and scripts use,
+# and the service worker and the offline script bundled with Workbox and idb-keyval (package.json
+# "build": esbuild, sass, then purgecss). Rebuilt when any of their sources changes.
 CSS_BUILD := static/build/bootstrap.css
-CSS_INPUTS := assets/bootstrap.scss purgecss.config.cjs $(shell find templates chibo oversight demo meetings accounts members notifications petitions portal workdays static/js -name '*.html' -o -name '*.py' -o -name '*.js' 2>/dev/null)
+JS_BUILD := static/build/sw.js static/build/offline.js
+CSS_INPUTS := assets/bootstrap.scss purgecss.config.cjs $(wildcard assets/*.js) $(shell find templates chibo oversight demo meetings accounts members notifications petitions portal workdays static/js -name '*.html' -o -name '*.py' -o -name '*.js' 2>/dev/null)
 
-$(CSS_BUILD): $(NPM_STAMP) $(CSS_INPUTS)
+$(CSS_BUILD) $(JS_BUILD) &: $(NPM_STAMP) $(CSS_INPUTS)
 	npm run --silent build
 
-npm: $(NPM_STAMP) $(CSS_BUILD)
+npm: $(NPM_STAMP) $(CSS_BUILD) $(JS_BUILD)
 
 var:
 	@mkdir -p $(VAR_DIR)/celery/queue $(VAR_DIR)/celery/processed $(VAR_DIR)/celery/control $(VAR_DIR)/mail $(VAR_DIR)/media

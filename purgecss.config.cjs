@@ -7,6 +7,7 @@ module.exports = {
     "*/templates/**/*.html",
     "{accounts,chibo,oversight,demo,meetings,members,notifications,petitions,portal,workdays}/**/*.py",
     "static/**/*.js",
+    "assets/**/*.js",
   ],
   css: ["static/build/bootstrap.css"],
   output: "static/build/",

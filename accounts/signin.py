@@ -34,7 +34,7 @@ from accounts.services import lockout_record, two_factor_required
 VERIFY = "verify"
 SETUP = "setup"
 # What a session that still owes its second step may open, besides the step itself.
-ALWAYS_OPEN = {"accounts:logout", "healthz", "set_language"}
+ALWAYS_OPEN = {"accounts:logout", "healthz", "set_language", "service_worker", "manifest", "offline"}
 STEP_VIEWS = {VERIFY: "accounts:two_factor", SETUP: "accounts:two_factor_setup"}
 
 

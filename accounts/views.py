@@ -254,3 +254,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         password_reset_by_email_record(user=form.user)
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also clears what this site stored on the phone: the meeting pages the service
+    worker kept, the queue of writes, the worker itself (Clear-Site-Data; docs/decisions/0017-offline.md).
+    Phones are often shared: the next person finds none of the branch's data there."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -67,6 +67,11 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.expire_cadre_roles",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Idempotency keys of writes sent by phones, with their answers: kept 30 days (meetings.offline).
+    "purge-keyed-writes": {
+        "task": "meetings.tasks.purge_keyed_writes",
+        "schedule": crontab(hour=0, minute=25),
+    },
     # The nightly archive of the database and uploads, when BACKUP_DIR is set (docs/operations.md).
     "backup-nightly": {
         "task": "notifications.backup_nightly",

@@ -144,6 +144,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a login refused for too many failures into the lockout page (accounts.signin).
     "axes.middleware.AxesMiddleware",
+    # A write sent again with the same Idempotency-Key gets the first answer and changes nothing
+    # (a phone's offline queue, a retry after a lost answer; meetings.offline). Innermost, so the
+    # answer given again passes the same headers as the first.
+    "meetings.offline.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"
@@ -471,6 +475,9 @@ CONTENT_SECURITY_POLICY = {
         # style attributes and any other inline style stay refused.
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
+        # The service worker (/sw.js, chibo/pwa.py) and the web app manifest: this site's own only.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

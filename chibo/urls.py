@@ -8,6 +8,7 @@ from meetings import urls as meetings_urls
 from members import urls as members_urls
 from portal import urls as portal_urls
 
+from . import pwa
 from .health import healthz
 
 urlpatterns = [
@@ -20,6 +21,10 @@ urlpatterns = [
     path("workdays/", include("workdays.urls")),
     path("notifications/", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
+    # The installable app (chibo/pwa.py): the service worker at the root, so that its scope is the site.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline_page, name="offline"),
     # Browsers ask for /favicon.ico on their own; the icon is the static SVG that base.html links.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     # set_language: the language switch in the user menu (a cookie; chibo/language.py reads it).

@@ -219,7 +219,10 @@ def measure(
     browser: Browser, base_url: str, paths: dict[str, str], *, user: str, password: str, pages: tuple[str, ...]
 ) -> list[Measure]:
     """One role's pages, each a first visit (no cache; the login is kept)."""
-    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    # Every page a first visit: no service worker either (it registers after a page has loaded;
+    # once in control it fetches the pages itself, out of this page's network events, and serves
+    # the static files from its own store).
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", service_workers="block")
     context.add_init_script(LCP_SCRIPT)
     page = context.new_page()
     page.set_default_timeout(60_000)

@@ -36,7 +36,7 @@ from members.access import (
 )
 from members.models import Member, Organization, Position, RoleKind
 
-from .models import Attachment, CadreAssignment, Guest, Guidance, Meeting
+from .models import Attachment, CadreAssignment, Guest, Guidance, Meeting, MeetingStatus
 
 __all__ = [
     "branches",
@@ -84,6 +84,18 @@ def can_manage_meeting(user, meeting: Meeting) -> bool:
     if meeting.is_locked:
         return can_correct_meeting(user, meeting)
     return can_edit_organization(user, meeting.branch)
+
+
+def can_keep_offline(user, meeting: Meeting) -> bool:
+    """The meeting's pages may be stored on this user's phone for use offline: the branch's
+    secretary, the meeting's chair or minute-taker, until the minutes are adopted
+    (docs/decisions/0017-offline.md). Commune staff and everyone else: never."""
+    if meeting.is_locked or meeting.status == MeetingStatus.CANCELLED or not user.is_authenticated:
+        return False
+    if reaches(user, {RoleKind.SECRETARY}, meeting.branch):
+        return True
+    people = {meeting.chair_id, meeting.minute_taker_id} - {None}
+    return bool(people) and Member.objects.filter(pk__in=people, user=user).exists()
 
 
 def can_correct_meeting(user, meeting: Meeting) -> bool:

@@ -1,6 +1,7 @@
 """The meetings app's periodic tasks (their schedule is in chibo/celery.py). Each runs in the
 system scope: it acts for nobody in particular, and is safe to run any number of times."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from meetings import reminders
 from meetings.access import system_scope
-from meetings.models import Guidance
+from meetings.models import Guidance, KeyedWrite
 from meetings.services.cadres import cadre_roles_expire
 from meetings.services.guidance import guidance_insert as insert_guidance
 from meetings.services.schedule import schedule_regular_meetings as schedule_meetings
@@ -56,3 +57,16 @@ def expire_cadre_roles() -> int:
     """Take away the cadre role of assignments that ran out by their end date (daily)."""
     with system_scope(), transaction.atomic():
         return cadre_roles_expire(today=timezone.localdate())
+
+
+# How long a write's key and answer are kept: a phone retrying later than this would apply it again,
+# but by then the meeting is adopted and a write tapped before adoption is refused anyway.
+KEYED_WRITES_KEPT = datetime.timedelta(days=30)
+
+
+@shared_task
+def purge_keyed_writes() -> int:
+    """Forget the keys and answers of writes received more than 30 days ago (daily; meetings.offline)."""
+    with system_scope():
+        count, _ = KeyedWrite.objects.filter(received_at__lt=timezone.now() - KEYED_WRITES_KEPT).delete()
+        return count

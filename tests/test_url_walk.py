@@ -11,6 +11,7 @@ where the method is not allowed) and not one row written or changed.
 import datetime
 import itertools
 import re
+import uuid
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from meetings.models import (
     CalendarFeed,
     Guest,
     Guidance,
+    KeyedWrite,
     Meeting,
     MeetingMove,
     MeetingRules,
@@ -220,6 +222,9 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
             **owner,
         )
     Attendance.objects.create(meeting=meeting, member=members[0], mark="present", category="full", marked_by=secretary)
+    KeyedWrite.objects.create(
+        user=secretary, key=uuid.uuid4(), path="/", meeting=meeting, outcome=KeyedWrite.Outcome.STALE, status=200
+    )
     Guest.objects.create(meeting=meeting, name="Khách mời", expected=False)
     Guest.objects.create(meeting=meeting, cadre=cadre, name=cadre.full_name, expected=True)
     Minutes.objects.create(meeting=meeting)

@@ -12,6 +12,7 @@ from .meetings import (
     MeetingStatus,
 )
 from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
+from .offline import KeyedWrite
 from .records import AdoptedRecord, AmendedDocument, Amendment
 from .reminders import ReminderRules
 from .rules import DEFAULT_RUBRIC, HolidayShift, MeetingRules
@@ -38,6 +39,7 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "Guest",
+    "KeyedWrite",
     "Guidance",
     "Mark",
     "Meeting",

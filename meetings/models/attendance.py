@@ -44,6 +44,9 @@ class Attendance(MeetingRecord, GuardedUniqueness, ChoiceDisplay, models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     marked_at = models.DateTimeField(auto_now=True)
+    # When the mark was tapped on the phone (sent with it, ``X-Tapped-At``): a mark tapped earlier
+    # than this one, arriving later from a phone that was offline, is not applied (last tap wins).
+    tapped_at = models.DateTimeField(_("tapped at"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -31,6 +31,7 @@ from meetings.counting import (
 from meetings.models import (
     Attendance,
     Category,
+    KeyedWrite,
     Meeting,
     MeetingRules,
 )
@@ -226,4 +227,15 @@ def roll_changes(meeting: Meeting, limit: int = 50) -> list:
         Attendance.history.filter(meeting_id=meeting.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+def not_applied(meeting: Meeting, limit: int = 50) -> list:
+    """The writes a phone sent for this meeting that were not applied, and why (meetings.offline):
+    a mark tapped before the one saved, a change made before the minutes were adopted. One query."""
+    return list(
+        KeyedWrite.objects.filter(meeting_id=meeting.pk)
+        .exclude(outcome=KeyedWrite.Outcome.APPLIED)
+        .select_related("user")
+        .order_by("-received_at", "-pk")[:limit]
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -23,6 +26,18 @@ from members.models import Member
 
 class RollRefused(PermissionDenied):
     """The user may not change this record (outside scope, or locked after the minutes were adopted)."""
+
+
+class StaleMark(ValidationError):
+    """A mark tapped before the one stored (a phone that was offline sends it late): not applied.
+    The last tap wins, whatever the order the marks arrive in (docs/decisions/0017-offline.md)."""
+
+    def __init__(self, attendance: Attendance):
+        self.attendance = attendance
+        super().__init__(
+            _("Not applied: a later mark (%(mark)s) had already been saved.") % {"mark": attendance.get_mark_display()},
+            code="stale",
+        )
 
 
 def _current_mark(meeting: Meeting, member: Member) -> Attendance | None:
@@ -63,7 +78,13 @@ def check_may_be_absent(*, meeting: Meeting, member: Member, mark: str) -> None:
 
 
 def record_mark(
-    *, meeting: Meeting, member: Member, mark: str, reason: str = "", by: AbstractBaseUser | None
+    *,
+    meeting: Meeting,
+    member: Member,
+    mark: str,
+    reason: str = "",
+    by: AbstractBaseUser | None,
+    tapped_at: datetime.datetime | None = None,
 ) -> Attendance:
     """Set a member's mark at a meeting: creates it on the first tap, updates it after.
 
@@ -72,6 +93,9 @@ def record_mark(
     our insert, the insert fails and we update that row instead. Refused when the user may not
     manage the meeting (locked after adoption, except for commune staff), and an absence mark for
     a member not expected that day (``check_may_be_absent``). History records ``by``.
+
+    ``tapped_at``: when the mark was tapped on the phone. A mark tapped before the stored one's
+    tap is not applied (``StaleMark``): the last tap wins, in whatever order the marks arrive.
     """
     if not access.can_manage_meeting(by, meeting):
         raise RollRefused(_("You may not change this meeting's roll."))
@@ -91,6 +115,9 @@ def record_mark(
                     attendance = Attendance(meeting=meeting, member=member)
                 elif attendance.mark == mark and attendance.reason == reason:
                     return attendance  # a repeated tap or double submit changes nothing
+                elif tapped_at is not None and attendance.tapped_at is not None and tapped_at < attendance.tapped_at:
+                    raise StaleMark(attendance)
+                attendance.tapped_at = tapped_at or timezone.now()
                 attendance.mark = mark
                 attendance.reason = reason
                 attendance.category = category
@@ -111,6 +138,7 @@ def mark_remaining_present(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
     """
     if not access.can_manage_meeting(by, meeting):
         raise RollRefused(_("You may not change this meeting's roll."))
+    now = timezone.now()
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         rows = [
@@ -120,6 +148,7 @@ def mark_remaining_present(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
                 mark=Mark.PRESENT,
                 category=entry.category,
                 marked_by=by,
+                tapped_at=now,
             )
             for entry in _entries(meeting, row=MemberFacts)
             if entry.mark is None and not entry.excluded

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings import access, counting, documents, selectors, services
+from meetings import access, counting, documents, offline, selectors, services
 from meetings.forms.minutes import AmendmentForm, MinutesForm, ScoreForm, SpeechForm
 from meetings.models import AgendaItem, Meeting, MeetingRules, Minutes, Speech
 from meetings.models.minutes import ScoreLevel
@@ -115,6 +115,7 @@ def minutes_edit(request, pk):
         "error_links": _error_links(form, meeting, step),
         "voters": form.voters,
     }
+    offline.keep_offline(request, meeting)
     if step == "speeches":
         context["items"] = [_item_block(meeting, item) for item in items]
         context["speaker_names"] = _names(members)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from meetings import access, counting, selectors, services
+from meetings import access, counting, offline, selectors, services
 from meetings.counting import AWAY, EXEMPT, SUSPENDED, TRANSFERRED, RollEntry
 from meetings.forms.roll import GuestForm, GuestRecordForm, MarkForm
-from meetings.models import PRESENT_MARKS, Category, Mark, Meeting
+from meetings.models import PRESENT_MARKS, Category, KeyedWrite, Mark, Meeting
+from meetings.offline import NOT_APPLIED_HEADER
 from meetings.rows import SLOT, escape, join, url_maker
 from meetings.views import lookups
 from members.models import AccessLog
@@ -159,6 +160,7 @@ def roll_call(request, pk):
     lookups.log_read(request, meeting, AccessLog.Action.VIEW_ROLL)
     sheet = selectors.roll.roll_sheet(meeting)
     can_mark = access.can_manage_meeting(user, meeting)
+    offline.keep_offline(request, meeting)
     rows = RollRows(request, meeting, can_mark=can_mark, show_reasons=access.can_see_absence_reasons(user, meeting))
     others = sheet.others
     context = {
@@ -171,6 +173,7 @@ def roll_call(request, pk):
         "other_rows": rows.rows(others) if others else "",
     }
     if access.can_log_meeting(user, meeting.branch):
+        context["not_applied"] = selectors.roll.not_applied(meeting)
         names = {e.member.pk: e.label or e.member.full_name for e in sheet.entries}
         context["changes"] = [
             {"record": record, "name": names.get(record.member_id, "—"), "mark": Mark(record.mark).label}
@@ -203,15 +206,22 @@ def roll_mark(request, pk, member_pk):
     member = get_object_or_404(counting.roll_people(meeting), pk=member_pk)
     form = MarkForm(request.POST)
     error = done = ""
+    stale = False
     if form.is_valid():
+        mark = form.cleaned_data["mark"]
+        # For the list of what was not applied, when the write came from a phone's queue (meetings.offline).
+        request.keyed_description = f"{member.full_name}: {Mark(mark).label}"
         try:
             services.roll.record_mark(
                 meeting=meeting,
                 member=member,
-                mark=form.cleaned_data["mark"],
+                mark=mark,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
+                tapped_at=getattr(request, "tapped_at", None),
             )
+        except services.roll.StaleMark as refused:
+            error, stale = refused.message, True  # a later tap is already saved: the row shows it
         except ValidationError as refused:
             if refused.code != "not_expected":  # not on this meeting's roll: as if not found
                 raise Http404 from None
@@ -224,7 +234,10 @@ def roll_mark(request, pk, member_pk):
     if not request.headers.get("HX-Request"):
         if error:
             messages.error(request, error)
-        return redirect(_roll_url(meeting, member.pk))
+        response = redirect(_roll_url(meeting, member.pk))
+        if stale:
+            response[NOT_APPLIED_HEADER] = KeyedWrite.Outcome.STALE
+        return response
     # htmx: the row again, and the counts out of band.
     sheet = selectors.roll.roll_sheet(meeting)
     entry, number = sheet.position_of(member.pk)
@@ -235,7 +248,10 @@ def roll_mark(request, pk, member_pk):
     counts = render_to_string("meetings/roll/_counts.html", context, request=request) + render_to_string(
         "meetings/roll/_remaining.html", context, request=request
     )
-    return HttpResponse(row + counts)
+    response = HttpResponse(row + counts)
+    if stale:
+        response[NOT_APPLIED_HEADER] = KeyedWrite.Outcome.STALE
+    return response
 
 
 @login_required
@@ -265,6 +281,7 @@ def guest_list(request, pk):
         messages.success(request, _("Added %(name)s.") % {"name": guest.name})
         return redirect("meetings:guests", meeting.pk)
     guests = list(meeting.guests.all())
+    offline.keep_offline(request, meeting)
     return render(
         request,
         "meetings/roll/guests.html",
@@ -296,6 +313,7 @@ def guest_record(request, pk, guest_pk):
         )
         messages.success(request, _("Saved."))
         return redirect("meetings:guests", meeting.pk)
+    offline.keep_offline(request, meeting)
     return render(request, "meetings/roll/guest_form.html", {"meeting": meeting, "guest": guest, "form": form})
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, MeetingStatus
+from meetings.offline import keep_offline
 from members.ids import query_id
 from members.models import Member
 from petitions import access
@@ -47,6 +48,8 @@ def petition_record_page(request):
     commune = access.commune_of(branch)
     if commune is None:
         raise Http404
+    if meeting is not None:
+        keep_offline(request, meeting)
     if request.method == "POST":
         catalogue_ensure(commune=commune)  # a write: a commune without a catalogue gets its defaults
     form = RecordForm(

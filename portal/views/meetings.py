@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from meetings import offline
 from meetings.views.schedule import meeting_page_context
 from portal.panels import meeting_panels
 
@@ -11,4 +12,5 @@ from portal.panels import meeting_panels
 def meeting_detail(request, pk):
     context = meeting_page_context(request, pk)
     context["panels"] = meeting_panels(request, context["meeting"])
+    offline.keep_offline(request, context["meeting"])
     return render(request, "meetings/meeting_detail.html", context)

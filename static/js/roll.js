@@ -72,10 +72,35 @@
     row.setAttribute("aria-busy", "true");
   }
 
+  // A key per tap (meetings.offline): a retry of the same tap is applied once; with the time of the
+  // tap, the later of two taps on the same member wins, whatever the order they arrive in.
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+
   function enqueue(row, form, submitter) {
     var body = new FormData(form);
     if (submitter && submitter.name) body.append(submitter.name, submitter.value || "");
-    var job = { id: row.id, url: form.action, body: body, focus: row.contains(document.activeElement) };
+    // On a meeting kept for offline use (build/offline.js), the phone's queue sends it.
+    if (window.chiboOffline) {
+      var name = row.querySelector("span").textContent;
+      var mark = submitter && submitter.name ? submitter.name : body.get("mark");
+      window.chiboOffline.queue({
+        url: form.action,
+        body: new URLSearchParams(body).toString(),
+        row: row.id,
+        mark: mark,
+        label: name + (submitter && submitter.name ? " – " + submitter.textContent : ""),
+      });
+      return;
+    }
+    var job = {
+      id: row.id, url: form.action, body: body, focus: row.contains(document.activeElement),
+      key: newKey(), tapped: String(Date.now()),
+    };
     queue = queue.filter(function (other) { return other.id !== job.id; });
     queue.push(job);
     send();
@@ -121,7 +146,7 @@
       method: "POST",
       body: job.body,
       credentials: "same-origin",
-      headers: { "HX-Request": "true" },
+      headers: { "HX-Request": "true", "Idempotency-Key": job.key, "X-Tapped-At": job.tapped },
     }).then(function (response) {
       if (response.status >= 500 || response.status === 429) throw new Error("server " + response.status);
       return response.text().then(function (html) {
@@ -153,6 +178,18 @@
     var submitter = event.submitter;
     optimistic(row, form, submitter);
     enqueue(row, form, submitter);
+  });
+
+  // The phone's queue says how many writes wait: the note under the search box follows it.
+  document.addEventListener("chibo:waiting", function (event) {
+    showWaiting(event.detail.count > 0);
+  });
+
+  // A mark the phone's queue has sent: the server's row replaces the one shown.
+  document.addEventListener("chibo:sent", function (event) {
+    var item = event.detail.item;
+    if (!item.row || event.detail.status !== 200) return;
+    swap({ id: item.row, focus: false }, event.detail.html);
   });
 
   window.addEventListener("online", function () {
