@@ -40,7 +40,9 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
     branch = meeting.branch
     if not access.can_see_branch(user, branch):
         return None
-    can_record = meeting.status != MeetingStatus.CANCELLED and access.can_record(user, branch)
+    # Petitions are recorded, and outcomes read out, only at a meeting held or on its day.
+    come = workflow.meeting_has_come(meeting)
+    can_record = come and access.can_record(user, branch)
     rows = meeting_panel_rows(meeting)
     if not (can_record or rows.raised or rows.to_report or rows.reported_back):
         return None
@@ -50,7 +52,7 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
         "raised": rows.raised,
         # (petition, what the branch hears, whether this user may mark it reported back here)
         "to_report": [
-            (petition, _heard(petition), access.may(user, workflow.ACTIONS[petition.report_action], petition))
+            (petition, _heard(petition), come and access.may(user, workflow.ACTIONS[petition.report_action], petition))
             for petition in rows.to_report
         ],
         "reported_back": [(petition, _heard(petition, meeting)) for petition in rows.reported_back],

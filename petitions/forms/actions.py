@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import ACCEPT
 from meetings.models import Meeting, MeetingStatus
+from meetings.months import local_datetime
 from members.dates import plausible_date
 from petitions import access
 from petitions.models import Petition
@@ -53,16 +56,24 @@ class ActionForm(forms.Form):
         self.fields[name].queryset = access.officers(self.commune)
         self.fields[name].empty_label = _("Nobody yet (the body's queue)")
 
-    def _meetings(self, name="meeting"):
+    def _meetings(self, name="meeting", *, come=False):
         # Meetings from the day before it was raised on (a meeting in the evening, time zones);
         # a day raised stored as 01/01/0001 (before the dates were checked) has no day before.
         raised_on = self.petition.raised_on
         since = raised_on - datetime.timedelta(days=1) if raised_on > datetime.date.min else raised_on
-        self.fields[name].queryset = (
+        meetings = (
             Meeting.objects.filter(branch_id=self.petition.branch_id, month__gte=since.replace(day=1))
             .exclude(status=MeetingStatus.CANCELLED)
             .order_by("-planned_start")
         )
+        if come:
+            # Only meetings held or on their day (``workflow.meeting_has_come``, in SQL).
+            tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+            meetings = meetings.exclude(status=MeetingStatus.POSTPONED).filter(
+                Q(actual_start__lt=local_datetime(tomorrow, datetime.time.min))
+                | Q(actual_start__isnull=True, planned_start__lt=local_datetime(tomorrow, datetime.time.min))
+            )
+        self.fields[name].queryset = meetings
         self.fields[name].empty_label = _("Choose…")
 
 
@@ -168,13 +179,16 @@ class NotCompetentForm(ActionForm):
 
 class ReportBackForm(ActionForm):
     meeting = MeetingChoiceField(
-        label=_("Reported back at meeting"), queryset=None, error_messages={"required": _("Choose the meeting.")}
+        label=_("Reported back at meeting"),
+        queryset=None,
+        error_messages={"required": _("Choose the meeting.")},
+        help_text=_("Only meetings held, or held today."),
     )
     note = _text(_("Note"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._meetings()
+        self._meetings(come=True)
 
 
 class ReportOutcomeForm(ReportBackForm):

@@ -146,6 +146,27 @@ def _check_meeting(meeting: Meeting | None, petition: Petition) -> Meeting:
     return meeting
 
 
+def meeting_has_come(meeting: Meeting, today: datetime.date | None = None) -> bool:
+    """Whether outcomes can be read out (or petitions recorded) at the meeting: it was held, or
+    its day has come; never a meeting still to come, postponed or cancelled."""
+    today = today or timezone.localdate()
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
+        return False
+    return meeting.day <= today
+
+
+def _check_meeting_has_come(meeting: Meeting) -> None:
+    if not meeting_has_come(meeting):
+        raise ValidationError(
+            _(
+                "The meeting of %(day)s has not taken place yet: the outcome can be reported back only at a "
+                "meeting held, or on its day."
+            ),
+            params={"day": _day(meeting.day)},
+            code="meeting",
+        )
+
+
 def _check_day(day: datetime.date, petition: Petition, message: str, code: str = "day") -> datetime.date:
     _plausible(day, code)
     if day < petition.raised_on:
@@ -578,6 +599,7 @@ def petition_report_back(
         raise ValueError(action)
     petition = _begin(action, petition, by, expected_version)
     meeting = _check_meeting(meeting, petition)
+    _check_meeting_has_come(meeting)
     known = petition.outcome_day
     if known and meeting.day < known:
         message = (

@@ -15,7 +15,7 @@ from members.models import Member
 from petitions import access
 from petitions.forms.record import BranchChoiceForm, RecordForm
 from petitions.services.catalogue import catalogue_ensure
-from petitions.services.workflow import petition_record
+from petitions.services.workflow import meeting_has_come, petition_record
 
 
 @login_required
@@ -33,6 +33,17 @@ def petition_record_page(request):
             pk=meeting_pk,
         )
         branch = meeting.branch
+        if not meeting_has_come(meeting):
+            # Refused before the whole form is filled in, not after.
+            messages.error(
+                request,
+                _(
+                    "The meeting of %(day)s has not taken place yet: petitions raised there are recorded at the "
+                    "meeting or after it."
+                )
+                % {"day": meeting.day.strftime("%d/%m/%Y")},
+            )
+            return redirect(meeting)
     elif (branch_pk := query_id(request, "branch")) is not None:
         branch = get_object_or_404(branches, pk=branch_pk)
     else:
