@@ -22,7 +22,7 @@ import datetime
 from django.db.models import OuterRef, Q, Subquery
 
 from meetings.extensions import MinutesSection, register_minutes_section
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import Meeting
 from petitions import access, outcomes
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows

@@ -146,12 +146,14 @@ class EscalateForm(ActionForm):
         label=_("Sent to"),
         max_length=200,
         error_messages={"required": _("Say where the petition was sent.")},
-        help_text=_("e.g. UBND tỉnh, Sở Xây dựng"),
+        help_text=_("e.g. UBND tỉnh, Sở Nông nghiệp và Môi trường"),
     )
     on = date_field(_("Sent on"), help_text=_("Empty: today."), validators=[plausible_date])
     expected_answer_by = date_field(
         _("Answer expected by"),
-        help_text=_("The day the level above should answer, if known."),
+        required=True,
+        help_text=_("The follow-up date: the petition is chased and counted overdue after it, within two years."),
+        required_message=_("Give the day the answer from above is expected (the follow-up date)."),
         validators=[plausible_date],
     )
     note = _text(_("Note"), required=False)

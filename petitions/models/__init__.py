@@ -1,6 +1,7 @@
 from .catalogue import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, BodyKind, Category
 from .petitions import (
     ANSWERED_STATUSES,
+    CHASED_STATUSES,
     CLOSED_STATUSES,
     HANDLERS,
     OPEN_STATUSES,
@@ -27,6 +28,7 @@ __all__ = [
     "OVERSEERS",
     "REPORTERS",
     "RUNNING_STATUSES",
+    "CHASED_STATUSES",
     "Body",
     "BodyKind",
     "Category",

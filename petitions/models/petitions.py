@@ -51,9 +51,11 @@ S = PetitionStatus
 
 # Still waiting for an answer (escalated ones wait for the province).
 OPEN_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS, S.ESCALATED)
-# Held by the commune: these run late against their deadline. An escalated petition left the
-# commune's hands on the day it went up, so it is never counted overdue.
+# Held by the commune: what the commune's actions (deadline, escalate, refuse) apply to.
 RUNNING_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS)
+# Chased and counted overdue against their deadline: those the commune holds, and those sent up,
+# whose deadline is the day the answer from above is expected, until that answer is entered.
+CHASED_STATUSES = (*RUNNING_STATUSES, S.ESCALATED)
 # An answer exists (and must be in the answer field).
 ANSWERED_STATUSES = (S.ANSWERED, S.REPORTED_BACK, S.ANSWERED_AT_MEETING)
 # Nothing more happens but comments (and telling the branch the outcome).
@@ -313,9 +315,9 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
         return self.status in CLOSED_STATUSES
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Still held by the commune and its deadline has passed."""
+        """Still waiting for an answer (held by the commune, or sent up) and its deadline has passed."""
         today = today or timezone.localdate()
-        return self.status in RUNNING_STATUSES and self.deadline is not None and self.deadline < today
+        return self.status in CHASED_STATUSES and self.deadline is not None and self.deadline < today
 
     @property
     def days_overdue(self) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from petitions.models import ANSWERED_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, Petition
+from petitions.models import ANSWERED_STATUSES, CHASED_STATUSES, OPEN_STATUSES, Petition
 from workdays.calendar import working_days_until
 
 FIELDS = (
@@ -89,7 +89,7 @@ def petition_figures(
             raised=len(group),
             open=sum(row["status"] in OPEN_STATUSES for row in group),
             overdue=sum(
-                row["status"] in RUNNING_STATUSES and row["deadline"] is not None and row["deadline"] < today
+                row["status"] in CHASED_STATUSES and row["deadline"] is not None and row["deadline"] < today
                 for row in group
             ),
             answered=len(answered),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 
 from petitions import access
-from petitions.models import RUNNING_STATUSES, Petition
+from petitions.models import CHASED_STATUSES, Petition
 
 SHOWN = 5
 
@@ -33,7 +33,7 @@ def officer_queue(user, *, today: datetime.date) -> OfficerQueue | None:
     held = Q(officer=user)
     if bodies := access.body_ids(user):
         held |= Q(body_id__in=bodies)
-    waiting = access.petitions(user).filter(held, status__in=RUNNING_STATUSES)
+    waiting = access.petitions(user).filter(held, status__in=CHASED_STATUSES)
     first = list(
         waiting.select_related("branch", "body").order_by(F("deadline").asc(nulls_last=True), "raised_on", "pk")[:SHOWN]
     )

@@ -260,6 +260,8 @@ def petition_record(
         data={"meeting_id": meeting.pk if meeting else None},
         by=by,
     )
+    # The commune's leaders and staff, who forward it, hear of it the day it is raised.
+    reminders.petition_raised(petition)
     return petition
 
 
@@ -352,7 +354,10 @@ def petition_forward(
     _check_deadline(deadline, petition)
     petition.body, petition.officer, petition.deadline = body, officer, deadline
     data = {**_who(body, officer), "deadline": deadline, "default_deadline": by_default}
-    return _finish("forward", petition, by, text=note.strip(), data=data)
+    petition = _finish("forward", petition, by, text=note.strip(), data=data)
+    # The officer (or every officer of the body) is told at once, with the deadline.
+    reminders.petition_handed(petition)
+    return petition
 
 
 @transaction.atomic
@@ -379,7 +384,9 @@ def petition_assign(
     old = _who(petition.body, petition.officer)
     petition.body, petition.officer = body, officer
     data = {"old": old, "new": _who(body, officer)}
-    return _finish("assign", petition, by, text=note.strip(), data=data)
+    petition = _finish("assign", petition, by, text=note.strip(), data=data)
+    reminders.petition_handed(petition)
+    return petition
 
 
 @transaction.atomic
@@ -501,6 +508,11 @@ def petition_escalate(
     on = _check_day(
         on or timezone.localdate(), petition, _("It cannot be sent up before it was raised (%(day)s)."), code="on"
     )
+    if expected_answer_by is None:
+        # The follow-up date: without it nothing chases the answer from above.
+        raise ValidationError(
+            _("Give the day the answer from above is expected (the follow-up date)."), code="expected_answer_by"
+        )
     if expected_answer_by is not None:
         _plausible(expected_answer_by, "expected_answer_by")
         if expected_answer_by < on:
@@ -517,10 +529,19 @@ def petition_escalate(
                 code="expected_answer_by",
             )
     petition.escalated_to, petition.escalated_on, petition.expected_answer_by = to, on, expected_answer_by
-    data = {"escalated_to": to, "escalated_on": on, "expected_answer_by": expected_answer_by}
+    data = {
+        "escalated_to": to,
+        "escalated_on": on,
+        "expected_answer_by": expected_answer_by,
+        "old_deadline": petition.deadline,
+    }
+    # The follow-up date becomes its deadline: chased and counted overdue like the others until
+    # the answer from above is entered (the old deadline stays on the timeline).
+    petition.deadline = expected_answer_by
     petition = _finish("escalate", petition, by, text=note.strip(), data=data)
-    # Where it went goes back to the branch at its next meeting.
+    # Where it went goes back to the branch at its next meeting; the secretary is told now.
     report_back_item_ensure(branch=petition.branch)
+    reminders.petition_outcome(petition)
     return petition
 
 
@@ -546,6 +567,7 @@ def petition_decline(
     petition.decline_reason, petition.decided_on = reason, _decided_on(on, petition)
     petition = _finish("decline", petition, by, text=reason, data={"decided_on": petition.decided_on})
     report_back_item_ensure(branch=petition.branch)
+    reminders.petition_outcome(petition)
     return petition
 
 
@@ -572,6 +594,7 @@ def petition_not_competent(
     data = {"competent_body": competent_body, "decided_on": petition.decided_on}
     petition = _finish("not_competent", petition, by, text=petition.decline_reason, data=data)
     report_back_item_ensure(branch=petition.branch)
+    reminders.petition_outcome(petition)
     return petition
 
 

@@ -215,7 +215,7 @@ def test_a_return_address_off_the_site_is_ignored(secretary, january, petitions)
     water = petitions["water"]
     with time_machine.travel(at(D(2027, 1, 5), 20), tick=False):  # on the meeting's day
         response = secretary.post(
-        f"/petitions/{water.pk}/report_back/",
+            f"/petitions/{water.pk}/report_back/",
             {"report_back-meeting": january.pk, "report_back-version": water.version, "next": "https://example.org/"},
         )
     assert response["Location"] == f"/petitions/{water.pk}/"

@@ -82,7 +82,9 @@ def perform(action, petition, by, ctx):
         "answer_at_meeting": lambda: workflow.petition_answer_at_meeting(
             petition=petition, answer="Trả lời tại hội nghị.", meeting=ctx.meeting, by=by
         ),
-        "escalate": lambda: workflow.petition_escalate(petition=petition, to="Sở Nông nghiệp", by=by),
+        "escalate": lambda: workflow.petition_escalate(
+            petition=petition, to="Sở Nông nghiệp và Môi trường", expected_answer_by=D(2027, 1, 15), by=by
+        ),
         "decline": lambda: workflow.petition_decline(petition=petition, reason="Chưa có kinh phí.", by=by),
         "not_competent": lambda: workflow.petition_not_competent(
             petition=petition, competent_body="Tòa án nhân dân khu vực 3", by=by
