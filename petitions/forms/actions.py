@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from meetings.months import local_datetime
 from members.dates import plausible_date
 from petitions import access
 from petitions.models import Petition
+from workdays.calendar import add_working_days, is_working_day, nearest_working_day
 
 from .fields import MeetingChoiceField, UserChoiceField, date_field
 
@@ -49,7 +50,10 @@ class ActionForm(forms.Form):
         return data
 
     def _bodies(self, name="body"):
-        self.fields[name].queryset = access.bodies(self.commune)
+        # How many active officers each body has: one without any is marked in its option.
+        self.fields[name].queryset = access.bodies(self.commune).annotate(
+            active_officers=Count("officers", filter=Q(officers__is_active=True))
+        )
         self.fields[name].empty_label = _("Choose…")
 
     def _officers(self, name="officer"):
@@ -77,11 +81,32 @@ class ActionForm(forms.Form):
         self.fields[name].empty_label = _("Choose…")
 
 
+class BodyChoiceField(forms.ModelChoiceField):
+    """A body; one with no officer on the system says so in its option (nobody would hold it)."""
+
+    def label_from_instance(self, obj):
+        if getattr(obj, "active_officers", 1) == 0:
+            return _("%(body)s (no officer on the system: nobody will hold it)") % {"body": obj.name}
+        return obj.name
+
+
+# The most working days a deadline may be given as (about three months).
+MAX_WORKING_DAYS = 60
+
+
 class ForwardForm(ActionForm):
-    body = forms.ModelChoiceField(
+    body = BodyChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
+    working_days = forms.IntegerField(
+        label=_("Deadline in working days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=_("N working days from today (weekends and holidays are not counted), or a date below."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     deadline = date_field(_("Deadline"), validators=[plausible_date])
     note = _text(_("Note"), required=False)
 
@@ -94,9 +119,35 @@ class ForwardForm(ActionForm):
                 "day": default_deadline.strftime("%d/%m/%Y")
             }
 
+    def clean(self):
+        data = super().clean()
+        days, deadline = data.get("working_days"), data.get("deadline")
+        organization = self.petition.branch
+        if days and deadline:
+            self.add_error("working_days", _("Give the deadline in working days or as a date, not both."))
+        elif days:
+            data["deadline"] = add_working_days(timezone.localdate(), days, organization=organization)
+        elif deadline and not is_working_day(deadline, organization=organization):
+            after = nearest_working_day(deadline, earlier=False, organization=organization)
+            # The next working day is offered in the field, to send again as it is.
+            offered = self.data.copy()
+            offered[self.add_prefix("deadline")] = after.strftime("%d/%m/%Y")
+            self.data = offered
+            self.add_error(
+                "deadline",
+                _("%(day)s is not a working day; the next working day, %(next)s, is filled in.")
+                % {"day": deadline.strftime("%d/%m/%Y"), "next": after.strftime("%d/%m/%Y")},
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data.pop("working_days", None)
+        return data
+
 
 class AssignForm(ActionForm):
-    body = forms.ModelChoiceField(
+    body = BodyChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)

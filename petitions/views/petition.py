@@ -126,6 +126,24 @@ def _add_service_error(form: ActionForm, error: ValidationError) -> None:
         form.add_error(field, item)
 
 
+def _confirm_hand_over(request, action: str, petition: Petition) -> None:
+    """After a forward or reassignment: the resulting deadline, and a warning when nobody holds it."""
+    if action not in ("forward", "assign"):
+        return
+    petition.refresh_from_db(fields=["body", "officer", "deadline"])
+    if petition.deadline and action == "forward":
+        messages.info(request, _("Deadline: %(day)s") % {"day": _day(petition.deadline)})
+    if petition.officer_id is None and not petition.body.officers.filter(is_active=True).exists():
+        messages.warning(
+            request,
+            _(
+                "%(body)s has no officer on the system: nobody holds the petition yet. The commune staff are "
+                "reminded each working day until someone does."
+            )
+            % {"body": petition.body.name},
+        )
+
+
 @login_required
 @require_POST
 def petition_action(request, pk, action):
@@ -155,6 +173,7 @@ def petition_action(request, pk, action):
             _add_service_error(form, error)
         else:
             messages.success(request, _("Saved: %(what)s.") % {"what": str(spec.label).lower()})
+            _confirm_hand_over(request, action, petition)
             # A form on another page (the meeting page's petitions panel) says where to go back to.
             back = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(
