@@ -19,8 +19,9 @@ from meetings.forms.widgets import ACCEPT
 from meetings.models import Meeting, MeetingStatus
 from meetings.months import local_datetime
 from members.dates import plausible_date
+from members.names import person_name
 from petitions import access
-from petitions.models import Petition
+from petitions.models import Petition, ToldHow
 from workdays.calendar import add_working_days, is_working_day, nearest_working_day
 
 from .fields import MeetingChoiceField, UserChoiceField, date_field
@@ -246,6 +247,26 @@ class ReportBackForm(ActionForm):
 
 class ReportOutcomeForm(ReportBackForm):
     """The same form for a refusal, "not within the commune's competence" or an escalation."""
+
+
+class TellResidentForm(ActionForm):
+    """The resident who raised it was told the outcome: how, when, by whom."""
+
+    how = forms.ChoiceField(
+        label=_("How"), choices=ToldHow.choices, error_messages={"required": _("Say how the resident was told.")}
+    )
+    on = date_field(_("Told on"), help_text=_("Empty: today."), validators=[plausible_date])
+    told_by = forms.CharField(
+        label=_("Told by"),
+        max_length=120,
+        error_messages={"required": _("Say who told the resident.")},
+        help_text=_("e.g. the branch secretary, the village head"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.initial.setdefault("told_by", person_name(user))
 
 
 class CommentForm(ActionForm):

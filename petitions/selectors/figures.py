@@ -31,6 +31,7 @@ FIELDS = (
     "raised_on",
     "deadline",
     "answered_on",
+    "told_resident_on",
 )
 
 
@@ -49,6 +50,8 @@ class Row:
     on_time_percent: float | None
     # Working days from the day raised to the answer; None when nothing was answered.
     median_days_to_answer: float | None
+    # Answered, and the resident who raised it told ("đã trả lời và đã báo người dân").
+    answered_and_told: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def petition_figures(
             answered_on_time=len(on_time),
             on_time_percent=round(100 * len(on_time) / len(answered), 1) if answered else None,
             median_days_to_answer=statistics.median(took) if took else None,
+            answered_and_told=sum(row["told_resident_on"] is not None for row in answered),
         )
 
     def grouped(key: str, label: str, order: Callable[[Row], tuple]) -> list[Row]:

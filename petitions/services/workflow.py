@@ -47,6 +47,7 @@ from petitions.forms.actions import (
     ReportOutcomeForm,
     SetDeadlineForm,
     StartForm,
+    TellResidentForm,
 )
 from petitions.models import (
     HANDLERS,
@@ -62,6 +63,7 @@ from petitions.models import (
     PetitionEvent,
     PetitionStatus,
     Priority,
+    ToldHow,
     default_deadline,
 )
 from petitions.services.catalogue import catalogue_ensure
@@ -642,6 +644,38 @@ def petition_report_back(
 
 
 @transaction.atomic
+def petition_tell_resident(
+    *,
+    petition: Petition,
+    how: str,
+    told_by: str,
+    by: AbstractBaseUser,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Petition:
+    """The resident who raised the petition was told its outcome ("đã thông báo cho người dân"):
+    how (in person, by phone, at the village meeting), when and by whom. Only once the branch has
+    heard the outcome, and once."""
+    petition = _begin("tell_resident", petition, by, expected_version)
+    if how not in ToldHow.values:
+        raise ValidationError(_("Say how the resident was told."), code="how")
+    told_by = _required(" ".join((told_by or "").split()), _("Say who told the resident."), "told_by")[:120]
+    on = _check_day(
+        on or timezone.localdate(), petition, _("The resident cannot be told before it was raised (%(day)s)."), "on"
+    )
+    heard = petition.reported_back_at_meeting or petition.outcome_reported_at_meeting or petition.answered_at_meeting
+    if heard is not None and on < heard.day:
+        raise ValidationError(
+            _("The resident is told after the branch heard the outcome (%(day)s)."),
+            params={"day": _day(heard.day)},
+            code="on",
+        )
+    petition.told_resident_on, petition.told_resident_how, petition.told_resident_by = on, how, told_by
+    data = {"told_on": on, "how": how, "told_by": told_by}
+    return _finish("tell_resident", petition, by, data=data)
+
+
+@transaction.atomic
 def petition_comment(
     *, petition: Petition, text: str, by: AbstractBaseUser, expected_version: int | None = None
 ) -> Petition:
@@ -825,6 +859,18 @@ ACTIONS: dict[str, Action] = {
             ),
             ReportOutcomeForm,
             partial(petition_report_back, action="report_outcome"),
+            main=True,
+        ),
+        Action(
+            "tell_resident",
+            gettext_lazy("Resident told"),
+            tuple(S),
+            None,
+            REPORTERS | {RoleKind.CADRE},
+            "told_resident",
+            gettext_lazy("The resident of a petition that is %(status)s cannot be told yet."),
+            TellResidentForm,
+            petition_tell_resident,
             main=True,
         ),
         Action(

@@ -18,7 +18,7 @@ from members.audit import access_log_note
 from members.models import AccessLog
 from petitions import access
 from petitions.forms.actions import ActionForm
-from petitions.models import EventKind, Petition, default_deadline
+from petitions.models import EventKind, Petition, ToldHow, default_deadline
 from petitions.selectors.review import petition_timeline
 from petitions.services import workflow
 
@@ -72,6 +72,9 @@ def event_details(event) -> list[str]:
             lines.append(_("Answer expected by %(day)s") % {"day": _day(data["expected_answer_by"])})
     elif kind == EventKind.NOT_COMPETENT:
         lines.append(_("Decided by: %(body)s") % {"body": data.get("competent_body", "")})
+    elif kind == EventKind.TOLD_RESIDENT:
+        how = dict(ToldHow.choices).get(data.get("how"), "")
+        lines.append(f"{how} · {_day(data.get('told_on'))} · {data.get('told_by', '')}")
     elif kind == EventKind.ANSWERED and data.get("answered_on"):
         lines.append(_("Answered on %(day)s") % {"day": _day(data["answered_on"])})
     return [line for line in lines if line]
@@ -86,6 +89,8 @@ def _forms(request, petition: Petition, allowed: list[workflow.Action], commune,
             kwargs = {"action": action.name, "petition": petition, "commune": commune}
             if action.name == "forward":
                 kwargs["default_deadline"] = _default_deadline(petition)
+            if action.name == "tell_resident":
+                kwargs["user"] = request.user
             form = action.form(**kwargs)
         forms.append({"action": action.name, "form": form, "label": action.label, "main": action.main})
     return forms
