@@ -46,9 +46,13 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
     rows = meeting_panel_rows(meeting)
     if not (can_record or rows.raised or rows.to_report or rows.reported_back):
         return None
+    # The cadre's promises ("tiếp thu, báo cáo cấp trên") in the meeting's guests section, each to
+    # be followed up as an item of its own (one query, for those who may record only).
+    promises = list(meeting.guests.exclude(promises="").order_by("pk")) if can_record else []
     return {
         "meeting": meeting,
         "can_record": can_record,
+        "promises": promises,
         "raised": rows.raised,
         # (petition, what the branch hears, whether this user may mark it reported back here)
         "to_report": [
@@ -116,6 +120,8 @@ _sentence = outcomes.sentence
 
 
 def _raised_by(petition: Petition) -> str:
+    if petition.is_promise:
+        return "cán bộ dự tiếp thu, báo cáo cấp trên"
     if petition.raised_by_member is not None:
         return f"đồng chí {petition.raised_by_member.full_name} nêu"
     # Never the resident's name or phone: the minutes are read by every member of the branch.

@@ -61,6 +61,7 @@ from petitions.models import (
     Petition,
     PetitionAttachment,
     PetitionEvent,
+    PetitionKind,
     PetitionStatus,
     Priority,
     ToldHow,
@@ -264,6 +265,86 @@ def petition_record(
     )
     # The commune's leaders and staff, who forward it, hear of it the day it is raised.
     reminders.petition_raised(petition)
+    return petition
+
+
+@transaction.atomic
+def promise_record(
+    *,
+    meeting: Meeting,
+    title: str,
+    category: Category,
+    body: Body,
+    deadline: datetime.date,
+    by: AbstractBaseUser,
+    officer: AbstractBaseUser | None = None,
+    content: str = "",
+    submit_key: uuid.UUID | None = None,
+) -> Petition:
+    """What the attending cadre promised to take back at the meeting ("tiếp thu, báo cáo cấp
+    trên") becomes an item followed like a petition: a holder (a body, an officer), a deadline,
+    and the outcome reported back to the branch. Recorded by whoever records the branch's
+    petitions, at a meeting held or on its day; already with its holder, so it starts forwarded
+    and the holder is told at once."""
+    branch = meeting.branch
+    if not access.can_record(by, branch):
+        raise PermissionDenied(_("You may not record petitions for this branch."))
+    if submit_key is not None and (existing := _submitted(submit_key, branch)) is not None:
+        return existing
+    if not meeting_has_come(meeting):
+        raise ValidationError(
+            _("The meeting of %(day)s has not taken place yet: what the cadre promised is recorded at or after it."),
+            params={"day": _day(meeting.day)},
+            code="meeting",
+        )
+    commune = _commune(branch)
+    title = _required(title, _("Write what the cadre promised to take back."), "title")
+    if category.commune_id != commune.pk:
+        raise ValidationError(
+            _("%(category)s is a category of another commune."), params={"category": category.name}, code="category"
+        )
+    if body is None:
+        raise ValidationError(_("Choose the body that will answer."), code="body")
+    if body.commune_id != commune.pk:
+        raise ValidationError(_("%(body)s is a body of another commune."), params={"body": body.name}, code="body")
+    if officer is not None and not access.is_officer_at(officer, commune):
+        raise ValidationError(
+            _("%(name)s is not an officer of this commune."), params={"name": _person(officer)}, code="officer"
+        )
+    if deadline is None:
+        raise ValidationError(_("Choose the deadline."), code="deadline")
+    petition = Petition(
+        branch=branch,
+        meeting=meeting,
+        kind=PetitionKind.PROMISE,
+        raised_on=meeting.day,
+        title=title,
+        content=(content or "").strip(),
+        category=category,
+        body=body,
+        officer=officer,
+        status=PetitionStatus.FORWARDED,
+        submit_key=submit_key,
+        created_by=by,
+    )
+    _check_deadline(deadline, petition)
+    petition.deadline = deadline
+    try:
+        with transaction.atomic():
+            petition.save()
+    except IntegrityError:
+        existing = _submitted(submit_key, branch) if submit_key is not None else None
+        if existing is None:
+            raise
+        return existing
+    PetitionEvent.objects.create(
+        petition=petition,
+        kind=EventKind.RECORDED,
+        to_status=petition.status,
+        data={"meeting_id": meeting.pk, "promise": True, **_who(body, officer), "deadline": deadline},
+        by=by,
+    )
+    reminders.petition_handed(petition)
     return petition
 
 
