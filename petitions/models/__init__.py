@@ -1,4 +1,4 @@
-from .catalogue import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, BodyKind, Category
+from .catalogue import DEFAULT_BODIES, DEFAULT_CATEGORIES, VILLAGE_BODIES, Body, BodyKind, Category
 from .petitions import (
     ANSWERED_STATUSES,
     CHASED_STATUSES,
@@ -23,6 +23,7 @@ __all__ = [
     "ANSWERED_STATUSES",
     "CLOSED_STATUSES",
     "DEFAULT_BODIES",
+    "VILLAGE_BODIES",
     "DEFAULT_CATEGORIES",
     "HANDLERS",
     "OPEN_STATUSES",
