@@ -11,18 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
+from members.forms.fields import MemberChoiceField  # namesakes with birth year and hamlet, as every picker
 from petitions import access
 from petitions.models import DEFAULT_CATEGORIES, Priority
 from workdays.calendar import add_working_days, is_working_day, nearest_working_day
 
 from .actions import MAX_WORKING_DAYS, BodyChoiceField
 from .fields import UserChoiceField, date_field
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
 
 # A default category of a commune that has no catalogue yet: "default:<index>" in DEFAULT_CATEGORIES.
 DEFAULT_CHOICE = "default:"

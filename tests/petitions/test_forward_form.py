@@ -7,7 +7,7 @@ import time_machine
 
 from petitions.models import Petition
 
-from .conftest import NOW, D, make_petition
+from .conftest import NOW, D, make_meeting, make_petition
 
 pytestmark = pytest.mark.system_scope
 
@@ -56,3 +56,15 @@ def test_a_body_with_no_officer_is_marked_and_warned_about(tree, catalogue, lead
     html = response.content.decode()
     assert "chưa ai nhận giải quyết kiến nghị" in html and "nhắc mỗi ngày làm việc" in html
     assert Petition.objects.get(pk=petition.pk).body == catalogue.farmers
+
+
+def test_namesakes_in_the_raised_by_picker_carry_birth_year_and_hamlet(tree, secretary, catalogue):
+    from ..factories import MemberFactory
+
+    MemberFactory(branch=tree.branch, full_name="Nguyễn Thị Hằng", date_of_birth=D(1958, 3, 2), residence="Xóm 3")
+    MemberFactory(branch=tree.branch, full_name="Nguyễn Thị Hằng", date_of_birth=D(1971, 9, 9), residence="Xóm 5")
+    MemberFactory(branch=tree.branch, full_name="Trần Văn Bình", date_of_birth=D(1960, 1, 1), residence="Xóm 1")
+    meeting = make_meeting(tree.branch, D(2026, 12, 5))
+    html = secretary.get(f"/petitions/new/?meeting={meeting.pk}").content.decode()
+    assert "Nguyễn Thị Hằng (1958, Xóm 3)" in html and "Nguyễn Thị Hằng (1971, Xóm 5)" in html
+    assert ">Trần Văn Bình<" in html  # no namesake: the plain name
