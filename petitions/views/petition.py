@@ -131,13 +131,13 @@ def _add_service_error(form: ActionForm, error: ValidationError) -> None:
         form.add_error(field, item)
 
 
-def _confirm_hand_over(request, action: str, petition: Petition) -> None:
-    """After a forward or reassignment: the resulting deadline, and a warning when nobody holds it."""
+def _confirm_hand_over(request, action: str, petition: Petition) -> str:
+    """After a forward or reassignment: the resulting deadline (added to the confirmation), and a
+    warning when nobody holds it."""
     if action not in ("forward", "assign"):
-        return
+        return ""
     petition.refresh_from_db(fields=["body", "officer", "deadline"])
-    if petition.deadline and action == "forward":
-        messages.info(request, _("Deadline: %(day)s") % {"day": _day(petition.deadline)})
+    deadline = _("Deadline: %(day)s") % {"day": _day(petition.deadline)} if petition.deadline else ""
     if petition.officer_id is None and not petition.body.officers.filter(is_active=True).exists():
         messages.warning(
             request,
@@ -147,6 +147,7 @@ def _confirm_hand_over(request, action: str, petition: Petition) -> None:
             )
             % {"body": petition.body.name},
         )
+    return f"{deadline}." if deadline and action == "forward" else ""
 
 
 @login_required
@@ -177,8 +178,10 @@ def petition_action(request, pk, action):
         except ValidationError as error:
             _add_service_error(form, error)
         else:
-            messages.success(request, _("Saved: %(what)s.") % {"what": str(spec.label).lower()})
-            _confirm_hand_over(request, action, petition)
+            saved = _("Saved: %(what)s.") % {"what": str(spec.label).lower()}
+            messages.success(
+                request, " ".join(part for part in (saved, _confirm_hand_over(request, action, petition)) if part)
+            )
             # A form on another page (the meeting page's petitions panel) says where to go back to.
             back = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(
