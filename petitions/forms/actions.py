@@ -189,7 +189,7 @@ class AnswerAtMeetingForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._meetings()
+        self._meetings(come=True)
         self.initial.setdefault("meeting", self.petition.meeting_id)
 
 

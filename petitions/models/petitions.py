@@ -291,11 +291,11 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
         if action.name == "report_outcome":
             return self.outcome_reported_at_meeting_id is None
         if action.name == "tell_resident":
-            return self.can_tell_resident
+            return self.awaits_telling_resident
         return True
 
     @property
-    def can_tell_resident(self) -> bool:
+    def awaits_telling_resident(self) -> bool:
         """A resident's petition whose outcome the branch has heard, not yet told to the resident."""
         if not self.resident_name or self.told_resident_on is not None:
             return False
@@ -316,7 +316,7 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
             raise ValidationError(_("This petition already has a deadline; extend it instead."), code="deadline")
         if action.name == "extend_deadline" and self.deadline is None:
             raise ValidationError(_("This petition has no deadline yet; set one first."), code="deadline")
-        if action.name == "tell_resident" and not self.can_tell_resident:
+        if action.name == "tell_resident" and not self.awaits_telling_resident:
             raise ValidationError(
                 _("The resident is told once the branch has heard the outcome, and only once."), code="told"
             )

@@ -565,6 +565,12 @@ def petition_answer_at_meeting(
     petition = _begin("answer_at_meeting", petition, by, expected_version)
     answer = _required(answer, _("Write the answer."), "answer")
     meeting = _check_meeting(meeting, petition)
+    if not meeting_has_come(meeting):
+        raise ValidationError(
+            _("The meeting of %(day)s has not taken place yet: nothing was answered there."),
+            params={"day": _day(meeting.day)},
+            code="meeting",
+        )
     answered_on = _check_day(meeting.day, petition, _("This meeting was before the petition was raised (%(day)s)."))
     petition.answer, petition.answered_on, petition.answered_by = answer, answered_on, by
     petition.answered_at_meeting = meeting

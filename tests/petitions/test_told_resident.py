@@ -51,7 +51,7 @@ def test_the_resident_is_told_after_the_report_back_and_once(tree, catalogue, ro
 def test_a_members_own_petition_has_no_resident_to_tell(tree, catalogue, root, secretary):
     held = make_meeting(tree.branch, D(2026, 12, 5))
     own = make_petition(tree.branch, catalogue.roads, root, S.REPORTED_BACK, meeting=held, resident_name="")
-    assert not own.can_tell_resident
+    assert not own.awaits_telling_resident
 
 
 def test_a_refusal_read_out_can_be_told_too_and_not_before_the_meeting(tree, catalogue, root, secretary, leader):
@@ -76,3 +76,11 @@ def test_the_figures_count_answered_and_told(tree, catalogue, root, leader):
     html = leader.get("/petitions/figures/").content.decode()
     assert "Đã trả lời và đã báo người dân" in html
     assert '<div class="pt-count" id="answered-and-told"><strong>1</strong>' in html
+
+
+def test_no_answer_on_the_spot_at_a_meeting_still_to_come(tree, catalogue, root, cadre):
+    petition = make_petition(tree.branch, catalogue.roads, root)
+    later = make_meeting(tree.branch, D(2027, 1, 9))
+    with pytest.raises(ValidationError):
+        workflow.petition_answer_at_meeting(petition=petition, answer="Sẽ sửa.", meeting=later, by=root)
+    assert Petition.objects.get(pk=petition.pk).status == S.NEW

@@ -51,7 +51,7 @@ EXPECTED_TABLE = {
     "not_competent": (RUNNING, S.NOT_COMPETENT, ROLES["overseers"]),
     "report_back": ({S.ANSWERED}, S.REPORTED_BACK, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
     "report_outcome": ({S.DECLINED, S.NOT_COMPETENT, S.ESCALATED}, None, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
-    # Allowed in any status once the branch heard the outcome of a resident's petition (Petition.can_tell_resident).
+    # Any status once the branch heard a resident's petition's outcome (Petition.awaits_telling_resident).
     "tell_resident": (
         set(S),
         None,
