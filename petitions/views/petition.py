@@ -80,6 +80,10 @@ def event_details(event) -> list[str]:
     return [line for line in lines if line]
 
 
+# Actions done at a meeting of the branch (their form offers the meetings held or on their day).
+AT_A_MEETING = ("report_back", "report_outcome", "answer_at_meeting")
+
+
 def _forms(request, petition: Petition, allowed: list[workflow.Action], commune, bound: ActionForm | None):
     forms = []
     for action in allowed:
@@ -92,6 +96,9 @@ def _forms(request, petition: Petition, allowed: list[workflow.Action], commune,
             if action.name == "tell_resident":
                 kwargs["user"] = request.user
             form = action.form(**kwargs)
+            # Offered only where it can succeed: a meeting held (or on its day) to choose.
+            if action.name in AT_A_MEETING and not form.fields["meeting"].queryset.exists():
+                continue
         forms.append({"action": action.name, "form": form, "label": action.label, "main": action.main})
     return forms
 

@@ -84,3 +84,13 @@ def test_no_answer_on_the_spot_at_a_meeting_still_to_come(tree, catalogue, root,
     with pytest.raises(ValidationError):
         workflow.petition_answer_at_meeting(petition=petition, answer="Sẽ sửa.", meeting=later, by=root)
     assert Petition.objects.get(pk=petition.pk).status == S.NEW
+
+
+def test_the_petition_page_offers_report_back_only_with_a_meeting_that_has_come(tree, catalogue, root, secretary):
+    answered = make_petition(tree.branch, catalogue.roads, root, S.ANSWERED)
+    make_meeting(tree.branch, D(2027, 1, 5), kind="regular")  # still to come
+    html = secretary.get(f"/petitions/{answered.pk}/").content.decode()
+    assert "report_back-meeting" not in html
+    make_meeting(tree.branch, D(2026, 12, 9))  # held yesterday
+    html = secretary.get(f"/petitions/{answered.pk}/").content.decode()
+    assert "report_back-meeting" in html
