@@ -41,7 +41,7 @@ from django.utils import timezone
 from meetings.models import REGULAR_KINDS, Meeting, MeetingStatus
 from meetings.months import local_datetime
 from members.models import Member, Organization
-from petitions.models import Body, Category, Petition, PetitionEvent, Priority, default_deadline
+from petitions.models import Body, Category, Petition, PetitionEvent, Priority, ToldHow, default_deadline
 from petitions.services.catalogue import body_set_officers, catalogue_ensure, place_name
 from petitions.services.workflow import (
     petition_answer,
@@ -55,6 +55,8 @@ from petitions.services.workflow import (
     petition_record,
     petition_report_back,
     petition_start,
+    petition_tell_resident,
+    promise_record,
 )
 from workdays.calendar import add_working_days
 
@@ -107,6 +109,10 @@ class Step:
     after_last_meeting: bool = False
     # report_back: at the held meeting this many back (1 = the latest).
     meetings_back: int = 1
+    # escalate: the answer from above is expected this many working days after it went up.
+    expected_days: int = 30
+    # tell_resident: how the resident was told (``text`` is who told them).
+    how: str = ToldHow.IN_PERSON
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,9 @@ class Story:
     resident: tuple[str, str] | None = None  # (name, phone); None: raised by a member
     priority: str = Priority.NORMAL
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    # What the attending cadre promised to take back at the meeting, followed up like a petition
+    # (already held by a body: its first step is not a forward).
+    promise: bool = False
 
 
 STORIES: tuple[Story, ...] = (
@@ -199,6 +208,15 @@ STORIES: tuple[Story, ...] = (
         ),
     ),
     Story(
+        "song-khe-hua-sua-duong",
+        SONG_KHE,
+        1,
+        "Báo cáo UBND xã xem xét sửa chữa đoạn đường trục thôn qua cống Đồng Trũng",
+        "Tiếp thu, báo cáo cấp trên: đoạn đường trục thôn khoảng 80 m qua cống Đồng Trũng bị sụt lún sau mưa lũ.",
+        "Giao thông – đường sá",
+        promise=True,
+    ),
+    Story(
         "song-khe-camera",
         SONG_KHE,
         1,
@@ -223,6 +241,7 @@ STORIES: tuple[Story, ...] = (
                 days=8,
                 by="leader",
                 text="Sở Nông nghiệp và Môi trường TP Hà Nội",
+                expected_days=30,
             ),
         ),
     ),
@@ -243,6 +262,7 @@ STORIES: tuple[Story, ...] = (
         "Hỗ trợ sửa chữa nhà cho hộ cận nghèo",
         "Nhà hộ bà Đỗ Thị Mến dột nát, mùa mưa không ở được.",
         "An sinh xã hội",
+        resident=("Đỗ Thị Mến", "0345 118 260"),
         steps=(
             Step("forward", by="leader", body=WOMEN, with_officer=False),
             Step(
@@ -252,6 +272,7 @@ STORIES: tuple[Story, ...] = (
                 text="Hội Liên hiệp Phụ nữ xã phối hợp Ủy ban MTTQ xã hỗ trợ 30 triệu đồng từ Quỹ Vì người nghèo.",
             ),
             Step("report_back", by="staff", meetings_back=1),
+            Step("tell_resident", days=1, by="staff", how=ToldHow.IN_PERSON, text="Trưởng thôn Nguyễn Văn Khải"),
         ),
     ),
     # --- Chi bộ thôn Thượng Thanh ---------------------------------------------------------------
@@ -401,20 +422,33 @@ def _tell(story: Story, cast: _Cast, today: datetime.date) -> None:
     meeting = held[-story.raised_at]
     recorder = cast.users["secretary"] if story.branch == SONG_KHE else cast.users["staff"]
     day = meeting.day
-    petition = petition_record(
-        branch=branch,
-        title=story.title,
-        content=story.content,
-        category=cast.categories[story.category],
-        meeting=meeting,
-        raised_on=day,
-        raised_by_member=None if story.resident else _member(branch, story),
-        resident_name=story.resident[0] if story.resident else "",
-        resident_phone=story.resident[1] if story.resident else "",
-        priority=story.priority,
-        submit_key=uuid.uuid5(KEYS, story.key),
-        by=recorder,
-    )
+    if story.promise:
+        petition = promise_record(
+            meeting=meeting,
+            title=story.title,
+            content=story.content,
+            category=cast.categories[story.category],
+            body=cast.bodies[UBND],
+            officer=cast.users["officer"],
+            deadline=add_working_days(day, 15),
+            submit_key=uuid.uuid5(KEYS, story.key),
+            by=recorder,
+        )
+    else:
+        petition = petition_record(
+            branch=branch,
+            title=story.title,
+            content=story.content,
+            category=cast.categories[story.category],
+            meeting=meeting,
+            raised_on=day,
+            raised_by_member=None if story.resident else _member(branch, story),
+            resident_name=story.resident[0] if story.resident else "",
+            resident_phone=story.resident[1] if story.resident else "",
+            priority=story.priority,
+            submit_key=uuid.uuid5(KEYS, story.key),
+            by=recorder,
+        )
     _stamp(petition, day, 20, 15)
     # Recorded at the meeting, as its timeline says (the minutes list what was on record when adopted).
     Petition.objects.filter(pk=petition.pk).update(
@@ -453,7 +487,8 @@ def _tell(story: Story, cast: _Cast, today: datetime.date) -> None:
             day = meeting.day
             petition = petition_answer_at_meeting(petition=petition, answer=step.text, meeting=meeting, by=by)
         elif step.action == "escalate":
-            petition = petition_escalate(petition=petition, to=step.text, on=day, by=by)
+            expected = add_working_days(day, step.expected_days)
+            petition = petition_escalate(petition=petition, to=step.text, on=day, expected_answer_by=expected, by=by)
         elif step.action == "decline":
             petition = petition_decline(petition=petition, reason=step.text, on=day, by=by)
         elif step.action == "not_competent":
@@ -465,6 +500,8 @@ def _tell(story: Story, cast: _Cast, today: datetime.date) -> None:
             at = next(m for m in held[-step.meetings_back :] if m.day >= petition.answered_on)
             day = at.day
             petition = petition_report_back(petition=petition, meeting=at, by=by)
+        elif step.action == "tell_resident":
+            petition = petition_tell_resident(petition=petition, how=step.how, told_by=step.text, on=day, by=by)
         else:
             raise ValueError(step.action)
         at_the_meeting = step.action in ("answer_at_meeting", "report_back")

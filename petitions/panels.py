@@ -22,7 +22,7 @@ import datetime
 from django.db.models import OuterRef, Q, Subquery
 
 from meetings.extensions import MinutesSection, register_minutes_section
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import Meeting
 from petitions import access, outcomes
 from petitions.models import EventKind, Petition, PetitionEvent
 from petitions.selectors.meeting import meeting_panel_rows
@@ -40,17 +40,23 @@ def meeting_panel_context(request, meeting: Meeting) -> dict | None:
     branch = meeting.branch
     if not access.can_see_branch(user, branch):
         return None
-    can_record = meeting.status != MeetingStatus.CANCELLED and access.can_record(user, branch)
+    # Petitions are recorded, and outcomes read out, only at a meeting held or on its day.
+    come = workflow.meeting_has_come(meeting)
+    can_record = come and access.can_record(user, branch)
     rows = meeting_panel_rows(meeting)
     if not (can_record or rows.raised or rows.to_report or rows.reported_back):
         return None
+    # The cadre's promises ("tiếp thu, báo cáo cấp trên") in the meeting's guests section, each to
+    # be followed up as an item of its own (one query, for those who may record only).
+    promises = list(meeting.guests.exclude(promises="").order_by("pk")) if can_record else []
     return {
         "meeting": meeting,
         "can_record": can_record,
+        "promises": promises,
         "raised": rows.raised,
         # (petition, what the branch hears, whether this user may mark it reported back here)
         "to_report": [
-            (petition, _heard(petition), access.may(user, workflow.ACTIONS[petition.report_action], petition))
+            (petition, _heard(petition), come and access.may(user, workflow.ACTIONS[petition.report_action], petition))
             for petition in rows.to_report
         ],
         "reported_back": [(petition, _heard(petition, meeting)) for petition in rows.reported_back],
@@ -114,6 +120,8 @@ _sentence = outcomes.sentence
 
 
 def _raised_by(petition: Petition) -> str:
+    if petition.is_promise:
+        return "cán bộ dự tiếp thu, báo cáo cấp trên"
     if petition.raised_by_member is not None:
         return f"đồng chí {petition.raised_by_member.full_name} nêu"
     # Never the resident's name or phone: the minutes are read by every member of the branch.

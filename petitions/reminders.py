@@ -14,6 +14,21 @@ The outbox and its dispatch belong to ``notifications``; this module decides and
   is overdue by more than 5 working days (``ReminderRules`` again); once per deadline.
 - **Answered** (``petition.answered``): to the branch's secretaries as soon as the answer is
   recorded; the petition's pending chases are cancelled.
+- **Raised** (``petition.raised``): to the leaders and commune staff of the petition's commune,
+  once, the day a petition is recorded (they forward it).
+- **Still new** (``petition.still_new``): to the same people, once, when a petition is still
+  "Mới" after 2 working days (``ReminderRules.petition_new_after_days``).
+- **Forwarded** (``petition.forwarded``): to the officer chosen, or every officer of the body, at
+  once when a petition is forwarded or reassigned, with the deadline; once per hand-over.
+- **Nobody holds it** (``petition.unheld``): to the commune staff every working day while a
+  forwarded petition waits at a body with no officer (no officer chosen, none on the body's list).
+- **Refused, not the commune's, sent up** (``petition.outcome``): to the branch's secretaries as
+  soon as it is recorded; the pending chases of the old deadline are cancelled.
+- **Sent up**: an escalated petition is chased like the others against its follow-up date (the
+  day the answer from above is expected, which becomes its deadline) until the answer is entered;
+  with no officer to chase, the commune staff are told.
+
+Every message has the outbox's unique de-duplication key: nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -33,13 +48,20 @@ from notifications.links import absolute_url
 from notifications.services import notification_enqueue, notifications_cancel
 from workdays.calendar import is_working_day, working_days_until
 
-from .models import RUNNING_STATUSES, Petition
+from .models import CHASED_STATUSES, Petition, PetitionStatus
 
 DUE_SOON = "petition.due_soon"
 OVERDUE = "petition.overdue"
 OVERDUE_LEADER = "petition.overdue_leader"
 ANSWERED = "petition.answered"
-CHASES = [DUE_SOON, OVERDUE, OVERDUE_LEADER]
+RAISED = "petition.raised"
+STILL_NEW = "petition.still_new"
+FORWARDED = "petition.forwarded"
+UNHELD = "petition.unheld"
+OUTCOME = "petition.outcome"
+CHASES = [DUE_SOON, OVERDUE, OVERDUE_LEADER, STILL_NEW, UNHELD]
+# Who forwards a new petition, and who is told when nobody holds one.
+FORWARDERS = frozenset({RoleKind.LEADER, RoleKind.COMMUNE_STAFF})
 
 # The most working days ahead a commune may remind officers (the chase looks no further).
 LONGEST_DUE_SOON = ReminderRules._meta.get_field("petition_due_soon_days").validators[0].limit_value
@@ -80,6 +102,59 @@ def _handlers(petition: Petition) -> list:
     return [user for user in petition.body.officers.all() if user.is_active]
 
 
+def _commune_people(branches, kinds=FORWARDERS) -> dict[int, list]:
+    """Per branch id, the leaders and/or staff of its commune (one query)."""
+    with system_scope():
+        return role_holders(branches, kinds, held_at=OrganizationKind.COMMUNE)
+
+
+def _secretaries(petition: Petition) -> list:
+    with system_scope():
+        return role_holders([petition.branch], {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)[
+            petition.branch_id
+        ]
+
+
+# --- Each step tells the next person ---------------------------------------------------------------
+
+
+def petition_raised(petition: Petition) -> list:
+    """Tell the commune's leaders and staff a petition was raised (``petition_record``)."""
+    people = _commune_people([petition.branch])[petition.branch_id]
+    key = f"petition:{petition.pk}:raised"
+    return _enqueue(people, kind=RAISED, petition=petition, key=key, context=petition_context(petition))
+
+
+def petition_handed(petition: Petition) -> list:
+    """Tell the officer chosen (or every officer of the body) a petition is now theirs, with its
+    deadline (``petition_forward``, ``petition_assign``). Keyed by the petition's version: one
+    message per hand-over, none twice."""
+    handlers = _handlers(petition)
+    key = f"petition:{petition.pk}:handed:{petition.version}"
+    return _enqueue(handlers, kind=FORWARDED, petition=petition, key=key, context=petition_context(petition))
+
+
+def petition_outcome(petition: Petition) -> list:
+    """Tell the branch's secretaries of a refusal, "not within the commune's competence" or an
+    escalation (where it went, and when the answer is expected); pending chases of the old
+    deadline stop."""
+    notifications_cancel(about=petition, kinds=CHASES)
+    context = {
+        **petition_context(petition),
+        "status": petition.status,
+        "declined": petition.status == PetitionStatus.DECLINED,
+        "not_competent": petition.status == PetitionStatus.NOT_COMPETENT,
+        "escalated": petition.status == PetitionStatus.ESCALATED,
+        "reason": petition.decline_reason,
+        "competent_body": petition.competent_body,
+        "escalated_to": petition.escalated_to,
+        "expected_answer_by": _day(petition.expected_answer_by),
+        "decided_on": _day(petition.decided_on or petition.escalated_on),
+    }
+    key = f"petition:{petition.pk}:{petition.status}:{petition.version}"
+    return _enqueue(_secretaries(petition), kind=OUTCOME, petition=petition, key=key, context=context)
+
+
 # --- The answer ----------------------------------------------------------------------------------
 
 
@@ -87,10 +162,7 @@ def petition_answered(petition: Petition) -> list:
     """Tell the branch's secretaries the answer has come; the chases of the petition stop.
     Called by ``petition_answer`` in its transaction."""
     notifications_cancel(about=petition, kinds=CHASES)
-    with system_scope():
-        users = role_holders([petition.branch], {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)[
-            petition.branch_id
-        ]
+    users = _secretaries(petition)
     context = {
         **petition_context(petition),
         "answer": petition.answer,
@@ -113,27 +185,31 @@ def chase_petitions(*, now: datetime.datetime | None = None) -> list:
     """
     now = now or timezone.now()
     today = timezone.localtime(now).date()
+    rows = _chase_new(today) + _chase_unheld(today)
     # Nothing due soon is further than LONGEST_DUE_SOON working days: Tết can add nine days.
     horizon = today + datetime.timedelta(days=LONGEST_DUE_SOON * 2 + 14)
     petitions = list(
-        Petition.objects.filter(status__in=RUNNING_STATUSES, deadline__isnull=False, deadline__lte=horizon)
+        Petition.objects.filter(status__in=CHASED_STATUSES, deadline__isnull=False, deadline__lte=horizon)
         .select_related("branch", "body", "officer__member")
         .prefetch_related(Prefetch("body__officers", queryset=get_user_model().objects.select_related("member")))
         .order_by("deadline", "pk")
     )
     if not petitions:
-        return []
+        return rows
     # Working days from the deadline to today: positive when overdue, negative before it.
     past_deadline = working_days_until({p.deadline for p in petitions}, today)
     working_today = is_working_day(today)
     branches = list({p.branch_id: p.branch for p in petitions}.values())
     leaders = role_holders(branches, {RoleKind.LEADER}, held_at=OrganizationKind.COMMUNE)
     timings = ReminderRules.objects.for_branches(branches)
+    staff = role_holders(branches, {RoleKind.COMMUNE_STAFF}, held_at=OrganizationKind.COMMUNE)
 
-    rows = []
     for petition in petitions:
         context = petition_context(petition)
+        # Sent up with nobody to chase at the commune: its staff follow the answer from above.
         handlers = _handlers(petition)
+        if not handlers and petition.status == PetitionStatus.ESCALATED:
+            handlers = staff[petition.branch_id]
         deadline = petition.deadline.isoformat()
         if petition.deadline >= today:
             left = -past_deadline[petition.deadline]
@@ -152,6 +228,58 @@ def chase_petitions(*, now: datetime.datetime | None = None) -> list:
             key = f"petition:{petition.pk}:overdue_leader:{deadline}"
             ctx = {**ctx, "officer": _names(handlers), "leader_after_days": leader_after_days}
             rows += _enqueue(leaders[petition.branch_id], kind=OVERDUE_LEADER, petition=petition, key=key, context=ctx)
+    return rows
+
+
+def _chase_new(today: datetime.date) -> list:
+    """Petitions still "Mới" after the commune's number of working days: its leaders and staff,
+    once per petition. Four queries whatever the number."""
+    petitions = list(Petition.objects.filter(status=PetitionStatus.NEW).select_related("branch").order_by("pk"))
+    if not petitions:
+        return []
+    waited = working_days_until({p.raised_on for p in petitions}, today)
+    branches = list({p.branch_id: p.branch for p in petitions}.values())
+    timings = ReminderRules.objects.for_branches(branches)
+    people = role_holders(branches, FORWARDERS, held_at=OrganizationKind.COMMUNE)
+    rows = []
+    for petition in petitions:
+        after = timings[petition.branch_id].petition_new_after_days
+        if not after or waited[petition.raised_on] < after:
+            continue
+        ctx = {**petition_context(petition), "working_days": waited[petition.raised_on]}
+        key = f"petition:{petition.pk}:still_new"
+        rows += _enqueue(people[petition.branch_id], kind=STILL_NEW, petition=petition, key=key, context=ctx)
+    return rows
+
+
+def _chase_unheld(today: datetime.date) -> list:
+    """Forwarded petitions nobody holds (no officer chosen, no active officer on the body's list):
+    the commune staff, once each working day until someone does. Four queries whatever the number."""
+    if not is_working_day(today):
+        return []
+    petitions = [
+        p
+        for p in Petition.objects.filter(
+            status__in=(PetitionStatus.FORWARDED, PetitionStatus.IN_PROGRESS), officer__isnull=True
+        )
+        .select_related("branch", "body")
+        .prefetch_related(Prefetch("body__officers", queryset=get_user_model().objects.filter(is_active=True)))
+        .order_by("pk")
+        if not _handlers(p)
+    ]
+    if not petitions:
+        return []
+    staff = role_holders(
+        list({p.branch_id: p.branch for p in petitions}.values()),
+        {RoleKind.COMMUNE_STAFF},
+        held_at=OrganizationKind.COMMUNE,
+    )
+    rows = []
+    for petition in petitions:
+        key = f"petition:{petition.pk}:unheld:{today.isoformat()}"
+        rows += _enqueue(
+            staff[petition.branch_id], kind=UNHELD, petition=petition, key=key, context=petition_context(petition)
+        )
     return rows
 
 

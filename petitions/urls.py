@@ -15,6 +15,7 @@ urlpatterns = [
     path("figures/", figures.figures_page, name="figures"),
     # Recording, the petition's page and its actions (the names of petitions.services.workflow.ACTIONS)
     path("new/", record.petition_record_page, name="record"),
+    path("promise/new/", record.promise_record_page, name="promise_record"),
     path("<int:pk>/", petition.petition_detail, name="detail"),
     path("<int:pk>/<slug:action>/", petition.petition_action, name="action"),
     path("files/<int:pk>/", petition.attachment_download, name="attachment_download"),

@@ -5,8 +5,8 @@ fixed number of queries whatever the data size.
 
 - the home page's "what to do next": the secretary's next meetings and what is missing for them,
   the overseers' most urgent flags (oversight/selectors/urgent.py), the cadre's meetings and
-  scores, the member's next meeting (meetings/selectors/home.py), an officer's petitions waiting for an answer
-  (petitions/selectors/home.py);
+  scores, the member's next meeting (meetings/selectors/home.py), an officer's petitions waiting for an answer,
+  the leaders' and commune staff's new petitions waiting to be forwarded (petitions/selectors/home.py);
 - the organisation page: a branch's annual rating this year and last (oversight/selectors/ratings.py);
 - the meeting page: the "Kiến nghị" panel (petitions/panels.py).
 """
@@ -22,7 +22,7 @@ from members.models import Organization
 from oversight.selectors.ratings import annual_ratings
 from oversight.selectors.urgent import urgent_flags
 from petitions.panels import meeting_panel_context
-from petitions.selectors.home import officer_queue
+from petitions.selectors.home import new_petitions, officer_queue
 
 Panel = tuple[str, dict]
 
@@ -66,6 +66,11 @@ def _secretary_branches(secretary: dict | None) -> set[int]:
     return {item.meeting.branch_id if hasattr(item, "meeting") else item.branch.pk for item in secretary["items"]}
 
 
+def new_petitions_context(request: HttpRequest) -> dict | None:
+    waiting = new_petitions(request.user)
+    return {"waiting": waiting} if waiting is not None else None
+
+
 def home_panels(request: HttpRequest) -> list[Panel]:
     secretary = secretary_context(request)
     member = member_context(request)
@@ -76,6 +81,7 @@ def home_panels(request: HttpRequest) -> list[Panel]:
         [
             ("meetings/home/_secretary.html", secretary),
             ("oversight/home_flags.html", flags_context(request)),
+            ("petitions/home/_new.html", new_petitions_context(request)),
             ("meetings/home/_cadre.html", cadre_context(request)),
             ("meetings/home/_member.html", member),
             ("petitions/home/_officer.html", officer_context(request)),

@@ -19,6 +19,7 @@ class ReminderRulesForm(forms.ModelForm):
             "commune_minutes_days",
             "petition_due_soon_days",
             "petition_leader_after_days",
+            "petition_new_after_days",
         ]
 
     def clean(self):

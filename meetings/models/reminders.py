@@ -61,6 +61,12 @@ class ReminderRules(models.Model):
         validators=[MaxValueValidator(MAX_DAYS_AFTER)],
     )
 
+    petition_new_after_days = models.PositiveSmallIntegerField(
+        _("tell the leaders and commune staff of a petition still new after this many working days"),
+        default=2,
+        validators=[MaxValueValidator(MAX_WORKING_DAYS)],
+    )
+
     history = HistoricalRecords()
 
     objects = LocalPracticeQuerySet.as_manager()
@@ -77,7 +83,8 @@ class ReminderRules(models.Model):
                 & models.Q(agenda_empty_days__lte=MAX_DAYS_BEFORE)
                 & models.Q(commune_minutes_days__lte=MAX_DAYS_AFTER)
                 & models.Q(petition_due_soon_days__lte=MAX_WORKING_DAYS)
-                & models.Q(petition_leader_after_days__lte=MAX_DAYS_AFTER),
+                & models.Q(petition_leader_after_days__lte=MAX_DAYS_AFTER)
+                & models.Q(petition_new_after_days__lte=MAX_WORKING_DAYS),
             )
         ]
 

@@ -11,13 +11,18 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import ACCEPT
 from meetings.models import Meeting, MeetingStatus
+from meetings.months import local_datetime
 from members.dates import plausible_date
+from members.names import person_name
 from petitions import access
-from petitions.models import Petition
+from petitions.models import Petition, ToldHow
+from workdays.calendar import add_working_days, is_working_day, nearest_working_day
 
 from .fields import MeetingChoiceField, UserChoiceField, date_field
 
@@ -46,31 +51,63 @@ class ActionForm(forms.Form):
         return data
 
     def _bodies(self, name="body"):
-        self.fields[name].queryset = access.bodies(self.commune)
+        # How many active officers each body has: one without any is marked in its option.
+        self.fields[name].queryset = access.bodies(self.commune).annotate(
+            active_officers=Count("officers", filter=Q(officers__is_active=True))
+        )
         self.fields[name].empty_label = _("Choose…")
 
     def _officers(self, name="officer"):
         self.fields[name].queryset = access.officers(self.commune)
         self.fields[name].empty_label = _("Nobody yet (the body's queue)")
 
-    def _meetings(self, name="meeting"):
+    def _meetings(self, name="meeting", *, come=False):
         # Meetings from the day before it was raised on (a meeting in the evening, time zones);
         # a day raised stored as 01/01/0001 (before the dates were checked) has no day before.
         raised_on = self.petition.raised_on
         since = raised_on - datetime.timedelta(days=1) if raised_on > datetime.date.min else raised_on
-        self.fields[name].queryset = (
+        meetings = (
             Meeting.objects.filter(branch_id=self.petition.branch_id, month__gte=since.replace(day=1))
             .exclude(status=MeetingStatus.CANCELLED)
             .order_by("-planned_start")
         )
+        if come:
+            # Only meetings held or on their day (``workflow.meeting_has_come``, in SQL).
+            tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+            meetings = meetings.exclude(status=MeetingStatus.POSTPONED).filter(
+                Q(actual_start__lt=local_datetime(tomorrow, datetime.time.min))
+                | Q(actual_start__isnull=True, planned_start__lt=local_datetime(tomorrow, datetime.time.min))
+            )
+        self.fields[name].queryset = meetings
         self.fields[name].empty_label = _("Choose…")
 
 
+class BodyChoiceField(forms.ModelChoiceField):
+    """A body; one with no officer on the system says so in its option (nobody would hold it)."""
+
+    def label_from_instance(self, obj):
+        if getattr(obj, "active_officers", 1) == 0:
+            return _("%(body)s (no officer on the system: nobody will hold it)") % {"body": obj.name}
+        return obj.name
+
+
+# The most working days a deadline may be given as (about three months).
+MAX_WORKING_DAYS = 60
+
+
 class ForwardForm(ActionForm):
-    body = forms.ModelChoiceField(
+    body = BodyChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
+    working_days = forms.IntegerField(
+        label=_("Deadline in working days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=_("N working days from today (weekends and holidays are not counted), or a date below."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     deadline = date_field(_("Deadline"), validators=[plausible_date])
     note = _text(_("Note"), required=False)
 
@@ -83,9 +120,35 @@ class ForwardForm(ActionForm):
                 "day": default_deadline.strftime("%d/%m/%Y")
             }
 
+    def clean(self):
+        data = super().clean()
+        days, deadline = data.get("working_days"), data.get("deadline")
+        organization = self.petition.branch
+        if days and deadline:
+            self.add_error("working_days", _("Give the deadline in working days or as a date, not both."))
+        elif days:
+            data["deadline"] = add_working_days(timezone.localdate(), days, organization=organization)
+        elif deadline and not is_working_day(deadline, organization=organization):
+            after = nearest_working_day(deadline, earlier=False, organization=organization)
+            # The next working day is offered in the field, to send again as it is.
+            offered = self.data.copy()
+            offered[self.add_prefix("deadline")] = after.strftime("%d/%m/%Y")
+            self.data = offered
+            self.add_error(
+                "deadline",
+                _("%(day)s is not a working day; the next working day, %(next)s, is filled in.")
+                % {"day": deadline.strftime("%d/%m/%Y"), "next": after.strftime("%d/%m/%Y")},
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data.pop("working_days", None)
+        return data
+
 
 class AssignForm(ActionForm):
-    body = forms.ModelChoiceField(
+    body = BodyChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
@@ -126,7 +189,7 @@ class AnswerAtMeetingForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._meetings()
+        self._meetings(come=True)
         self.initial.setdefault("meeting", self.petition.meeting_id)
 
 
@@ -135,12 +198,14 @@ class EscalateForm(ActionForm):
         label=_("Sent to"),
         max_length=200,
         error_messages={"required": _("Say where the petition was sent.")},
-        help_text=_("e.g. UBND tỉnh, Sở Xây dựng"),
+        help_text=_("e.g. UBND tỉnh, Sở Nông nghiệp và Môi trường"),
     )
     on = date_field(_("Sent on"), help_text=_("Empty: today."), validators=[plausible_date])
     expected_answer_by = date_field(
         _("Answer expected by"),
-        help_text=_("The day the level above should answer, if known."),
+        required=True,
+        help_text=_("The follow-up date: the petition is chased and counted overdue after it, within two years."),
+        required_message=_("Give the day the answer from above is expected (the follow-up date)."),
         validators=[plausible_date],
     )
     note = _text(_("Note"), required=False)
@@ -168,17 +233,40 @@ class NotCompetentForm(ActionForm):
 
 class ReportBackForm(ActionForm):
     meeting = MeetingChoiceField(
-        label=_("Reported back at meeting"), queryset=None, error_messages={"required": _("Choose the meeting.")}
+        label=_("Reported back at meeting"),
+        queryset=None,
+        error_messages={"required": _("Choose the meeting.")},
+        help_text=_("Only meetings held, or held today."),
     )
     note = _text(_("Note"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._meetings()
+        self._meetings(come=True)
 
 
 class ReportOutcomeForm(ReportBackForm):
     """The same form for a refusal, "not within the commune's competence" or an escalation."""
+
+
+class TellResidentForm(ActionForm):
+    """The resident who raised it was told the outcome: how, when, by whom."""
+
+    how = forms.ChoiceField(
+        label=_("How"), choices=ToldHow.choices, error_messages={"required": _("Say how the resident was told.")}
+    )
+    on = date_field(_("Told on"), help_text=_("Empty: today."), validators=[plausible_date])
+    told_by = forms.CharField(
+        label=_("Told by"),
+        max_length=120,
+        error_messages={"required": _("Say who told the resident.")},
+        help_text=_("e.g. the branch secretary, the village head"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.initial.setdefault("told_by", person_name(user))
 
 
 class CommentForm(ActionForm):

@@ -13,14 +13,16 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"]
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy.")}
 
 
-def date_field(label, *, required: bool = False, help_text: str = "", validators=()) -> forms.DateField:
+def date_field(
+    label, *, required: bool = False, help_text: str = "", validators=(), required_message=None
+) -> forms.DateField:
     """``validators``: e.g. ``members.dates.plausible_date`` for a date that is stored."""
     return forms.DateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
         widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
+        error_messages={**DATE_ERRORS, **({"required": required_message} if required_message else {})},
         help_text=help_text,
         validators=list(validators),
     )

@@ -5,20 +5,19 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
+from members.forms.fields import MemberChoiceField  # namesakes with birth year and hamlet, as every picker
+from petitions import access
 from petitions.models import DEFAULT_CATEGORIES, Priority
+from workdays.calendar import add_working_days, is_working_day, nearest_working_day
 
-from .fields import date_field
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
-
+from .actions import MAX_WORKING_DAYS, BodyChoiceField
+from .fields import UserChoiceField, date_field
 
 # A default category of a commune that has no catalogue yet: "default:<index>" in DEFAULT_CATEGORIES.
 DEFAULT_CHOICE = "default:"
@@ -106,4 +105,65 @@ class RecordForm(forms.Form):
         data = super().clean()
         if not data.get("raised_by_member") and not (data.get("resident_name") or "").strip():
             self.add_error("resident_name", _("Choose the member who raised it, or write the resident's name."))
+        return data
+
+
+class PromiseForm(forms.Form):
+    """What the attending cadre promised to take back ("tiếp thu, báo cáo cấp trên"), followed up
+    like a petition: who holds it and by when."""
+
+    title = forms.CharField(
+        label=_("What was promised"),
+        max_length=200,
+        error_messages={"required": _("Write what the cadre promised to take back.")},
+        help_text=_("e.g. Báo cáo UBND xã xem xét sửa chữa đoạn đường thôn"),
+    )
+    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    category = CategoryChoiceField(
+        label=pgettext_lazy("petition", "Category"), queryset=None, error_messages={"required": _("Choose a category.")}
+    )
+    body = BodyChoiceField(
+        label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
+    )
+    officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
+    working_days = forms.IntegerField(
+        label=_("Deadline in working days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        help_text=_("N working days from today (weekends and holidays are not counted), or a date below."),
+    )
+    deadline = date_field(_("Deadline"), validators=[plausible_date])
+    submit_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, commune, branch, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("submit_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+        self.fields["category"].queryset = access.categories(commune)
+        self.fields["category"].empty_label = _("Choose…")
+        self.fields["body"].queryset = access.bodies(commune).annotate(
+            active_officers=Count("officers", filter=Q(officers__is_active=True))
+        )
+        self.fields["body"].empty_label = _("Choose…")
+        self.fields["officer"].queryset = access.officers(commune)
+        self.fields["officer"].empty_label = _("Nobody yet (the body's queue)")
+
+    def clean(self):
+        data = super().clean()
+        days, deadline = data.get("working_days"), data.get("deadline")
+        if days and deadline:
+            self.add_error("working_days", _("Give the deadline in working days or as a date, not both."))
+        elif days:
+            data["deadline"] = add_working_days(timezone.localdate(), days, organization=self.branch)
+        elif deadline and not is_working_day(deadline, organization=self.branch):
+            after = nearest_working_day(deadline, earlier=False, organization=self.branch)
+            self.add_error(
+                "deadline",
+                _("%(day)s is not a working day; the next working day, %(next)s, is filled in.")
+                % {"day": deadline.strftime("%d/%m/%Y"), "next": after.strftime("%d/%m/%Y")},
+            )
+        elif not deadline and "deadline" not in self.errors:
+            self.add_error("deadline", _("Choose the deadline."))
         return data

@@ -1,6 +1,7 @@
-from .catalogue import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, BodyKind, Category
+from .catalogue import DEFAULT_BODIES, DEFAULT_CATEGORIES, VILLAGE_BODIES, Body, BodyKind, Category
 from .petitions import (
     ANSWERED_STATUSES,
+    CHASED_STATUSES,
     CLOSED_STATUSES,
     HANDLERS,
     OPEN_STATUSES,
@@ -9,8 +10,10 @@ from .petitions import (
     REPORTERS,
     RUNNING_STATUSES,
     Petition,
+    PetitionKind,
     PetitionStatus,
     Priority,
+    ToldHow,
     default_deadline,
     overdue_since,
 )
@@ -20,6 +23,7 @@ __all__ = [
     "ANSWERED_STATUSES",
     "CLOSED_STATUSES",
     "DEFAULT_BODIES",
+    "VILLAGE_BODIES",
     "DEFAULT_CATEGORIES",
     "HANDLERS",
     "OPEN_STATUSES",
@@ -27,11 +31,14 @@ __all__ = [
     "OVERSEERS",
     "REPORTERS",
     "RUNNING_STATUSES",
+    "CHASED_STATUSES",
     "Body",
     "BodyKind",
     "Category",
     "EventKind",
     "Petition",
+    "PetitionKind",
+    "ToldHow",
     "PetitionAttachment",
     "PetitionEvent",
     "PetitionStatus",

@@ -33,6 +33,8 @@ class BodyKind(models.TextChoices):
     FRONT = "front", _("Fatherland Front")
     MASS = "mass", _("Mass organisation")
     OFFICE = "office", _("Office or department")
+    SECURITY = "security", _("Police or military command")
+    VILLAGE = "village", _("Village or residential group")
     OTHER = "other", _("Other")
 
 
@@ -49,6 +51,14 @@ DEFAULT_BODIES = (
     ("Văn phòng HĐND và UBND", BodyKind.OFFICE),
     ("Phòng Kinh tế", BodyKind.OFFICE),
     ("Phòng Văn hóa – Xã hội", BodyKind.OFFICE),
+    ("Trung tâm Phục vụ hành chính công", BodyKind.OFFICE),
+    ("Công an", BodyKind.SECURITY),
+    ("Ban Chỉ huy Quân sự", BodyKind.SECURITY),
+)
+# In the village: named as they are, without the commune's name (each thôn or tổ dân phố has one).
+VILLAGE_BODIES = (
+    ("Trưởng thôn, tổ trưởng tổ dân phố", BodyKind.VILLAGE),
+    ("Ban công tác Mặt trận thôn, tổ dân phố", BodyKind.VILLAGE),
 )
 
 

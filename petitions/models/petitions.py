@@ -41,6 +41,19 @@ class PetitionStatus(models.TextChoices):
     NOT_COMPETENT = "not_competent", pgettext_lazy("petition status", "Not within the commune's competence")
 
 
+class PetitionKind(models.TextChoices):
+    PETITION = "petition", _("Petition")
+    # What the attending cadre promised to take back ("tiếp thu, báo cáo cấp trên"): followed up
+    # like a petition (a holder, a deadline, reported back).
+    PROMISE = "promise", _("Cadre's promise")
+
+
+class ToldHow(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    VILLAGE_MEETING = "village_meeting", _("At the village meeting")
+
+
 class Priority(models.TextChoices):
     NORMAL = "normal", _("Normal")
     HIGH = "high", _("High")
@@ -51,9 +64,11 @@ S = PetitionStatus
 
 # Still waiting for an answer (escalated ones wait for the province).
 OPEN_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS, S.ESCALATED)
-# Held by the commune: these run late against their deadline. An escalated petition left the
-# commune's hands on the day it went up, so it is never counted overdue.
+# Held by the commune: what the commune's actions (deadline, escalate, refuse) apply to.
 RUNNING_STATUSES = (S.NEW, S.FORWARDED, S.IN_PROGRESS)
+# Chased and counted overdue against their deadline: those the commune holds, and those sent up,
+# whose deadline is the day the answer from above is expected, until that answer is entered.
+CHASED_STATUSES = (*RUNNING_STATUSES, S.ESCALATED)
 # An answer exists (and must be in the answer field).
 ANSWERED_STATUSES = (S.ANSWERED, S.REPORTED_BACK, S.ANSWERED_AT_MEETING)
 # Nothing more happens but comments (and telling the branch the outcome).
@@ -111,6 +126,7 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
         blank=True,
         related_name="petitions_raised",
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=PetitionKind.choices, default=PetitionKind.PETITION)
     resident_name = models.CharField(_("resident's name"), max_length=120, blank=True)
     resident_phone = models.CharField(_("resident's phone"), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -183,6 +199,10 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
         blank=True,
         related_name="petitions_outcome_reported",
     )
+    # For a resident's petition, after the branch heard the outcome: the resident was told.
+    told_resident_on = models.DateField(_("resident told on"), null=True, blank=True, validators=[plausible_date])
+    told_resident_how = models.CharField(_("resident told how"), max_length=20, choices=ToldHow.choices, blank=True)
+    told_resident_by = models.CharField(_("resident told by"), max_length=120, blank=True)
     # Made by the record form when it is shown: a double tap sends the same key twice.
     submit_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -238,6 +258,11 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
                 violation_error_message=_("Say who decides the petition, since the commune cannot."),
             ),
             models.CheckConstraint(
+                condition=Q(told_resident_on__isnull=True) | (~Q(told_resident_how="") & ~Q(told_resident_by="")),
+                name="petition_told_resident_how_and_by",
+                violation_error_message=_("Say how the resident was told, and by whom."),
+            ),
+            models.CheckConstraint(
                 condition=Q(expected_answer_by__isnull=True)
                 | Q(escalated_on__isnull=True)
                 | Q(expected_answer_by__gte=F("escalated_on")),
@@ -265,7 +290,22 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
             return self.deadline is not None
         if action.name == "report_outcome":
             return self.outcome_reported_at_meeting_id is None
+        if action.name == "tell_resident":
+            return self.awaits_telling_resident
         return True
+
+    @property
+    def awaits_telling_resident(self) -> bool:
+        """A resident's petition whose outcome the branch has heard, not yet told to the resident."""
+        if not self.resident_name or self.told_resident_on is not None:
+            return False
+        return (
+            self.status in (S.REPORTED_BACK, S.ANSWERED_AT_MEETING) or self.outcome_reported_at_meeting_id is not None
+        )
+
+    @property
+    def is_promise(self) -> bool:
+        return self.kind == PetitionKind.PROMISE
 
     def check_allows(self, action) -> None:
         """Refuse, with the status in the message, an action the petition's status does not allow."""
@@ -276,6 +316,10 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
             raise ValidationError(_("This petition already has a deadline; extend it instead."), code="deadline")
         if action.name == "extend_deadline" and self.deadline is None:
             raise ValidationError(_("This petition has no deadline yet; set one first."), code="deadline")
+        if action.name == "tell_resident" and not self.awaits_telling_resident:
+            raise ValidationError(
+                _("The resident is told once the branch has heard the outcome, and only once."), code="told"
+            )
         if action.name == "report_outcome" and self.outcome_reported_at_meeting_id is not None:
             day = self.outcome_reported_at_meeting.day
             raise ValidationError(
@@ -313,9 +357,9 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
         return self.status in CLOSED_STATUSES
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Still held by the commune and its deadline has passed."""
+        """Still waiting for an answer (held by the commune, or sent up) and its deadline has passed."""
         today = today or timezone.localdate()
-        return self.status in RUNNING_STATUSES and self.deadline is not None and self.deadline < today
+        return self.status in CHASED_STATUSES and self.deadline is not None and self.deadline < today
 
     @property
     def days_overdue(self) -> int:

@@ -29,6 +29,7 @@ class EventKind(models.TextChoices):
     NOT_COMPETENT = "not_competent", pgettext_lazy("petition event", "Found not within the commune's competence")
     REPORTED_BACK = "reported_back", _("Reported back to the branch")
     OUTCOME_REPORTED = "outcome_reported", _("Outcome reported back to the branch")
+    TOLD_RESIDENT = "told_resident", _("Resident told")
     COMMENT = "comment", _("Comment")
     ATTACHMENT = "attachment", _("File attached")
 

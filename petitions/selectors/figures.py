@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from petitions.models import ANSWERED_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, Petition
+from petitions.models import ANSWERED_STATUSES, CHASED_STATUSES, OPEN_STATUSES, Petition
 from workdays.calendar import working_days_until
 
 FIELDS = (
@@ -31,6 +31,7 @@ FIELDS = (
     "raised_on",
     "deadline",
     "answered_on",
+    "told_resident_on",
 )
 
 
@@ -49,6 +50,8 @@ class Row:
     on_time_percent: float | None
     # Working days from the day raised to the answer; None when nothing was answered.
     median_days_to_answer: float | None
+    # Answered, and the resident who raised it told ("đã trả lời và đã báo người dân").
+    answered_and_told: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,14 @@ def petition_figures(
             raised=len(group),
             open=sum(row["status"] in OPEN_STATUSES for row in group),
             overdue=sum(
-                row["status"] in RUNNING_STATUSES and row["deadline"] is not None and row["deadline"] < today
+                row["status"] in CHASED_STATUSES and row["deadline"] is not None and row["deadline"] < today
                 for row in group
             ),
             answered=len(answered),
             answered_on_time=len(on_time),
             on_time_percent=round(100 * len(on_time) / len(answered), 1) if answered else None,
             median_days_to_answer=statistics.median(took) if took else None,
+            answered_and_told=sum(row["told_resident_on"] is not None for row in answered),
         )
 
     def grouped(key: str, label: str, order: Callable[[Row], tuple]) -> list[Row]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
+from members.access import nodes, subtree_q
 from petitions import access
-from petitions.models import RUNNING_STATUSES, Petition
+from petitions.models import CHASED_STATUSES, OVERSEERS, Petition, PetitionStatus
 
 SHOWN = 5
 
@@ -33,9 +34,26 @@ def officer_queue(user, *, today: datetime.date) -> OfficerQueue | None:
     held = Q(officer=user)
     if bodies := access.body_ids(user):
         held |= Q(body_id__in=bodies)
-    waiting = access.petitions(user).filter(held, status__in=RUNNING_STATUSES)
+    waiting = access.petitions(user).filter(held, status__in=CHASED_STATUSES)
     first = list(
         waiting.select_related("branch", "body").order_by(F("deadline").asc(nulls_last=True), "raised_on", "pk")[:SHOWN]
     )
     overdue = {petition.pk for petition in first if petition.is_overdue(today)}
     return OfficerQueue(petitions=first, total=waiting.count(), overdue_ids=overdue)
+
+
+@dataclass
+class NewPetitions:
+    petitions: list[Petition]
+    total: int
+
+
+def new_petitions(user) -> NewPetitions | None:
+    """For leaders and commune staff: the petitions of their branches still "Mới", waiting to be
+    forwarded, the oldest first, and how many in all (two queries; none for others)."""
+    places = nodes(user, OVERSEERS)
+    if not places:
+        return None
+    waiting = Petition.objects.filter(subtree_q(places, prefix="branch__"), status=PetitionStatus.NEW)
+    first = list(waiting.select_related("branch").order_by("raised_on", "pk")[:SHOWN])
+    return NewPetitions(petitions=first, total=waiting.count())

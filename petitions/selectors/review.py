@@ -21,10 +21,10 @@ from meetings.models import Meeting
 from members.models import Organization
 from petitions import access
 from petitions.models import (
+    CHASED_STATUSES,
     CLOSED_STATUSES,
     OPEN_STATUSES,
     OTHER_OUTCOMES,
-    RUNNING_STATUSES,
     Petition,
     PetitionEvent,
     PetitionStatus,
@@ -40,14 +40,14 @@ LIST_RELATED = ("branch", "category", "body", "officer", "officer__member", "mee
 
 
 def overdue_q(today: datetime.date) -> Q:
-    """Held by the commune past its deadline (``Petition.is_overdue`` in SQL)."""
-    return Q(status__in=RUNNING_STATUSES, deadline__lt=today)
+    """Waiting for an answer (held by the commune, or sent up) past its deadline (``Petition.is_overdue`` in SQL)."""
+    return Q(status__in=CHASED_STATUSES, deadline__lt=today)
 
 
 def due_this_week_q(today: datetime.date) -> Q:
     """Held by the commune, due from today to Sunday."""
     sunday = today + datetime.timedelta(days=6 - today.weekday())
-    return Q(status__in=RUNNING_STATUSES, deadline__gte=today, deadline__lte=sunday)
+    return Q(status__in=CHASED_STATUSES, deadline__gte=today, deadline__lte=sunday)
 
 
 def set_days_overdue(petitions: Iterable[Petition], *, today: datetime.date) -> list[Petition]:

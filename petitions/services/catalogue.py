@@ -13,7 +13,7 @@ from members.models import Organization, OrganizationKind
 from members.names import person_names
 from members.text import clean_name
 from petitions import access
-from petitions.models import DEFAULT_BODIES, DEFAULT_CATEGORIES, Body, Category
+from petitions.models import DEFAULT_BODIES, DEFAULT_CATEGORIES, VILLAGE_BODIES, Body, Category
 
 # "Đảng bộ xã Tam Hưng" → "xã Tam Hưng": the bodies are named after the place.
 PARTY_PREFIX = "Đảng bộ "
@@ -34,6 +34,9 @@ def catalogue_defaults(commune: Organization) -> tuple[list[Category], list[Body
     bodies = [
         Body(commune=commune, name=f"{name} {place}".strip(), kind=kind, position=position)
         for position, (name, kind) in enumerate(DEFAULT_BODIES, start=1)
+    ] + [
+        Body(commune=commune, name=name, kind=kind, position=position)
+        for position, (name, kind) in enumerate(VILLAGE_BODIES, start=len(DEFAULT_BODIES) + 1)
     ]
     return categories, bodies
 

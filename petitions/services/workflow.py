@@ -49,6 +49,7 @@ from petitions.forms.actions import (
     ReportOutcomeForm,
     SetDeadlineForm,
     StartForm,
+    TellResidentForm,
 )
 from petitions.models import (
     HANDLERS,
@@ -62,8 +63,10 @@ from petitions.models import (
     Petition,
     PetitionAttachment,
     PetitionEvent,
+    PetitionKind,
     PetitionStatus,
     Priority,
+    ToldHow,
     default_deadline,
 )
 from petitions.services.catalogue import catalogue_ensure
@@ -165,6 +168,27 @@ def _check_meeting(meeting: Meeting | None, petition: Petition) -> Meeting:
     return meeting
 
 
+def meeting_has_come(meeting: Meeting, today: datetime.date | None = None) -> bool:
+    """Whether outcomes can be read out (or petitions recorded) at the meeting: it was held, or
+    its day has come; never a meeting still to come, postponed or cancelled."""
+    today = today or timezone.localdate()
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
+        return False
+    return meeting.day <= today
+
+
+def _check_meeting_has_come(meeting: Meeting) -> None:
+    if not meeting_has_come(meeting):
+        raise ValidationError(
+            _(
+                "The meeting of %(day)s has not taken place yet: the outcome can be reported back only at a "
+                "meeting held, or on its day."
+            ),
+            params={"day": _day(meeting.day)},
+            code="meeting",
+        )
+
+
 def _check_day(day: datetime.date, petition: Petition, message: str, code: str = "day") -> datetime.date:
     _plausible(day, code)
     if day < petition.raised_on:
@@ -258,6 +282,88 @@ def petition_record(
         data={"meeting_id": meeting.pk if meeting else None},
         by=by,
     )
+    # The commune's leaders and staff, who forward it, hear of it the day it is raised.
+    reminders.petition_raised(petition)
+    return petition
+
+
+@transaction.atomic
+def promise_record(
+    *,
+    meeting: Meeting,
+    title: str,
+    category: Category,
+    body: Body,
+    deadline: datetime.date,
+    by: AbstractBaseUser,
+    officer: AbstractBaseUser | None = None,
+    content: str = "",
+    submit_key: uuid.UUID | None = None,
+) -> Petition:
+    """What the attending cadre promised to take back at the meeting ("tiếp thu, báo cáo cấp
+    trên") becomes an item followed like a petition: a holder (a body, an officer), a deadline,
+    and the outcome reported back to the branch. Recorded by whoever records the branch's
+    petitions, at a meeting held or on its day; already with its holder, so it starts forwarded
+    and the holder is told at once."""
+    branch = meeting.branch
+    if not access.can_record(by, branch):
+        raise PermissionDenied(_("You may not record petitions for this branch."))
+    if submit_key is not None and (existing := _submitted(submit_key, branch)) is not None:
+        return existing
+    if not meeting_has_come(meeting):
+        raise ValidationError(
+            _("The meeting of %(day)s has not taken place yet: what the cadre promised is recorded at or after it."),
+            params={"day": _day(meeting.day)},
+            code="meeting",
+        )
+    commune = _commune(branch)
+    title = _required(title, _("Write what the cadre promised to take back."), "title")
+    if category.commune_id != commune.pk:
+        raise ValidationError(
+            _("%(category)s is a category of another commune."), params={"category": category.name}, code="category"
+        )
+    if body is None:
+        raise ValidationError(_("Choose the body that will answer."), code="body")
+    if body.commune_id != commune.pk:
+        raise ValidationError(_("%(body)s is a body of another commune."), params={"body": body.name}, code="body")
+    if officer is not None and not access.is_officer_at(officer, commune):
+        raise ValidationError(
+            _("%(name)s is not an officer of this commune."), params={"name": _person(officer)}, code="officer"
+        )
+    if deadline is None:
+        raise ValidationError(_("Choose the deadline."), code="deadline")
+    petition = Petition(
+        branch=branch,
+        meeting=meeting,
+        kind=PetitionKind.PROMISE,
+        raised_on=meeting.day,
+        title=title,
+        content=(content or "").strip(),
+        category=category,
+        body=body,
+        officer=officer,
+        status=PetitionStatus.FORWARDED,
+        submit_key=submit_key,
+        created_by=by,
+    )
+    _check_deadline(deadline, petition)
+    petition.deadline = deadline
+    try:
+        with transaction.atomic():
+            petition.save()
+    except IntegrityError:
+        existing = _submitted(submit_key, branch) if submit_key is not None else None
+        if existing is None:
+            raise
+        return existing
+    PetitionEvent.objects.create(
+        petition=petition,
+        kind=EventKind.RECORDED,
+        to_status=petition.status,
+        data={"meeting_id": meeting.pk, "promise": True, **_who(body, officer), "deadline": deadline},
+        by=by,
+    )
+    reminders.petition_handed(petition)
     return petition
 
 
@@ -350,7 +456,10 @@ def petition_forward(
     _check_deadline(deadline, petition)
     petition.body, petition.officer, petition.deadline = body, officer, deadline
     data = {**_who(body, officer), "deadline": deadline, "default_deadline": by_default}
-    return _finish("forward", petition, by, text=note.strip(), data=data)
+    petition = _finish("forward", petition, by, text=note.strip(), data=data)
+    # The officer (or every officer of the body) is told at once, with the deadline.
+    reminders.petition_handed(petition)
+    return petition
 
 
 @transaction.atomic
@@ -377,7 +486,9 @@ def petition_assign(
     old = _who(petition.body, petition.officer)
     petition.body, petition.officer = body, officer
     data = {"old": old, "new": _who(body, officer)}
-    return _finish("assign", petition, by, text=note.strip(), data=data)
+    petition = _finish("assign", petition, by, text=note.strip(), data=data)
+    reminders.petition_handed(petition)
+    return petition
 
 
 @transaction.atomic
@@ -473,6 +584,12 @@ def petition_answer_at_meeting(
     petition = _begin("answer_at_meeting", petition, by, expected_version)
     answer = _required(answer, _("Write the answer."), "answer")
     meeting = _check_meeting(meeting, petition)
+    if not meeting_has_come(meeting):
+        raise ValidationError(
+            _("The meeting of %(day)s has not taken place yet: nothing was answered there."),
+            params={"day": _day(meeting.day)},
+            code="meeting",
+        )
     answered_on = _check_day(meeting.day, petition, _("This meeting was before the petition was raised (%(day)s)."))
     petition.answer, petition.answered_on, petition.answered_by = answer, answered_on, by
     petition.answered_at_meeting = meeting
@@ -499,6 +616,11 @@ def petition_escalate(
     on = _check_day(
         on or timezone.localdate(), petition, _("It cannot be sent up before it was raised (%(day)s)."), code="on"
     )
+    if expected_answer_by is None:
+        # The follow-up date: without it nothing chases the answer from above.
+        raise ValidationError(
+            _("Give the day the answer from above is expected (the follow-up date)."), code="expected_answer_by"
+        )
     if expected_answer_by is not None:
         _plausible(expected_answer_by, "expected_answer_by")
         if expected_answer_by < on:
@@ -515,10 +637,19 @@ def petition_escalate(
                 code="expected_answer_by",
             )
     petition.escalated_to, petition.escalated_on, petition.expected_answer_by = to, on, expected_answer_by
-    data = {"escalated_to": to, "escalated_on": on, "expected_answer_by": expected_answer_by}
+    data = {
+        "escalated_to": to,
+        "escalated_on": on,
+        "expected_answer_by": expected_answer_by,
+        "old_deadline": petition.deadline,
+    }
+    # The follow-up date becomes its deadline: chased and counted overdue like the others until
+    # the answer from above is entered (the old deadline stays on the timeline).
+    petition.deadline = expected_answer_by
     petition = _finish("escalate", petition, by, text=note.strip(), data=data)
-    # Where it went goes back to the branch at its next meeting.
+    # Where it went goes back to the branch at its next meeting; the secretary is told now.
     report_back_item_ensure(branch=petition.branch)
+    reminders.petition_outcome(petition)
     return petition
 
 
@@ -544,6 +675,7 @@ def petition_decline(
     petition.decline_reason, petition.decided_on = reason, _decided_on(on, petition)
     petition = _finish("decline", petition, by, text=reason, data={"decided_on": petition.decided_on})
     report_back_item_ensure(branch=petition.branch)
+    reminders.petition_outcome(petition)
     return petition
 
 
@@ -570,6 +702,7 @@ def petition_not_competent(
     data = {"competent_body": competent_body, "decided_on": petition.decided_on}
     petition = _finish("not_competent", petition, by, text=petition.decline_reason, data=data)
     report_back_item_ensure(branch=petition.branch)
+    reminders.petition_outcome(petition)
     return petition
 
 
@@ -597,6 +730,7 @@ def petition_report_back(
         raise ValueError(action)
     petition = _begin(action, petition, by, expected_version)
     meeting = _check_meeting(meeting, petition)
+    _check_meeting_has_come(meeting)
     known = petition.outcome_day
     if known and meeting.day < known:
         message = (
@@ -613,6 +747,38 @@ def petition_report_back(
     # Read out here: no longer waiting on another meeting's agenda; this meeting's item lists it.
     report_back_item_ensure(branch=petition.branch)
     return petition
+
+
+@transaction.atomic
+def petition_tell_resident(
+    *,
+    petition: Petition,
+    how: str,
+    told_by: str,
+    by: AbstractBaseUser,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Petition:
+    """The resident who raised the petition was told its outcome ("đã thông báo cho người dân"):
+    how (in person, by phone, at the village meeting), when and by whom. Only once the branch has
+    heard the outcome, and once."""
+    petition = _begin("tell_resident", petition, by, expected_version)
+    if how not in ToldHow.values:
+        raise ValidationError(_("Say how the resident was told."), code="how")
+    told_by = _required(" ".join((told_by or "").split()), _("Say who told the resident."), "told_by")[:120]
+    on = _check_day(
+        on or timezone.localdate(), petition, _("The resident cannot be told before it was raised (%(day)s)."), "on"
+    )
+    heard = petition.reported_back_at_meeting or petition.outcome_reported_at_meeting or petition.answered_at_meeting
+    if heard is not None and on < heard.day:
+        raise ValidationError(
+            _("The resident is told after the branch heard the outcome (%(day)s)."),
+            params={"day": _day(heard.day)},
+            code="on",
+        )
+    petition.told_resident_on, petition.told_resident_how, petition.told_resident_by = on, how, told_by
+    data = {"told_on": on, "how": how, "told_by": told_by}
+    return _finish("tell_resident", petition, by, data=data)
 
 
 @transaction.atomic
@@ -799,6 +965,18 @@ ACTIONS: dict[str, Action] = {
             ),
             ReportOutcomeForm,
             partial(petition_report_back, action="report_outcome"),
+            main=True,
+        ),
+        Action(
+            "tell_resident",
+            gettext_lazy("Resident told"),
+            tuple(S),
+            None,
+            REPORTERS | {RoleKind.CADRE},
+            "told_resident",
+            gettext_lazy("The resident of a petition that is %(status)s cannot be told yet."),
+            TellResidentForm,
+            petition_tell_resident,
             main=True,
         ),
         Action(

@@ -18,7 +18,7 @@ from members.audit import access_log_note
 from members.models import AccessLog
 from petitions import access
 from petitions.forms.actions import ActionForm
-from petitions.models import EventKind, Petition, default_deadline
+from petitions.models import EventKind, Petition, ToldHow, default_deadline
 from petitions.selectors.review import petition_timeline
 from petitions.services import workflow
 
@@ -72,9 +72,16 @@ def event_details(event) -> list[str]:
             lines.append(_("Answer expected by %(day)s") % {"day": _day(data["expected_answer_by"])})
     elif kind == EventKind.NOT_COMPETENT:
         lines.append(_("Decided by: %(body)s") % {"body": data.get("competent_body", "")})
+    elif kind == EventKind.TOLD_RESIDENT:
+        how = dict(ToldHow.choices).get(data.get("how"), "")
+        lines.append(f"{how} · {_day(data.get('told_on'))} · {data.get('told_by', '')}")
     elif kind == EventKind.ANSWERED and data.get("answered_on"):
         lines.append(_("Answered on %(day)s") % {"day": _day(data["answered_on"])})
     return [line for line in lines if line]
+
+
+# Actions done at a meeting of the branch (their form offers the meetings held or on their day).
+AT_A_MEETING = ("report_back", "report_outcome", "answer_at_meeting")
 
 
 def _forms(request, petition: Petition, allowed: list[workflow.Action], commune, bound: ActionForm | None):
@@ -86,7 +93,12 @@ def _forms(request, petition: Petition, allowed: list[workflow.Action], commune,
             kwargs = {"action": action.name, "petition": petition, "commune": commune}
             if action.name == "forward":
                 kwargs["default_deadline"] = _default_deadline(petition)
+            if action.name == "tell_resident":
+                kwargs["user"] = request.user
             form = action.form(**kwargs)
+            # Offered only where it can succeed: a meeting held (or on its day) to choose.
+            if action.name in AT_A_MEETING and not form.fields["meeting"].queryset.exists():
+                continue
         forms.append({"action": action.name, "form": form, "label": action.label, "main": action.main})
     return forms
 
@@ -126,6 +138,25 @@ def _add_service_error(form: ActionForm, error: ValidationError) -> None:
         form.add_error(field, item)
 
 
+def _confirm_hand_over(request, action: str, petition: Petition) -> str:
+    """After a forward or reassignment: the resulting deadline (added to the confirmation), and a
+    warning when nobody holds it."""
+    if action not in ("forward", "assign"):
+        return ""
+    petition.refresh_from_db(fields=["body", "officer", "deadline"])
+    deadline = _("Deadline: %(day)s") % {"day": _day(petition.deadline)} if petition.deadline else ""
+    if petition.officer_id is None and not petition.body.officers.filter(is_active=True).exists():
+        messages.warning(
+            request,
+            _(
+                "%(body)s has no officer on the system: nobody holds the petition yet. The commune staff are "
+                "reminded each working day until someone does."
+            )
+            % {"body": petition.body.name},
+        )
+    return f"{deadline}." if deadline and action == "forward" else ""
+
+
 @login_required
 @require_POST
 def petition_action(request, pk, action):
@@ -154,7 +185,10 @@ def petition_action(request, pk, action):
         except ValidationError as error:
             _add_service_error(form, error)
         else:
-            messages.success(request, _("Saved: %(what)s.") % {"what": str(spec.label).lower()})
+            saved = _("Saved: %(what)s.") % {"what": str(spec.label).lower()}
+            messages.success(
+                request, " ".join(part for part in (saved, _confirm_hand_over(request, action, petition)) if part)
+            )
             # A form on another page (the meeting page's petitions panel) says where to go back to.
             back = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(

@@ -92,12 +92,14 @@ def petition_export(request):
     user = request.user
     lookups.require_petitions(user)
     form = _filter_form(request)
-    rows = list(petition_list(user, **form.filters()))
+    rows = list(petition_list(user, **form.filters()).select_related("raised_by_member"))
     # The petitions (what residents asked, who holds it) leave the system: logged per branch.
     access_log_note_branches(
         request, action=AccessLog.Action.EXPORT_PETITIONS, organization_ids=(row.branch_id for row in rows)
     )
-    response = HttpResponse(exports.petitions_workbook(rows), content_type=XLSX_CONTENT_TYPE)
+    # The resident's name only for those who may see it (as on the petition's page).
+    contact = {row.pk for row in rows if access.can_see_contact(user, row)}
+    response = HttpResponse(exports.petitions_workbook(rows, contact_ids=contact), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(timezone.localdate())}"'
     # Residents' requests and who holds them: no copies in shared caches.
     response["Cache-Control"] = "private, no-store"

@@ -72,7 +72,16 @@ def test_every_state_across_the_tam_hung_branches(demo):
     assert all(p.meeting is not None and p.raised_on == p.meeting.day for p in petitions)
     overdue = [p for p in petitions if p.is_overdue(TODAY)]
     assert len(overdue) >= 3
-    assert {p.status for p in overdue} == {S.FORWARDED, S.IN_PROGRESS}
+    # Sent up with a follow-up date now past: chased and counted overdue like the others.
+    assert {p.status for p in overdue} == {S.FORWARDED, S.IN_PROGRESS, S.ESCALATED}
+    escalated = Petition.objects.get(status=S.ESCALATED)
+    assert escalated.expected_answer_by == escalated.deadline and escalated.is_overdue(TODAY)
+    # A declined petition waits, with its reason, on the branch's next agenda; a resident told; a promise.
+    assert Petition.objects.filter(status=S.DECLINED).exclude(decline_reason="").exists()
+    told = Petition.objects.get(told_resident_on__isnull=False)
+    assert told.told_resident_by and told.told_resident_on >= told.reported_back_at_meeting.day
+    promise = Petition.objects.get(kind="promise")
+    assert (promise.status, promise.body.name) == (S.FORWARDED, "UBND xã Tam Hưng") and promise.deadline
     assert any(p.status == S.FORWARDED and not p.is_overdue(TODAY) for p in petitions)
     counts = petition_counts(petition_list(_user("lanhdao.tamhung"), today=TODAY), today=TODAY)
     assert counts["total"] == len(STORIES) and counts["overdue"] == len(overdue)

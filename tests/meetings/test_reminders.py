@@ -378,6 +378,7 @@ def test_commune_staff_set_the_timings_and_others_get_404(client, staff, secreta
         "commune_minutes_days": "6",
         "petition_due_soon_days": "3",
         "petition_leader_after_days": "7",
+        "petition_new_after_days": "3",
     }
     response = client.post(url, values)
     assert response.status_code == 200  # refused, what was typed is kept
@@ -387,6 +388,7 @@ def test_commune_staff_set_the_timings_and_others_get_404(client, staff, secreta
     assert response.status_code == 302
     kept = ReminderRules.objects.get(organization=tree.commune)
     assert (kept.reminder_days, kept.reminder_hour, kept.petition_leader_after_days) == ((5,), 17, 7)
+    assert kept.petition_new_after_days == 3
 
 
 @time_machine.travel(at(D(2026, 11, 28), 10), tick=False)

@@ -36,10 +36,14 @@ def test_the_export_has_the_columns_the_filters_and_escapes_formulas(leader, tre
     table = rows(response)
     assert table[0] == [
         "Chi bộ", "Tiêu đề", "Lĩnh vực", "Cơ quan giải quyết", "Cán bộ phụ trách", "Ngày nêu", "Thời hạn", "Trạng thái",
-        "Số ngày làm việc trễ hạn",
+        "Số ngày làm việc trễ hạn", "Nội dung", "Người nêu", "Trả lời", "Ngày trả lời", "Đã thông báo cho người dân",
     ]  # fmt: skip
     late = table[1]  # most overdue first, as the list
-    assert late[1] == '\'=HYPERLINK("http://x","bấm")'
+    # Stored as text, shown as written: no visible apostrophe, never run as a formula.
+    assert late[1] == '=HYPERLINK("http://x","bấm")'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    title = sheet.cell(row=2, column=2)
+    assert (title.data_type, title.quotePrefix) == ("s", True)
     assert late[0] == "Chi bộ thôn Song Khê" and late[3] == "UBND xã Tam Hưng" and late[4] == "Nguyễn Quang Tuyên"
     assert late[5].date() == D(2026, 12, 1) and late[6].date() == D(2026, 12, 4)
     assert late[7] == "Đang thực hiện" and late[8] == 4
@@ -59,3 +63,20 @@ def test_the_export_is_for_those_who_see_the_list(outsider, client, tree, catalo
     assert len(rows(outsider.get(reverse("petitions:export")))) == 1  # another commune: headers only
     assert len(rows(plain_member.get(reverse("petitions:export")))) == 2
     assert client.get(reverse("petitions:export")).status_code == 302  # to the login page
+
+
+def test_the_export_says_what_was_asked_who_raised_it_and_what_came_back(leader, plain_member, tree, catalogue, root):
+    make_petition(
+        tree.branch, catalogue.roads, root, S.REPORTED_BACK, title="Sửa đường xóm 2", content="Đoạn 200 m bị sụt lún.",
+        resident_name="Nguyễn Văn Dân", told_resident_on=D(2026, 12, 8), told_resident_how="phone",
+        told_resident_by="Bí thư chi bộ",
+    )  # fmt: skip
+    [header, row] = rows(leader.get(reverse("petitions:export")))
+    values = dict(zip(header, row, strict=True))
+    assert values["Nội dung"] == "Đoạn 200 m bị sụt lún."
+    assert values["Người nêu"] == "Nguyễn Văn Dân"
+    assert values["Trả lời"] == "Đã có kinh phí sửa đường." and values["Ngày trả lời"].date() == D(2026, 12, 3)
+    assert values["Đã thông báo cho người dân"] == "08/12/2026 · Qua điện thoại · Bí thư chi bộ"
+    # A plain member sees the petition, not the resident's name.
+    [header, row] = rows(plain_member.get(reverse("petitions:export")))
+    assert dict(zip(header, row, strict=True))["Người nêu"] == "một người dân"

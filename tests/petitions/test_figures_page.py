@@ -38,10 +38,10 @@ def test_the_figures_page_shows_the_numbers_and_bars(leader, known):
     html = response.content.decode()
     totals = re.search(r'id="totals".*?</section>', html, re.S)[0]
     numbers = re.findall(r"<strong>([^<]+)</strong>", totals)
-    # raised, open, overdue, answered, on time, median working days
-    assert numbers == ["5", "2", "1", "3", "66,7%", "6"]
+    # raised, open, overdue, answered, on time, median working days, answered and resident told
+    assert numbers == ["5", "2", "1", "3", "66,7%", "6", "0"]
     song_khe = re.search(r"<th scope=\"row\" class=\"fw-normal\">Chi bộ thôn Song Khê</th>(.*?)</tr>", html, re.S)[1]
-    assert re.findall(r'<td class="text-end">([^<]+)</td>', song_khe) == ["3", "0", "0", "3", "66,7%", "6"]
+    assert re.findall(r'<td class="text-end">([^<]+)</td>', song_khe) == ["3", "0", "0", "3", "66,7%", "6", "0"]
     # One bar per branch, category and body, each part with its <title>; no script on the page.
     assert html.count('<svg class="pt-chart"') == 3
     assert "<title>Chi bộ thôn Phú Thịnh: trễ hạn 1</title>" in html

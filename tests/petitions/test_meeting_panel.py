@@ -15,7 +15,7 @@ from petitions.models import Petition, PetitionStatus
 from petitions.panels import RAISED_HEADING, REPORTED_HEADING
 
 from ..factories import MemberFactory
-from .conftest import NOW, D, make_meeting, make_petition
+from .conftest import NOW, D, at, make_meeting, make_petition
 
 pytestmark = pytest.mark.system_scope
 
@@ -67,7 +67,22 @@ def petitions(tree, catalogue, root, meeting, january):
     return {"road": road, "light": light, "seeds": seeds, "water": water}
 
 
+def test_before_its_day_the_meeting_offers_no_record_or_report_back(secretary, january, petitions):
+    html = panel(page(secretary, january))
+    assert "Nước giếng xóm 3" in html  # listed, to be read out there
+    assert "Ghi kiến nghị" not in html and "/report_back/" not in html
+    response = secretary.get(f"/petitions/new/?meeting={january.pk}", follow=True)
+    content = response.content.decode()
+    assert response.redirect_chain == [(f"/meetings/{january.pk}/", 302)]
+    assert "chưa diễn ra" in content and 'name="submit_key"' not in content
+
+
 def test_the_secretary_records_and_reports_back_from_the_meeting_page(secretary, january, meeting, petitions):
+    with time_machine.travel(at(D(2027, 1, 5), 19), tick=False):
+        _records_and_reports_back(secretary, january, petitions)
+
+
+def _records_and_reports_back(secretary, january, petitions):
     html = panel(page(secretary, january))
     assert f'href="/petitions/new/?meeting={january.pk}"' in html and "Ghi kiến nghị" in html
     water = petitions["water"]
@@ -99,13 +114,15 @@ def test_the_panel_lists_what_was_raised_at_the_meeting(secretary, meeting, peti
 
 
 def test_plain_members_see_the_panel_without_the_buttons(plain_member, january, petitions):
-    html = panel(page(plain_member, january))
+    with time_machine.travel(at(D(2027, 1, 5), 19), tick=False):
+        html = panel(page(plain_member, january))
     assert "Nước giếng xóm 3" in html
     assert "Ghi kiến nghị" not in html and "report_back" not in html
 
 
 def test_leaders_see_it_but_do_not_record_or_report_back(leader, january, petitions):
-    html = panel(page(leader, january))
+    with time_machine.travel(at(D(2027, 1, 5), 19), tick=False):
+        html = panel(page(leader, january))
     assert "Nước giếng xóm 3" in html
     assert "/petitions/new/" not in html and "report_back" not in html
 
@@ -172,7 +189,8 @@ def test_the_minutes_list_what_was_raised_and_what_was_reported_back(tree, meeti
     assert REPORTED_HEADING not in [section.heading for section in data.sections]  # nothing read out on 5/12
 
     water = petitions["water"]
-    secretary.post(f"/petitions/{water.pk}/report_back/", {"report_back-meeting": january.pk})
+    with time_machine.travel(at(D(2027, 1, 5), 20), tick=False):  # read out on the meeting's day
+        secretary.post(f"/petitions/{water.pk}/report_back/", {"report_back-meeting": january.pk})
     text = _docx_text(january)
     assert REPORTED_HEADING in text
     assert "1. Nước giếng xóm 3: UBND xã Tam Hưng trả lời ngày 08/12/2026: Nước đạt chuẩn." in text
@@ -195,8 +213,9 @@ def test_the_minutes_page_lists_them(leader, meeting, petitions):
 
 def test_a_return_address_off_the_site_is_ignored(secretary, january, petitions):
     water = petitions["water"]
-    response = secretary.post(
-        f"/petitions/{water.pk}/report_back/",
-        {"report_back-meeting": january.pk, "report_back-version": water.version, "next": "https://example.org/"},
-    )
+    with time_machine.travel(at(D(2027, 1, 5), 20), tick=False):  # on the meeting's day
+        response = secretary.post(
+            f"/petitions/{water.pk}/report_back/",
+            {"report_back-meeting": january.pk, "report_back-version": water.version, "next": "https://example.org/"},
+        )
     assert response["Location"] == f"/petitions/{water.pk}/"

@@ -159,15 +159,19 @@ def test_every_outcome_waits_on_the_next_meeting_and_is_read_out_there(tree, jan
         title = sentence.split(":")[0]
         assert title in item.notes
     assert SAID["refused"] in item.notes and SAID["sent_up"] in item.notes
+    # Before the meeting's day the buttons are not offered (they could not succeed).
     html = secretary.get(reverse("meetings:detail", args=[january.pk])).content.decode()
-    for key in ("refused", "not_ours", "sent_up"):
-        petition = outcomes[key]
-        assert f'action="/petitions/{petition.pk}/report_outcome/"' in html
-        assert f'name="report_outcome-meeting" value="{january.pk}"' in html
-    assert f'action="/petitions/{outcomes["answered"].pk}/report_back/"' in html
+    assert "report_outcome-meeting" not in html and "report_back-meeting" not in html
+    assert SAID["refused"].split(":")[0] in html
 
-    # The secretary marks each read out from the meeting page.
+    # The secretary marks each read out from the meeting page, on the meeting's day.
     with time_machine.travel(moment(JANUARY, 20), tick=False):
+        html = secretary.get(reverse("meetings:detail", args=[january.pk])).content.decode()
+        for key in ("refused", "not_ours", "sent_up"):
+            petition = outcomes[key]
+            assert f'action="/petitions/{petition.pk}/report_outcome/"' in html
+            assert f'name="report_outcome-meeting" value="{january.pk}"' in html
+        assert f'action="/petitions/{outcomes["answered"].pk}/report_back/"' in html
         for key, petition in outcomes.items():
             action = petition.report_action
             response = secretary.post(
@@ -201,9 +205,10 @@ def test_every_outcome_waits_on_the_next_meeting_and_is_read_out_there(tree, jan
 
 def test_a_refusal_reported_twice_is_refused_with_the_meeting_it_was_read_at(tree, january, outcomes, root):
     refused = outcomes["refused"]
-    workflow.petition_report_back(petition=refused, meeting=january, by=root)
-    with pytest.raises(ValidationError) as twice, translation.override("vi"):
+    with time_machine.travel(moment(JANUARY, 20), tick=False):
         workflow.petition_report_back(petition=refused, meeting=january, by=root)
+        with pytest.raises(ValidationError) as twice, translation.override("vi"):
+            workflow.petition_report_back(petition=refused, meeting=january, by=root)
     with translation.override("vi"):
         assert "05/01/2027" in twice.value.messages[0] and "đã được thông báo" in twice.value.messages[0]
 
@@ -381,6 +386,13 @@ def migrate(target):
     return executor.loader.project_state([target]).apps
 
 
+def migrate_to_latest():
+    """Back to the app's newest migration, for the current models to read the rows."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("petitions"))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_declined_rows_stay_declined_and_wait_to_be_reported_from_the_day_they_were_declined(tree, catalogue, root):
     old = migrate(BEFORE)
@@ -408,8 +420,27 @@ def test_declined_rows_stay_declined_and_wait_to_be_reported_from_the_day_they_w
         )
     finally:
         migrate(AFTER)
+        migrate_to_latest()
     rows = {p.title: p for p in Petition.objects.all()}
     assert {p.status for p in rows.values()} == {S.DECLINED}  # nothing guessed into "not the commune's"
     assert rows["Làm sân bóng thôn"].decided_on == D(2026, 11, 21)
     assert rows["Nạo vét mương"].decided_on == D(2026, 11, 25)
     assert all(p.outcome_reported_at_meeting is None and p.report_action == "report_outcome" for p in rows.values())
+
+
+def test_an_outcome_is_not_read_out_at_a_meeting_still_to_come(tree, january, outcomes, root, secretary):
+    """10/12/2026: the meeting of 05/01/2027 has not happened; the refusal changes nothing."""
+    refused = outcomes["refused"]
+    with pytest.raises(ValidationError) as error, translation.override("vi"):
+        workflow.petition_report_back(petition=refused, meeting=january, by=root)
+    with translation.override("vi"):
+        assert "05/01/2027" in error.value.messages[0] and "chưa diễn ra" in error.value.messages[0]
+    refused.refresh_from_db()
+    assert refused.outcome_reported_at_meeting is None
+    # The form does not offer it either.
+    response = secretary.post(
+        reverse("petitions:action", args=[refused.pk, "report_outcome"]),
+        {"report_outcome-meeting": january.pk, "report_outcome-version": refused.version},
+    )
+    refused.refresh_from_db()
+    assert response.status_code in (200, 302) and refused.outcome_reported_at_meeting is None

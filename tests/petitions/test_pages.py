@@ -84,7 +84,8 @@ def test_unknown_action_is_404_and_get_is_refused(leader, petition):
     assert leader.get(act(petition, "forward")).status_code == 405
 
 
-def test_only_the_allowed_actions_are_offered(leader, officer, secretary, cadre, tree, catalogue, root):
+def test_only_the_allowed_actions_are_offered(leader, officer, secretary, cadre, tree, catalogue, root, meeting):
+    # ``meeting``: held on 5/12, where an answer on the spot can be recorded.
     new = make_petition(tree.branch, catalogue.roads, root)
     page = leader.get(detail(new)).content.decode()
     for action in ("forward", "escalate", "decline", "comment", "attach"):

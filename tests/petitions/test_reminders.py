@@ -129,13 +129,73 @@ def test_leaders_of_the_commune_told_after_5_working_days_overdue(tree, catalogu
     assert Notification.objects.filter(kind=reminders.OVERDUE_LEADER).count() == 1
 
 
-def test_closed_escalated_and_undated_petitions_are_not_chased(tree, catalogue, people):
-    for status in (S.ESCALATED, S.ANSWERED, S.DECLINED):
+def test_closed_and_undated_petitions_are_not_chased(tree, catalogue, people):
+    for status in (S.ANSWERED, S.DECLINED, S.NOT_COMPETENT, S.REPORTED_BACK):
         make_petition(tree.branch, catalogue.roads, people.staff, status, deadline=D(2026, 12, 2))
-    make_petition(tree.branch, catalogue.roads, people.staff, S.NEW)
+    # New since Wednesday 9/12: one working day (10/12) at Thursday's chase, fewer than 2.
+    make_petition(tree.branch, catalogue.roads, people.staff, S.NEW, raised_on=D(2026, 12, 9))
     with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
         chase_petitions()
-    assert not Notification.objects.exists()
+    assert list(Notification.objects.values_list("kind", flat=True)) == []
+
+
+def test_an_escalated_petition_is_chased_against_its_follow_up_date(tree, catalogue, people):
+    """Sent up, the answer from above expected by 2/12: overdue like the others until entered; with
+    no officer at the commune, the commune staff are chased."""
+    sent_up = make_petition(
+        tree.branch, catalogue.roads, people.staff, S.ESCALATED, deadline=D(2026, 12, 2),
+        expected_answer_by=D(2026, 12, 2), body=None,
+    )  # fmt: skip
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):
+        chase_petitions()
+        assert sent_up.is_overdue() and sent_up.days_overdue == 6
+    assert recipients(reminders.OVERDUE, about_id=sent_up.pk) == {people.staff.pk}
+    assert recipients(reminders.OVERDUE_LEADER, about_id=sent_up.pk) == {people.leader.pk}
+
+
+def test_a_petition_still_new_after_2_working_days_chases_the_leaders_and_staff_once(tree, catalogue, people):
+    new = make_petition(tree.branch, catalogue.roads, people.staff, S.NEW, raised_on=D(2026, 12, 4))
+    # Monday 7/12: one working day since Friday.
+    with time_machine.travel(at(D(2026, 12, 7), 7), tick=False):
+        chase_petitions()
+    assert not Notification.objects.filter(kind=reminders.STILL_NEW).exists()
+    # Tuesday 8/12: two working days; Wednesday: told already.
+    for day in (8, 9):
+        with time_machine.travel(at(D(2026, 12, day), 7), tick=False):
+            chase_petitions()
+    assert recipients(reminders.STILL_NEW, about_id=new.pk) == {people.leader.pk, people.staff.pk}
+    assert Notification.objects.filter(kind=reminders.STILL_NEW).count() == 2  # one each (the inbox)
+    assert "vẫn ở trạng thái" in Notification.objects.filter(kind=reminders.STILL_NEW).first().body
+
+
+def test_the_communes_timing_decides_when_a_new_petition_is_chased(tree, catalogue, people):
+    ReminderRules.objects.create(organization=tree.commune, petition_new_after_days=5)
+    make_petition(tree.branch, catalogue.roads, people.staff, S.NEW, raised_on=D(2026, 12, 4))
+    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False):  # four working days
+        chase_petitions()
+    assert not Notification.objects.filter(kind=reminders.STILL_NEW).exists()
+    with time_machine.travel(at(D(2026, 12, 11), 7), tick=False):  # five
+        chase_petitions()
+    assert Notification.objects.filter(kind=reminders.STILL_NEW).exists()
+
+
+def test_a_petition_nobody_holds_tells_the_commune_staff_each_working_day(tree, catalogue, people):
+    """Forwarded to Hội Nông dân, which has no officer: the staff hear of it every working day."""
+    unheld = make_petition(
+        tree.branch, catalogue.roads, people.staff, S.FORWARDED, body=catalogue.farmers, deadline=D(2026, 12, 30)
+    )
+    for day in (10, 11, 12, 13, 14):  # Thursday, Friday, the weekend, Monday
+        with time_machine.travel(at(D(2026, 12, day), 7), tick=False):
+            chase_petitions()
+            chase_petitions()
+    assert recipients(reminders.UNHELD, about_id=unheld.pk) == {people.staff.pk}
+    assert Notification.objects.filter(kind=reminders.UNHELD).count() == 3
+    # Once an officer holds it, nothing more.
+    unheld.officer = people.officer
+    unheld.save()
+    with time_machine.travel(at(D(2026, 12, 15), 7), tick=False):
+        chase_petitions()
+    assert Notification.objects.filter(kind=reminders.UNHELD).count() == 3
 
 
 def test_secretary_told_when_the_answer_arrives_and_chases_stop(forwarded, people):
@@ -156,10 +216,18 @@ def test_secretary_told_when_the_answer_arrives_and_chases_stop(forwarded, peopl
 
 
 def test_chase_runs_a_fixed_number_of_queries(tree, catalogue, people, django_assert_max_num_queries):
-    for _ in range(3):
-        make_petition(tree.branch, catalogue.roads, people.staff, S.FORWARDED, deadline=D(2026, 12, 25))
-    with time_machine.travel(at(D(2026, 12, 10), 7), tick=False), django_assert_max_num_queries(6):
-        reminders.chase_petitions()
+    def make(count):
+        for _ in range(count):
+            make_petition(tree.branch, catalogue.roads, people.staff, S.FORWARDED, deadline=D(2026, 12, 25))
+            make_petition(tree.branch, catalogue.roads, people.staff, S.NEW, raised_on=D(2026, 12, 11))
+            make_petition(tree.branch, catalogue.roads, people.staff, S.FORWARDED, body=catalogue.farmers)
+
+    # Nothing to send (nothing due, nothing new long enough, the farmers' petitions not yet chased
+    # on a Sunday): the reads alone, fixed whatever the number of petitions.
+    for count in (3, 30):
+        make(count)
+        with time_machine.travel(at(D(2026, 12, 13), 7), tick=False), django_assert_max_num_queries(14):
+            reminders.chase_petitions()
 
 
 def test_the_communes_timings_decide_the_officers_and_leaders_reminders(tree, catalogue, people):

@@ -13,7 +13,7 @@ from petitions.models import PetitionStatus
 from petitions.services import workflow
 from petitions.services.reportback import REPORT_BACK_TITLE, report_back_item_ensure
 
-from .conftest import NOW, D, make_petition
+from .conftest import NOW, TZ, D, make_petition
 
 pytestmark = pytest.mark.system_scope
 
@@ -183,14 +183,15 @@ def test_reported_back_closes_the_loop_and_the_item_keeps_listing_it(tree, forwa
     [item] = items(tree.branch)
     listed = item.notes
 
-    workflow.petition_report_back(petition=forwarded, meeting=january, by=secretary.user)
-
-    forwarded.refresh_from_db()
-    assert forwarded.status == S.REPORTED_BACK and forwarded.is_closed
-    [item] = items(tree.branch)
-    assert item.notes == listed  # read out there: the item still says what was reported
-    with pytest.raises(ValidationError) as refused:
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 20, tzinfo=TZ), tick=False):  # the meeting's day
         workflow.petition_report_back(petition=forwarded, meeting=january, by=secretary.user)
+
+        forwarded.refresh_from_db()
+        assert forwarded.status == S.REPORTED_BACK and forwarded.is_closed
+        [item] = items(tree.branch)
+        assert item.notes == listed  # read out there: the item still says what was reported
+        with pytest.raises(ValidationError) as refused:
+            workflow.petition_report_back(petition=forwarded, meeting=january, by=secretary.user)
     assert refused.value.code == "reported_twice"
 
 

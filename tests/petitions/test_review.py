@@ -34,18 +34,20 @@ def test_days_overdue_are_working_days_and_the_most_late_come_first(tree, leader
     on_time = make_petition(tree.branch, catalogue.roads, root, S.FORWARDED, deadline=D(2026, 12, 20), **raised)
     late = make_petition(tree.branch, catalogue.roads, root, S.IN_PROGRESS, deadline=D(2026, 12, 4), **raised)  # Fri
     later = make_petition(tree.sibling, catalogue.roads, root, S.FORWARDED, deadline=D(2026, 11, 27), **raised)
-    escalated = make_petition(tree.branch, catalogue.roads, root, S.ESCALATED, deadline=D(2026, 11, 2), **raised)
+    # Sent up: its deadline is the follow-up date, counted like the others until the answer comes.
+    escalated = make_petition(tree.branch, catalogue.roads, root, S.ESCALATED, deadline=D(2026, 12, 21), **raised)
+    waited = make_petition(tree.branch, catalogue.roads, root, S.ESCALATED, deadline=D(2026, 12, 3), **raised)  # Thu
     rows = list(petition_list(leader.user))
-    assert rows[:2] == [later, late]
+    assert rows[:3] == [later, waited, late]
     days = {row.pk: row.days_overdue for row in rows}
     # 7–10/12 are four working days after Friday 4/12; from 27/11 add 30/11–4/12.
-    assert (days[late.pk], days[later.pk], days[on_time.pk], days[escalated.pk]) == (4, 9, 0, 0)
+    assert (days[late.pk], days[later.pk], days[on_time.pk], days[escalated.pk], days[waited.pk]) == (4, 9, 0, 0, 5)
     assert Petition.objects.get(pk=late.pk).days_overdue == 4  # asked alone, the same answer
 
-    assert list(petition_list(leader.user, overdue=True, sort="deadline")) == [later, late]
+    assert list(petition_list(leader.user, overdue=True, sort="deadline")) == [later, waited, late]
     assert set(petition_list(leader.user, overdue=False)) == {on_time, escalated}
     assert list(petition_list(leader.user, branch=tree.sibling)) == [later]
-    assert set(petition_list(leader.user, status=[S.FORWARDED, S.ESCALATED])) == {on_time, later, escalated}
+    assert set(petition_list(leader.user, status=[S.FORWARDED, S.ESCALATED])) == {on_time, later, escalated, waited}
 
 
 def test_filters(tree, leader, catalogue, root, officer):

@@ -51,6 +51,12 @@ EXPECTED_TABLE = {
     "not_competent": (RUNNING, S.NOT_COMPETENT, ROLES["overseers"]),
     "report_back": ({S.ANSWERED}, S.REPORTED_BACK, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
     "report_outcome": ({S.DECLINED, S.NOT_COMPETENT, S.ESCALATED}, None, {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF}),
+    # Any status once the branch heard a resident's petition's outcome (Petition.awaits_telling_resident).
+    "tell_resident": (
+        set(S),
+        None,
+        {RoleKind.SECRETARY, RoleKind.COMMUNE_STAFF, RoleKind.CADRE},
+    ),
     "comment": (set(S), None, ROLES["handlers"]),
     "attach": (set(S), None, ROLES["handlers"]),
 }
@@ -82,7 +88,9 @@ def perform(action, petition, by, ctx):
         "answer_at_meeting": lambda: workflow.petition_answer_at_meeting(
             petition=petition, answer="Trả lời tại hội nghị.", meeting=ctx.meeting, by=by
         ),
-        "escalate": lambda: workflow.petition_escalate(petition=petition, to="Sở Nông nghiệp", by=by),
+        "escalate": lambda: workflow.petition_escalate(
+            petition=petition, to="Sở Nông nghiệp và Môi trường", expected_answer_by=D(2027, 1, 15), by=by
+        ),
         "decline": lambda: workflow.petition_decline(petition=petition, reason="Chưa có kinh phí.", by=by),
         "not_competent": lambda: workflow.petition_not_competent(
             petition=petition, competent_body="Tòa án nhân dân khu vực 3", by=by
@@ -92,6 +100,9 @@ def perform(action, petition, by, ctx):
         ),
         "report_outcome": lambda: workflow.petition_report_back(
             petition=petition, meeting=ctx.meeting, by=by, action="report_outcome"
+        ),
+        "tell_resident": lambda: workflow.petition_tell_resident(
+            petition=petition, how="phone", told_by="Bí thư chi bộ", by=by
         ),
         "comment": lambda: workflow.petition_comment(petition=petition, text="Đã gọi điện cho hộ dân.", by=by),
         "attach": lambda: workflow.petition_attach(petition=petition, upload=SimpleUploadedFile("anh.pdf", PDF), by=by),
@@ -123,7 +134,12 @@ def test_every_action_from_every_status(tree, ctx, root, action, status):
     """Allowed: the table's status follows and one timeline entry is written. Refused: a clear
     message and nothing changed. (A new petition has no deadline yet; the others have one.)"""
     petition = make_petition(tree.branch, ctx.roads, root, status, officer=None if status == S.NEW else ctx.officer)
-    deadline_ok = {"set_deadline": petition.deadline is None, "extend_deadline": petition.deadline is not None}
+    deadline_ok = {
+        "set_deadline": petition.deadline is None,
+        "extend_deadline": petition.deadline is not None,
+        # The branch heard it: reported back, answered at the meeting (a refusal read out is tested apart).
+        "tell_resident": status in (S.REPORTED_BACK, S.ANSWERED_AT_MEETING),
+    }
     allowed = status in EXPECTED_TABLE[action][0] and deadline_ok.get(action, True)
     assert petition.allows(ACTIONS[action]) == allowed
     before = state(petition)

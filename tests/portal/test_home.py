@@ -242,7 +242,8 @@ def test_the_officer_sees_the_petitions_waiting_for_an_answer(tree, client, secr
 # greeting's member); the panels add theirs (meetings/selectors/home.py): the secretary's 1, the
 # cadre's 2, the member's 3, the overseers' flags 6, the officer's 3 (petitions/selectors/home.py).
 # The same at both data sizes.
-EXPECTED_QUERIES = {"secretary": 9, "cadre": 11, "member": 10, "staff": 14, "leader": 14, "officer": 11}
+# Leaders and staff: +2 for the new petitions waiting to be forwarded (the first few, and the count).
+EXPECTED_QUERIES = {"secretary": 9, "cadre": 11, "member": 10, "staff": 16, "leader": 16, "officer": 11}
 
 
 def _world(tree, size: int) -> dict:
@@ -282,6 +283,7 @@ def _world(tree, size: int) -> dict:
     ubnd.officers.add(users["officer"])
     for n in range(size * 3):
         make_petition(tree.branch, roads, uploader, PetitionStatus.FORWARDED, title=f"Kiến nghị {n}")
+        make_petition(tree.branch, roads, uploader, title=f"Kiến nghị mới {n}")
     return users
 
 
@@ -324,3 +326,16 @@ def test_a_secretary_who_is_a_member_of_the_branch_sees_one_card_for_the_next_me
     html = _home(secretary)
     assert html.count('id="home-secretary"') == 1
     assert 'id="home-member"' not in html
+
+
+def test_leaders_and_staff_see_new_petitions_with_a_count_on_their_home(tree, leader, staff, secretary):
+    catalogue_ensure(commune=tree.commune)
+    roads = Category.objects.get(commune=tree.commune, name="Giao thông – đường sá")
+    for n in range(7):
+        make_petition(tree.branch, roads, secretary.user, title=f"Đèn đường xóm {n}")
+    make_petition(tree.branch, roads, secretary.user, PetitionStatus.FORWARDED, title="Đã chuyển đi")
+    for client in (leader, staff):
+        html = client.get(reverse("members:home")).content.decode()
+        assert "Kiến nghị mới cần chuyển giải quyết" in html and 'data-count="7"' in html
+        assert "Đèn đường xóm 0" in html and "Đã chuyển đi" not in html
+    assert "Kiến nghị mới cần chuyển giải quyết" not in secretary.get(reverse("members:home")).content.decode()
