@@ -227,7 +227,7 @@ def test_a_petition_from_the_meeting_to_the_report_back(live_server, person, dem
     expect(to_report.get_by_role("button", name="Đã thông báo tại cuộc họp này")).to_have_count(0)
 
     # On the meeting's evening the secretary marks it read out: the loop is closed. (The clock moves
-    # for the server; a new login, as the old session would have expired by then.)
+    # for the server; the tests' sessions last longer than that.)
     with time_machine.travel(local_datetime(meeting_day, datetime.time(20)), tick=True):
         _read_out_at_the_meeting(secretary, live_server, next_meeting, petition)
     petition.refresh_from_db()
@@ -242,7 +242,6 @@ def test_a_petition_from_the_meeting_to_the_report_back(live_server, person, dem
 
 
 def _read_out_at_the_meeting(secretary, live_server, next_meeting, petition):
-    login(secretary, live_server, SECRETARY_USERNAME, DEMO_PASSWORD)
     secretary.goto(f"{live_server.url}{next_meeting.get_absolute_url()}")
     to_report = secretary.locator("#petitions-to-report li", has=secretary.get_by_role("link", name=TITLE))
     to_report.get_by_role("button", name="Đã thông báo tại cuộc họp này").click()
