@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
+from members.text import LONG_TEXT_MAX
 from petitions.models import DEFAULT_CATEGORIES, Priority
 
 from .fields import date_field
@@ -63,7 +64,9 @@ class RecordForm(forms.Form):
         error_messages={"required": _("Give the petition a short title.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("Content"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     category = CategoryChoiceField(
         label=pgettext_lazy("petition", "Category"), queryset=None, error_messages={"required": _("Choose a category.")}
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members.dates import plausible_date
 from petitions.models import OPEN_STATUSES, PetitionStatus
 
 from .fields import UserChoiceField, date_field
@@ -31,8 +32,8 @@ class PetitionFilterForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False)
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     due_this_week = forms.BooleanField(label=_("Due this week"), required=False)
-    raised_from = date_field(_("Raised from"))
-    raised_to = date_field(_("Raised to"))
+    raised_from = date_field(_("Raised from"), validators=[plausible_date])
+    raised_to = date_field(_("Raised to"), validators=[plausible_date])
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, categories, bodies, officers, branches, **kwargs):
@@ -87,7 +88,9 @@ class BulkForm(forms.Form):
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
-    deadline = date_field(_("Deadline"), help_text=_("Forwarding only; empty: the category's default."))
+    deadline = date_field(
+        _("Deadline"), help_text=_("Forwarding only; empty: the category's default."), validators=[plausible_date]
+    )
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, petitions, bodies, officers, **kwargs):
@@ -100,8 +103,8 @@ class BulkForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = date_field(_("From"))
-    end = date_field(_("To"))
+    start = date_field(_("From"), validators=[plausible_date])
+    end = date_field(_("To"), validators=[plausible_date])
 
     def clean(self):
         data = super().clean()

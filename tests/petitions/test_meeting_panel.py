@@ -172,7 +172,8 @@ def test_the_minutes_list_what_was_raised_and_what_was_reported_back(tree, meeti
     assert REPORTED_HEADING not in [section.heading for section in data.sections]  # nothing read out on 5/12
 
     water = petitions["water"]
-    secretary.post(f"/petitions/{water.pk}/report_back/", {"report_back-meeting": january.pk})
+    data = {"report_back-meeting": january.pk, "report_back-version": water.version}
+    assert secretary.post(f"/petitions/{water.pk}/report_back/", data).status_code == 302
     text = _docx_text(january)
     assert REPORTED_HEADING in text
     assert "1. Nước giếng xóm 3: UBND xã Tam Hưng trả lời ngày 08/12/2026: Nước đạt chuẩn." in text
