@@ -78,3 +78,16 @@ def test_the_database_bounds_a_removal_note(tree, staff):
         RemovalDecision.objects.create(
             member=member, kind=RemovalKind.REMINDED, note="a" * (NOTE_MAX + 1), by=staff.user
         )
+
+
+def test_a_new_password_over_128_characters_is_refused(secretary):
+    from accounts.forms import PASSWORD_MAX
+
+    long = "Mật-khẩu-" + "x" * PASSWORD_MAX
+    response = secretary.post(
+        reverse("accounts:password_change"),
+        {"old_password": "whatever", "new_password1": long, "new_password2": long},
+    )
+    assert response.status_code == 200
+    assert f"tối đa {PASSWORD_MAX} kí tự (hiện có {len(long)})" in response.content.decode()
+    assert f'maxlength="{PASSWORD_MAX}"' in secretary.get(reverse("accounts:password_change")).content.decode()
