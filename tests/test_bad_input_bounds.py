@@ -91,3 +91,20 @@ def test_a_new_password_over_128_characters_is_refused(secretary):
     assert response.status_code == 200
     assert f"tối đa {PASSWORD_MAX} kí tự (hiện có {len(long)})" in response.content.decode()
     assert f'maxlength="{PASSWORD_MAX}"' in secretary.get(reverse("accounts:password_change")).content.decode()
+
+
+@pytest.mark.parametrize("raw", ["١١/٢٠٢٦", "１１/２０２６", "٢٠٢٦-١١", "11/2099", "00/2026", "11/1999"])
+def test_a_dashboard_month_is_in_digits_0_9_and_plausible(raw):
+    from django.core.exceptions import ValidationError
+
+    from oversight.forms.flags import MonthField
+
+    with pytest.raises(ValidationError):
+        MonthField().clean(raw)
+
+
+def test_a_dashboard_month_in_digits_0_9_is_read():
+    from oversight.forms.flags import MonthField
+
+    assert MonthField().clean("11/2026") == datetime.date(2026, 11, 1)
+    assert MonthField().clean("2026-11") == datetime.date(2026, 11, 1)
