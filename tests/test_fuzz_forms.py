@@ -306,9 +306,12 @@ def read_site(tree, people) -> tuple[dict[tuple, Form], dict[tuple[str, object],
     def read(page: str, name: str) -> bool:
         opened = False
         for who, client in people.items():
-            if (html := html_of(get(client, page))) is None:
+            response = get(client, page)
+            if isinstance(response, Exception) or response.status_code != 200:
                 continue
             opened = True
+            if (html := html_of(response)) is None:
+                break  # a document or a download: it shows objects, it holds no form
             for form in read_forms(who, page, html):
                 if form.fields:
                     forms.setdefault((name, tuple(sorted(f.name for f in form.fields))), form)
