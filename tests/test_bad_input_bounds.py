@@ -108,3 +108,23 @@ def test_a_dashboard_month_in_digits_0_9_is_read():
 
     assert MonthField().clean("11/2026") == datetime.date(2026, 11, 1)
     assert MonthField().clean("2026-11") == datetime.date(2026, 11, 1)
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULL_WIDTH])
+def test_a_choice_of_record_is_an_id_in_digits_0_9(tree, digits):
+    from django.core.exceptions import ValidationError
+
+    from members.forms.fields import IdChoiceField
+    from members.models import Organization
+
+    field = IdChoiceField(queryset=Organization.objects.all())
+    assert field.clean(str(tree.branch.pk)) == tree.branch
+    assert field.clean(f" {tree.branch.pk} ") == tree.branch
+    with pytest.raises(ValidationError):
+        field.clean(str(tree.branch.pk).translate(digits))
+
+
+def test_the_meetings_filter_ignores_a_branch_in_other_digits(tree, staff):
+    response = staff.get(reverse("meetings:list"), {"branch": str(tree.branch.pk).translate(ARABIC_INDIC)})
+    assert response.status_code == 200
+    assert response.context["filter_form"].errors["branch"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.dates import plausible_date
+from members.forms.fields import IdChoiceField
 from members.forms.widgets import MonthInput
 from members.models import Organization
 from oversight import selectors
@@ -46,7 +47,7 @@ class MonthField(forms.Field):
 class FlagsFilterForm(forms.Form):
     start = MonthField(label=gettext_lazy("From month"), required=False)
     end = MonthField(label=gettext_lazy("To month"), required=False)
-    branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=Organization.objects.none(), required=False)
+    branch = IdChoiceField(label=gettext_lazy("Branch"), queryset=Organization.objects.none(), required=False)
 
     def __init__(self, *args, branches, default: selectors.flags.Period, **kwargs):
         kwargs.setdefault("initial", {"start": default.first, "end": default.last})

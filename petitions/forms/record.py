@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
+from members.forms.fields import IdChoiceField
 from members.text import LONG_TEXT_MAX
 from petitions.models import DEFAULT_CATEGORIES, Priority
 
 from .fields import date_field
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name
 
@@ -25,7 +26,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 DEFAULT_CHOICE = "default:"
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class CategoryChoiceField(IdChoiceField):
     """A commune's categories. Before the commune has any, the form offers its defaults (opening
     the form writes nothing); the record view creates them on POST, and a default chosen then is
     the category of that name."""
@@ -50,7 +51,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class BranchChoiceForm(forms.Form):
     """First step for someone who records for several branches: which branch."""
 
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=_("Choose…"))
+    branch = IdChoiceField(label=_("Branch"), queryset=None, empty_label=_("Choose…"))
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)

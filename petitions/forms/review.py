@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
+from members.forms.fields import IdChoiceField
 from petitions.models import OPEN_STATUSES, PetitionStatus
 
 from .fields import UserChoiceField, date_field
@@ -26,10 +27,10 @@ class PetitionFilterForm(forms.Form):
     """A GET form: every field optional; an invalid value is ignored with its message shown."""
 
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    category = forms.ModelChoiceField(label=pgettext_lazy("petition", "Category"), queryset=None, required=False)
-    body = forms.ModelChoiceField(label=_("Responsible body"), queryset=None, required=False)
+    category = IdChoiceField(label=pgettext_lazy("petition", "Category"), queryset=None, required=False)
+    body = IdChoiceField(label=_("Responsible body"), queryset=None, required=False)
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False)
+    branch = IdChoiceField(label=_("Branch"), queryset=None, required=False)
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     due_this_week = forms.BooleanField(label=_("Due this week"), required=False)
     raised_from = date_field(_("Raised from"), validators=[plausible_date])
@@ -84,7 +85,7 @@ class BulkForm(forms.Form):
         error_messages={"required": _("Tick at least one petition.")},
     )
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
-    body = forms.ModelChoiceField(
+    body = IdChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
