@@ -4,7 +4,7 @@ authenticator, a password set with a reset code, and the emailed reset."""
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,6 +26,32 @@ class BoundedUsername:
         field.validators.append(
             MaxLengthValidator(limit, message=_("A username has at most %(limit_value)s characters."))
         )
+
+
+# The longest password a form takes: a pass phrase fits; a megabyte does not reach the hasher
+# and the password validators (issue 22).
+PASSWORD_MAX = 128
+
+
+class BoundedPasswords:
+    """Every password field of the form holds at most ``PASSWORD_MAX`` characters (Django's own
+    password forms take any length)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.PasswordInput):
+                field.max_length = PASSWORD_MAX
+                field.validators.append(MaxLengthValidator(PASSWORD_MAX))
+                field.widget.attrs["maxlength"] = str(PASSWORD_MAX)
+
+
+class BoundedPasswordChangeForm(BoundedPasswords, PasswordChangeForm):
+    """Changing one's password (accounts/urls.py)."""
+
+
+class BoundedSetPasswordForm(BoundedPasswords, SetPasswordForm):
+    """A new password from an emailed reset link (accounts.views.PasswordResetConfirmView)."""
 
 
 class LoginForm(BoundedUsername, AuthenticationForm):
@@ -83,7 +109,7 @@ class EnrolledAuthenticatorCodeForm(AuthenticatorCodeForm):
     )
 
 
-class ResetCodeForm(forms.Form):
+class ResetCodeForm(BoundedPasswords, forms.Form):
     """A username, the code commune staff gave, and the new password twice."""
 
     username = forms.CharField(

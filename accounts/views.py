@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import signin
 from accounts.forms import (
     AuthenticatorCodeForm,
+    BoundedSetPasswordForm,
     EmailPasswordResetForm,
     EnrolledAuthenticatorCodeForm,
     OneTimeCodeForm,
@@ -241,6 +242,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's page, except that a wrong, used or expired link answers 404 (with the page that
     says so), like any other URL whose credential is wrong."""
 
+    form_class = BoundedSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 

@@ -22,6 +22,8 @@ TITLE_MAX = 300
 # Minutes sections, speeches, conclusions, tasks, resolution sections, a cadre's remarks: a long
 # meeting's minutes fit many times over (a typed A4 page is about 3,000 characters).
 LONG_TEXT_MAX = 20_000
+# A note beside a decision (the removal list's): a few sentences.
+NOTE_MAX = 2_000
 
 
 def length_checks(prefix: str, *fields: str, limit: int = LONG_TEXT_MAX) -> list[models.CheckConstraint]:

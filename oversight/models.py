@@ -17,6 +17,7 @@ from meetings.counting import rate_of
 from meetings.models.minutes import ScoreLevel
 from members.models import Organization
 from members.scoping import GuardedUniqueness, ScopedManager
+from members.text import NOTE_MAX, length_checks
 
 
 class BranchMonth(GuardedUniqueness, models.Model):
@@ -99,7 +100,7 @@ class RemovalDecision(models.Model):
         "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="removal_decisions"
     )
     kind = models.CharField(_("decision"), max_length=20, choices=RemovalKind.choices)
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -113,6 +114,7 @@ class RemovalDecision(models.Model):
         verbose_name = _("removal decision")
         verbose_name_plural = _("removal decisions")
         indexes = [models.Index(fields=["member", "at"], name="removal_decision_by_member")]
+        constraints = length_checks("removal_decision", "note", limit=NOTE_MAX)
 
     def __str__(self):
         return f"{self.member_id} {self.kind} {self.at:%d/%m/%Y}"

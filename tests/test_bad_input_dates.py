@@ -89,3 +89,26 @@ def test_an_imported_full_member_date_in_3000_is_a_row_error(secretary, tree):
     confirm(secretary, batch)
     assert list(Member.objects.values_list("full_name", flat=True)) == ["Nguyễn Văn An"]
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DONE
+
+
+def test_an_imported_full_member_date_after_today_is_a_row_error(secretary, tree):
+    # Plausible (within five years) but in the future: a member becomes full by a decision taken.
+    row = ["Phạm Văn Dũng", "01/01/1970", "Nam", "", "", "", "01/01/1995", "01/01/2027", "Chính thức"] + [""] * 4
+    batch = upload_ok(secretary, tree.branch, csv_file([GOOD_ROWS[0], row]))
+
+    page = secretary.get(reverse("members:import_preview", args=[batch.pk])).content.decode()
+    assert "Dòng 3: ngày chính thức (01/01/2027) sau hôm nay." in page
+
+    confirm(secretary, batch)
+    assert list(Member.objects.values_list("full_name", flat=True)) == ["Nguyễn Văn An"]
+
+
+def test_the_member_form_refuses_a_full_member_date_after_today(secretary, tree):
+    from members.services.register import member_validate
+
+    with pytest.raises(ValidationError) as refused:
+        member_validate(
+            status="full", admitted_on=datetime.date(2020, 1, 1), full_member_on=datetime.date(2026, 11, 27)
+        )
+    assert refused.value.error_dict["full_member_on"][0].code == "full_in_future"
+    member_validate(status="full", admitted_on=datetime.date(2020, 1, 1), full_member_on=datetime.date(2026, 11, 26))

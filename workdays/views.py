@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.ids import parse_id
+
 from . import access, calendar, services
 from .forms import AnnouncedDayForm
 from .models import AnnouncedDay
@@ -56,9 +58,13 @@ def announced_day_remove(request):
     does not keep answers 404, as one that is not on the list does."""
     try:
         day = datetime.date.fromisoformat(request.POST.get("day", ""))
-        place = int(request.POST["organization"]) if request.POST.get("organization") else None
     except ValueError:
         raise Http404 from None
+    # Digits 0-9 only: int() reads "١٢" as 12, another commune's day.
+    raw_place = request.POST.get("organization", "")
+    place = parse_id(raw_place) if raw_place else None
+    if raw_place and place is None:
+        raise Http404
     announced = AnnouncedDay.objects.filter(day=day, organization_id=place).select_related("organization").first()
     if announced is None or not access.can_keep_days_of(request.user, announced.organization):
         raise Http404

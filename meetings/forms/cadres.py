@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
 from meetings.models import CadreAssignment
+from members.dates import plausible_date
 from members.forms.fields import MemberChoiceField
 from members.text import ControlCharactersStripped
 
@@ -42,7 +43,7 @@ class CadreAssignmentForm(ControlCharactersStripped, forms.ModelForm):
 
 
 class AssignmentEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET)
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_WIDGET, validators=[plausible_date])
 
     def __init__(self, *args, assignment: CadreAssignment, **kwargs):
         super().__init__(*args, **kwargs)

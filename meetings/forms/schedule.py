@@ -13,13 +13,13 @@ from meetings.forms.widgets import DATE_WIDGET, MONTH_FORMATS, MONTH_WIDGET, TIM
 from meetings.models import Meeting, MeetingKind
 from meetings.months import local_datetime
 from members.dates import plausible_date
-from members.forms.fields import LABEL_FIELDS, MemberChoiceField
+from members.forms.fields import LABEL_FIELDS, IdChoiceField, MemberChoiceField
 from members.models import Member
 from members.text import ControlCharactersStripped
 
 
 class MeetingFilterForm(forms.Form):
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"))
+    branch = IdChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"))
     month = forms.DateField(
         label=_("Month"),
         required=False,
@@ -49,7 +49,7 @@ class _TimesMixin:
 
 
 class MeetingCreateForm(ControlCharactersStripped, _TimesMixin, forms.Form):
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=None)
+    branch = IdChoiceField(label=_("Branch"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.REGULAR)
     day = forms.DateField(label=_("Date"), widget=DATE_WIDGET, validators=[plausible_date])
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET, initial=datetime.time(19, 30))

@@ -19,6 +19,7 @@ from meetings.models import AgendaItem, Meeting, MeetingRules, Minutes, Speech
 from meetings.models.minutes import ScoreLevel
 from meetings.views import lookups
 from members.forms.fields import LABEL_FIELDS
+from members.ids import parse_id
 from members.models import AccessLog, Member
 
 
@@ -353,10 +354,8 @@ def score_confirm(request, pk):
     if not access.can_confirm_score(request.user, meeting):
         raise Http404
     minutes = get_object_or_404(Minutes, meeting=meeting)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    # Digits 0-9 only (int() reads "١" as 1); anything else is refused as stale.
+    version = parse_id(request.POST.get("version", "")) or -1
     try:
         services.minutes.score_confirm(minutes=minutes, expected_version=version, by=request.user)
     except services.versions.StaleEdit:

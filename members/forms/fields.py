@@ -6,6 +6,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
+from members.ids import parse_id
 from members.models import Member
 
 # What the labels need, for querysets narrowed with .only().
@@ -24,7 +25,23 @@ class _LabelledChoices(ModelChoiceIterator):
             yield (ModelChoiceIteratorValue(self.field.prepare_value(member), member), labels[member.pk])
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class IdChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose id is digits 0-9 only (``members.ids.parse_id``): Django's own
+    reads "١٢" and "１２" as 12 (``int()`` does), so a query string in other digits chose a record.
+    Anything else is "not one of the choices", as an id that is not offered."""
+
+    def to_python(self, value):
+        if (
+            self.to_field_name is None
+            and isinstance(value, str)
+            and value not in self.empty_values
+            and parse_id(value.strip()) is None
+        ):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class MemberChoiceField(IdChoiceField):
     """A member select: static/js/pick.js adds a box above it that filters the options as you type."""
 
     iterator = _LabelledChoices

@@ -246,6 +246,7 @@ ROW_MESSAGES = {
     "full_before_admitted": _(
         "Row %(row)s: the date made full member (%(full)s) is before the date admitted (%(admitted)s)."
     ),
+    "full_in_future": _("Row %(row)s: the date made full member (%(full)s) is in the future."),
     "full_date_missing": _(
         "Row %(row)s: a full member (Chính thức) needs the date made full member; "
         "fill in “Ngày chính thức” or write Dự bị."

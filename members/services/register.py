@@ -35,6 +35,11 @@ MEMBER_RULES: dict[str, tuple[str, Promise]] = {
         "full_member_on",
         _("Enter the date this member was made a full member."),
     ),
+    # A member becomes full by a decision already taken: a later day is a typing slip (3000 for 2000).
+    "full_in_future": (
+        "full_member_on",
+        _("The date made full member cannot be in the future."),
+    ),
     "exempt_date_missing": (
         "exempt_since",
         _("Enter the date the exemption started."),
@@ -108,6 +113,8 @@ def member_validate(
         broken.append("away_to_own_branch")
     if admitted_on and full_member_on and full_member_on < admitted_on:
         broken.append("full_before_admitted")
+    if full_member_on and full_member_on > timezone.localdate():
+        broken.append("full_in_future")
     # A full member admitted on a known day also has a known day of becoming full.
     if status == MemberStatus.FULL and admitted_on and not full_member_on:
         broken.append("full_date_missing")

@@ -9,24 +9,28 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.dates import plausible_date
+from members.forms.fields import IdChoiceField
 from members.forms.widgets import MonthInput
 from members.models import Organization
 from oversight import selectors
 
 
 class MonthField(forms.Field):
-    """A month typed as 11/2026 (or 2026-11, as links and older pages send it)."""
+    """A month typed as 11/2026 (or 2026-11, as links and older pages send it), in digits 0-9
+    (``\\d`` alone takes "١١/٢٠٢٦"), from 2000 and plausible (``members.dates.plausible_date``)."""
 
     widget = MonthInput
+    default_validators = [plausible_date]
     default_error_messages = {"invalid": gettext_lazy("Enter a month as mm/yyyy.")}
 
     def to_python(self, value):
         value = (value or "").strip()
         if not value:
             return None
-        if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+        if match := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", value):
             year, month = int(match[1]), int(match[2])
-        elif match := re.fullmatch(r"(\d{1,2})/(\d{4})", value):
+        elif match := re.fullmatch(r"([0-9]{1,2})/([0-9]{4})", value):
             month, year = int(match[1]), int(match[2])
         else:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
@@ -43,7 +47,7 @@ class MonthField(forms.Field):
 class FlagsFilterForm(forms.Form):
     start = MonthField(label=gettext_lazy("From month"), required=False)
     end = MonthField(label=gettext_lazy("To month"), required=False)
-    branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=Organization.objects.none(), required=False)
+    branch = IdChoiceField(label=gettext_lazy("Branch"), queryset=Organization.objects.none(), required=False)
 
     def __init__(self, *args, branches, default: selectors.flags.Period, **kwargs):
         kwargs.setdefault("initial", {"start": default.first, "end": default.last})

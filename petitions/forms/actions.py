@@ -19,7 +19,9 @@ from meetings.forms.widgets import ACCEPT
 from meetings.models import Meeting, MeetingStatus
 from meetings.months import local_datetime
 from members.dates import plausible_date
+from members.ids import parse_id
 from members.names import person_name
+from members.text import LONG_TEXT_MAX
 from petitions import access
 from petitions.models import Petition, ToldHow
 from workdays.calendar import add_working_days, is_working_day, nearest_working_day
@@ -30,12 +32,25 @@ from .fields import MeetingChoiceField, UserChoiceField, date_field
 def _text(label, *, required=True, message=None, rows=2):
     errors = {"required": message} if message else {}
     return forms.CharField(
-        label=label, required=required, error_messages=errors, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        max_length=LONG_TEXT_MAX,
+        error_messages=errors,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
+# What a stale edit is told (petitions.services.workflow._begin says it too).
+STALE = _("Someone else changed this petition meanwhile; reload the page and try again.")
+
+
 class ActionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    """``version``: the petition's version when the page was shown. A post without it, or with
+    anything but a version in digits 0-9 (a page cut short, a script), cannot say whether
+    someone changed the petition in between: it is refused as stale, with the page's message
+    rather than a hidden field's error nobody sees."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action: str, petition: Petition, commune, **kwargs):
         kwargs.setdefault("initial", {})["version"] = petition.version
@@ -44,6 +59,14 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.petition = petition
         self.commune = commune
+
+    def clean(self):
+        data = super().clean()
+        version = parse_id(data.get("version") or "")
+        if version is None:
+            self.add_error(None, forms.ValidationError(STALE, code="stale"))
+        data["version"] = version
+        return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

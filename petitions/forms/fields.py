@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms.widgets import DATE_WIDGET
+from members.forms.fields import IdChoiceField
 from members.names import person_name
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"]
@@ -32,11 +33,11 @@ def person(user) -> str:
     return person_name(user)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return person(obj)
 
 
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{timezone.localtime(obj.planned_start):%d/%m/%Y} · {obj.get_kind_display()}"

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.dates import plausible_date
-from members.forms.fields import MemberChoiceField  # namesakes with birth year and hamlet, as every picker
+from members.forms.fields import IdChoiceField, MemberChoiceField  # namesakes: birth year and hamlet
+from members.text import LONG_TEXT_MAX
 from petitions import access
 from petitions.models import DEFAULT_CATEGORIES, Priority
 from workdays.calendar import add_working_days, is_working_day, nearest_working_day
@@ -23,7 +24,7 @@ from .fields import UserChoiceField, date_field
 DEFAULT_CHOICE = "default:"
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class CategoryChoiceField(IdChoiceField):
     """A commune's categories. Before the commune has any, the form offers its defaults (opening
     the form writes nothing); the record view creates them on POST, and a default chosen then is
     the category of that name."""
@@ -48,7 +49,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class BranchChoiceForm(forms.Form):
     """First step for someone who records for several branches: which branch."""
 
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=_("Choose…"))
+    branch = IdChoiceField(label=_("Branch"), queryset=None, empty_label=_("Choose…"))
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +63,9 @@ class RecordForm(forms.Form):
         error_messages={"required": _("Give the petition a short title.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("Content"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     category = CategoryChoiceField(
         label=pgettext_lazy("petition", "Category"), queryset=None, error_messages={"required": _("Choose a category.")}
     )

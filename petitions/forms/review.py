@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members.dates import plausible_date
+from members.forms.fields import IdChoiceField
 from petitions.models import OPEN_STATUSES, PetitionStatus
 
 from .fields import UserChoiceField, date_field
@@ -25,14 +27,14 @@ class PetitionFilterForm(forms.Form):
     """A GET form: every field optional; an invalid value is ignored with its message shown."""
 
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    category = forms.ModelChoiceField(label=pgettext_lazy("petition", "Category"), queryset=None, required=False)
-    body = forms.ModelChoiceField(label=_("Responsible body"), queryset=None, required=False)
+    category = IdChoiceField(label=pgettext_lazy("petition", "Category"), queryset=None, required=False)
+    body = IdChoiceField(label=_("Responsible body"), queryset=None, required=False)
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False)
+    branch = IdChoiceField(label=_("Branch"), queryset=None, required=False)
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     due_this_week = forms.BooleanField(label=_("Due this week"), required=False)
-    raised_from = date_field(_("Raised from"))
-    raised_to = date_field(_("Raised to"))
+    raised_from = date_field(_("Raised from"), validators=[plausible_date])
+    raised_to = date_field(_("Raised to"), validators=[plausible_date])
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, categories, bodies, officers, branches, **kwargs):
@@ -83,11 +85,13 @@ class BulkForm(forms.Form):
         error_messages={"required": _("Tick at least one petition.")},
     )
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
-    body = forms.ModelChoiceField(
+    body = IdChoiceField(
         label=_("Responsible body"), queryset=None, error_messages={"required": _("Choose the body that will answer.")}
     )
     officer = UserChoiceField(label=_("Officer in charge"), queryset=None, required=False)
-    deadline = date_field(_("Deadline"), help_text=_("Forwarding only; empty: the category's default."))
+    deadline = date_field(
+        _("Deadline"), help_text=_("Forwarding only; empty: the category's default."), validators=[plausible_date]
+    )
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, petitions, bodies, officers, **kwargs):
@@ -100,8 +104,8 @@ class BulkForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = date_field(_("From"))
-    end = date_field(_("To"))
+    start = date_field(_("From"), validators=[plausible_date])
+    end = date_field(_("To"), validators=[plausible_date])
 
     def clean(self):
         data = super().clean()

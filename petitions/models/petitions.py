@@ -22,6 +22,7 @@ from members.dates import DB_FIRST_DAY, plausible_date
 from members.models import Member, Organization, OrganizationKind, RoleKind
 from members.models.display import ChoiceDisplay
 from members.scoping import GuardedUniqueness, ScopedManager
+from members.text import LONG_TEXT_MAX, length_checks
 from workdays.calendar import add_working_days, working_days_between
 
 from .catalogue import Body, Category
@@ -130,7 +131,7 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
     resident_name = models.CharField(_("resident's name"), max_length=120, blank=True)
     resident_phone = models.CharField(_("resident's phone"), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    content = models.TextField(_("content"), blank=True)
+    content = models.TextField(_("content"), blank=True, max_length=LONG_TEXT_MAX)
     category = models.ForeignKey(
         Category, verbose_name=pgettext_lazy("petition", "category"), on_delete=models.PROTECT, related_name="petitions"
     )
@@ -153,7 +154,7 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[plausible_date])
     status = models.CharField(_("status"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.NEW)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=LONG_TEXT_MAX)
     answered_on = models.DateField(_("answered on"), null=True, blank=True, validators=[plausible_date])
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,7 +185,7 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
     # When the level above is expected to answer (the branch is told at its next meeting).
     expected_answer_by = models.DateField(_("answer expected by"), null=True, blank=True, validators=[plausible_date])
     # The reason for a refusal (required) or for "not within the commune's competence" (optional).
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True, max_length=LONG_TEXT_MAX)
     # Not within the commune's competence: who decides it (where the resident is sent).
     competent_body = models.CharField(_("competent body"), max_length=200, blank=True)
     # The day the petition was refused or found not within the commune's competence.
@@ -269,6 +270,7 @@ class Petition(GuardedUniqueness, ChoiceDisplay, models.Model):
                 name="petition_expected_answer_after_escalation",
                 violation_error_message=_("The answer cannot be expected before the petition was sent up."),
             ),
+            *length_checks("petition", "content", "answer", "decline_reason"),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.scoping import GuardedUniqueness, ScopedManager
+from members.text import LONG_TEXT_MAX, length_checks
 
 from .petitions import Petition, PetitionStatus
 
@@ -41,7 +42,7 @@ class PetitionEvent(GuardedUniqueness, models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     from_status = models.CharField(_("from status"), max_length=20, choices=PetitionStatus.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=PetitionStatus.choices, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=LONG_TEXT_MAX)
     # What changed, for the page to show (old and new deadline, body, officer, meeting…).
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
@@ -56,6 +57,7 @@ class PetitionEvent(GuardedUniqueness, models.Model):
         verbose_name_plural = _("timeline entries")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["petition", "at"])]
+        constraints = length_checks("petition_event", "text")
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.petition}"

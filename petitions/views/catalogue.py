@@ -60,26 +60,48 @@ def catalogue_home(request):
     return redirect("petitions:catalogue", communes[0].pk)
 
 
+def _with_defaults(commune, create):
+    """The commune's default catalogue first (a commune created before it came with one), then the
+    addition, in one transaction: a refused addition leaves no defaults behind either."""
+
+    @transaction.atomic
+    def both():
+        services.catalogue_ensure(commune=commune)
+        create()
+
+    return both
+
+
+# What the page's two forms post as ``add``.
+ADDITIONS = ("category", "body")
+
+
 @login_required
 def catalogue(request, pk):
-    """The lists, with a form to add a category or a body (``?add=category`` or ``body`` on POST)."""
+    """The lists, with a form to add a category or a body (``add=category`` or ``body`` on POST)."""
     user = request.user
     commune = _kept_commune(request, pk)
-    if request.method == "POST":
-        services.catalogue_ensure(commune=commune)  # a write: the defaults first, then the addition
     adding = request.POST.get("add") if request.method == "POST" else None
+    status = 200
+    if request.method == "POST" and adding not in ADDITIONS:
+        # A post from neither form (a page cut short, a script): nothing to add, and said so.
+        messages.error(request, _("Nothing was added: choose whether to add a category or a body."))
+        status = 400
     category_form = CategoryForm(request.POST if adding == "category" else None, prefix="category")
     body_form = BodyForm(request.POST if adding == "body" else None, prefix="body")
     if adding == "category" and category_form.is_valid():
         data = category_form.cleaned_data
         if _saved(
             category_form,
-            lambda: services.category_create(
-                commune=commune,
-                name=data["name"],
-                default_days=data["default_days"],
-                position=data["position"],
-                by=user,
+            _with_defaults(
+                commune,
+                lambda: services.category_create(
+                    commune=commune,
+                    name=data["name"],
+                    default_days=data["default_days"],
+                    position=data["position"],
+                    by=user,
+                ),
             ),
         ):
             messages.success(request, _("Category added."))
@@ -88,8 +110,11 @@ def catalogue(request, pk):
         data = body_form.cleaned_data
         if _saved(
             body_form,
-            lambda: services.body_create(
-                commune=commune, name=data["name"], kind=data["kind"], position=data["position"], by=user
+            _with_defaults(
+                commune,
+                lambda: services.body_create(
+                    commune=commune, name=data["name"], kind=data["kind"], position=data["position"], by=user
+                ),
             ),
         ):
             messages.success(request, _("Body added."))
@@ -116,6 +141,7 @@ def catalogue(request, pk):
             "body_form": body_form,
             "adding": adding,
         },
+        status=status,
     )
 
 

@@ -190,7 +190,8 @@ def test_the_minutes_list_what_was_raised_and_what_was_reported_back(tree, meeti
 
     water = petitions["water"]
     with time_machine.travel(at(D(2027, 1, 5), 20), tick=False):  # read out on the meeting's day
-        secretary.post(f"/petitions/{water.pk}/report_back/", {"report_back-meeting": january.pk})
+        data = {"report_back-meeting": january.pk, "report_back-version": water.version}
+        assert secretary.post(f"/petitions/{water.pk}/report_back/", data).status_code == 302
     text = _docx_text(january)
     assert REPORTED_HEADING in text
     assert "1. Nước giếng xóm 3: UBND xã Tam Hưng trả lời ngày 08/12/2026: Nước đạt chuẩn." in text

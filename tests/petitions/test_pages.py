@@ -190,13 +190,16 @@ def test_the_leader_forwards_the_officer_starts_and_answers_the_secretary_report
     assert (petition.status, petition.officer) == (S.IN_PROGRESS, officer.user)
     assert petition.title in officer.get(reverse("petitions:mine")).content.decode()
 
-    response = officer.post(act(petition, "answer"), {"answer-answer": "Đã bố trí kinh phí sửa đường."})
+    response = officer.post(
+        act(petition, "answer"), {"answer-answer": "Đã bố trí kinh phí sửa đường.", "answer-version": petition.version}
+    )
     assert response.status_code == 302
     petition.refresh_from_db()
     assert (petition.status, petition.answered_on) == (S.ANSWERED, D(2026, 12, 10))
 
     later = make_meeting(tree.branch, D(2026, 12, 10))
-    assert secretary.post(act(petition, "report_back"), {"report_back-meeting": later.pk}).status_code == 302
+    data = {"report_back-meeting": later.pk, "report_back-version": petition.version}
+    assert secretary.post(act(petition, "report_back"), data).status_code == 302
     petition.refresh_from_db()
     assert (petition.status, petition.reported_back_at_meeting) == (S.REPORTED_BACK, later)
     page = secretary.get(detail(petition)).content.decode()
@@ -224,13 +227,19 @@ def test_the_services_message_is_shown_and_the_input_kept(leader, tree, catalogu
     forwarded = make_petition(tree.branch, catalogue.roads, root, S.FORWARDED)  # deadline 20/12
     response = leader.post(
         act(forwarded, "extend_deadline"),
-        {"extend_deadline-deadline": "15/12/2026", "extend_deadline-reason": "Chờ dự toán"},
+        {
+            "extend_deadline-deadline": "15/12/2026",
+            "extend_deadline-reason": "Chờ dự toán",
+            "extend_deadline-version": 1,
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Thời hạn mới phải sau thời hạn hiện tại (20/12/2026)." in html
     assert "Chờ dự toán" in html and 'id="action-extend_deadline" open' in html
-    response = leader.post(act(forwarded, "extend_deadline"), {"extend_deadline-deadline": "28/12/2026"})
+    response = leader.post(
+        act(forwarded, "extend_deadline"), {"extend_deadline-deadline": "28/12/2026", "extend_deadline-version": 1}
+    )
     assert "Hãy ghi lý do gia hạn." in response.content.decode()
     forwarded.refresh_from_db()
     assert forwarded.deadline == D(2026, 12, 20)
@@ -239,7 +248,8 @@ def test_the_services_message_is_shown_and_the_input_kept(leader, tree, catalogu
 def test_a_stale_page_is_refused(leader, officer, tree, catalogue, root):
     forwarded = make_petition(tree.branch, catalogue.roads, root, S.FORWARDED)
     old_version = forwarded.version
-    officer.post(act(forwarded, "comment"), {"comment-text": "Đã gọi điện cho người dân."})
+    officer.post(act(forwarded, "comment"), {"comment-text": "Đã gọi điện cho người dân.", "comment-version": 1})
+    assert PetitionEvent.objects.filter(petition=forwarded, kind="comment").exists()
     response = leader.post(
         act(forwarded, "decline"), {"decline-reason": "Không thuộc thẩm quyền", "decline-version": old_version}
     )
@@ -251,7 +261,7 @@ def test_a_stale_page_is_refused(leader, officer, tree, catalogue, root):
 def test_attachments_download_within_scope_only(secretary, outsider, petition, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("anh.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    response = secretary.post(act(petition, "attach"), {"attach-upload": upload})
+    response = secretary.post(act(petition, "attach"), {"attach-upload": upload, "attach-version": petition.version})
     assert response.status_code == 302
     attachment = petition.attachments.get()
     url = reverse("petitions:attachment_download", args=[attachment.pk])
@@ -351,7 +361,7 @@ def test_an_attachment_named_over_200_characters_keeps_its_extension(secretary, 
     settings.MEDIA_ROOT = tmp_path
     name = "Ảnh chụp hiện trạng đường thôn Song Khê bị sạt lở sau mưa lũ " * 5 + ".pdf"
     upload = SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    response = secretary.post(act(petition, "attach"), {"attach-upload": upload})
+    response = secretary.post(act(petition, "attach"), {"attach-upload": upload, "attach-version": petition.version})
     assert response.status_code == 302
     attachment = petition.attachments.get()
     assert len(attachment.name) <= 200 and attachment.name.endswith(".pdf")
