@@ -64,7 +64,8 @@ def pages(comments: list[ResidenceComment]) -> list[CommentPage]:
             CommentPage(
                 header=comment.sent_header,
                 member=comment.member.full_name,
-                workplace=comment.member.branch.name if comment.member.branch_id else "",
+                # The workplace as the member's record names it, else the branch of it.
+                workplace=comment.member.workplace or comment.member.branch.name,
                 year=comment.year,
                 sections=[
                     ("1. Việc thực hiện nghĩa vụ công dân nơi cư trú", comment.civic_duties),
