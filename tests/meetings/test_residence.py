@@ -8,8 +8,9 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import reminders, selectors, services
@@ -404,7 +405,7 @@ def test_the_residence_communes_staff_record_a_link_accepted(tree, people):
 
 @time_machine.travel(at(D(2026, 12, 10), 9), tick=False)
 @pytest.mark.parametrize("n", [2, 6])
-def test_the_residence_pages_take_a_fixed_number_of_queries(tree, people, n, django_assert_max_num_queries):
+def test_the_residence_pages_take_a_fixed_number_of_queries(tree, people, n):
     secretary = people["sk-secretary"]
     meeting = make_meeting(
         tree.branch, DAY, status=MeetingStatus.HELD, actual_start=at(DAY, 19, 30), actual_end=at(DAY, 21, 30)
@@ -416,16 +417,29 @@ def test_the_residence_pages_take_a_fixed_number_of_queries(tree, people, n, dja
         linked(MemberFactory(branch=tree.branch), tree.sibling)
     client = login(secretary)
     client.get("/")  # the session and the roles
-    with django_assert_max_num_queries(PAGE_QUERIES) as page:
-        assert client.get(reverse("meetings:residence", args=[tree.branch.pk])).status_code == 200
-    with django_assert_max_num_queries(ROLL_QUERIES) as roll:
-        assert client.get(reverse("meetings:linked_roll", args=[meeting.pk])).status_code == 200
-    COUNTS.setdefault("page", set()).add(len(page.captured_queries))
-    COUNTS.setdefault("roll", set()).add(len(roll.captured_queries))
+    staff = login(people["th-staff"])
+    staff.get("/")
+    pages = {
+        "page": (client, reverse("meetings:residence", args=[tree.branch.pk]), {}),
+        "roll": (client, reverse("meetings:linked_roll", args=[meeting.pk]), {}),
+        "comment": (client, reverse("meetings:residence_comment", args=[link.pk]), {}),
+        "list": (
+            staff,
+            reverse("oversight:node_residence", args=[tree.commune.pk]),
+            {"figure": "expected", "period": "year", "month": "2026-12"},
+        ),
+    }
+    for key, (who, url, query) in pages.items():
+        # Read at once: the next request resets the connection's query log.
+        with CaptureQueriesContext(connection) as found:
+            assert who.get(url, query).status_code == 200
+        COUNTS.setdefault(key, set()).add(len(found.captured_queries))
 
 
 PAGE_QUERIES = 13
 ROLL_QUERIES = 8
+COMMENT_QUERIES = 7
+LIST_QUERIES = 8
 COUNTS: dict[str, set[int]] = {}
 
 
@@ -433,7 +447,8 @@ def test_the_query_counts_do_not_grow_with_the_links():
     """Run after the parametrised case above (same module, in order): the same count for 2 and 6 links."""
     if not COUNTS:
         pytest.fail("run the whole module: the counts come from the case above")
-    assert {"page": {PAGE_QUERIES}, "roll": {ROLL_QUERIES}} == COUNTS, COUNTS
+    expected = {"page": {PAGE_QUERIES}, "roll": {ROLL_QUERIES}, "comment": {COMMENT_QUERIES}, "list": {LIST_QUERIES}}
+    assert expected == COUNTS, COUNTS
 
 
 # --- The dashboard ----------------------------------------------------------------------------------------
