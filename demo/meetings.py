@@ -94,7 +94,7 @@ from members.models import Member, MemberStatus, Organization, Position, Positio
 from members.selectors import current_positions
 from members.services.register import member_transfer_temporarily
 
-from .members import SEED
+from .members import SEED, TDP_7
 
 COMMUNE = "hn-tam-hung"
 SONG_KHE = "hn-tam-hung-song-khe"
@@ -104,6 +104,9 @@ HUNG_GIAO = "hn-tam-hung-hung-giao"
 STAFF_USERNAME = "canbo.tamhung"
 SECRETARY_USERNAME = "bithu.songkhe"
 CADRE_USERNAME = "canbo.phutrach"
+TDP_7_SECRETARY = "bithu.tdp7"
+# Branches whose own secretary records their meetings in the demo (the others: the commune's staff).
+OWN_SECRETARIES = {SONG_KHE: SECRETARY_USERNAME, TDP_7: TDP_7_SECRETARY}
 CADRE_TITLE = "Phó Bí thư Đảng ủy, Chủ tịch UBND xã Tam Hưng"
 PAST_MONTHS = 6
 # Share of the expected who come on an ordinary month (flags start under 85%).
@@ -171,6 +174,9 @@ PLANS = {
     HUNG_GIAO: Plan(
         skipped=frozenset({2}), no_thematic_quarters=frozenset({1}), minutes_pending=frozenset({1}), unexcused={3: 1}
     ),
+    # The residence branch of phường Đức Thắng: its own members only (its working members are linked, issue 24).
+    # The current month's minutes are still open: its secretary can invite the linked members and mark them.
+    TDP_7: Plan(absence_rate=0.07, minutes_pending=frozenset({0})),
 }
 
 
@@ -598,15 +604,15 @@ def _branch_setup(org: Organization, plan: Plan, users: dict, today: datetime.da
     minute_taker = positions.get(PositionKind.COMMITTEE) or positions.get(PositionKind.DEPUTY)
     if minute_taker is None:
         minute_taker = next((m for m in members if m != chair and m.left_on is None and not m.exempt_since), None)
-    own_secretary = org.code == SONG_KHE and users.get(SECRETARY_USERNAME) is not None
+    own = users.get(OWN_SECRETARIES.get(org.code, ""))
     return _Branch(
         org=org,
         plan=plan,
         members=members,
         chair=chair,
         minute_taker=minute_taker,
-        marker=users[SECRETARY_USERNAME] if own_secretary else users[STAFF_USERNAME],
-        logged_by_commune=not own_secretary,
+        marker=own or users[STAFF_USERNAME],
+        logged_by_commune=own is None,
     )
 
 
@@ -704,7 +710,9 @@ def seed_meetings_demo(*, today: datetime.date) -> None:
     User = get_user_model()
     users = {
         user.username: user
-        for user in User.objects.filter(username__in=[STAFF_USERNAME, SECRETARY_USERNAME, CADRE_USERNAME])
+        for user in User.objects.filter(
+            username__in=[STAFF_USERNAME, SECRETARY_USERNAME, CADRE_USERNAME, TDP_7_SECRETARY]
+        )
     }
     if STAFF_USERNAME not in users:
         return

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import (
+    COMMITTEE_MINIMUM,
     BranchType,
     LeaveReason,
     Member,
@@ -155,6 +156,51 @@ TAM_HUNG_WORKPLACES = (
     "Trường THCS Tam Hưng",
     "Trạm Y tế xã Tam Hưng",
     "Hợp tác xã nông nghiệp Tam Hưng",
+)
+
+# The workplaces of Tổ dân phố số 7's working members (QĐ 213): each its own branch, under a
+# grassroots committee of the city's agencies outside the wards. Their people are members there
+# and keep a link with Tổ dân phố số 7, where they live (demo.residence links them).
+WORKPLACE_PARENT = "hn-khoi-co-quan"
+WORKPLACE_BRANCHES: dict[str, str] = {
+    workplace: f"hn-noi-cong-tac-{n:02d}" for n, workplace in enumerate(DUC_THANG_WORKPLACES, start=1)
+}
+TDP_7 = "hn-duc-thang-tdp-7"
+# The residence branch whose working members are linked instead of registered (issue 24).
+LINKED_FROM = (TDP_7,)
+WORKPLACE_TERM_START = datetime.date(2025, 5, 15)
+
+
+def _workplace_type(workplace: str) -> str:
+    if workplace.startswith(("Trường", "Học viện")):
+        return BranchType.SCHOOL
+    if workplace.startswith(("Công ty", "Tổng công ty", "Ngân hàng")):
+        return BranchType.ENTERPRISE
+    return BranchType.AGENCY
+
+
+WORKPLACE_NODES: tuple[Node, ...] = (
+    Node(
+        WORKPLACE_PARENT,
+        "Đảng bộ Khối các cơ quan, đơn vị Thành phố",
+        OrganizationKind.GRASSROOTS,
+        "hn",
+        f"Số 18 phố Lý Thường Kiệt, {HN}",
+    ),
+    *(
+        Node(
+            code,
+            f"Chi bộ {workplace}",
+            OrganizationKind.BRANCH,
+            WORKPLACE_PARENT,
+            f"{workplace}, {HN}",
+            branch_type=_workplace_type(workplace),
+            meeting_place=f"Phòng họp {workplace}",
+            meeting_weekday=Weekday.FRIDAY,
+            meeting_week=WeekOfMonth.LAST,
+        )
+        for workplace, code in WORKPLACE_BRANCHES.items()
+    ),
 )
 
 NODES: tuple[Node, ...] = (
@@ -297,6 +343,7 @@ NODES: tuple[Node, ...] = (
             working_share=0.6,
             movers_share=0.4,
             female_share=0.45,
+            personas=(("staff", ""),),
         ),
     ),
     Node(
@@ -412,6 +459,7 @@ NODES: tuple[Node, ...] = (
         ),
     ),
 )
+NODES = (*NODES, *WORKPLACE_NODES)
 
 
 # Demo logins: username, role, where the role is held, the branch of the member the account
@@ -468,6 +516,32 @@ LOGINS: tuple[Login, ...] = (
         "member",
         "Đảng viên Chi bộ thôn Song Khê",
     ),
+    # Working members and their residence (issue 24): the residence branch's secretary, and the
+    # secretary of a workplace whose people live in Tổ dân phố số 7.
+    Login(
+        "bithu.tdp7",
+        RoleKind.SECRETARY,
+        TDP_7,
+        TDP_7,
+        PositionKind.SECRETARY,
+        "Bí thư Chi bộ Tổ dân phố số 7",
+    ),
+    Login(
+        "canbo.ducthang",
+        RoleKind.COMMUNE_STAFF,
+        "hn-duc-thang",
+        "hn-duc-thang-tdp-5",
+        "staff",
+        "Chuyên viên Ban Xây dựng Đảng, Đảng ủy phường Đức Thắng",
+    ),
+    Login(
+        "bithu.cucthue",
+        RoleKind.SECRETARY,
+        WORKPLACE_BRANCHES["Cục Thuế TP Hà Nội"],
+        WORKPLACE_BRANCHES["Cục Thuế TP Hà Nội"],
+        PositionKind.SECRETARY,
+        "Bí thư Chi bộ Cục Thuế TP Hà Nội",
+    ),
     # Answers the petitions sent to UBND xã Tam Hưng (demo.petitions puts them on its queue).
     Login(
         "canbo.ubnd",
@@ -494,6 +568,9 @@ class Person:
     position: str = ""
     position_since: datetime.date | None = None
     persona: str = ""
+    # A working member of a residence branch (LINKED_FROM): the code of their workplace's branch,
+    # where they are a member; the residence branch keeps only the link (demo.residence).
+    workplace_code: str = ""
 
     @property
     def card(self) -> str:
@@ -681,12 +758,17 @@ def _build_tree(stdout) -> tuple[dict[str, Organization], int]:
 Branches = list[tuple[Node, Organization, list[Person]]]
 
 
-def _create_members(branches: Branches, stdout) -> int:
+def _home(org: Organization, person: Person, orgs: dict[str, Organization]) -> Organization:
+    """The branch a person is a member of: their workplace's for a linked working member."""
+    return orgs[person.workplace_code] if person.workplace_code else org
+
+
+def _create_members(branches: Branches, stdout, orgs: dict[str, Organization]) -> int:
     cards = [person.card for _node, _org, people in branches for person in people]
     existing = set(Member.objects.filter(party_card_number__in=cards).values_list("party_card_number", flat=True))
     new = []
     for node, org, people in branches:
-        fresh = [_validated(Member(branch=org, **p.fields)) for p in people if p.card not in existing]
+        fresh = [_validated(Member(branch=_home(org, p, orgs), **p.fields)) for p in people if p.card not in existing]
         if fresh:
             new += fresh
             _say(stdout, _("Added %(count)d members to %(branch)s.") % {"count": len(fresh), "branch": node.name})
@@ -695,6 +777,25 @@ def _create_members(branches: Branches, stdout) -> int:
         # skips Member.save(), which is why name_key and joined_branch_on are filled in by _person().
         bulk_create_with_history(new, Member, batch_size=500, default_change_reason=CHANGE_REASON)
     return len(new)
+
+
+def _move_working_members(node: Node, people: list[Person]) -> None:
+    """In a residence branch of LINKED_FROM, members who work at a workplace of the demo tree are
+    members of its branch (QĐ 213: the residence branch keeps only their link). Each workplace
+    branch gets a secretary, and a deputy where it has nine full members or more (a chi ủy)."""
+    if node.code not in LINKED_FROM:
+        return
+    full: dict[str, list[Person]] = {}
+    for person in people:
+        code = WORKPLACE_BRANCHES.get(person.fields.get("workplace", ""))
+        if code and person.category in ("full", "probationary") and not person.position and not person.persona:
+            person.workplace_code = code
+            if person.category == "full":
+                full.setdefault(code, []).append(person)
+    for members in full.values():
+        posts = [PositionKind.SECRETARY] + ([PositionKind.DEPUTY] if len(members) >= COMMITTEE_MINIMUM else [])
+        for person, post in zip(members, posts, strict=False):
+            person.position, person.position_since = post, WORKPLACE_TERM_START
 
 
 def _validated(member: Member) -> Member:
@@ -709,21 +810,22 @@ def _validated(member: Member) -> Member:
     return member
 
 
-def _create_positions(branches: Branches, members_by_card: dict[str, Member]) -> int:
+def _create_positions(branches: Branches, members_by_card: dict[str, Member], orgs: dict[str, Organization]) -> int:
     """A branch gets its positions only while it has none, so later edits are kept.
 
     No service creates positions (the admin site does), so they are plain rows."""
-    staffed = set(
-        Position.objects.filter(branch__in=[org for _n, org, _p in branches]).values_list("branch", flat=True)
-    )
+    homes = {_home(org, person, orgs).pk for _n, org, people in branches for person in people if person.position}
+    staffed = set(Position.objects.filter(branch__in=homes).values_list("branch", flat=True))
     new = [
         Position(
-            member=members_by_card[person.card], branch=org, kind=person.position, started_on=person.position_since
+            member=members_by_card[person.card],
+            branch=_home(org, person, orgs),
+            kind=person.position,
+            started_on=person.position_since,
         )
         for _node, org, people in branches
-        if org.pk not in staffed
         for person in people
-        if person.position and person.card in members_by_card
+        if person.position and person.card in members_by_card and _home(org, person, orgs).pk not in staffed
     ]
     if new:
         bulk_create_with_history(new, Position, default_change_reason=CHANGE_REASON)
@@ -806,13 +908,18 @@ def seed_demo(*, stdout=None, today: datetime.date | None = None) -> dict:
     with transaction.atomic():
         orgs, orgs_created = _build_tree(stdout)
         branches = [(node, orgs[node.code], _people(node, today, uniques)) for node in NODES if node.plan]
-        members_created = _create_members(branches, stdout)
+        for node, _org, people in branches:
+            _move_working_members(node, people)
+        members_created = _create_members(branches, stdout, orgs)
 
         needed = [p.card for _n, _o, people in branches for p in people if p.position or p.persona]
         members_by_card = {m.party_card_number: m for m in Member.objects.filter(party_card_number__in=needed)}
-        positions_created = _create_positions(branches, members_by_card)
+        positions_created = _create_positions(branches, members_by_card, orgs)
 
-        people_by_branch = {node.code: people for node, _org, people in branches}
+        people_by_branch: dict[str, list[Person]] = {}
+        for node, _org, people in branches:
+            for person in people:
+                people_by_branch.setdefault(person.workplace_code or node.code, []).append(person)
         logins, users_created = _create_users(orgs, people_by_branch, members_by_card, password_hash)
         admin_created = _ensure_admin(password_hash)
 

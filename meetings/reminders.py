@@ -23,6 +23,11 @@ who is told.
   (``meeting.materials_missing``); minutes not adopted within the rules' ``minutes_deadline_days``
   (``meeting.minutes_overdue``), and to the commune's staff after 5 days (``ReminderRules``)
   (``meeting.minutes_overdue_commune``). Each is sent once per meeting and planned day.
+- **Residence comments** (QĐ 213): the day after the commune's deadline (``MeetingRules``,
+  15 December by default), a residence branch still owing yearly comments on its linked working
+  members tells its secretary (``residence.comments_overdue``), and the rules'
+  ``commune_minutes_days`` later its commune's staff (``residence.comments_overdue_commune``).
+  Once per branch and year each.
 
 Every message has a de-duplication key, so a service retried or a task run twice sends nothing
 new; a key that contains the planned start makes the reminders of a moved meeting new rows. A
@@ -40,6 +45,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import (
@@ -52,10 +58,12 @@ from meetings.models import (
     MeetingRules,
     MeetingStatus,
     ReminderRules,
+    ResidenceComment,
+    comment_deadline,
 )
 from meetings.selectors.roll import expected_members
 from members.access import role_holders, system_scope
-from members.models import Member, OrganizationKind, RoleKind
+from members.models import Member, Organization, OrganizationKind, ResidenceLink, RoleKind
 from notifications.links import absolute_url
 from notifications.models import Notification
 from notifications.phones import mobile_or_empty
@@ -68,6 +76,8 @@ AGENDA_EMPTY = "meeting.agenda_empty"
 MATERIALS_MISSING = "meeting.materials_missing"
 MINUTES_OVERDUE = "meeting.minutes_overdue"
 MINUTES_OVERDUE_COMMUNE = "meeting.minutes_overdue_commune"
+COMMENTS_OVERDUE = "residence.comments_overdue"
+COMMENTS_OVERDUE_COMMUNE = "residence.comments_overdue_commune"
 
 # The timings (reminder days and hour, the empty-agenda and commune-minutes days) are the
 # commune's ReminderRules; these bound how far the daily chase looks.
@@ -464,7 +474,66 @@ def chase_meetings(*, now: datetime.datetime | None = None) -> list:
             context = {**context, "days_after": commune_days}
             rows += _enqueue(users, kind=MINUTES_OVERDUE_COMMUNE, about=meeting, key=key, context=context)
 
+    rows += chase_residence_comments(now=now)
     _drop_departed(now=now)
+    return rows
+
+
+def residence_comments_owed(year: int, branch_ids=None) -> dict[int, int]:
+    """Per residence branch, the yearly comments still not sent for ``year``: one per link of the
+    category HD 33 expects at residence meetings that was in force that year. Two queries."""
+    links = ResidenceLink.objects.in_year(year).expected()
+    if branch_ids is not None:
+        links = links.filter(residence_branch_id__in=list(branch_ids))
+    links = list(links.values_list("residence_branch_id", "member_id"))
+    sent = set(
+        ResidenceComment.objects.filter(
+            year=year, status="sent", member_id__in={member_id for _, member_id in links}
+        ).values_list("member_id", flat=True)
+    )
+    owed: dict[int, int] = defaultdict(int)
+    for branch_id, member_id in set(links):
+        if member_id not in sent:
+            owed[branch_id] += 1
+    return dict(owed)
+
+
+def chase_residence_comments(*, now: datetime.datetime | None = None) -> list:
+    """Residence branches still owing the year's comments after the commune's deadline: their
+    secretary the day after it, their commune's staff later. A fixed number of queries."""
+    now = now or timezone.now()
+    today = _local(now).date()
+    rows = []
+    for year in sorted({today.year, (today - CATCH_UP).year}):
+        owed = residence_comments_owed(year)
+        if not owed:
+            continue
+        with system_scope():
+            branches = list(Organization.objects.filter(pk__in=list(owed)).order_by("path"))
+        rules = MeetingRules.objects.for_branches(branches)
+        timings = ReminderRules.objects.for_branches(branches)
+        secretaries_of = role_holders(branches, {RoleKind.SECRETARY}, held_at=OrganizationKind.BRANCH)
+        staff_of = role_holders(branches, {RoleKind.COMMUNE_STAFF}, held_at=OrganizationKind.COMMUNE)
+        for branch in branches:
+            deadline = comment_deadline(rules[branch.pk], year)
+            context = {
+                "branch": branch.name,
+                "year": year,
+                "missing": owed[branch.pk],
+                "deadline": deadline.strftime("%d/%m/%Y"),
+                "url": absolute_url(reverse("meetings:residence", args=[branch.pk])),
+            }
+            late_by = (today - deadline).days
+            if 1 <= late_by <= CATCH_UP.days + 30:
+                key = f"residence:comments:{branch.pk}:{year}:secretary"
+                rows += _enqueue(
+                    secretaries_of[branch.pk], kind=COMMENTS_OVERDUE, about=branch, key=key, context=context
+                )
+            if timings[branch.pk].commune_minutes_days <= late_by <= CATCH_UP.days + 30:
+                key = f"residence:comments:{branch.pk}:{year}:commune"
+                rows += _enqueue(
+                    staff_of[branch.pk], kind=COMMENTS_OVERDUE_COMMUNE, about=branch, key=key, context=context
+                )
     return rows
 
 

@@ -37,7 +37,7 @@ from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, V
 from django.db.models.functions import Substr
 
 from . import scoping
-from .models import AccessLog, CardConflict, Member, Organization, OrganizationKind, Role, RoleKind
+from .models import AccessLog, CardConflict, Member, Organization, OrganizationKind, ResidenceLink, Role, RoleKind
 
 ALL_ROLES = frozenset(RoleKind)
 # The party's own roles. An officer of a body (UBND, MTTQ, a mass organisation) answers petitions
@@ -384,6 +384,50 @@ def may_manage_account(by, user) -> bool:
     settings.CHIBO_ACCOUNT_MANAGER_RULE names this function for accounts.services, which asks
     it before every unlock and reset code."""
     return can_manage_accounts(by) and manageable_users(by).filter(pk=user.pk).exists()
+
+
+# --- Working members and their residence branch (QĐ 213, HD 33) ------------------------------
+# A link is seen from two sides: the member's workplace branch (``member.branch``) and the residence
+# branch. Each side reads the link, the residence attendance and the comment, never the other
+# side's members or meetings (their pages read only what the link names).
+
+
+def residence_links(user) -> QuerySet[ResidenceLink]:
+    """Links whose workplace branch or residence branch the user reads members of."""
+    if user.is_superuser:
+        return ResidenceLink.objects.all()
+    held = nodes(user, MEMBER_READERS)
+    if not held:
+        return ResidenceLink.objects.none()
+    return ResidenceLink.objects.filter(
+        subtree_q(held, prefix="member__branch__") | subtree_q(held, prefix="residence_branch__")
+    )
+
+
+def can_read_links_of(user, branch: Organization) -> bool:
+    """The branch's page of linked working members (both sides: those who live here, those who work here)."""
+    return branch.is_branch and (user.is_superuser or reaches(user, MEMBER_READERS, branch))
+
+
+def can_act_for_residence(user, link: ResidenceLink) -> bool:
+    """The residence side: accept the link, invite and mark the member, write and send the comment."""
+    return user.is_superuser or reaches(user, EDITORS, link.residence_branch)
+
+
+def can_act_for_workplace(user, link: ResidenceLink) -> bool:
+    """The workplace side: propose and end the link, record that the comment was used."""
+    return user.is_superuser or reaches(user, EDITORS, link.member.branch)
+
+
+def can_record_links_for(user, branch: Organization) -> bool:
+    """Record a link on a branch's page: its secretary or staff propose links for its members
+    (the workplace side); the residence commune's staff record links to it directly."""
+    return branch.is_branch and (user.is_superuser or reaches(user, EDITORS, branch))
+
+
+def can_record_residence_links(user, branch: Organization) -> bool:
+    """Commune staff of the residence branch's commune record a link to it for a member they reach."""
+    return branch.is_branch and (user.is_superuser or reaches(user, {RoleKind.COMMUNE_STAFF}, branch))
 
 
 # --- Privacy records: the access log and party card conflicts --------------------------------

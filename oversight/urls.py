@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/<int:pk>/export.xlsx", overview.overview_export, name="node_export"),
     path("dashboard/branches/", overview.branches_page, name="branches"),
     path("dashboard/<int:pk>/branches/", overview.branches_page, name="node_branches"),
+    path("dashboard/<int:pk>/residence/", overview.residence_page, name="node_residence"),
     path("dashboard/digest/", digest.digest_now, name="digest_now"),
     path("meetings/flags/", flags.flags, name="flags"),
     path("meetings/removal/", removal.removal_list, name="removal"),

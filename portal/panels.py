@@ -8,7 +8,9 @@ fixed number of queries whatever the data size.
   scores, the member's next meeting (meetings/selectors/home.py), an officer's petitions waiting for an answer,
   the leaders' and commune staff's new petitions waiting to be forwarded (petitions/selectors/home.py);
 - the organisation page: a branch's annual rating this year and last (oversight/selectors/ratings.py);
-- the meeting page: the "Kiến nghị" panel (petitions/panels.py).
+- the organisation page: a branch's linked working members, apart from its members (QĐ 213);
+- the meeting page: the "Kiến nghị" panel (petitions/panels.py), and the working members from
+  elsewhere invited to a residence meeting.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingRules
+from meetings.models import LinkedAttendance, LinkedMark, Meeting, MeetingRules
 from meetings.selectors import home as meeting_home
-from members.models import Organization
+from members.access import can_read_links_of
+from members.models import LinkStatus, Organization, ResidenceLink
 from oversight.selectors.ratings import annual_ratings
 from oversight.selectors.urgent import urgent_flags
 from petitions.panels import meeting_panel_context
@@ -106,12 +109,55 @@ def branch_rating_context(request: HttpRequest, organization: Organization) -> d
     return {"ratings": ratings}
 
 
+def linked_members_context(request: HttpRequest, organization: Organization) -> dict | None:
+    """The branch's linked working members ("đảng viên đang công tác giữ mối liên hệ"), a list of
+    its own beside its members, and how many of its members keep a link elsewhere. Two queries."""
+    if not can_read_links_of(request.user, organization):
+        return None
+    living = list(
+        ResidenceLink.objects.filter(
+            residence_branch=organization, status__in=[LinkStatus.PROPOSED, LinkStatus.ACCEPTED]
+        )
+        .select_related("member__branch")
+        .order_by("member__name_key", "pk")
+    )
+    working = ResidenceLink.objects.filter(member__branch=organization).open().count()
+    if not living and not working:
+        return None
+    return {"branch": organization, "living": living, "working": working, "proposed": LinkStatus.PROPOSED}
+
+
 def organization_panels(request: HttpRequest, organization: Organization) -> list[Panel]:
-    return _shown([("oversight/_branch_rating_panel.html", branch_rating_context(request, organization))])
+    return _shown(
+        [
+            ("oversight/_branch_rating_panel.html", branch_rating_context(request, organization)),
+            ("meetings/residence/_branch_panel.html", linked_members_context(request, organization)),
+        ]
+    )
 
 
 # --- The meeting page --------------------------------------------------------------------------
 
 
+def linked_attendance_context(request: HttpRequest, meeting: Meeting) -> dict | None:
+    """Working members from elsewhere at a residence meeting, apart from the roll. One or two queries."""
+    if not can_read_links_of(request.user, meeting.branch):
+        return None
+    marks = list(LinkedAttendance.objects.filter(meeting=meeting).values_list("mark", flat=True))
+    if not marks and not ResidenceLink.objects.filter(residence_branch_id=meeting.branch_id).open().exists():
+        return None  # a branch nobody working elsewhere is linked to (one more query)
+    return {
+        "meeting": meeting,
+        "invited": len(marks),
+        "came": marks.count(LinkedMark.CAME),
+        "absent": marks.count(LinkedMark.ABSENT),
+    }
+
+
 def meeting_panels(request: HttpRequest, meeting: Meeting) -> list[Panel]:
-    return _shown([("petitions/panels/meeting.html", meeting_panel_context(request, meeting))])
+    return _shown(
+        [
+            ("petitions/panels/meeting.html", meeting_panel_context(request, meeting)),
+            ("meetings/residence/_meeting_panel.html", linked_attendance_context(request, meeting)),
+        ]
+    )

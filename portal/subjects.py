@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 
 from meetings import access as meeting_access
-from meetings.models import Guidance, Meeting
+from meetings.models import Guidance, Meeting, ResidenceComment
 from members import access
-from members.models import Member, Organization, RoleKind
+from members.models import Member, Organization, ResidenceLink, RoleKind
 from petitions import access as petition_access
 from petitions.models import Petition
 
@@ -36,6 +36,14 @@ def outbox_subjects(user) -> dict[type[Model], QuerySet] | None:
         # A leader's digest is about the node they lead; a commune's own notices are about it.
         Organization: access.organizations(user).filter(access.subtree_q(held)),
         Member: access.members(user).filter(access.subtree_q(held, prefix="branch__")),
+        # A working member's link and yearly comment (issue 24): both sides' staff follow them.
+        ResidenceLink: access.residence_links(user).filter(
+            access.subtree_q(held, prefix="member__branch__") | access.subtree_q(held, prefix="residence_branch__")
+        ),
+        ResidenceComment: ResidenceComment.objects.filter(
+            access.subtree_q(held, prefix="member__branch__")
+            | access.subtree_q(held, prefix="link__residence_branch__")
+        ),
         # An account's own messages (a reset, an unlock): the accounts the staff member manages.
         get_user_model(): access.users_in_scope(user, STAFF),
     }

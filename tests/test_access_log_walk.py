@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from meetings.models import ResidenceComment
 from meetings.months import add_months
-from members.models import AccessLog
+from members.models import AccessLog, ResidenceLink
 from petitions.services.catalogue import catalogue_ensure
 
 from .factories import MemberFactory, UserFactory
@@ -51,6 +52,9 @@ CLASSIFIED = {
     "petitions:export": ("leader", lambda w: [], A.EXPORT_PETITIONS, {}),
     "oversight:export": ("leader", lambda w: [], A.EXPORT_DASHBOARD, {}),
     "oversight:node_export": ("leader", lambda w: [w.tree.commune.pk], A.EXPORT_DASHBOARD, {}),
+    # The yearly comments a branch's working members received from their residence branch (issue 24).
+    "meetings:residence_comments_docx": ("leader", lambda w: [w.tree.branch.pk], A.VIEW_BRANCH, {}),
+    "meetings:residence_comments_pdf": ("leader", lambda w: [w.tree.branch.pk], A.VIEW_BRANCH, {}),
 }
 # Downloads that show no one's data: the blank import template, a meeting's calendar entry.
 NOT_CLASSIFIED = {"members:import_template", "meetings:meeting_ics", "meetings:calendar_feed"}
@@ -67,6 +71,20 @@ class World:
         catalogue_ensure(commune=tree.commune)
         category = tree.commune.petition_categories.first()
         self.petition = make_petition(tree.branch, category, UserFactory(), resident_phone="0912345678")
+        # Lê Thị Hoa lives in Phú Thịnh: its comment on her, sent to Song Khê (issue 24).
+        link = ResidenceLink.objects.create(
+            member=self.member, residence_branch=tree.sibling, since=first.replace(month=1), status="accepted"
+        )
+        ResidenceComment.objects.create(
+            link=link,
+            member=self.member,
+            year=first.year,
+            conclusion="Hoàn thành tốt.",
+            status="sent",
+            adopted_by="committee",
+            adopted_on=first,
+            sent_at=timezone.now(),
+        )
 
 
 @pytest.fixture

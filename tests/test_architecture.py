@@ -591,6 +591,14 @@ UNSCOPED_READS = {
     "check must find a clash in any commune (the holder is never shown to a user who may not see them)",
     "members/services/imports.py:plan_import": "the same national card check for an import, and the "
     "branch's own members by name; a clash elsewhere is refused without showing that member",
+    "members/services/residence.py:residence_branches_for": "a letter of introduction goes to any "
+    "commune: the member's residence is matched against branch names of every commune (only branch "
+    "names and their communes' are read; nothing is shown but the branch found)",
+    "members/services/residence.py:residence_branch_by_code": "the same, by the branch's short code "
+    "where the address does not tell branches apart (only the branch itself is read)",
+    "members/services/imports.py:_linking": "an import may mark rows as linked working members "
+    "(QĐ 213): their workplace branch is named by code or name in any commune, and whether the card "
+    "holder already keeps a link is asked across communes; nothing of either is shown but the branch's name",
     "oversight/selectors/flags.py:_flag_marks": "a correlated subquery (OuterRef) under the scoped "
     "query of meetings: it reads only the marks of meetings that query found, without joining the "
     "scope a second time (which made PostgreSQL read every meeting of a province)",

@@ -48,17 +48,28 @@ from meetings.models import (
     Guest,
     Guidance,
     KeyedWrite,
+    LinkedAttendance,
     Meeting,
     MeetingMove,
     MeetingRules,
     Minutes,
     ReminderRules,
+    ResidenceComment,
     Resolution,
     Speech,
     Task,
 )
 from members.access import forget_roles, system_scope
-from members.models import AccessLog, CardConflict, ImportBatch, Organization, OrganizationKind, Position, RoleKind
+from members.models import (
+    AccessLog,
+    CardConflict,
+    ImportBatch,
+    Organization,
+    OrganizationKind,
+    Position,
+    ResidenceLink,
+    RoleKind,
+)
 from members.services.cards import card_conflict_record
 from notifications.models import ChannelPreference
 from notifications.services import notification_enqueue
@@ -226,6 +237,22 @@ def build_tam_hung(tree, insiders: dict[str, Client]) -> None:
         user=secretary, key=uuid.uuid4(), path="/", meeting=meeting, outcome=KeyedWrite.Outcome.STALE, status=200
     )
     Guest.objects.create(meeting=meeting, name="Khách mời", expected=False)
+    # A teacher of Phú Thịnh living in Song Khê (QĐ 213): her link, her presence and her sent comment.
+    teacher = MemberFactory(branch=tree.sibling, full_name="Phạm Thị Giáo")
+    link = ResidenceLink.objects.create(
+        member=teacher, residence_branch=tree.branch, since=datetime.date(2026, 1, 10), status="accepted"
+    )
+    LinkedAttendance.objects.create(meeting=meeting, link=link, mark="came", marked_by=secretary)
+    ResidenceComment.objects.create(
+        link=link,
+        member=teacher,
+        year=2026,
+        conclusion="Hoàn thành tốt.",
+        status="sent",
+        adopted_by="committee",
+        adopted_on=datetime.date(2026, 12, 1),
+        sent_at=timezone.now(),
+    )
     Guest.objects.create(meeting=meeting, cadre=cadre, name=cadre.full_name, expected=True)
     Minutes.objects.create(meeting=meeting)
     Speech.objects.create(agenda_item=item, speaker=members[0], speaker_name=members[0].full_name, text="Ý kiến.")

@@ -15,6 +15,8 @@ from meetings.models import (
     AdoptedRecord,
     Amendment,
     Category,
+    LinkedAttendance,
+    LinkedMark,
     Meeting,
     MeetingKind,
     MeetingRules,
@@ -129,6 +131,10 @@ class DocumentData:
     # Corrections recorded after adoption ("đính chính"), each a line with who and when; not
     # part of the frozen content (they are added to it, never written into it).
     amendments: list[str] = field(default_factory=list)
+    # Linked working members (QĐ 213) at a residence meeting, apart from the roll: "Đảng viên
+    # đang công tác ở nơi khác dự" who came, and those invited who did not (with the reason).
+    linked_came: list[str] = field(default_factory=list)
+    linked_absent: list[str] = field(default_factory=list)
     # Whether the absentees' reasons are shown: set per reader, never stored.
     reasons: bool = False
 
@@ -257,6 +263,14 @@ def build_document_data(meeting: Meeting) -> DocumentData:
         elif guest.attended is False:
             guests_absent.append(text)
 
+    linked_came, linked_absent = [], []
+    for row in LinkedAttendance.objects.filter(meeting=meeting).select_related("link__member__branch"):
+        text = f"Đồng chí {row.link.member.full_name} ({row.link.member.branch.name})"
+        if row.mark == LinkedMark.CAME:
+            linked_came.append(text)
+        elif row.mark == LinkedMark.ABSENT:
+            linked_absent.append(text + (f": {row.reason}" if row.reason else ""))
+
     data = DocumentData(
         draft=not adopted,
         superior=_upper_org(parent.name, "ĐẢNG BỘ"),
@@ -292,6 +306,8 @@ def build_document_data(meeting: Meeting) -> DocumentData:
             "T/M CHI ỦY" if committee else "T/M CHI BỘ",
             "PHÓ BÍ THƯ" if signer_post == PositionKind.DEPUTY else "BÍ THƯ",
         ],
+        linked_came=linked_came,
+        linked_absent=linked_absent,
     )
     _fill_score(data, meeting, minutes)
     data.sections = extensions.minutes_sections(meeting)

@@ -249,6 +249,10 @@ def minutes_docx(meeting: Meeting, *, reasons: bool = False) -> bytes:
     _labelled(document, "Đại biểu dự: ", "; ".join(data.guests) + "." if data.guests else "không có.")
     if data.guests_absent:
         _labelled(document, "Đại biểu được mời vắng mặt: ", "; ".join(data.guests_absent) + ".")
+    if data.linked_came:
+        _labelled(document, "Đảng viên đang công tác ở nơi khác dự: ", "; ".join(data.linked_came) + ".")
+    if data.linked_absent:
+        _labelled(document, "Đảng viên đang công tác được mời vắng mặt: ", "; ".join(data.linked_absent) + ".")
     for line in data.attendance:
         _paragraph(document, line)
     if data.opening:

@@ -10,6 +10,8 @@ from meetings.models import HolidayShift, MeetingRules
 from members.dates import plausible_date
 from members.text import ControlCharactersStripped
 
+# The residence comments' deadline came later still: kept when a form does not send it.
+RESIDENCE_DEADLINE = ("residence_comment_day", "residence_comment_month")
 ANNUAL_THRESHOLDS = ("good_months_for_good_year", "fair_months_for_fair_year", "poor_months_for_poor_year")
 
 
@@ -34,6 +36,8 @@ class MeetingRulesForm(forms.ModelForm):
             "holiday_shift",
             "term_started_on",
             "number_by_year",
+            "residence_comment_day",
+            "residence_comment_month",
         ]
         widgets = {"term_started_on": DATE_WIDGET}
 
@@ -44,7 +48,7 @@ class MeetingRulesForm(forms.ModelForm):
         # Year 0001 or 9999 was saved and then decided every resolution number of the term.
         self.fields["term_started_on"].validators.append(plausible_date)
         # The annual thresholds came later: a form that does not send them keeps the current ones.
-        for name in ANNUAL_THRESHOLDS:
+        for name in (*ANNUAL_THRESHOLDS, *RESIDENCE_DEADLINE):
             self.fields[name].required = False
 
     def clean_holiday_shift(self):
@@ -52,7 +56,7 @@ class MeetingRulesForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ANNUAL_THRESHOLDS:
+        for name in (*ANNUAL_THRESHOLDS, *RESIDENCE_DEADLINE):
             if name in data and data[name] is None:
                 data[name] = getattr(self.instance, name)
         good, fair, average = data.get("level_good"), data.get("level_fair"), data.get("level_average")

@@ -15,9 +15,16 @@ from .minutes import Minutes, Resolution, Speech, Task, TaskOutcome
 from .offline import KeyedWrite
 from .records import AdoptedRecord, AmendedDocument, Amendment
 from .reminders import ReminderRules
+from .residence import AdoptedBy, CommentStatus, LinkedAttendance, LinkedMark, ResidenceComment, comment_deadline
 from .rules import DEFAULT_RUBRIC, HolidayShift, MeetingRules
 
 __all__ = [
+    "AdoptedBy",
+    "CommentStatus",
+    "LinkedAttendance",
+    "LinkedMark",
+    "ResidenceComment",
+    "comment_deadline",
     "DEFAULT_AGENDA",
     "DEFAULT_RUBRIC",
     "HolidayShift",

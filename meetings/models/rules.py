@@ -121,6 +121,15 @@ class MeetingRules(models.Model):
         help_text=_("Only if the commune decided so; otherwise numbers run through the committee term."),
     )
 
+    # The day each year the residence branches' comments on linked working members are due
+    # (QĐ 213; the commune sets it, 15 December by default: docs/domain.md#working-members).
+    residence_comment_day = models.PositiveSmallIntegerField(
+        _("residence comments due: day"), default=15, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    residence_comment_month = models.PositiveSmallIntegerField(
+        _("residence comments due: month"), default=12, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+
     history = HistoricalRecords()
 
     objects = MeetingRulesQuerySet.as_manager()

@@ -1,6 +1,19 @@
 """Use cases that change meetings, one module per subject; views call them with cleaned values."""
 
-from . import agenda, cadres, guidance, minutes, reminder_rules, resolution, roll, rules, schedule, uploads, versions
+from . import (
+    agenda,
+    cadres,
+    guidance,
+    minutes,
+    reminder_rules,
+    residence,
+    resolution,
+    roll,
+    rules,
+    schedule,
+    uploads,
+    versions,
+)
 
 __all__ = [
     "agenda",
@@ -8,6 +21,7 @@ __all__ = [
     "guidance",
     "minutes",
     "reminder_rules",
+    "residence",
     "resolution",
     "roll",
     "rules",

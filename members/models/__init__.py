@@ -11,6 +11,7 @@ from .people import (
     PositionKind,
     Sex,
 )
+from .residence import OPEN_STATUSES, LinkCategory, LinkStatus, ResidenceLink
 from .roles import Role, RoleKind
 
 __all__ = [
@@ -21,11 +22,15 @@ __all__ = [
     "CardConflict",
     "ImportBatch",
     "LeaveReason",
+    "LinkCategory",
+    "LinkStatus",
     "Member",
+    "OPEN_STATUSES",
     "MemberStatus",
     "Organization",
     "OrganizationKind",
     "Position",
+    "ResidenceLink",
     "PositionKind",
     "Role",
     "RoleKind",

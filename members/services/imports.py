@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -49,9 +50,19 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from members import access
 from members.dates import MIN_YEAR, latest_plausible, plausible_date
-from members.models import CardConflict, ImportBatch, Member, MemberStatus, Organization, Sex
+from members.models import (
+    CardConflict,
+    ImportBatch,
+    Member,
+    MemberStatus,
+    Organization,
+    OrganizationKind,
+    ResidenceLink,
+    Sex,
+)
 from members.services.cards import card_conflict_record
 from members.services.register import member_save, member_validate
+from members.services.residence import link_record
 from members.text import clean_name, search_key, strip_controls
 from notifications.phones import NotAsciiDigits, normalize_phone
 
@@ -171,7 +182,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("email", "Email", _("Can be left empty."), "", ("thu dien tu", "e mail")),
     Column("residence", "Nơi cư trú", _("Where the member lives."), "Thôn Song Khê", ("noi o", "dia chi")),
     Column("workplace", "Nơi công tác", _("Where the member works, if anywhere."), "", ("co quan", "don vi cong tac")),
+    # A working member who lives here but belongs to their workplace's branch (QĐ 213): the row
+    # records their link to this branch, not a member of it (docs/domain.md#working-members).
+    Column(
+        "linked_workplace",
+        "Chi bộ nơi công tác",
+        _(
+            "Only for a party member working elsewhere who lives here and keeps in touch with this branch "
+            "(QĐ 213): the name or code of the branch of their workplace, and their party card number. "
+            "The row then links them to this branch; it does not add them as a member."
+        ),
+        "",
+        ("dang vien dang cong tac", "chi bo noi dang vien cong tac", "sinh hoat noi cu tru", "sinh hoat hai chieu"),
+    ),
 )
+# Columns that are not fields of the member's record.
+LINK_FIELDS = ("linked_workplace",)
+LINKED_WORKPLACE_MAX = 200
 FIELDS = tuple(column.field for column in COLUMNS)
 DATE_FIELDS = ("date_of_birth", "admitted_on", "full_member_on")
 TEXT_FIELDS = ("ethnicity", "residence", "workplace")
@@ -273,6 +300,15 @@ ROW_MESSAGES = {
         "Row %(row)s: several members of the branch have this name and date of birth; edit them one by one."
     ),
     "same_member": _("Row %(row)s: this is the same member as row %(other)s."),
+    "linked_no_branch": _(
+        "Row %(row)s: no party branch is named “%(value)s”; write its name as recorded, or its code."
+    ),
+    "linked_no_member": _(
+        "Row %(row)s: %(branch)s has no member with this party card number; the workplace branch introduces "
+        "its members, or check the card number."
+    ),
+    "linked_own_branch": _("Row %(row)s: %(branch)s is this branch; its own members are not linked to it."),
+    "linked_already": _("Row %(row)s: %(name)s already keeps a link with a residence branch."),
 }
 
 
@@ -1001,6 +1037,11 @@ def _clean_row(number: int, cells: dict[str, Any]) -> tuple[dict[str, str], list
     for field_name in TEXT_FIELDS:
         if (text := " ".join(_text(cells.get(field_name)).split())) and fits(field_name, text):
             values[field_name] = text
+    if text := " ".join(_text(cells.get("linked_workplace")).split()):
+        if len(text) > LINKED_WORKPLACE_MAX:
+            error("too_long", column=_header("linked_workplace"), max=LINKED_WORKPLACE_MAX)
+        else:
+            values["linked_workplace"] = text
     return values, errors
 
 
@@ -1044,6 +1085,8 @@ class Action(models.TextChoices):
     ERROR = "error", _("Skipped")
     # A total, note, signature or heading of the sheet: not a member, skipped without an error.
     NOT_MEMBER = "not_member", _("Not a member row")
+    # A working member of another branch who lives here (QĐ 213): linked, not added.
+    LINK = "link", _("Linked working member")
 
 
 @dataclass
@@ -1098,8 +1141,12 @@ class ImportPlan:
         return self.count(Action.NOT_MEMBER)
 
     @property
+    def linked(self) -> int:
+        return self.count(Action.LINK)
+
+    @property
     def to_import(self) -> int:
-        return self.created + self.updated + self.moved
+        return self.created + self.updated + self.moved + self.linked
 
 
 def _typed(values: dict[str, str]) -> dict[str, Any]:
@@ -1139,10 +1186,16 @@ def plan_import(*, batch: ImportBatch, by: AbstractBaseUser | None = None) -> Im
     matched: dict[int, int] = {}
     plans = []
     conflicts: list[Member] = []
+    workplaces, linked = _linking(
+        {values["linked_workplace"] for _row, values in rows if values.get("linked_workplace")}, by_card
+    )
     for row, values in rows:
         number = row["row"]
         if number in not_members:
             plans.append(RowPlan(number, values, [], Action.NOT_MEMBER, note=not_members[number]))
+            continue
+        if values.get("linked_workplace") and not row["errors"]:
+            plans.append(_link_plan(number, values, branch, workplaces, linked, by_card))
             continue
         errors = list(row["errors"])
         member = None
@@ -1168,6 +1221,49 @@ def plan_import(*, batch: ImportBatch, by: AbstractBaseUser | None = None) -> Im
             action = Action.UPDATE if changed else Action.UNCHANGED
             plans.append(RowPlan(number, values, messages, action, member, changed))
     return ImportPlan(plans, conflicts)
+
+
+def _linking(names: set[str], by_card: dict[str, Member]) -> tuple[dict[str, Organization], set[int]]:
+    """The workplace branches the file names (by code or name, in any commune: a working member's
+    workplace may be anywhere) and which card holders already keep an open residence link. Two
+    queries, none when the file marks no linked working member."""
+    if not names:
+        return {}, set()
+    keys = {name.casefold() for name in names}
+    wanted = Q(code__in=names)
+    for name in names:
+        wanted |= Q(name__iexact=name) | Q(name__iexact=f"Chi bộ {name}")
+    found: dict[str, Organization] = {}
+    for org in Organization.unscoped.filter(wanted, kind=OrganizationKind.BRANCH).order_by("path")[:200]:
+        for key in (org.code.casefold(), org.name.casefold(), org.name.casefold().removeprefix("chi bộ ")):
+            if key in keys:
+                found.setdefault(key, org)
+    holders = [member.pk for member in by_card.values()]
+    linked = set(ResidenceLink.unscoped.open().filter(member_id__in=holders).values_list("member_id", flat=True))
+    return found, linked
+
+
+def _link_plan(number, values, branch, workplaces, linked, by_card) -> RowPlan:
+    """A row marked as a linked working member: their workplace's branch and their card number find them."""
+    text = values["linked_workplace"]
+    workplace = workplaces.get(text.casefold())
+    errors = []
+    member = None
+    if workplace is None:
+        errors.append(_error("linked_no_branch", number, value=text))
+    elif workplace.pk == branch.pk:
+        errors.append(_error("linked_own_branch", number, branch=workplace.name))
+    else:
+        holder = by_card.get(values.get("party_card_number") or "")
+        if holder is None or holder.branch_id != workplace.pk or holder.left_on is not None:
+            errors.append(_error("linked_no_member", number, branch=workplace.name))
+        elif holder.pk in linked:
+            errors.append(_error("linked_already", number, name=holder.full_name))
+        else:
+            member = holder
+    if errors:
+        return RowPlan(number, values, [row_error_message(error) for error in errors], Action.ERROR)
+    return RowPlan(number, values, [], Action.LINK, member, note=workplace.name)
 
 
 def _rule_errors(number: int, values: dict[str, Any], member: Member | None) -> list[dict]:
@@ -1289,6 +1385,12 @@ def import_confirm(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
             member.branch = batch.branch
             member._change_reason = reason
             member_save(member=member, by=by)
+        for row in plan.rows:
+            if row.action == Action.LINK:
+                # The residence side records the link, accepted (the workplace side is told).
+                link_record(
+                    member=row.member, residence_branch=batch.branch, since=timezone.localdate(), by=by, accepted=True
+                )
         if to_create:
             bulk_create_with_history(to_create, Member, default_user=by, default_change_reason=reason)
         if to_update:

@@ -23,6 +23,9 @@ from oversight import access, charts, exports
 from oversight.forms.overview import PeriodForm
 from oversight.petitions_panel import TEMPLATE as PETITIONS_PANEL
 from oversight.petitions_panel import petitions_panel
+from oversight.residence_panel import FIGURES as RESIDENCE_FIGURES
+from oversight.residence_panel import TEMPLATE as RESIDENCE_PANEL
+from oversight.residence_panel import residence_list, residence_panel
 from oversight.selectors import overview as selectors
 
 ROWS_PER_PAGE = 30
@@ -104,8 +107,11 @@ def columns(with_ratings: bool) -> list[tuple[str, str]]:
 
 def _panels(request: HttpRequest, overview: selectors.Overview) -> list[tuple[str, dict]]:
     """The panels below the table, each (template, context) when it has something to show."""
-    petitions = petitions_panel(request, overview)
-    return [(PETITIONS_PANEL, petitions)] if petitions is not None else []
+    panels = [
+        (PETITIONS_PANEL, petitions_panel(request, overview)),
+        (RESIDENCE_PANEL, residence_panel(request, overview)),
+    ]
+    return [(template, panel) for template, panel in panels if panel is not None]
 
 
 def _period_query(span: selectors.Span) -> str:
@@ -191,4 +197,21 @@ def branches_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "with_ratings": span.kind == selectors.PeriodKind.YEAR,
             "minimum_rate": MINIMUM_RATE,
         },
+    )
+
+
+@login_required
+def residence_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The linked working members behind one figure of the working members panel (issue 24)."""
+    node, _form, span = _context(request, pk)
+    figure = request.GET.get("figure", "expected")
+    if figure not in RESIDENCE_FIGURES:
+        raise Http404
+    year = span.last.year
+    links = residence_list(request.user, node, year, figure)
+    access_log_note(request, action=AccessLog.Action.VIEW_BRANCH, organization_id=node.pk)
+    return render(
+        request,
+        "oversight/residence_list.html",
+        {"node": node, "year": year, "figure": figure, "links": links, "breadcrumbs": _breadcrumbs(request.user, node)},
     )

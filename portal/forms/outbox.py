@@ -18,6 +18,12 @@ KIND_LABELS = {
     "petition.overdue": _("Petition overdue"),
     "petition.overdue_leader": _("Petition overdue (to leaders)"),
     "digest.weekly": _("Weekly digest"),
+    "residence.link_proposed": _("Working member introduced to the residence"),
+    "residence.link_accepted": _("Working member accepted by the residence"),
+    "residence.invitation": _("Invitation to a residence meeting"),
+    "residence.comment_sent": _("Residence comment sent"),
+    "residence.comments_overdue": _("Residence comments overdue"),
+    "residence.comments_overdue_commune": _("Residence comments overdue (to the commune)"),
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from demo.members import DEMO_PASSWORD, add_years, seed_demo
+from demo.members import DEMO_PASSWORD, WORKPLACE_BRANCHES, add_years, seed_demo
 from members.access import system_scope
 from members.models import (
     BranchType,
@@ -26,6 +26,7 @@ from notifications.models import Notification
 TODAY = datetime.date(2026, 3, 5)
 SONG_KHE = "hn-tam-hung-song-khe"
 TDP_7 = "hn-duc-thang-tdp-7"
+CUC_THUE = WORKPLACE_BRANCHES["Cục Thuế TP Hà Nội"]
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +65,14 @@ def test_builds_the_tree_with_the_seed_articles_branches():
 
     tdp7 = Organization.objects.get(code=TDP_7)
     assert Organization.objects.get_parent(tdp7).code == "hn-duc-thang"
-    assert tdp7.members.active().count() > 300
+    # Its working members (QĐ 213) are members of their workplace's branch, linked to it (issue 24).
+    assert tdp7.members.active().count() > 150
     assert tdp7.branch_type == BranchType.RESIDENTIAL
     assert (tdp7.meeting_weekday, tdp7.meeting_week) == (Weekday.SATURDAY, WeekOfMonth.FIRST)
-    assert tdp7.members.exclude(workplace="").count() > 100
+    assert tdp7.members.active().exclude(workplace="").count() < 5
+    working = Member.objects.filter(residence__contains="Tổ dân phố số 7").exclude(branch=tdp7)
+    assert working.count() > 100
+    assert all(branch.code.startswith("hn-noi-cong-tac") for branch in Organization.objects.filter(members__in=working))
 
     tam_hung = Organization.objects.get(code="hn-tam-hung")
     small = Organization.objects.get_children(tam_hung).exclude(pk=song_khe.pk)
@@ -170,6 +175,9 @@ EXPECTED_LOGINS = {
     "lanhdao.tamhung": (RoleKind.LEADER, "hn-tam-hung", "hn-tam-hung-thuong-thanh"),
     "canbo.phutrach": (RoleKind.CADRE, SONG_KHE, "hn-tam-hung-phu-thinh"),
     "dangvien.songkhe": (RoleKind.MEMBER, SONG_KHE, SONG_KHE),
+    "bithu.tdp7": (RoleKind.SECRETARY, TDP_7, TDP_7),
+    "canbo.ducthang": (RoleKind.COMMUNE_STAFF, "hn-duc-thang", "hn-duc-thang-tdp-5"),
+    "bithu.cucthue": (RoleKind.SECRETARY, CUC_THUE, CUC_THUE),
     "canbo.ubnd": (RoleKind.OFFICER, "hn-tam-hung", "hn-tam-hung-hung-giao"),
 }
 

@@ -13,7 +13,10 @@ from members.models import ImportBatch, Member, MemberStatus, RoleKind
 from members.services import exports, imports
 
 from ..factories import MemberFactory, UserFactory, give_role
-from .test_import import HEADERS  # the file format, pinned once
+from .test_import import HEADERS as IMPORTED_HEADERS  # the file format, pinned once
+
+# And the column that marks a linked working member (issue 24): empty for the branch's own members.
+HEADERS = [*IMPORTED_HEADERS, "Chi bộ nơi công tác"]
 
 pytestmark = pytest.mark.system_scope
 

@@ -14,7 +14,8 @@ def test_branch_page_query_count_does_not_grow(staff, tree, size, django_assert_
     staff.get(url)
     # + the unread count in the header, + the access log entry, + the two score look-ups of the branch's
     # meetings and the rules of its rating; a branch has no children to list (no query for them);
-    # for commune staff, the office holders' history and the members to pick in the election form
-    with django_assert_num_queries(15):
+    # for commune staff, the office holders' history and the members to pick in the election form;
+    # + the working members linked to the branch and those of its members linked elsewhere (issue 24)
+    with django_assert_num_queries(17):
         response = staff.get(url)
     assert response.context["counts"]["total"] == size

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from demo.meetings import records_refreeze, seed_meetings_demo
 from demo.members import seed_demo
 from demo.petitions import seed_petitions_demo
+from demo.residence import seed_residence_demo
 from members.access import system_scope
 from members.models import RoleKind
 from notifications.services import recording_history
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             started = timezone.now()
             seed_meetings_demo(today=timezone.localdate())
             seed_petitions_demo(today=timezone.localdate())
+            seed_residence_demo(today=timezone.localdate())
             records_refreeze(since=started)
             # The leaders' dashboard reads monthly summaries: the last twelve months, computed now.
             branch_months_refresh_recent(today=timezone.localdate(), count=12)
