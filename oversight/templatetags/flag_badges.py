@@ -205,7 +205,7 @@ def _rating(rating) -> str:
     if not rating.rated:
         return (
             f'<div class="mt-1 small" data-rating="">{year}: '
-            f'<span class="badge text-bg-secondary">{escape(_("not rated: no month scored"))}</span></div>'
+            f'<span class="badge text-bg-secondary text-wrap">{escape(_("not rated: no month scored"))}</span></div>'
         )
     so_far = "" if rating.complete else f" ({escape(_('so far'))})"
     # The level and the months at each counted once (each of AnnualRating's properties counts).
