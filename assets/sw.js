@@ -79,10 +79,19 @@ async function tellPages(message) {
   for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
 }
 
+// An open page sends the queue itself (on each tap, on "online", every few seconds while waiting)
+// and shows each answer; sending it from here too would race it, and the page would miss the
+// answers (the counts) of what was sent here. Background Sync is for a closed page.
+async function syncWhenNoPageIsOpen() {
+  const pages = await self.clients.matchAll({ type: "window" });
+  if (pages.some((page) => page.visibilityState === "visible")) return { sent: 0 };
+  return flush();
+}
+
 self.addEventListener("sync", (event) => {
   if (event.tag === "chibo-queue") {
     event.waitUntil(
-      flush().then(async (result) => {
+      syncWhenNoPageIsOpen().then(async (result) => {
         await tellPages({ type: "chibo:synced" });
         if (result.stopped && result.stopped.offline) throw new Error("still offline"); // sync retries later
       }),
