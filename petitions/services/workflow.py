@@ -266,14 +266,8 @@ def petition_record(
         submit_key=submit_key,
         created_by=by,
     )
-    try:
-        with transaction.atomic():
-            petition.save()
-    except IntegrityError:
-        # The same form arrived twice at once: the other request recorded it.
-        existing = _submitted(submit_key, branch) if submit_key is not None else None
-        if existing is None:
-            raise
+    existing = _saved_once(petition, submit_key, branch)
+    if existing is not None:
         return existing
     PetitionEvent.objects.create(
         petition=petition,
@@ -348,13 +342,8 @@ def promise_record(
     )
     _check_deadline(deadline, petition)
     petition.deadline = deadline
-    try:
-        with transaction.atomic():
-            petition.save()
-    except IntegrityError:
-        existing = _submitted(submit_key, branch) if submit_key is not None else None
-        if existing is None:
-            raise
+    existing = _saved_once(petition, submit_key, branch)
+    if existing is not None:
         return existing
     PetitionEvent.objects.create(
         petition=petition,
@@ -372,6 +361,20 @@ def _submitted(submit_key: uuid.UUID, branch: Organization) -> Petition | None:
     if existing is not None and existing.branch_id != branch.pk:
         raise ValidationError(_("This form was already sent; reload the page."), code="submit_key")
     return existing
+
+
+def _saved_once(petition: Petition, submit_key, branch) -> Petition | None:
+    """Saves a new petition; None when it is new. The same form arriving twice at once: the
+    petition the other request recorded (a double submit records one)."""
+    try:
+        with transaction.atomic():
+            petition.save()
+    except IntegrityError:
+        existing = _submitted(submit_key, branch) if submit_key is not None else None
+        if existing is None:
+            raise
+        return existing
+    return None
 
 
 # --- The actions -------------------------------------------------------------------------------
